@@ -1,0 +1,342 @@
+"""The data that flows through journeyaudit: spec -> trace -> judgement.
+
+Standard library only, so that every layer (validation, recording, rules,
+reports) can share these types without pulling in each other's dependencies.
+Every class round-trips through plain JSON via ``to_dict`` / ``from_dict``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+from dataclasses import dataclass, field
+from typing import Any
+
+SCHEMA_VERSION = 1
+
+ROLES = (
+    "product",
+    "cart",
+    "account",
+    "shipping",
+    "payment",
+    "review",
+    "confirmation",
+    "email",
+    "other",
+)
+
+SEVERITIES = ("low", "medium", "high", "critical")
+
+
+def severity_rank(severity: str) -> int:
+    """0 for low .. 3 for critical; -1 for anything else (e.g. 'none')."""
+    return SEVERITIES.index(severity) if severity in SEVERITIES else -1
+
+
+# --------------------------------------------------------------------------
+# JSON round-tripping for nested dataclasses
+# --------------------------------------------------------------------------
+
+
+def to_dict(obj: Any) -> Any:
+    """Dataclass (possibly nested, in lists/dicts) -> JSON-compatible data."""
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: to_dict(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if isinstance(obj, (list, tuple)):
+        return [to_dict(item) for item in obj]
+    if isinstance(obj, dict):
+        return {key: to_dict(value) for key, value in obj.items()}
+    return obj
+
+
+def _convert(tp: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    origin = typing.get_origin(tp)
+    args = typing.get_args(tp)
+    if origin is typing.Union or (origin is not None and str(origin) == "<class 'types.UnionType'>"):
+        real = [a for a in args if a is not type(None)]
+        return _convert(real[0], value) if len(real) == 1 else value
+    if origin in (list, tuple) and args:
+        return [_convert(args[0], item) for item in value]
+    if origin is dict and len(args) == 2:
+        return {key: _convert(args[1], item) for key, item in value.items()}
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+        return from_dict(tp, value)
+    return value
+
+
+_T = typing.TypeVar("_T")
+
+
+def from_dict(cls: type[_T], data: dict[str, Any]) -> _T:
+    """JSON data -> dataclass ``cls``; unknown keys are ignored (forward compatible)."""
+    hints = typing.get_type_hints(cls)
+    kwargs = {}
+    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+        if f.name in data:
+            kwargs[f.name] = _convert(hints[f.name], data[f.name])
+    return cls(**kwargs)
+
+
+# --------------------------------------------------------------------------
+# Spec: what the customer will do (from journeys/*.yaml)
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class Action:
+    """One browser operation inside a step, e.g. ``fill`` with its parameters."""
+
+    name: str  # goto, click, fill, select, check, uncheck, press, wait_for, expect, screenshot
+    params: dict[str, Any] = field(default_factory=dict)
+    line: int = 0
+    secret: bool = False  # the value must never be written anywhere
+
+    def describe(self) -> str:
+        """Human summary with secret values masked, safe to store and show."""
+        shown = {}
+        for key, value in self.params.items():
+            if key == "value" and self.secret:
+                value = "••••"
+            shown[key] = value
+        if not shown:
+            return self.name
+        if len(shown) == 1:
+            return f"{self.name} {next(iter(shown.values()))}"
+        return f"{self.name} " + " ".join(f"{k}={v}" for k, v in shown.items())
+
+
+@dataclass
+class Step:
+    name: str
+    role: str
+    actions: list[Action] = field(default_factory=list)
+    budget_ms: int | None = None
+    continue_on_failure: bool = False
+    screenshot: bool = True
+    line: int = 0
+
+
+@dataclass
+class Journey:
+    """A validated journey file."""
+
+    id: str  # slug derived from the file name, unique within an audit
+    name: str
+    path: str
+    steps: list[Step] = field(default_factory=list)
+    description: str = ""
+    tags: list[str] = field(default_factory=list)
+    hints: dict[str, Any] = field(default_factory=dict)
+
+    def secrets(self) -> list[str]:
+        """Every value marked ``secret: true`` (after env interpolation)."""
+        return [
+            str(action.params.get("value"))
+            for step in self.steps
+            for action in step.actions
+            if action.secret and action.params.get("value") not in (None, "")
+        ]
+
+
+# --------------------------------------------------------------------------
+# Trace: what happened (recorded by the runner, saved by the store)
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class ActionRecord:
+    name: str
+    description: str  # from Action.describe(): secrets masked
+    status: str = "passed"  # passed | failed
+    error: str | None = None
+    start_ms: float = 0.0  # relative to the step's start
+    duration_ms: float = 0.0
+    target: dict[str, Any] = field(default_factory=dict)  # fill/click target: tag, type, name, autocomplete, label
+
+
+@dataclass
+class NetworkEntry:
+    method: str
+    url: str
+    resource_type: str  # document, xhr, fetch, script, stylesheet, image, ...
+    status: int | None = None
+    failure: str | None = None
+    start_ms: float = 0.0  # relative to the step's start
+    duration_ms: float | None = None
+    same_origin: bool = True
+
+
+@dataclass
+class ConsoleMessage:
+    type: str  # log, info, warning, error, ...
+    text: str
+    url: str = ""
+
+
+@dataclass
+class PageError:
+    message: str
+    stack: str = ""
+
+
+@dataclass
+class Dialog:
+    type: str  # alert, confirm, prompt, beforeunload
+    message: str
+
+
+@dataclass
+class FormField:
+    """A form control seen on the page. Never carries a value, only whether it has one."""
+
+    tag: str  # input, select, textarea
+    type: str = ""
+    name: str = ""
+    id: str = ""
+    label: str = ""
+    autocomplete: str = ""
+    required: bool = False
+    visible: bool = True
+    has_value: bool = False
+    checked: bool | None = None
+    secret: bool = False  # password / card data: value must never be stored
+
+
+@dataclass
+class StepRecord:
+    index: int  # 1-based, as the customer would count
+    name: str
+    role: str
+    status: str = "passed"  # passed | failed | skipped
+    error: str | None = None  # one line, for a failed step
+    started_at: float = 0.0  # unix time
+    duration_ms: float = 0.0
+    budget_ms: int | None = None
+    url: str = ""
+    title: str = ""
+    http_status: int | None = None  # status of the last main-frame document response
+    visible_text: str = ""
+    html: str = ""  # snapshot; stored by the store in its own file
+    screenshot: str | None = None  # file name relative to the run's directory
+    actions: list[ActionRecord] = field(default_factory=list)
+    network: list[NetworkEntry] = field(default_factory=list)
+    console: list[ConsoleMessage] = field(default_factory=list)
+    page_errors: list[PageError] = field(default_factory=list)
+    dialogs: list[Dialog] = field(default_factory=list)
+    fields: list[FormField] = field(default_factory=list)
+    structured_data: list[dict[str, Any]] = field(default_factory=list)  # JSON-LD objects
+    data_layer: list[Any] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        """How a message names this step: "'Pay' (step 4)"."""
+        return f"'{self.name}' (step {self.index})"
+
+
+@dataclass
+class Run:
+    """Everything recorded while one journey ran."""
+
+    journey_id: str
+    journey_name: str
+    journey_path: str
+    base_url: str
+    status: str = "passed"  # passed (every step passed) | failed (a step failed) | error (the tool could not run it)
+    error: str | None = None  # for status 'error': why the tool could not run the journey
+    started_at: float = 0.0
+    duration_ms: float = 0.0
+    browser: str = ""
+    steps: list[StepRecord] = field(default_factory=list)
+    hints: dict[str, Any] = field(default_factory=dict)
+    schema_version: int = SCHEMA_VERSION
+
+    def steps_with_role(self, *roles: str) -> list[StepRecord]:
+        return [step for step in self.steps if step.role in roles]
+
+    def reached(self) -> list[StepRecord]:
+        """Steps that actually ran (passed or failed), in order."""
+        return [step for step in self.steps if step.status != "skipped"]
+
+
+# --------------------------------------------------------------------------
+# Judgement: what the rules made of it
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class Evidence:
+    """One piece of proof behind a finding, shown verbatim (escaped) in reports."""
+
+    kind: str  # text | amount | request | console | error | url | screenshot | field | timing
+    label: str  # what this is, in the customer's words: "Total at 'Review' (step 5)"
+    value: str = ""
+    step: int | None = None  # step index this was seen on
+
+
+@dataclass
+class Finding:
+    code: str = ""
+    slug: str = ""
+    severity: str = ""  # empty: the rule's registered default (set by the judge)
+    journey: str = ""  # journey id
+    step: int | None = None  # step index, None for journey-wide findings
+    step_name: str = ""
+    message: str = ""
+    evidence: list[Evidence] = field(default_factory=list)
+    confidence: str = "high"  # high | medium (text heuristics)
+
+
+@dataclass
+class RuleOutcome:
+    code: str
+    journey: str
+    status: str  # passed | failed | not_applicable | error | skipped
+    detail: str = ""
+
+
+@dataclass
+class RunSummary:
+    """A run as listed in a result: enough to report without loading the trace."""
+
+    journey_id: str
+    journey_name: str
+    journey_path: str
+    status: str
+    error: str | None = None
+    steps_total: int = 0
+    steps_passed: int = 0
+    duration_ms: float = 0.0
+    trace: str = ""  # path of the run's trace directory, relative to the result
+
+
+@dataclass
+class Result:
+    audit: str
+    base_url: str
+    started_at: float = 0.0
+    duration_ms: float = 0.0
+    fail_on: str = "high"
+    tool_version: str = ""
+    browser: str = ""
+    runs: list[RunSummary] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    outcomes: list[RuleOutcome] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    schema_version: int = SCHEMA_VERSION
+
+    def counts(self) -> dict[str, int]:
+        """Findings per severity, every severity present (zero where none)."""
+        counts = {severity: 0 for severity in SEVERITIES}
+        for finding in self.findings:
+            counts[finding.severity] = counts.get(finding.severity, 0) + 1
+        return counts
+
+    def failing(self) -> list[Finding]:
+        """Findings at or above ``fail_on`` (none when fail_on is 'none')."""
+        threshold = severity_rank(self.fail_on)
+        if threshold < 0:
+            return []
+        return [f for f in self.findings if severity_rank(f.severity) >= threshold]

@@ -1,0 +1,1 @@
+"""JA3xx: what the shop tells the customer is wrong, late or useless."""

@@ -1,0 +1,105 @@
+"""The rule registry: permanent codes, slugs, default severities and options.
+
+A rule is a plain function ``(run, options) -> iterable of Finding``. The
+``@rule`` decorator registers it; its docstring is its documentation
+(``journeyaudit rules JA301``). Rules must stay pure: no browser, no network,
+no files; only the recorded :class:`~journeyaudit.model.Run` and their options.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from journeyaudit.model import SEVERITIES, Finding, Run
+
+RuleFunction = Callable[[Run, Mapping[str, Any]], Iterable[Finding]]
+
+CODE_PATTERN = re.compile(r"^JA[1-9]\d\d$")
+SLUG_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    code: str
+    slug: str
+    title: str
+    severity: str
+    roles: frozenset[str]  # the rule applies only to runs with a step of one of these roles
+    options: Mapping[str, Any]
+    function: RuleFunction = field(compare=False, repr=False)
+
+    @property
+    def doc(self) -> str:
+        """The rule's documentation: its function's docstring, dedented."""
+        return inspect.cleandoc(self.function.__doc__ or "")
+
+    @property
+    def summary(self) -> str:
+        """First paragraph of the documentation."""
+        return self.doc.split("\n\n", 1)[0].replace("\n", " ")
+
+    def applies_to(self, run: Run) -> bool:
+        return not self.roles or any(step.role in self.roles for step in run.steps)
+
+
+_RULES: dict[str, RuleInfo] = {}
+
+
+def rule(
+    code: str,
+    slug: str,
+    *,
+    title: str,
+    severity: str,
+    roles: Iterable[str] = (),
+    options: Mapping[str, Any] | None = None,
+) -> Callable[[RuleFunction], RuleFunction]:
+    """Register a rule function under a permanent code. Codes are never reused."""
+    if not CODE_PATTERN.match(code):
+        raise ValueError(f"rule code {code!r} must look like JA301")
+    if not SLUG_PATTERN.match(slug):
+        raise ValueError(f"rule slug {slug!r} must be kebab-case")
+    if severity not in SEVERITIES:
+        raise ValueError(f"rule {code}: severity {severity!r} is not one of {SEVERITIES}")
+
+    def register(function: RuleFunction) -> RuleFunction:
+        if code in _RULES and _RULES[code].function is not function:
+            raise ValueError(f"rule code {code} is registered twice")
+        if not (function.__doc__ or "").strip():
+            raise ValueError(f"rule {code} needs a docstring: it is the rule's documentation")
+        _RULES[code] = RuleInfo(
+            code=code,
+            slug=slug,
+            title=title,
+            severity=severity,
+            roles=frozenset(roles),
+            options=dict(options or {}),
+            function=function,
+        )
+        return function
+
+    return register
+
+
+def all_rules() -> list[RuleInfo]:
+    """Every registered rule, ordered by code."""
+    _load_builtin_rules()
+    return [_RULES[code] for code in sorted(_RULES)]
+
+
+def get_rule(code_or_slug: str) -> RuleInfo | None:
+    """Look a rule up by its code (``JA301``, any case) or its slug."""
+    _load_builtin_rules()
+    key = code_or_slug.strip()
+    if key.upper() in _RULES:
+        return _RULES[key.upper()]
+    return next((info for info in _RULES.values() if info.slug == key.lower()), None)
+
+
+def _load_builtin_rules() -> None:
+    # Importing the package imports every rule module, which registers them.
+    import journeyaudit.rules  # noqa: F401

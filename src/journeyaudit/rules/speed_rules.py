@@ -1,0 +1,1 @@
+"""JA4xx: the shop is slow or does not react."""

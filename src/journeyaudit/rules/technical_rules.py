@@ -1,0 +1,1 @@
+"""JA5xx: the page itself is broken (console, network, scripts)."""
