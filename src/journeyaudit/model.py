@@ -219,7 +219,8 @@ class StepRecord:
     title: str = ""
     http_status: int | None = None  # status of the last main-frame document response
     visible_text: str = ""
-    html: str = ""  # snapshot; stored by the store in its own file
+    html: str = ""  # snapshot; the store keeps it in its own file (html_file)
+    html_file: str | None = None  # file name relative to the run's directory
     screenshot: str | None = None  # file name relative to the run's directory
     actions: list[ActionRecord] = field(default_factory=list)
     network: list[NetworkEntry] = field(default_factory=list)

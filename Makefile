@@ -1,0 +1,47 @@
+# Two commands on a fresh machine: `make demo` and `make test`.
+# Each sets up everything it needs: a virtualenv, the package, a Chromium.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: setup demo test unit e2e fixtures bench schema clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $(STAMP)
+
+## setup: virtualenv + package + a Chromium (Playwright's, else Debian's via apt-get as root)
+setup: $(STAMP)
+	$(BIN)/journeyaudit doctor --install
+
+## demo: run the demo audit against the built-in demo shop; prints the report's path
+demo: setup
+	$(BIN)/journeyaudit run audits/demo.yaml
+
+## test: the whole suite, unit and end-to-end (real headless Chromium vs the demo shop)
+test: setup
+	$(BIN)/pytest
+
+unit: setup
+	$(BIN)/pytest -m "not e2e"
+
+e2e: setup
+	$(BIN)/pytest -m e2e
+
+## fixtures: re-record the rule test fixtures from the demo shop
+fixtures: setup
+	$(BIN)/python scripts/record_fixtures.py
+
+## bench: speed and memory figures (see benchmarks/README.md)
+bench: setup
+	$(BIN)/python benchmarks/bench.py
+
+schema: $(STAMP)
+	$(BIN)/journeyaudit schema > schema/journey.schema.json
+	$(BIN)/journeyaudit schema --kind audit > schema/audit.schema.json
+
+clean:
+	rm -rf $(VENV) reports .pytest_cache build src/*.egg-info

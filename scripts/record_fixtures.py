@@ -1,0 +1,48 @@
+"""Record the rule test fixtures from the built-in demo shop with a real Chromium.
+
+    .venv/bin/python scripts/record_fixtures.py
+
+Runs audits/demo.yaml and copies each journey's trace (trace.json and HTML
+snapshots, without screenshots) to tests/fixtures/traces/<journey-id>/. The
+rules' unit tests judge these recordings, so they are recorded, never written
+by hand. Run it again after changing the demo shop or the recorder.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from journeyaudit import store  # noqa: E402
+from journeyaudit.audit import run_audit  # noqa: E402
+from journeyaudit.browser import find_browser  # noqa: E402
+from journeyaudit.config import resolve  # noqa: E402
+from journeyaudit.report.terminal import TerminalProgress  # noqa: E402
+
+FIXTURES = ROOT / "tests" / "fixtures" / "traces"
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = resolve([str(ROOT / "audits" / "demo.yaml")], {"out": tmp})
+        result, out_dir = run_audit(settings, find_browser(settings.browser_path), TerminalProgress())
+        if FIXTURES.exists():
+            shutil.rmtree(FIXTURES)
+        for summary in result.runs:
+            run = store.load_run(out_dir / summary.trace)
+            for step in run.steps:
+                step.screenshot = None  # pictures are for people; rules read the rest
+                step.started_at = 0.0
+            run.started_at = 0.0
+            store.save_run(run, FIXTURES / summary.journey_id)
+            print(f"recorded {summary.journey_id}: {summary.status}, {len(run.steps)} steps")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

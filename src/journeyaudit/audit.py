@@ -1,0 +1,211 @@
+"""An audit from start to finish: record each journey, save it, judge it, report.
+
+Data flows one way (spec -> trace -> findings -> report) and is on disk as soon
+as it exists: each journey's trace is written when the journey finishes and
+``result.json`` is rewritten after every journey, so an interrupted or crashed
+audit still leaves every finished journey's result behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Protocol
+
+from journeyaudit import __version__, model, store
+from journeyaudit.browser import BrowserChoice
+from journeyaudit.config import AuditSettings
+from journeyaudit.judge import judge, judge_run, selected_rules
+from journeyaudit.rules.registry import all_rules
+
+
+class AuditCannotRun(RuntimeError):
+    """The audit could not start: no browser, unreachable shop (exit code 3)."""
+
+
+class Progress(Protocol):
+    def audit_started(self, settings: AuditSettings, base_url: str, browser: str, out_dir: Path) -> None: ...
+    def journey_started(self, position: int, total: int, journey: model.Journey) -> None: ...
+    def step_done(self, journey: model.Journey, step: model.StepRecord) -> None: ...
+    def journey_done(self, position: int, total: int, run: model.Run, findings: list[model.Finding]) -> None: ...
+
+
+class QuietProgress:
+    def audit_started(self, *args) -> None: ...
+    def journey_started(self, *args) -> None: ...
+    def step_done(self, *args) -> None: ...
+    def journey_done(self, *args) -> None: ...
+
+
+def output_folder(parent: Path, name: str, started: float) -> Path:
+    stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(started))
+    folder = Path(parent) / f"{stamp}-{name}"
+    n = 1
+    while folder.exists():
+        n += 1
+        folder = Path(parent) / f"{stamp}-{name}-{n}"
+    return folder
+
+
+def check_reachable(base_url: str, timeout: float = 15.0) -> None:
+    """Any HTTP answer counts: a 404 home page is the rules' business, silence is not."""
+    try:
+        urllib.request.urlopen(urllib.request.Request(base_url, method="GET"), timeout=timeout).close()
+    except urllib.error.HTTPError:
+        return
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise AuditCannotRun(f"cannot reach the shop at {base_url}: {reason}") from None
+
+
+@contextlib.contextmanager
+def shop_url(settings: AuditSettings) -> Iterator[str]:
+    """The base URL to audit; starts the built-in demo shop when the profile asks for it."""
+    if settings.base_url:
+        yield settings.base_url
+        return
+    if not settings.demo_shop:
+        raise AuditCannotRun("no base URL: set base_url in the profile, JOURNEYAUDIT_BASE_URL, or --base-url")
+    from journeyaudit.demo import DemoShop
+
+    with DemoShop(host="127.0.0.1", port=0) as shop:
+        yield shop.url
+
+
+def new_result(settings: AuditSettings, base_url: str, browser: str, started: float) -> model.Result:
+    return model.Result(
+        audit=settings.name,
+        base_url=base_url,
+        started_at=started,
+        fail_on=settings.fail_on,
+        tool_version=__version__,
+        browser=browser,
+    )
+
+
+def summarise(run: model.Run, trace: str) -> model.RunSummary:
+    return model.RunSummary(
+        journey_id=run.journey_id,
+        journey_name=run.journey_name,
+        journey_path=run.journey_path,
+        status=run.status,
+        error=run.error,
+        steps_total=len(run.steps),
+        steps_passed=sum(1 for s in run.steps if s.status == "passed"),
+        duration_ms=run.duration_ms,
+        trace=trace,
+    )
+
+
+def write_report(result: model.Result, runs: dict[str, model.Run], out_dir: Path) -> Path:
+    from journeyaudit.report.html import write_html
+
+    return write_html(result, runs, Path(out_dir) / "report.html", trace_root=Path(out_dir), rules=all_rules())
+
+
+def run_audit(settings: AuditSettings, browser: BrowserChoice, progress: Progress | None = None) -> tuple[model.Result, Path]:
+    """Record, judge and report every journey of an audit. Returns the result and its folder."""
+    from journeyaudit.runner import Runner, RunnerOptions
+
+    progress = progress or QuietProgress()
+    started = time.time()
+    out_dir = output_folder(settings.out_dir, settings.name, started)
+    runs: dict[str, model.Run] = {}
+    rules = selected_rules(settings.rules)
+    with shop_url(settings) as base_url:
+        check_reachable(base_url)
+        options = RunnerOptions(
+            base_url=base_url,
+            browser=browser,
+            action_timeout_ms=settings.action_timeout_ms,
+            navigation_timeout_ms=settings.navigation_timeout_ms,
+            viewport=settings.viewport,
+            headed=settings.headed,
+        )
+        try:
+            runner = Runner(options).__enter__()
+        except Exception as exc:
+            raise AuditCannotRun(f"could not launch Chromium ({browser.describe()}): {exc}") from None
+        result = new_result(settings, base_url, runner.browser_version, started)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        _point_latest(out_dir)
+        progress.audit_started(settings, base_url, runner.browser_version, out_dir)
+        total = len(settings.journeys)
+        try:
+            for position, journey in enumerate(settings.journeys, start=1):
+                progress.journey_started(position, total, journey)
+                run_dir = out_dir / "traces" / journey.id
+                run = runner.run(journey, run_dir, on_step=progress.step_done)
+                store.save_run(run, run_dir, store.Redactor(journey.secrets()))
+                findings, outcomes = judge_run(run, rules, settings.rules)
+                runs[journey.id] = run
+                result.runs.append(summarise(run, f"traces/{journey.id}"))
+                result.findings.extend(findings)
+                result.outcomes.extend(outcomes)
+                if run.status == "error":
+                    result.errors.append(f"{journey.id}: the journey could not be recorded: {run.error}")
+                result.duration_ms = round((time.time() - started) * 1000, 1)
+                store.save_result(result, out_dir / store.RESULT_FILE)
+                progress.journey_done(position, total, run, findings)
+        except KeyboardInterrupt:
+            result.errors.append(f"interrupted after {len(result.runs)} of {total} journeys")
+            raise
+        finally:
+            with contextlib.suppress(Exception):
+                runner.__exit__(None, None, None)
+            result.duration_ms = round((time.time() - started) * 1000, 1)
+            store.save_result(result, out_dir / store.RESULT_FILE)
+            write_report(result, runs, out_dir)
+    return result, out_dir
+
+
+def rejudge(trace_root: Path, settings_rules, *, name: str | None = None, fail_on: str = "high") -> tuple[model.Result, dict[str, model.Run]]:
+    """Judge saved traces again, with no browser: ``journeyaudit audit``."""
+    trace_root = Path(trace_root)
+    trace_dirs = store.find_trace_dirs(trace_root)
+    if not trace_dirs:
+        raise FileNotFoundError(f"no trace.json found in {trace_root}")
+    runs = {}
+    summaries = []
+    for trace_dir in trace_dirs:
+        run = store.load_run(trace_dir)
+        runs[run.journey_id] = run
+        summaries.append((run, trace_dir))
+    findings, outcomes = judge(runs.values(), settings_rules)
+    first = min((run.started_at for run in runs.values()), default=time.time())
+    result = model.Result(
+        audit=name or trace_root.resolve().name,
+        base_url=next(iter(runs.values())).base_url,
+        started_at=first,
+        duration_ms=round(sum(run.duration_ms for run in runs.values()), 1),
+        fail_on=fail_on,
+        tool_version=__version__,
+        browser=next(iter(runs.values())).browser,
+        findings=findings,
+        outcomes=outcomes,
+    )
+    for run, trace_dir in summaries:
+        result.runs.append(summarise(run, str(trace_dir)))
+        if run.status == "error":
+            result.errors.append(f"{run.journey_id}: the journey could not be recorded: {run.error}")
+    return result, runs
+
+
+def relocate_traces(result: model.Result, out_dir: Path) -> None:
+    """Make RunSummary.trace paths relative to the folder result.json is written to."""
+    for summary in result.runs:
+        summary.trace = os.path.relpath(Path(summary.trace).resolve(), Path(out_dir).resolve())
+
+
+def _point_latest(out_dir: Path) -> None:
+    """``reports/latest`` -> the newest run folder, for people and CI artifacts."""
+    link = out_dir.parent / "latest"
+    with contextlib.suppress(OSError):
+        if link.is_symlink() or link.exists():
+            link.unlink()
+        link.symlink_to(out_dir.name, target_is_directory=True)

@@ -1,0 +1,249 @@
+"""Page listeners and end-of-step snapshots: what a step records (DESIGN.md).
+
+The recorder listens to one page for the whole journey and files every event
+(request, console message, page error, dialog) under the step that was running
+when it happened. At the end of a step it snapshots the page: URL, title,
+rendered text, HTML, form fields (never values), JSON-LD, ``dataLayer`` and a
+masked JPEG screenshot. Secrets are redacted before anything leaves here.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page
+
+from journeyaudit import model
+from journeyaudit.store import Redactor, atomic_write_bytes, step_file_stem
+
+# Fields whose contents are secret by nature, masked in every screenshot.
+SECRET_FIELD_SELECTORS = (
+    "input[type=password]",
+    "input[autocomplete^='cc-']",
+    "input[name*='card' i]",
+    "input[id*='card' i]",
+    "input[name*='cvc' i]",
+    "input[name*='cvv' i]",
+)
+
+_FIELDS_SCRIPT = """() => Array.from(document.querySelectorAll('input, select, textarea'))
+  .filter(el => (el.getAttribute('type') || '').toLowerCase() !== 'hidden')
+  .slice(0, 200)
+  .map(el => {
+    const text = n => (n && (n.innerText || n.textContent) || '').replace(/\\s+/g, ' ').trim();
+    let label = el.labels ? Array.from(el.labels).map(text).filter(Boolean).join(' ') : '';
+    if (!label) label = (el.getAttribute('aria-label') || '').trim();
+    if (!label && el.getAttribute('aria-labelledby')) {
+      label = el.getAttribute('aria-labelledby').split(/\\s+/)
+        .map(id => text(document.getElementById(id))).filter(Boolean).join(' ');
+    }
+    if (!label) label = (el.getAttribute('title') || '').trim();
+    const style = getComputedStyle(el);
+    const rect = el.getBoundingClientRect();
+    const type = (el.getAttribute('type') || (el.tagName === 'INPUT' ? 'text' : '')).toLowerCase();
+    const autocomplete = el.getAttribute('autocomplete') || '';
+    const toggle = type === 'checkbox' || type === 'radio';
+    const secret = type === 'password' || /^cc-(number|csc|exp)/.test(autocomplete)
+      || /card.?num|cvc|cvv|security.?code/i.test((el.name || '') + ' ' + (el.id || ''));
+    return {
+      tag: el.tagName.toLowerCase(), type, name: el.getAttribute('name') || '', id: el.id || '',
+      label: label.slice(0, 200), autocomplete,
+      required: el.required || el.getAttribute('aria-required') === 'true',
+      visible: rect.width > 0 && rect.height > 0 && style.visibility !== 'hidden' && style.display !== 'none',
+      has_value: toggle ? el.checked : el.value !== '',
+      checked: toggle ? el.checked : null,
+      secret,
+    };
+  })"""
+
+_JSON_LD_SCRIPT = """() => Array.from(document.querySelectorAll('script[type="application/ld+json"]'))
+  .map(s => s.textContent)"""
+
+_DATA_LAYER_SCRIPT = """() => {
+  try { return Array.isArray(window.dataLayer) ? JSON.parse(JSON.stringify(window.dataLayer)).slice(0, 200) : []; }
+  catch (e) { return []; }
+}"""
+
+MAX_TEXT = 200_000  # characters of visible text kept per step
+MAX_HTML = 2_000_000  # characters of HTML kept per step
+
+
+def origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+class Recorder:
+    """Records one journey on one page into StepRecords."""
+
+    def __init__(self, page: Page, *, base_url: str, run_dir: Path, redactor: Redactor, secret_selectors=()):
+        self.page = page
+        self.base_origin = origin(base_url)
+        self.run_dir = Path(run_dir)
+        self.redactor = redactor
+        self.secret_selectors = tuple(SECRET_FIELD_SELECTORS) + tuple(secret_selectors)
+        self.crashed = False
+        self.step: model.StepRecord | None = None
+        self._step_t0 = time.monotonic()
+        self._pending: dict[Any, tuple[model.NetworkEntry, float]] = {}
+        page.on("request", self._on_request)
+        page.on("response", self._on_response)
+        page.on("requestfinished", self._on_request_done)
+        page.on("requestfailed", self._on_request_failed)
+        page.on("console", self._on_console)
+        page.on("pageerror", self._on_page_error)
+        page.on("dialog", self._on_dialog)
+        page.on("crash", self._on_crash)
+
+    # -- step boundaries ---------------------------------------------------
+
+    def begin_step(self, index: int, step: model.Step) -> model.StepRecord:
+        self.step = model.StepRecord(index=index, name=step.name, role=step.role, budget_ms=step.budget_ms)
+        self.step.started_at = time.time()
+        self._step_t0 = time.monotonic()
+        return self.step
+
+    def elapsed_ms(self) -> float:
+        return round((time.monotonic() - self._step_t0) * 1000, 1)
+
+    def settle(self) -> None:
+        """Let the page finish what the last action started, as a customer would wait."""
+        if self.crashed:
+            return
+        for state, timeout in (("load", 10_000), ("networkidle", 1_500)):
+            try:
+                self.page.wait_for_load_state(state, timeout=timeout)
+            except PlaywrightError:
+                pass
+
+    def snapshot(self, *, screenshot: bool = True, full_page: bool = False) -> None:
+        """Capture the page as the customer sees it at the end of the step."""
+        record = self.step
+        assert record is not None
+        if self.crashed or self.page.is_closed():
+            record.error = record.error or "the browser page crashed"
+            return
+        page = self.page
+        record.url = page.url
+        record.title = self._safe(page.title, "")
+        record.visible_text = self._safe(lambda: page.inner_text("body", timeout=5_000), "")[:MAX_TEXT]
+        record.html = self._safe(page.content, "")[:MAX_HTML]
+        record.fields = [model.FormField(**data) for data in self._safe(lambda: page.evaluate(_FIELDS_SCRIPT), [])]
+        record.structured_data = _parse_json_ld(self._safe(lambda: page.evaluate(_JSON_LD_SCRIPT), []))
+        record.data_layer = self._safe(lambda: page.evaluate(_DATA_LAYER_SCRIPT), [])
+        if screenshot:
+            record.screenshot = self._screenshot(record, full_page)
+        self._redact(record)
+
+    def _screenshot(self, record: model.StepRecord, full_page: bool) -> str | None:
+        masks = [self.page.locator(selector) for selector in self.secret_selectors]
+        try:
+            image = self.page.screenshot(type="jpeg", quality=60, full_page=full_page, mask=masks, timeout=10_000)
+        except PlaywrightError:
+            return None
+        name = step_file_stem(record.index, record.name) + ".jpg"
+        atomic_write_bytes(self.run_dir / name, image)
+        return name
+
+    def _redact(self, record: model.StepRecord) -> None:
+        r = self.redactor
+        if not r:
+            return
+        record.url, record.title = r.text(record.url), r.text(record.title)
+        record.visible_text, record.html = r.text(record.visible_text), r.text(record.html)
+        record.error = r.text(record.error) if record.error else record.error
+        record.structured_data = r.data(record.structured_data)
+        record.data_layer = r.data(record.data_layer)
+        for entry in record.network:
+            entry.url = r.text(entry.url)
+        for message in record.console:
+            message.text = r.text(message.text)
+        for error in record.page_errors:
+            error.message, error.stack = r.text(error.message), r.text(error.stack)
+        for dialog in record.dialogs:
+            dialog.message = r.text(dialog.message)
+        for act in record.actions:
+            act.error = r.text(act.error) if act.error else act.error
+
+    @staticmethod
+    def _safe(call, default):
+        try:
+            return call()
+        except PlaywrightError:
+            return default
+
+    # -- listeners -----------------------------------------------------------
+
+    def _on_request(self, request) -> None:
+        if self.step is None:
+            return
+        entry = model.NetworkEntry(
+            method=request.method,
+            url=request.url[:2000],
+            resource_type=request.resource_type,
+            start_ms=self.elapsed_ms(),
+            same_origin=origin(request.url) == self.base_origin,
+        )
+        self.step.network.append(entry)
+        self._pending[request] = (entry, time.monotonic())
+
+    def _on_response(self, response) -> None:
+        request = response.request
+        pending = self._pending.get(request)
+        if pending:
+            pending[0].status = response.status
+        if self.step is not None and request.is_navigation_request() and request.frame == self.page.main_frame:
+            self.step.http_status = response.status
+
+    def _finish(self, request, failure: str | None) -> None:
+        pending = self._pending.pop(request, None)
+        if pending:
+            entry, started = pending
+            entry.duration_ms = round((time.monotonic() - started) * 1000, 1)
+            entry.failure = failure
+
+    def _on_request_done(self, request) -> None:
+        self._finish(request, None)
+
+    def _on_request_failed(self, request) -> None:
+        self._finish(request, request.failure or "failed")
+
+    def _on_console(self, message) -> None:
+        if self.step is not None:
+            location = message.location or {}
+            self.step.console.append(model.ConsoleMessage(message.type, message.text[:2000], location.get("url", "")))
+
+    def _on_page_error(self, error) -> None:
+        if self.step is not None:
+            self.step.page_errors.append(model.PageError(str(error.message)[:2000], (error.stack or "")[:4000]))
+
+    def _on_dialog(self, dialog) -> None:
+        # A customer reads the dialog and says OK; record what it said.
+        if self.step is not None:
+            self.step.dialogs.append(model.Dialog(dialog.type, dialog.message[:2000]))
+        try:
+            dialog.accept()
+        except PlaywrightError:
+            pass
+
+    def _on_crash(self, _page) -> None:
+        self.crashed = True
+
+
+def _parse_json_ld(blobs: list[str]) -> list[dict[str, Any]]:
+    """Parsed JSON-LD objects; a broken blob is skipped (shops ship broken JSON-LD)."""
+    found: list[dict[str, Any]] = []
+    for blob in blobs or []:
+        try:
+            data = json.loads(blob)
+        except (TypeError, ValueError):
+            continue
+        for item in data if isinstance(data, list) else [data]:
+            if isinstance(item, dict):
+                found.append(item)
+    return found

@@ -1,0 +1,94 @@
+"""Live progress and the closing summary on the terminal.
+
+A line when a journey starts, a line when it finishes (steps done, findings by
+severity, time), and a summary at the end. Plain text when the output is not
+a terminal (CI logs), colours when it is.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+
+import click
+
+from journeyaudit import model
+
+SEVERITY_COLOURS = {"critical": "magenta", "high": "red", "medium": "yellow", "low": "cyan"}
+
+
+def severity_counts(findings: Iterable[model.Finding]) -> str:
+    counts = Counter(f.severity for f in findings)
+    parts = [
+        click.style(f"{counts[s]} {s}", fg=SEVERITY_COLOURS[s], bold=s in ("critical", "high"))
+        for s in reversed(model.SEVERITIES)
+        if counts[s]
+    ]
+    return ", ".join(parts) if parts else click.style("no findings", fg="green")
+
+
+def seconds(ms: float) -> str:
+    return f"{ms / 1000:.1f}s"
+
+
+class TerminalProgress:
+    """Implements audit.Progress by printing to stderr-free stdout, one line per event."""
+
+    def __init__(self, verbose: bool = False):
+        self.verbose = verbose
+        self.width = 0
+
+    def audit_started(self, settings, base_url: str, browser: str, out_dir: Path) -> None:
+        journeys = len(settings.journeys)
+        click.echo(
+            f"journeyaudit: audit {click.style(settings.name, bold=True)}, "
+            f"{journeys} journey{'s' if journeys != 1 else ''} against {base_url} ({browser})"
+        )
+        self.width = max((len(j.id) for j in settings.journeys), default=10)
+
+    def journey_started(self, position: int, total: int, journey: model.Journey) -> None:
+        click.echo(f"[{position:>{len(str(total))}}/{total}] {journey.id:<{self.width}}  running {len(journey.steps)} steps ...")
+
+    def step_done(self, journey: model.Journey, step: model.StepRecord) -> None:
+        if self.verbose or step.status == "failed":
+            mark = click.style("failed", fg="red") if step.status == "failed" else "ok"
+            reason = f": {step.error}" if step.error else ""
+            click.echo(f"      step {step.index} {step.name!r} {mark} in {seconds(step.duration_ms)}{reason}")
+
+    def journey_done(self, position: int, total: int, run: model.Run, findings: list[model.Finding]) -> None:
+        passed = sum(1 for s in run.steps if s.status == "passed")
+        if run.status == "error":
+            status = click.style("ERROR", fg="red", bold=True) + f" {run.error}"
+        else:
+            status = f"{passed}/{len(run.steps)} steps  {severity_counts(findings)}"
+        click.echo(f"[{position:>{len(str(total))}}/{total}] {run.journey_id:<{self.width}}  {status}  {seconds(run.duration_ms)}")
+
+
+def print_summary(result: model.Result, report: Path | None) -> None:
+    """The closing block: verdict, counts, worst findings, where the report is."""
+    runs = result.runs
+    failed = sum(1 for r in runs if r.status == "failed")
+    errored = sum(1 for r in runs if r.status == "error")
+    click.echo("")
+    click.echo(
+        f"{len(runs)} journeys: {len(runs) - failed - errored} passed, {failed} failed, {errored} could not run; "
+        f"{len(result.findings)} findings ({severity_counts(result.findings)}) in {seconds(result.duration_ms)}"
+    )
+    worst = sorted(result.findings, key=lambda f: -model.severity_rank(f.severity))[:10]
+    for finding in worst:
+        where = f"{finding.journey}" + (f" step {finding.step}" if finding.step else "")
+        click.echo(f"  {click.style(finding.severity.upper(), fg=SEVERITY_COLOURS.get(finding.severity))} {finding.code} {where}: {finding.message}")
+    if len(result.findings) > len(worst):
+        click.echo(f"  ... and {len(result.findings) - len(worst)} more in the report")
+    for error in result.errors:
+        click.echo(click.style(f"  error: {error}", fg="red"))
+    failing = result.failing()
+    if result.fail_on == "none":
+        click.echo("fail_on is 'none': findings do not fail this audit.")
+    elif failing:
+        click.echo(click.style(f"{len(failing)} findings at or above '{result.fail_on}': failing.", fg="red", bold=True))
+    else:
+        click.echo(f"No findings at or above '{result.fail_on}'.")
+    if report:
+        click.echo(f"Report: {report}")

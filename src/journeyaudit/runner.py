@@ -1,0 +1,169 @@
+"""Run journeys in Chromium: one browser per audit, a fresh context per journey.
+
+Failures are data. A step whose action fails is recorded as failed with a
+one-line reason (and a snapshot of what the customer saw), and the journey stops
+there unless the step says ``continue_on_failure``. A browser that crashes or a
+journey the tool cannot drive becomes a Run with status ``error``; the browser
+is relaunched and the next journey runs.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import sync_playwright
+
+from journeyaudit import model
+from journeyaudit.actions import ActionContext, ActionFailed, perform
+from journeyaudit.browser import BrowserChoice, launch
+from journeyaudit.recorder import Recorder
+from journeyaudit.store import Redactor
+
+StepCallback = Callable[[model.Journey, model.StepRecord], None]
+
+
+@dataclass
+class RunnerOptions:
+    base_url: str
+    browser: BrowserChoice
+    action_timeout_ms: int = 10_000
+    navigation_timeout_ms: int = 30_000
+    viewport: tuple[int, int] = (1280, 800)
+    headed: bool = False
+
+
+class Runner:
+    """Owns Playwright and the browser for the length of an audit (a context manager)."""
+
+    def __init__(self, options: RunnerOptions):
+        self.options = options
+        self._playwright = None
+        self._browser = None
+        self.browser_version = ""
+
+    def __enter__(self) -> Runner:
+        self._playwright = sync_playwright().start()
+        try:
+            self._launch()
+        except BaseException:
+            self._playwright.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        try:
+            if self._browser is not None:
+                self._browser.close()
+        except PlaywrightError:
+            pass
+        finally:
+            self._playwright.stop()
+
+    def _launch(self) -> None:
+        self._browser = launch(self._playwright, self.options.browser, headed=self.options.headed)
+        self.browser_version = f"Chromium {self._browser.version}"
+
+    def _ensure_browser(self) -> None:
+        if self._browser is None or not self._browser.is_connected():
+            self._launch()
+
+    def run(self, journey: model.Journey, run_dir: Path, on_step: StepCallback | None = None) -> model.Run:
+        """Record one journey into ``run_dir`` (screenshots) and return its Run (not yet saved)."""
+        run = model.Run(
+            journey_id=journey.id,
+            journey_name=journey.name,
+            journey_path=journey.path,
+            base_url=self.options.base_url,
+            started_at=time.time(),
+            hints=dict(journey.hints),
+        )
+        t0 = time.monotonic()
+        try:
+            self._ensure_browser()
+            run.browser = self.browser_version
+            self._record(journey, run, Path(run_dir), on_step)
+        except Exception as exc:  # the browser died or Playwright broke: an error entry, not a crash
+            run.status = "error"
+            run.error = _one_line(exc)
+            self._drop_browser()
+        run.duration_ms = round((time.monotonic() - t0) * 1000, 1)
+        return run
+
+    def _drop_browser(self) -> None:
+        try:
+            if self._browser is not None:
+                self._browser.close()
+        except Exception:
+            pass
+        self._browser = None
+
+    def _record(self, journey: model.Journey, run: model.Run, run_dir: Path, on_step: StepCallback | None) -> None:
+        options = self.options
+        context = self._browser.new_context(
+            viewport={"width": options.viewport[0], "height": options.viewport[1]},
+            locale="en-GB",
+        )
+        context.set_default_timeout(options.action_timeout_ms)
+        context.set_default_navigation_timeout(options.navigation_timeout_ms)
+        redactor = Redactor(journey.secrets())
+        secret_selectors = [
+            a.params["selector"] for s in journey.steps for a in s.actions if a.secret and "selector" in a.params
+        ]
+        try:
+            page = context.new_page()
+            recorder = Recorder(
+                page, base_url=options.base_url, run_dir=run_dir, redactor=redactor, secret_selectors=secret_selectors
+            )
+            ctx = ActionContext(options.base_url, options.action_timeout_ms, options.navigation_timeout_ms)
+            stopped = False
+            for index, step in enumerate(journey.steps, start=1):
+                if stopped:
+                    run.steps.append(model.StepRecord(index=index, name=step.name, role=step.role, status="skipped"))
+                    continue
+                record = self._record_step(recorder, ctx, index, step)
+                run.steps.append(record)
+                if on_step:
+                    on_step(journey, record)
+                if recorder.crashed:
+                    raise RuntimeError(f"the browser page crashed during step {index} ({step.name!r})")
+                if record.status == "failed" and not step.continue_on_failure:
+                    stopped = True
+            run.status = "failed" if any(s.status == "failed" for s in run.steps) else "passed"
+        finally:
+            try:
+                context.close()
+            except PlaywrightError:
+                pass
+
+    def _record_step(self, recorder: Recorder, ctx: ActionContext, index: int, step: model.Step) -> model.StepRecord:
+        record = recorder.begin_step(index, step)
+        ctx.screenshot_now = None
+        for act in step.actions:
+            started = recorder.elapsed_ms()
+            entry = model.ActionRecord(name=act.name, description=recorder.redactor.text(act.describe()), start_ms=started)
+            record.actions.append(entry)
+            try:
+                entry.target = perform(recorder.page, act.name, act.params, ctx) or {}
+            except ActionFailed as exc:
+                entry.status, entry.error = "failed", str(exc)
+                record.status, record.error = "failed", str(exc)
+            entry.duration_ms = round(recorder.elapsed_ms() - started, 1)
+            if ctx.screenshot_now is not None and step.screenshot:
+                recorder.snapshot(screenshot=True, full_page=ctx.screenshot_now["full_page"])
+            if record.status == "failed" or recorder.crashed:
+                break
+        recorder.settle()
+        record.duration_ms = recorder.elapsed_ms()
+        already_shot = record.screenshot is not None
+        recorder.snapshot(screenshot=step.screenshot and not already_shot)
+        return record
+
+
+def _one_line(exc: BaseException) -> str:
+    text = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    first = next((line.strip() for line in text.splitlines() if line.strip()), type(exc).__name__)
+    return first[:300]

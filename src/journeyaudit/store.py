@@ -1,0 +1,141 @@
+"""Traces and results on disk: atomic writes, redaction, and loading back.
+
+Layout of one audit's output folder::
+
+    result.json                      the judgement (source of truth for reports)
+    report.html
+    traces/<journey-id>/trace.json   one recorded Run
+    traces/<journey-id>/01-product-page.html / .jpg
+
+Every write goes to a temporary file in the same folder and is renamed into
+place, so a crash or Ctrl-C never leaves half a file. Every text written passes
+through :class:`Redactor`, the last line of defence for secrets.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from journeyaudit.model import Result, Run, from_dict, to_dict
+
+TRACE_FILE = "trace.json"
+RESULT_FILE = "result.json"
+REDACTED = "[redacted]"
+
+
+class Redactor:
+    """Replaces secret values (and their spacing variants) in any text.
+
+    A card number typed as ``4242 4242 4242 4242`` may come back from a shop as
+    ``4242424242424242`` or ``4242-4242-4242-4242``; all of them are redacted.
+    """
+
+    def __init__(self, secrets: Iterable[str] = ()):
+        patterns = []
+        for secret in {s for s in secrets if s and len(s.strip()) >= 3}:
+            compact = re.sub(r"[\s-]", "", secret)
+            if compact.isdigit() and len(compact) >= 6:
+                # digits with any spacing/dash between them
+                patterns.append(r"[\s-]?".join(re.escape(d) for d in compact))
+            else:
+                patterns.append(re.escape(secret))
+        patterns.sort(key=len, reverse=True)
+        self._pattern = re.compile("|".join(patterns)) if patterns else None
+
+    def __bool__(self) -> bool:
+        return self._pattern is not None
+
+    def text(self, value: str) -> str:
+        if self._pattern is None or not value:
+            return value
+        return self._pattern.sub(REDACTED, value)
+
+    def data(self, value: Any) -> Any:
+        """Redact every string inside JSON-like data."""
+        if self._pattern is None:
+            return value
+        if isinstance(value, str):
+            return self.text(value)
+        if isinstance(value, list):
+            return [self.data(item) for item in value]
+        if isinstance(value, dict):
+            return {key: self.data(item) for key, item in value.items()}
+        return value
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def atomic_write_text(path: Path, text: str) -> Path:
+    return atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def write_json(path: Path, data: Any) -> Path:
+    return atomic_write_text(path, json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n")
+
+
+def step_file_stem(index: int, name: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:40] or "step"
+    return f"{index:02d}-{slug}"
+
+
+def save_run(run: Run, run_dir: Path, redactor: Redactor | None = None) -> Path:
+    """Write a run's trace (and its HTML snapshots) into ``run_dir``; returns trace.json's path."""
+    redactor = redactor or Redactor()
+    run_dir = Path(run_dir)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    data = to_dict(run)
+    for step, step_data in zip(run.steps, data["steps"]):
+        if step.html:
+            name = step_file_stem(step.index, step.name) + ".html"
+            atomic_write_text(run_dir / name, redactor.text(step.html))
+            step_data["html_file"] = name
+        step_data["html"] = ""
+    return write_json(run_dir / TRACE_FILE, redactor.data(data))
+
+
+def load_run(run_dir: Path) -> Run:
+    """Read a run back, with its HTML snapshots, from a folder holding trace.json."""
+    run_dir = Path(run_dir)
+    data = json.loads((run_dir / TRACE_FILE).read_text(encoding="utf-8"))
+    run = from_dict(Run, data)
+    for step in run.steps:
+        if step.html_file and not step.html:
+            html_path = run_dir / step.html_file
+            if html_path.is_file():
+                step.html = html_path.read_text(encoding="utf-8")
+    return run
+
+
+def find_trace_dirs(root: Path) -> list[Path]:
+    """Every folder at or below ``root`` holding a trace.json, sorted."""
+    root = Path(root)
+    if (root / TRACE_FILE).is_file():
+        return [root]
+    return sorted(path.parent for path in root.rglob(TRACE_FILE))
+
+
+def save_result(result: Result, path: Path) -> Path:
+    return write_json(path, to_dict(result))
+
+
+def load_result(path: Path) -> Result:
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    return from_dict(Result, data)
