@@ -1,0 +1,508 @@
+"""The HTML audit report: one self-contained file a product owner can read, mail or attach.
+
+Everything the report shows that came from a shop's pages (messages, evidence,
+titles, URLs, step names, error texts) is untrusted. It reaches the template as
+plain ``str`` and is escaped by Jinja2's autoescaping; nothing here marks text
+as safe. URLs are shown as text, never as links. Screenshots are embedded as
+``data:`` URIs and the page carries a Content-Security-Policy that forbids every
+other kind of request, so the file works offline and never calls home.
+
+Only this package imports Jinja2 (rules and the judge must not).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import functools
+import os
+import tempfile
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from journeyaudit.model import SEVERITIES, Evidence, Finding, Result, Run, RunSummary, StepRecord, severity_rank
+from journeyaudit.rules.registry import RuleInfo
+
+__all__ = ["render_html", "write_html"]
+
+TEMPLATE = "report.html"
+
+# A screenshot larger than this is not embedded (the report must stay mailable).
+MAX_SCREENSHOT_BYTES = 4 * 1024 * 1024
+
+# Evidence kinds whose value is text taken from the page or the browser: shown in monospace.
+MONOSPACE_KINDS = frozenset({"text", "request", "console", "error", "url", "field", "screenshot"})
+
+SEVERITY_LABELS = {"critical": "Critical", "high": "High", "medium": "Medium", "low": "Low"}
+RUN_STATUS_LABELS = {"passed": "Completed", "failed": "Failed", "error": "Could not run"}
+STEP_STATUS_LABELS = {"passed": "Passed", "failed": "Failed", "skipped": "Not reached"}
+OUTCOME_STATUSES = ("passed", "failed", "not_applicable", "error", "skipped")
+
+_IMAGE_TYPES = (
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+)
+
+
+# --------------------------------------------------------------------------
+# View model: plain values the template only has to lay out
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class Shot:
+    src: str = ""  # data: URI, empty when there is nothing to show
+    note: str = "no screenshot"
+    alt: str = ""
+
+
+@dataclass
+class EvidenceView:
+    label: str
+    value: str
+    mono: bool
+    step: int | None
+    shot: Shot | None = None
+
+
+@dataclass
+class FindingView:
+    anchor: str
+    code: str
+    slug: str
+    severity: str
+    severity_label: str
+    rule_title: str
+    step: int | None
+    step_name: str
+    step_anchor: str
+    message: str
+    confidence: str
+    evidence: list[EvidenceView]
+    rule_doc: list[str]
+
+
+@dataclass
+class StepView:
+    anchor: str
+    index: int
+    name: str
+    role: str
+    status: str
+    status_label: str
+    error: str
+    url: str
+    title: str
+    http_status: int | None
+    duration: str
+    budget: str
+    over_budget: bool
+    bar_pct: float
+    budget_pct: float | None
+    shot: Shot
+    findings: list[FindingView] = field(default_factory=list)
+
+
+@dataclass
+class JourneyView:
+    anchor: str
+    id: str
+    name: str
+    path: str
+    status: str
+    status_label: str
+    error: str
+    recorded: bool
+    steps_total: int
+    steps_passed: int
+    duration: str
+    steps: list[StepView]
+    findings: list[FindingView]
+    worst: str  # worst severity among its findings, "" when none
+
+
+@dataclass
+class RuleRow:
+    code: str
+    slug: str
+    title: str
+    severity: str
+    severity_label: str
+    summary: str
+    counts: dict[str, int]
+    errors: list[tuple[str, str]]  # (journey name, detail)
+    ran: bool
+
+
+# --------------------------------------------------------------------------
+# Public interface
+# --------------------------------------------------------------------------
+
+
+def render_html(
+    result: Result,
+    runs: Mapping[str, Run],
+    *,
+    trace_root: Path | None,
+    rules: Sequence[RuleInfo],
+) -> str:
+    """The report as one self-contained HTML document.
+
+    ``runs`` maps journey id to its recorded run (a journey whose run errored
+    may be missing). Screenshots are read from ``trace_root / summary.trace``;
+    with no ``trace_root`` none are embedded.
+    """
+    rule_index = {info.code: info for info in rules}
+    names = {summary.journey_id: summary.journey_name or summary.journey_id for summary in result.runs}
+    journeys = [
+        _journey_view(number, summary, runs.get(summary.journey_id), result, rule_index, trace_root)
+        for number, summary in enumerate(result.runs, start=1)
+    ]
+    known = set(names)
+    stray = [f for f in _worst_first(result.findings) if f.journey not in known]
+    other_findings = [
+        _finding_view(f"x-f{n}", f, rule_index, None, None, "") for n, f in enumerate(stray, start=1)
+    ]
+
+    status_counts = Counter(summary.status for summary in result.runs)
+    counts = result.counts()
+    failing = result.failing()
+    not_run = [j for j in journeys if j.status == "error" or not j.recorded]
+
+    context = {
+        "audit": result.audit,
+        "base_url": result.base_url,
+        "verdict": verdict(result),
+        "verdict_tone": _verdict_tone(result),
+        "gate": _gate_text(result, len(failing)),
+        "severities": [
+            {"key": s, "label": SEVERITY_LABELS[s], "count": counts.get(s, 0)} for s in reversed(SEVERITIES)
+        ],
+        "findings_total": len(result.findings),
+        "journeys_total": len(result.runs),
+        "journeys_passed": status_counts.get("passed", 0),
+        "journeys_failed": status_counts.get("failed", 0),
+        "journeys_errored": status_counts.get("error", 0),
+        "steps_total": sum(s.steps_total for s in result.runs),
+        "steps_passed": sum(s.steps_passed for s in result.runs),
+        "duration": format_duration(result.duration_ms),
+        "date": format_date(result.started_at),
+        "tool_version": result.tool_version or "unknown",
+        "browser": result.browser or "unknown",
+        "fail_on": result.fail_on,
+        "journeys": journeys,
+        "other_findings": other_findings,
+        "errors": list(result.errors),
+        "not_run": not_run,
+        "rule_rows": _rule_rows(result, rule_index, names),
+        "rule_errors": sum(1 for o in result.outcomes if o.status == "error"),
+    }
+    return _environment().get_template(TEMPLATE).render(context)
+
+
+def write_html(
+    result: Result,
+    runs: Mapping[str, Run],
+    path: Path,
+    *,
+    trace_root: Path | None,
+    rules: Sequence[RuleInfo],
+) -> Path:
+    """Render and write the report atomically (temp file in the same folder, then replace)."""
+    path = Path(path)
+    html = render_html(result, runs, trace_root=trace_root, rules=rules)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode = path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        mode = 0o644
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(html)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp_name, mode)
+        os.replace(tmp_name, path)
+    except BaseException:
+        try:
+            os.unlink(tmp_name)
+        except FileNotFoundError:
+            pass
+        raise
+    return path
+
+
+# --------------------------------------------------------------------------
+# Wording
+# --------------------------------------------------------------------------
+
+
+def _plural(count: int, word: str, plural: str | None = None) -> str:
+    return f"{count} {word if count == 1 else (plural or word + 's')}"
+
+
+def verdict(result: Result) -> str:
+    """One sentence in the customer's terms, e.g. '3 problems a customer would hit, 1 critical'."""
+    errored = sum(1 for s in result.runs if s.status == "error")
+    ran = len(result.runs) - errored
+    suffix = f"; {_plural(errored, 'journey')} could not be run" if errored else ""
+    findings = result.findings
+    if not findings:
+        if not result.runs:
+            return "No journeys were run"
+        if ran == 0:
+            return "The journey could not be run" if errored == 1 else f"None of the {errored} journeys could be run"
+        return f"No problems found on {_plural(ran, 'journey')}{suffix}"
+    counts = result.counts()
+    worst = next((s for s in reversed(SEVERITIES) if counts.get(s, 0)), "")
+    total = len(findings)
+    text = f"{_plural(total, 'problem')} a customer would hit"
+    if worst:
+        if total == 1:
+            text += f" ({worst})"
+        elif counts[worst] == total:
+            text += f", all {worst}"
+        else:
+            text += f", {counts[worst]} {worst}"
+    return text + suffix
+
+
+def _verdict_tone(result: Result) -> str:
+    if result.failing():
+        return "bad"
+    if result.findings or result.errors or any(s.status == "error" for s in result.runs):
+        return "warn"
+    return "good"
+
+
+def _gate_text(result: Result, failing: int) -> str:
+    if severity_rank(result.fail_on) < 0:
+        return "The audit threshold is off (fail on: none), so findings do not fail the build."
+    level = result.fail_on
+    if failing:
+        return (
+            f"This audit fails its threshold: {_plural(failing, 'problem')} "
+            f"at severity {level} or worse."
+        )
+    return f"This audit passes its threshold: nothing at severity {level} or worse."
+
+
+def format_duration(ms: float | None) -> str:
+    if ms is None:
+        return ""
+    ms = max(0.0, float(ms))
+    if ms < 1000:
+        return f"{ms:.0f} ms"
+    seconds = ms / 1000
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    minutes, seconds = divmod(round(seconds), 60)
+    return f"{minutes} min {seconds} s"
+
+
+def format_date(timestamp: float) -> str:
+    if not timestamp:
+        return "unknown"
+    moment = dt.datetime.fromtimestamp(timestamp, tz=dt.timezone.utc)
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _doc_paragraphs(doc: str) -> list[str]:
+    return [part.strip() for part in doc.split("\n\n") if part.strip()]
+
+
+# --------------------------------------------------------------------------
+# Building the view
+# --------------------------------------------------------------------------
+
+
+def _worst_first(findings: Sequence[Finding]) -> list[Finding]:
+    return sorted(
+        findings,
+        key=lambda f: (-severity_rank(f.severity), f.step if f.step is not None else 10**9, f.code),
+    )
+
+
+def _trace_dir(trace_root: Path | None, summary: RunSummary) -> Path | None:
+    if trace_root is None or not summary.trace:
+        return None
+    return Path(trace_root) / summary.trace
+
+
+def _shot(trace_dir: Path | None, name: str | None, alt: str) -> Shot:
+    """A screenshot as a data: URI; never reads outside the run's trace directory."""
+    if not name or trace_dir is None:
+        return Shot(alt=alt)
+    try:
+        base = trace_dir.resolve()
+        file = (base / name).resolve()
+        if not file.is_relative_to(base) or not file.is_file():
+            return Shot(alt=alt)
+        if file.stat().st_size > MAX_SCREENSHOT_BYTES:
+            return Shot(note="screenshot too large to embed", alt=alt)
+        data = file.read_bytes()
+    except OSError:
+        return Shot(alt=alt)
+    mime = next((m for magic, m in _IMAGE_TYPES if data.startswith(magic)), None)
+    if mime is None:
+        return Shot(note="screenshot unreadable", alt=alt)
+    return Shot(src=f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}", note="", alt=alt)
+
+
+def _evidence_view(item: Evidence, trace_dir: Path | None) -> EvidenceView:
+    shot = None
+    if item.kind == "screenshot" and item.value:
+        candidate = _shot(trace_dir, item.value, item.label)
+        shot = candidate if candidate.src else None
+    return EvidenceView(
+        label=item.label,
+        value=str(item.value),
+        mono=item.kind in MONOSPACE_KINDS,
+        step=item.step,
+        shot=shot,
+    )
+
+
+def _finding_view(
+    anchor: str,
+    finding: Finding,
+    rule_index: Mapping[str, RuleInfo],
+    run: Run | None,
+    trace_dir: Path | None,
+    journey_anchor: str,
+) -> FindingView:
+    info = rule_index.get(finding.code)
+    step_name = finding.step_name
+    if finding.step is not None and not step_name and run is not None:
+        step_name = next((s.name for s in run.steps if s.index == finding.step), "")
+    has_step = finding.step is not None and run is not None and any(s.index == finding.step for s in run.steps)
+    severity = finding.severity if finding.severity in SEVERITIES else (info.severity if info else "low")
+    return FindingView(
+        anchor=anchor,
+        code=finding.code,
+        slug=finding.slug or (info.slug if info else ""),
+        severity=severity,
+        severity_label=SEVERITY_LABELS[severity],
+        rule_title=info.title if info else "",
+        step=finding.step,
+        step_name=step_name,
+        step_anchor=f"{journey_anchor}-s{finding.step}" if has_step else "",
+        message=finding.message,
+        confidence=finding.confidence,
+        evidence=[_evidence_view(item, trace_dir) for item in finding.evidence],
+        rule_doc=_doc_paragraphs(info.doc) if info else [],
+    )
+
+
+def _step_view(anchor: str, step: StepRecord, scale: float, trace_dir: Path | None) -> StepView:
+    duration = max(0.0, float(step.duration_ms or 0.0))
+    budget = step.budget_ms
+    ran = step.status != "skipped"
+    return StepView(
+        anchor=f"{anchor}-s{step.index}",
+        index=step.index,
+        name=step.name,
+        role=step.role,
+        status=step.status if step.status in STEP_STATUS_LABELS else "failed",
+        status_label=STEP_STATUS_LABELS.get(step.status, step.status),
+        error=step.error or "",
+        url=step.url,
+        title=step.title,
+        http_status=step.http_status,
+        duration=format_duration(duration) if ran else "",
+        budget=format_duration(budget) if budget else "",
+        over_budget=bool(budget) and duration > (budget or 0),
+        bar_pct=round(min(100.0, 100.0 * duration / scale), 1) if ran and scale else 0.0,
+        budget_pct=round(min(100.0, 100.0 * budget / scale), 1) if budget and scale else None,
+        shot=_shot(trace_dir, step.screenshot, f"Screenshot of step {step.index}") if ran else Shot(note=""),
+    )
+
+
+def _journey_view(
+    number: int,
+    summary: RunSummary,
+    run: Run | None,
+    result: Result,
+    rule_index: Mapping[str, RuleInfo],
+    trace_root: Path | None,
+) -> JourneyView:
+    anchor = f"j{number}"
+    trace_dir = _trace_dir(trace_root, summary)
+    own = _worst_first([f for f in result.findings if f.journey == summary.journey_id])
+    findings = [
+        _finding_view(f"{anchor}-f{n}", f, rule_index, run, trace_dir, anchor) for n, f in enumerate(own, start=1)
+    ]
+    steps: list[StepView] = []
+    if run is not None:
+        scale = max([max(s.duration_ms or 0.0, s.budget_ms or 0) for s in run.steps] or [0.0])
+        steps = [_step_view(anchor, s, scale, trace_dir) for s in run.steps]
+        by_index = {s.index: s for s in steps}
+        for view in findings:
+            if view.step is not None and view.step in by_index:
+                by_index[view.step].findings.append(view)
+    error = summary.error or (run.error if run is not None else None) or ""
+    if run is None and not error:
+        error = "No recording of this journey is available."
+    status = summary.status if summary.status in RUN_STATUS_LABELS else "error"
+    return JourneyView(
+        anchor=anchor,
+        id=summary.journey_id,
+        name=summary.journey_name or summary.journey_id,
+        path=summary.journey_path,
+        status=status,
+        status_label=RUN_STATUS_LABELS.get(summary.status, summary.status),
+        error=error,
+        recorded=run is not None,
+        steps_total=summary.steps_total,
+        steps_passed=summary.steps_passed,
+        duration=format_duration(summary.duration_ms),
+        steps=steps,
+        findings=findings,
+        worst=findings[0].severity if findings else "",
+    )
+
+
+def _rule_rows(result: Result, rule_index: Mapping[str, RuleInfo], names: Mapping[str, str]) -> list[RuleRow]:
+    codes = sorted(set(rule_index) | {o.code for o in result.outcomes})
+    rows = []
+    for code in codes:
+        info = rule_index.get(code)
+        outcomes = [o for o in result.outcomes if o.code == code]
+        counts = {status: 0 for status in OUTCOME_STATUSES}
+        for outcome in outcomes:
+            counts[outcome.status] = counts.get(outcome.status, 0) + 1
+        severity = info.severity if info and info.severity in SEVERITIES else ""
+        rows.append(
+            RuleRow(
+                code=code,
+                slug=info.slug if info else "",
+                title=info.title if info else "",
+                severity=severity,
+                severity_label=SEVERITY_LABELS.get(severity, ""),
+                summary=info.summary if info else "",
+                counts=counts,
+                errors=[(names.get(o.journey, o.journey), o.detail) for o in outcomes if o.status == "error"],
+                ran=bool(outcomes),
+            )
+        )
+    return rows
+
+
+@functools.lru_cache(maxsize=1)
+def _environment() -> Environment:
+    # autoescape=True for every template, whatever its name; StrictUndefined so a
+    # typo in a template fails the tests instead of silently rendering nothing.
+    env = Environment(
+        loader=PackageLoader("journeyaudit.report", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["plural"] = _plural
+    return env

@@ -1,0 +1,483 @@
+"""The HTML report: summary, placement of findings, escaping, self-containment, atomic writes."""
+
+from __future__ import annotations
+
+import base64
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from journeyaudit.model import Evidence, Finding, Result, RuleOutcome, Run, RunSummary, StepRecord
+from journeyaudit.report import html as report_html
+from journeyaudit.report.html import render_html, verdict, write_html
+from journeyaudit.rules.registry import RuleInfo
+
+# An 8x8 baseline JPEG (no colour profile), small enough to keep inline.
+TINY_JPEG_B64 = (
+    "/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAFA3PEY8MlBGQUZaVVBfeMiCeG5uePWvuZHI////////////////////////"
+    "////////////////////////////2wBDAVVaWnhpeOuCguv/////////////////////////////////////////////"
+    "////////////////////////////wAARCAAIAAgDASIAAhEBAxEB/8QAFQABAQAAAAAAAAAAAAAAAAAAAAP/xAAUEAEA"
+    "AAAAAAAAAAAAAAAAAAAA/8QAFQEBAQAAAAAAAAAAAAAAAAAAAgP/xAAUEQEAAAAAAAAAAAAAAAAAAAAA/9oADAMBAAIR"
+    "AxEAPwCYCwP/2Q=="
+)
+
+CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
+
+SCRIPT = "<script>alert(1)</script>"
+IMG = "<img src=x onerror=alert(1)>"
+CLOSE = "</script>"
+JS_URL = "javascript:alert(1)"
+HOSTILE = f"{SCRIPT} {IMG} {CLOSE} {JS_URL}"
+
+
+def _rule(code: str, slug: str, title: str, severity: str) -> RuleInfo:
+    def check(run, options):
+        return []
+
+    check.__doc__ = f"""{title}: what the customer suffers.
+
+    Second paragraph of the explanation for {code}.
+    """
+    return RuleInfo(code, slug, title, severity, frozenset(), {}, check)
+
+
+RULES = [
+    _rule("JA102", "late-payment-failure", "Card accepted, payment refused later", "critical"),
+    _rule("JA201", "late-extra-cost", "Total grows at a late step", "high"),
+    _rule("JA302", "generic-error-message", "Error that says nothing useful", "medium"),
+    _rule("JA401", "slow-step", "Step slower than its budget", "low"),
+]
+
+
+def _step(index: int, name: str, role: str, **kwargs) -> StepRecord:
+    defaults = dict(duration_ms=800.0, budget_ms=3000, url=f"https://shop.test/{role}", title=f"{name} page")
+    defaults.update(kwargs)
+    return StepRecord(index=index, name=name, role=role, **defaults)
+
+
+@pytest.fixture
+def audit(tmp_path: Path):
+    trace_root = tmp_path / "result"
+    checkout_dir = trace_root / "traces" / "checkout"
+    browse_dir = trace_root / "traces" / "browse"
+    checkout_dir.mkdir(parents=True)
+    browse_dir.mkdir(parents=True)
+    (checkout_dir / "step-1.jpg").write_bytes(base64.b64decode(TINY_JPEG_B64))
+    (browse_dir / "step-1.jpg").write_bytes(base64.b64decode(TINY_JPEG_B64))
+    # A file outside the trace directory that a crafted trace might point at.
+    (trace_root / "secret.jpg").write_bytes(base64.b64decode(TINY_JPEG_B64))
+
+    checkout = Run(
+        "checkout",
+        "Guest checkout",
+        "journeys/checkout.yaml",
+        "https://shop.test",
+        status="failed",
+        steps=[
+            _step(1, "Open product", "product", screenshot="step-1.jpg"),
+            # Hostile step name, title and URL; its screenshot file is missing.
+            _step(2, f"Pay {HOSTILE}", "payment", title=HOSTILE, url=JS_URL, screenshot="step-2.jpg", duration_ms=5200.0),
+            _step(
+                3,
+                "Place order",
+                "confirmation",
+                status="failed",
+                error=f"expect text not found {SCRIPT}",
+                screenshot="../../secret.jpg",
+            ),
+            _step(4, "Read email", "email", status="skipped", duration_ms=0.0),
+        ],
+    )
+    browse = Run(
+        "browse",
+        "Browse",
+        "journeys/browse.yaml",
+        "https://shop.test",
+        steps=[_step(1, "Open home", "product", screenshot="step-1.jpg")],
+    )
+    findings = [
+        Finding(
+            "JA302",
+            "generic-error-message",
+            "medium",
+            "checkout",
+            3,
+            "Place order",
+            "The error says nothing useful.",
+            [Evidence("text", "Error text", "Something went wrong", 3)],
+            confidence="medium",
+        ),
+        Finding(
+            "JA201",
+            "late-extra-cost",
+            "high",
+            "checkout",
+            2,
+            f"Pay {HOSTILE}",
+            f"A fee appeared: {HOSTILE}",
+            [
+                Evidence("text", f"Line at {SCRIPT}", HOSTILE, 2),
+                Evidence("url", "Link", JS_URL, 2),
+                Evidence("amount", "Total at review", "€103.89", 2),
+            ],
+        ),
+        Finding(
+            "JA102",
+            "late-payment-failure",
+            "critical",
+            "checkout",
+            3,
+            "Place order",
+            "The card was accepted, then the order failed.",
+            [Evidence("request", "Failed request", "POST https://shop.test/api/orders -> 502", 3)],
+        ),
+        Finding("JA401", "slow-step", "low", "browse", 1, "Open home", "'Open home' (step 1) took 4.0 s.", []),
+    ]
+    outcomes = [
+        RuleOutcome("JA102", "checkout", "failed", "1 finding(s)"),
+        RuleOutcome("JA102", "browse", "passed"),
+        RuleOutcome("JA102", "wishlist", "skipped", "the journey could not be recorded"),
+        RuleOutcome("JA201", "checkout", "failed", "1 finding(s)"),
+        RuleOutcome("JA201", "browse", "not_applicable", "needs a step with role review"),
+        RuleOutcome("JA302", "checkout", "failed"),
+        RuleOutcome("JA302", "browse", "error", f"KeyError: 'total' {SCRIPT} (message_rules.py:12)"),
+        RuleOutcome("JA401", "checkout", "passed"),
+        RuleOutcome("JA401", "browse", "failed"),
+    ]
+    result = Result(
+        audit="Demo shop",
+        base_url="https://shop.test",
+        started_at=1717430400.0,
+        duration_ms=48200.0,
+        fail_on="high",
+        tool_version="9.8.7",
+        browser="Chromium 126.0 (headless)",
+        runs=[
+            RunSummary("checkout", "Guest checkout", "journeys/checkout.yaml", "failed", None, 4, 2, 7000.0, "traces/checkout"),
+            RunSummary("browse", "Browse", "journeys/browse.yaml", "passed", None, 1, 1, 800.0, "traces/browse"),
+            RunSummary(
+                "wishlist", "Wishlist", "journeys/wishlist.yaml", "error", f"net::ERR_CONNECTION_REFUSED {SCRIPT}", 0, 0, 0.0, "traces/wishlist"
+            ),
+        ],
+        findings=findings,
+        outcomes=outcomes,
+        errors=[f"journeys/returns.yaml:12:7: unknown action 'clik' {IMG}"],
+    )
+    runs = {"checkout": checkout, "browse": browse}
+    return result, runs, trace_root
+
+
+def _render(audit) -> tuple[str, BeautifulSoup]:
+    result, runs, trace_root = audit
+    html = render_html(result, runs, trace_root=trace_root, rules=RULES)
+    return html, BeautifulSoup(html, "html.parser")
+
+
+def _text(element) -> str:
+    return " ".join(element.get_text(" ").split())
+
+
+# --------------------------------------------------------------------------
+# Summary
+# --------------------------------------------------------------------------
+
+
+def test_summary_verdict_and_counts(audit):
+    _, soup = _render(audit)
+    summary = soup.select_one(".summary")
+    assert _text(summary.select_one(".verdict-text")) == (
+        "4 problems a customer would hit, 1 critical; 1 journey could not be run"
+    )
+    tiles = {_text(t.select_one(".l")): int(_text(t.select_one(".n"))) for t in summary.select(".tile")}
+    assert tiles == {"Critical": 1, "High": 1, "Medium": 1, "Low": 1}
+    facts = {_text(d.dt): _text(d.dd) for d in summary.select(".facts > div")}
+    assert facts["Journeys"] == "1 completed · 1 failed · 1 could not run"
+    assert facts["Steps"] == "3 of 5 passed"
+    assert facts["Duration"] == "48.2 s"
+    assert facts["Shop"] == "https://shop.test"
+    assert facts["Date"] == "2024-06-03 16:00 UTC"
+    assert facts["Tool"] == "journeyaudit 9.8.7"
+    assert facts["Browser"] == "Chromium 126.0 (headless)"
+    assert facts["Fails on"] == "high or worse"
+    assert "fails its threshold: 2 problems at severity high or worse" in _text(summary.select_one(".gate"))
+    assert "4 problems a customer would hit" in soup.title.get_text()
+
+
+def test_clean_verdict(audit):
+    result, runs, trace_root = audit
+    result.findings = []
+    result.runs = result.runs[:2]
+    result.errors = []
+    html = render_html(result, runs, trace_root=trace_root, rules=RULES)
+    soup = BeautifulSoup(html, "html.parser")
+    assert _text(soup.select_one(".verdict-text")) == "No problems found on 2 journeys"
+    assert "verdict--good" in soup.select_one(".verdict")["class"]
+    assert "passes its threshold" in _text(soup.select_one(".gate"))
+
+
+@pytest.mark.parametrize(
+    ("severities", "statuses", "expected"),
+    [
+        ([], ["passed"] * 4, "No problems found on 4 journeys"),
+        ([], ["passed", "error"], "No problems found on 1 journey; 1 journey could not be run"),
+        ([], ["error"], "The journey could not be run"),
+        ([], ["error", "error"], "None of the 2 journeys could be run"),
+        ([], [], "No journeys were run"),
+        (["critical"], ["failed"], "1 problem a customer would hit (critical)"),
+        (["high", "high"], ["failed"], "2 problems a customer would hit, all high"),
+        (["critical", "low", "high"], ["failed"], "3 problems a customer would hit, 1 critical"),
+    ],
+)
+def test_verdict_wording(severities, statuses, expected):
+    result = Result(
+        audit="a",
+        base_url="https://shop.test",
+        runs=[RunSummary(f"j{i}", f"J{i}", f"j{i}.yaml", status) for i, status in enumerate(statuses)],
+        findings=[Finding("JA101", "journey-blocked", severity, "j0") for severity in severities],
+    )
+    assert verdict(result) == expected
+
+
+# --------------------------------------------------------------------------
+# Journeys, steps and findings
+# --------------------------------------------------------------------------
+
+
+def test_findings_under_their_journey_and_step_worst_first(audit):
+    _, soup = _render(audit)
+    checkout = soup.select_one("#j1")
+    browse = soup.select_one("#j2")
+    assert "Guest checkout" in _text(checkout.select_one("h3"))
+    assert "journeys/checkout.yaml" in _text(checkout)
+    codes = [_text(f.select_one(".finding-code")) for f in checkout.select(".finding")]
+    assert codes == ["JA102", "JA201", "JA302"]  # critical, high, medium
+    assert [_text(f.select_one(".finding-code")) for f in browse.select(".finding")] == ["JA401"]
+
+    critical = checkout.select_one(".finding")
+    assert "sev-critical" in critical["class"]
+    assert _text(critical.select_one(".badge")) == "Critical"
+    assert "late-payment-failure" in _text(critical)
+    assert critical.select_one(".finding-where a")["href"] == "#j1-s3"
+    assert "Step 3 · Place order" in _text(critical.select_one(".finding-where"))
+    # the rule's explanation is there, collapsed
+    about = critical.select_one("details.about")
+    assert about is not None and not about.has_attr("open")
+    assert "Second paragraph of the explanation for JA102" in _text(about)
+
+    # each step links to the findings made at it
+    step3 = soup.select_one("#j1-s3")
+    assert [_text(a) for a in step3.select(".step-flags a")] == [
+        "Critical · JA102 late-payment-failure",
+        "Medium · JA302 generic-error-message",
+    ]
+    assert "expect text not found" in _text(step3.select_one(".step-error"))
+    assert "Failed" in _text(step3.select_one(".status"))
+    assert "Not reached" in _text(soup.select_one("#j1-s4"))
+
+    # evidence with labels, page text in monospace, confidence note only when medium
+    fee = checkout.select(".finding")[1]
+    labels = [_text(dt) for dt in fee.select(".evidence dt")]
+    assert labels[2] == "Total at review · step 2"
+    assert fee.select(".evidence dd")[0].find("pre") is not None
+    assert fee.select(".evidence dd")[2].find("pre") is None
+    assert fee.select_one(".confidence") is None
+    assert "Medium confidence" in _text(checkout.select(".finding")[2].select_one(".confidence"))
+
+
+def test_step_timing_against_budget(audit):
+    _, soup = _render(audit)
+    slow = soup.select_one("#j1-s2 .time")
+    assert "5.2 s" in _text(slow) and "budget 3.0 s" in _text(slow)
+    assert "over" in slow.select_one(".bar-fill")["class"]
+    assert slow.select_one(".bar-fill")["style"] == "width: 100.0%"
+    fast = soup.select_one("#j1-s1 .time .bar-fill")
+    assert "over" not in fast["class"]
+    assert fast["style"] == "width: 15.4%"  # 800 ms of the 5200 ms scale
+
+
+def test_screenshot_embedded_and_missing_one_does_not_crash(audit):
+    _, soup = _render(audit)
+    img = soup.select_one("#j1-s1 img")
+    assert img["src"] == f"data:image/jpeg;base64,{TINY_JPEG_B64}"
+    assert _text(soup.select_one("#j1-s2 .shot-cell")) == "no screenshot"
+    # a screenshot name that leaves the trace directory is never read
+    assert soup.select_one("#j1-s3 img") is None
+    assert _text(soup.select_one("#j1-s3 .shot-cell")) == "no screenshot"
+
+
+def test_no_trace_root_means_no_screenshots(audit):
+    result, runs, _ = audit
+    soup = BeautifulSoup(render_html(result, runs, trace_root=None, rules=RULES), "html.parser")
+    assert soup.select("img") == []
+    assert _text(soup.select_one("#j1-s1 .shot-cell")) == "no screenshot"
+
+
+def test_errors_and_unrecorded_journeys(audit):
+    _, soup = _render(audit)
+    wishlist = soup.select_one("#j3")
+    assert "Could not run" in _text(wishlist.select_one(".status"))
+    assert "net::ERR_CONNECTION_REFUSED" in _text(wishlist)
+    errors = _text(soup.select_one(".errors"))
+    assert "unknown action 'clik'" in errors
+    assert "Wishlist" in errors and "net::ERR_CONNECTION_REFUSED" in errors
+    assert "1 rule check failed with an error" in errors
+
+
+def test_rules_table_counts_outcomes(audit):
+    _, soup = _render(audit)
+    rows = {}
+    for tr in soup.select("#rules ~ section table tbody tr"):
+        code = _text(tr.select_one(".rule-name strong"))
+        rows[code] = ([int(_text(td)) for td in tr.select("td.num")], tr)
+    assert list(rows) == ["JA102", "JA201", "JA302", "JA401"]
+    # passed, failed, not applicable, errored, skipped
+    assert rows["JA102"][0] == [1, 1, 0, 0, 1]
+    assert rows["JA201"][0] == [0, 1, 1, 0, 0]
+    assert rows["JA302"][0] == [0, 1, 0, 1, 0]
+    assert "Browse: KeyError: 'total'" in _text(rows["JA302"][1].select_one(".rule-errors"))
+
+
+# --------------------------------------------------------------------------
+# Safety: escaping and self-containment
+# --------------------------------------------------------------------------
+
+
+def test_hostile_page_text_is_escaped(audit):
+    html, soup = _render(audit)
+    assert soup.find_all("script") == []
+    for element in soup.find_all(True):
+        for name, value in element.attrs.items():
+            assert not name.lower().startswith("on"), (element.name, name)
+            values = value if isinstance(value, list) else [value]
+            assert not any("javascript:" in v.lower() for v in values), (element.name, name, value)
+    assert [a for a in soup.find_all("a") if not a["href"].startswith("#")] == []
+    # only the image tags we made: data: thumbnails
+    assert all(img["src"].startswith("data:image/") for img in soup.find_all("img"))
+    # the text is all there, as text
+    text = soup.get_text()
+    for needle in (SCRIPT, IMG, CLOSE, JS_URL):
+        assert needle in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script" not in html.lower()
+    assert _text(soup.select_one("#j1-s2 .step-name")) == f"Pay {HOSTILE}"
+    assert _text(soup.select_one("#j1-s2 .page-title")) == HOSTILE
+    assert _text(soup.select_one("#j1-s2 .url")) == JS_URL
+
+
+def test_csp_meta_and_no_external_resources(audit):
+    html, soup = _render(audit)
+    meta = soup.find("meta", attrs={"http-equiv": "Content-Security-Policy"})
+    assert meta is not None and meta["content"] == CSP
+    assert soup.head.find("meta") is soup.head.find("meta", charset=True)  # charset comes first
+    assert soup.find_all("link") == []
+    assert soup.find_all("script") == []
+    assert not re.search(r"""(?:src|href|action|srcset|poster|data)\s*=\s*["']?\s*(?:https?:)?//""", html, re.I)
+    styles = " ".join(s.get_text() for s in soup.find_all("style"))
+    styles += " ".join(el["style"] for el in soup.find_all(style=True))
+    assert "@import" not in styles
+    assert "url(" not in styles
+    assert "http" not in styles
+
+
+def test_templates_are_autoescaped_and_strict():
+    env = report_html._environment()
+    assert env.autoescape is True
+    from jinja2 import StrictUndefined
+
+    assert env.undefined is StrictUndefined
+    for name in env.list_templates():
+        source = env.loader.get_source(env, name)[0]
+        assert "|safe" not in source.replace(" ", "") and "Markup" not in source, name
+
+
+# --------------------------------------------------------------------------
+# Writing
+# --------------------------------------------------------------------------
+
+
+def test_write_html_is_atomic(audit, tmp_path: Path):
+    result, runs, trace_root = audit
+    out = tmp_path / "reports" / "report.html"
+    written = write_html(result, runs, out, trace_root=trace_root, rules=RULES)
+    assert written == out
+    assert os.listdir(out.parent) == ["report.html"]
+    assert out.read_text(encoding="utf-8") == render_html(result, runs, trace_root=trace_root, rules=RULES)
+    assert out.stat().st_mode & 0o644 == 0o644
+
+    # overwriting replaces the file; a failure leaves the old one and no temp file
+    out.write_text("old report", encoding="utf-8")
+
+    def broken_replace(src, dst):
+        raise OSError("disk full")
+
+    original = os.replace
+    try:
+        report_html.os.replace = broken_replace
+        with pytest.raises(OSError, match="disk full"):
+            write_html(result, runs, out, trace_root=trace_root, rules=RULES)
+    finally:
+        report_html.os.replace = original
+    assert out.read_text(encoding="utf-8") == "old report"
+    assert os.listdir(out.parent) == ["report.html"]
+
+    write_html(result, runs, out, trace_root=trace_root, rules=RULES)
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert os.listdir(out.parent) == ["report.html"]
+
+
+# --------------------------------------------------------------------------
+# In a real browser
+# --------------------------------------------------------------------------
+
+BROWSER_ARGS = ["--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def _chromium_path() -> str | None:
+    for candidate in (os.environ.get("JOURNEYAUDIT_BROWSER_PATH"), "/usr/bin/chromium", shutil.which("chromium")):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
+
+
+@pytest.mark.e2e
+def test_report_in_headless_chromium(audit, tmp_path: Path):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    result, runs, trace_root = audit
+    report = write_html(result, runs, tmp_path / "report.html", trace_root=trace_root, rules=RULES)
+    file_uri = report.resolve().as_uri()
+
+    with sync_api.sync_playwright() as p:
+        try:
+            browser = p.chromium.launch(executable_path=_chromium_path(), args=BROWSER_ARGS)
+        except Exception as exc:  # no browser on this machine
+            pytest.skip(f"cannot launch Chromium: {exc}")
+        try:
+            page = browser.new_page(viewport={"width": 420, "height": 900})
+            console, requests, page_errors, dialogs = [], [], [], []
+            page.on("console", lambda message: console.append((message.type, message.text)))
+            page.on("request", lambda request: requests.append(request.url))
+            page.on("pageerror", lambda error: page_errors.append(str(error)))
+            page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+            page.goto(file_uri)
+            page.wait_for_load_state("load")
+
+            assert [m for m in console if m[0] in ("error", "warning")] == []
+            assert page_errors == [] and dialogs == []
+            assert requests and all(url == file_uri or url.startswith("data:") for url in requests), requests
+
+            name = page.locator("#j1-s2 .step-name")
+            assert name.is_visible()
+            assert name.inner_text() == f"Pay {HOSTILE}"
+            assert page.locator("#j1-s2 .url").inner_text() == JS_URL
+            assert page.locator("script").count() == 0
+            # the thumbnail decoded under the CSP
+            assert page.locator("#j1-s1 img").evaluate("img => img.complete && img.naturalWidth") == 8
+            # clicking the thumbnail enlarges it without any script
+            page.locator("#j1-s1 summary").click()
+            assert page.locator("#j1-s1 details.shot").evaluate("d => d.open") is True
+        finally:
+            browser.close()
