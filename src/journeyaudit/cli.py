@@ -126,7 +126,7 @@ def audit_command(trace_dir, out, profile, fail_on, select, ignore) -> None:
     journeyaudit: the shop is not visited again.
     """
     from journeyaudit.audit import rejudge, relocate_traces, write_report
-    from journeyaudit.config import load_profile
+    from journeyaudit.config import load_profile, rule_settings
     from journeyaudit.judge import RuleSettings, option_errors, unknown_patterns
     from journeyaudit.journey import ValidationFailed
     from journeyaudit.report.terminal import print_summary
@@ -140,7 +140,7 @@ def audit_command(trace_dir, out, profile, fail_on, select, ignore) -> None:
             loaded = load_profile(profile)
         except ValidationFailed as exc:
             _fail(f"invalid input:\n{exc}", EXIT_USAGE)
-        settings, threshold, name = _profile_rules(loaded), _profile_fail_on(loaded), _profile_name(loaded)
+        settings, threshold, name = rule_settings(loaded.spec), loaded.spec.fail_on, loaded.spec.name
     settings.select = _codes(select) or settings.select
     settings.ignore = (_codes(ignore) or []) + settings.ignore
     problems = option_errors(settings) + [f"no rule matches {p!r}" for p in unknown_patterns(settings.select + settings.ignore)]
@@ -157,18 +157,6 @@ def audit_command(trace_dir, out, profile, fail_on, select, ignore) -> None:
     report = write_report(result, runs, out_dir)
     print_summary(result, report)
     sys.exit(exit_code(result))
-
-
-def _profile_rules(profile):
-    return getattr(profile, "rules", None) if not hasattr(profile, "rule_settings") else profile.rule_settings()
-
-
-def _profile_fail_on(profile) -> str:
-    return getattr(profile, "fail_on", "high")
-
-
-def _profile_name(profile) -> str | None:
-    return getattr(profile, "name", None)
 
 
 @main.command()
@@ -225,11 +213,13 @@ def schema(kind) -> None:
     Save it and point your YAML files at it with a first line like
     `# yaml-language-server: $schema=../schema/journey.schema.json`.
     """
+    from journeyaudit.journey import schema_text
+
     if kind == "journey":
         from journeyaudit.journey import json_schema
     else:
         from journeyaudit.config import json_schema
-    click.echo(json.dumps(json_schema(), indent=2))
+    click.echo(schema_text(json_schema()), nl=False)
 
 
 @main.command()
