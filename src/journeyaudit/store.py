@@ -40,9 +40,11 @@ class Redactor:
         patterns = []
         for secret in {s for s in secrets if s and len(s.strip()) >= 3}:
             compact = re.sub(r"[\s-]", "", secret)
-            if compact.isdigit() and len(compact) >= 6:
-                # digits with any spacing/dash between them
-                patterns.append(r"[\s-]?".join(re.escape(d) for d in compact))
+            if compact.isdigit():
+                # digits with any spacing/dash between them, never part of a longer number
+                # (a CVC "123" must not eat the "123" of order KC-10123)
+                spaced = r"[\s-]?".join(re.escape(d) for d in compact)
+                patterns.append(rf"(?<!\d){spaced}(?!\d)")
             else:
                 patterns.append(re.escape(secret))
         patterns.sort(key=len, reverse=True)

@@ -65,3 +65,8 @@ def test_result_round_trip(tmp_path):
     assert loaded.findings[0].evidence[0].value == "value"
     assert loaded.failing() == loaded.findings
     assert loaded.counts()["critical"] == 1
+
+
+def test_short_numeric_secret_is_redacted_only_as_a_whole_number():
+    redactor = store.Redactor(["123"])
+    assert redactor.text("CVC 123, order KC-10123, 1234") == "CVC [redacted], order KC-10123, 1234"

@@ -56,6 +56,16 @@ def console_error(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
         )
 
 
+def _error_status(entry, min_status: int) -> bool:
+    return entry.status is not None and entry.status >= min_status
+
+
+def _real_failure(entry) -> bool:
+    # net::ERR_ABORTED is the browser cancelling a request because the customer
+    # moved on (a new navigation); that is not the shop failing.
+    return bool(entry.failure) and "ERR_ABORTED" not in entry.failure
+
+
 @rule(
     "JA502",
     "failed-request",
@@ -85,9 +95,8 @@ def failed_request(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
             for entry in step.network
             if entry.same_origin
             and entry.resource_type in types
-            and (entry.failure or (entry.status is not None and entry.status >= options["min_status"]))
+            and (_error_status(entry, options["min_status"]) or _real_failure(entry))
             and not _ignored(entry.url, patterns)
-            and "net::ERR_ABORTED" not in (entry.failure or "")
         ]
         if not failed:
             continue
@@ -95,14 +104,14 @@ def failed_request(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
             Evidence(
                 "request",
                 f"{entry.resource_type} request",
-                f"{entry.method} {entry.url} -> {entry.failure or entry.status}",
+                f"{entry.method} {entry.url} -> {entry.status if _error_status(entry, options['min_status']) else entry.failure}",
                 step.index,
             )
             for entry in failed
         ]
         first = failed[0]
         what = "The page" if first.resource_type == "document" else "A background request of the page"
-        outcome = f"failed ({first.failure})" if first.failure else f"answered {first.status}"
+        outcome = f"answered {first.status}" if _error_status(first, options["min_status"]) else f"failed ({first.failure})"
         more = f" ({len(failed)} failed requests)" if len(failed) > 1 else ""
         yield Finding(
             step=step.index,

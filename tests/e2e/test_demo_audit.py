@@ -1,0 +1,139 @@
+"""The demo audit, end to end: real Chromium, real HTTP, the real command line.
+
+One `journeyaudit run audits/demo.yaml` is shared by the tests of this module;
+each asserts something a user of the tool relies on.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from journeyaudit import store
+from journeyaudit.model import severity_rank
+
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parents[2]
+CLI = [sys.executable, "-m", "journeyaudit.cli"]
+CARD = "4242 4242 4242 4242"
+
+# fault journey -> the codes it must produce (it may produce more)
+EXPECTED = {
+    "server-error": {"JA101", "JA502"},
+    "late-fee": {"JA201"},
+    "stock-out": {"JA301"},
+    "payment-refused": {"JA102"},
+    "generic-error": {"JA302"},
+    "slow-step": {"JA401"},
+    "console-error": {"JA501"},
+    "js-exception": {"JA503"},
+    "failing-request": {"JA502"},
+    "price-mismatch": {"JA202"},
+    "no-order-number": {"JA103"},
+}
+
+
+def cli(*args: str, timeout: float = 600, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run([*CLI, *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("reports")
+    done = cli("run", "audits/demo.yaml", "--out", str(out))
+    folders = [p for p in out.iterdir() if p.is_dir() and not p.is_symlink()]
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert len(folders) == 1, folders
+    folder = folders[0]
+    return done, folder, store.load_result(folder / "result.json")
+
+
+def codes_by_journey(result) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {run.journey_id: set() for run in result.runs}
+    for finding in result.findings:
+        found[finding.journey].add(finding.code)
+    return found
+
+
+def test_every_demo_journey_ran(demo_run):
+    _, _, result = demo_run
+    ids = {run.journey_id for run in result.runs}
+    assert ids == {"happy-path", *EXPECTED}
+    assert not result.errors, result.errors
+    assert all(run.status != "error" for run in result.runs)
+
+
+def test_happy_path_has_no_serious_finding(demo_run):
+    _, _, result = demo_run
+    happy = next(run for run in result.runs if run.journey_id == "happy-path")
+    assert happy.status == "passed" and happy.steps_passed == happy.steps_total == 7
+    serious = [f for f in result.findings if f.journey == "happy-path" and severity_rank(f.severity) >= 2]
+    assert serious == []
+
+
+@pytest.mark.parametrize("journey", sorted(EXPECTED))
+def test_each_fault_journey_finds_its_problem(demo_run, journey):
+    _, _, result = demo_run
+    found = codes_by_journey(result)[journey]
+    assert EXPECTED[journey] <= found, f"{journey}: expected {EXPECTED[journey]}, found {found}"
+
+
+def test_live_progress_and_summary_are_printed(demo_run):
+    done, folder, result = demo_run
+    for run in result.runs:
+        assert f"{run.journey_id}" in done.stdout
+    assert "running 7 steps" in done.stdout
+    assert "Report: " in done.stdout and str(folder / "report.html") in done.stdout
+    assert "fail_on is 'none'" in done.stdout
+
+
+def test_report_traces_and_result_are_on_disk(demo_run):
+    _, folder, result = demo_run
+    html = (folder / "report.html").read_text()
+    assert "Content-Security-Policy" in html
+    assert "data:image/jpeg;base64," in html
+    assert result.schema_version == 1 and result.browser.startswith("Chromium")
+    for run in result.runs:
+        trace = store.load_run(folder / run.trace)
+        assert trace.steps[0].url.startswith("http://127.0.0.1:")
+        assert trace.steps[0].visible_text
+        assert trace.steps[0].structured_data, "the product page's JSON-LD is recorded"
+        assert any(entry.resource_type == "document" for entry in trace.steps[0].network)
+
+
+def test_card_number_never_reaches_disk(demo_run):
+    _, folder, _ = demo_run
+    variants = [CARD.encode(), CARD.replace(" ", "").encode()]
+    for path in folder.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            assert not any(v in data for v in variants), f"card number written to {path}"
+    payment = store.load_run(folder / "traces" / "happy-path").steps[4]
+    assert payment.role == "payment"
+    card_fields = [f for f in payment.fields if f.autocomplete == "cc-number"]
+    assert card_fields and card_fields[0].secret and card_fields[0].has_value
+
+
+def test_rejudging_saved_traces_needs_no_browser(demo_run, tmp_path):
+    _, folder, result = demo_run
+    env = {**os.environ, "JOURNEYAUDIT_BROWSER_PATH": "/nonexistent/chromium"}
+    done = cli("audit", str(folder), "--out", str(tmp_path), "--profile", "audits/demo.yaml", env=env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    again = store.load_result(tmp_path / "result.json")
+    assert codes_by_journey(again) == codes_by_journey(result)
+    assert (tmp_path / "report.html").is_file()
+    rendered = cli("report", str(tmp_path / "result.json"), "--out", str(tmp_path / "again.html"))
+    assert rendered.returncode == 0 and (tmp_path / "again.html").stat().st_size > 10_000
+
+
+def test_result_json_is_plain_json_with_a_schema_version(demo_run):
+    _, folder, _ = demo_run
+    data = json.loads((folder / "result.json").read_text())
+    assert data["schema_version"] == 1
+    assert {"audit", "base_url", "runs", "findings", "outcomes", "fail_on"} <= set(data)
