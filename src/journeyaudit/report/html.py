@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import functools
+import io
 import os
 import tempfile
 from collections import Counter
@@ -23,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from PIL import Image
 
 from journeyaudit.model import SEVERITIES, Evidence, Finding, Result, Run, RunSummary, StepRecord, severity_rank
 from journeyaudit.rules.registry import RuleInfo
@@ -351,7 +353,29 @@ def _shot(trace_dir: Path | None, name: str | None, alt: str) -> Shot:
     mime = next((m for magic, m in _IMAGE_TYPES if data.startswith(magic)), None)
     if mime is None:
         return Shot(note="screenshot unreadable", alt=alt)
-    return Shot(src=f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}", note="", alt=alt)
+    return Shot(src=_embedded(str(file), file.stat().st_mtime, data, mime), note="", alt=alt)
+
+
+EMBED_WIDTH = 560  # px: readable when enlarged, small enough to mail a report of many steps
+EMBED_QUALITY = 50
+
+
+@functools.lru_cache(maxsize=256)
+def _embedded(path: str, mtime: float, data: bytes, mime: str) -> str:
+    """A data: URI of the screenshot, scaled down to a small JPEG (the full size stays in traces/)."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+            if image.width <= EMBED_WIDTH:
+                return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+            height = round(image.height * EMBED_WIDTH / image.width)
+            image = image.resize((EMBED_WIDTH, height), Image.LANCZOS)
+            buffer = io.BytesIO()
+            image.convert("RGB").save(buffer, "JPEG", quality=EMBED_QUALITY, optimize=True)
+            data, mime = buffer.getvalue(), "image/jpeg"
+    except (OSError, ValueError):
+        pass  # not decodable by Pillow: embed the original bytes, the browser may still show them
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
 
 def _evidence_view(item: Evidence, trace_dir: Path | None) -> EvidenceView:
