@@ -129,6 +129,10 @@ class Recorder:
             record.error = record.error or "the browser page crashed"
             return
         page = self.page
+        if not self._responsive():
+            record.url = page.url
+            record.error = record.error or "the page stopped responding"
+            return
         record.url = page.url
         record.title = self._safe(page.title, "")
         record.visible_text = self._safe(lambda: page.inner_text("body", timeout=5_000), "")[:MAX_TEXT]
@@ -139,6 +143,28 @@ class Recorder:
         if screenshot:
             record.screenshot = self._screenshot(record, full_page)
         self._redact(record)
+
+    def _responsive(self) -> bool:
+        """True when the page can be read; stops a navigation that hangs so it can be.
+
+        A shop that accepts the connection and never answers leaves the frame in a
+        pending navigation, and every read of the page (content, evaluate) would wait
+        forever. Stopping the load returns the frame to the last document shown.
+        """
+        for attempt in range(2):
+            try:
+                self.page.wait_for_function("() => true", timeout=2_000)
+                return True
+            except PlaywrightError:
+                if attempt:
+                    return False
+            try:
+                cdp = self.page.context.new_cdp_session(self.page)
+                cdp.send("Page.stopLoading")
+                cdp.detach()
+            except PlaywrightError:
+                return False
+        return False
 
     def _screenshot(self, record: model.StepRecord, full_page: bool) -> str | None:
         masks = [self.page.locator(selector) for selector in self.secret_selectors]

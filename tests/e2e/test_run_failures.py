@@ -7,6 +7,7 @@ still run, and every finished journey is on disk.
 
 from __future__ import annotations
 
+import os
 import signal
 import socket
 import subprocess
@@ -74,7 +75,7 @@ def test_invalid_journey_is_a_located_error_and_nothing_runs(tmp_path):
         """)
     done = cli("run", str(bad), "--base-url", "http://127.0.0.1:9", "--out", str(tmp_path / "out"))
     assert done.returncode == 2
-    assert f"{bad}:6:11: unknown action 'clik' (did you mean 'click'?)" in done.stderr
+    assert f"{bad}:6:9: unknown action 'clik' (did you mean 'click'?)" in done.stderr
     assert not (tmp_path / "out").exists()
 
 
@@ -170,7 +171,7 @@ def test_interrupt_exits_130_and_keeps_finished_journeys(shop, tmp_path):
     while time.monotonic() < deadline and not any(line.startswith("[1/3] happy-path") and "steps " in line and "running" not in line for line in lines):
         time.sleep(0.2)
     assert any("[1/3] happy-path" in line for line in lines), "".join(lines)
-    process.send_signal(signal.SIGINT)
+    os.killpg(process.pid, signal.SIGINT)  # as Ctrl-C does: the whole process group, browser included
     process.wait(timeout=60)
     assert process.returncode == 130, "".join(lines) + process.stderr.read()
     folder = only_folder(out)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from journeyaudit.model import Evidence, Finding, Run, StepRecord
+from journeyaudit import extract
+from journeyaudit.model import ActionRecord, Evidence, Finding, Run, StepRecord
 from journeyaudit.rules.registry import rule
 
 
@@ -47,4 +50,341 @@ def journey_blocked(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
             step=step.index,
             message=f"The customer could not get past {step.label}{status}: {step.error}.{rest}",
             evidence=[Evidence("error", "Why the step failed", step.error or "", step.index), *page_evidence(step)],
+        )
+
+
+# --------------------------------------------------------------------------
+# Helpers shared by the rules of several blocks (JA1xx, JA2xx, JA3xx)
+# --------------------------------------------------------------------------
+
+_H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def page_heading(step: StepRecord) -> str:
+    """The text of the page's first ``<h1>``, or ''."""
+    match = _H1.search(step.html or "")
+    if not match:
+        return ""
+    return " ".join(html.unescape(_TAG.sub(" ", match.group(1))).split())
+
+
+def product_names(step: StepRecord) -> list[str]:
+    """Names a product page gives its product: its first JSON-LD offer's, then the ``<h1>``.
+
+    Only the first offer: later ones are often related products or accessories.
+    """
+    names: list[str] = []
+    for offer in extract.offers(step.structured_data):
+        if offer.name:
+            names.append(offer.name)
+            break
+    heading = page_heading(step)
+    if heading and len(heading) <= 150 and extract.normalise(heading) not in {extract.normalise(n) for n in names}:
+        names.append(heading)
+    return names
+
+
+def mentions(text: str, name: str) -> bool:
+    """Does ``text`` name ``name`` (case-, space- and quote-insensitive, whole words)?"""
+    key = extract.normalise(name)
+    if not key:
+        return False
+    return re.search(r"(?<!\w)" + re.escape(key) + r"(?!\w)", extract.normalise(text)) is not None
+
+
+def customer_texts(step: StepRecord) -> list[str]:
+    """What the shop told the customer on a step: notices/errors from the HTML, dialogs, then text lines."""
+    texts: list[str] = []
+    for text in [*extract.error_texts(step.html), *(d.message for d in step.dialogs), *extract.lines(step.visible_text)]:
+        if text and text not in texts:
+            texts.append(text)
+    return texts
+
+
+def full_stop(text: str) -> str:
+    """A message ending in a quote that ends a sentence needs no extra full stop."""
+    return text if text.rstrip("'\"”’").endswith((".", "!", "?", "…")) else text + "."
+
+
+def quote(text: str, limit: int = 200) -> str:
+    """Page text for a message: verbatim, shortened with an ellipsis when long."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+# --------------------------------------------------------------------------
+# JA102 late-payment-failure
+# --------------------------------------------------------------------------
+
+_CARD_FIELD = (
+    r"card.?num|cc.?num|cardnumber|credit.?card|debit.?card|kartennummer|kreditkarte"
+    r"|num[ée]ro de (la )?carte|n[úu]mero de (la )?tarjeta|\bpan\b"
+)
+
+
+def _card_fill(action: ActionRecord, pattern: re.Pattern[str]) -> str | None:
+    """How a passed ``fill`` of card data is described ("Card number (cc-number)"), else None."""
+    if action.name != "fill" or action.status != "passed":
+        return None
+    target = action.target or {}
+    autocomplete = str(target.get("autocomplete") or "").strip().lower()
+    tokens = autocomplete.split()
+    is_card = any(token.startswith("cc-") for token in tokens)
+    if not is_card:
+        names = " ".join(str(target.get(key) or "") for key in ("name", "id", "label"))
+        is_card = bool(pattern.search(names) or pattern.search(action.description or ""))
+    if not is_card:
+        return None
+    label = str(target.get("label") or target.get("name") or target.get("id") or "card field")
+    return f"{label} ({autocomplete})" if autocomplete else label
+
+
+def _submitted_with(step: StepRecord) -> str:
+    """The button or link whose click brought the customer to this step ('' when not a click)."""
+    for action in step.actions:
+        if action.name == "click":
+            target = action.target or {}
+            return str(target.get("text") or target.get("label") or "").strip()
+        if action.name not in ("wait_for", "expect", "screenshot"):
+            return ""
+    return ""
+
+
+@rule(
+    "JA102",
+    "late-payment-failure",
+    title="The card was accepted, then the payment was refused later",
+    severity="high",
+    roles=["payment"],
+    options={
+        "phrases": list(extract.PAYMENT_REFUSED_PHRASES),
+        "extra_phrases": [],
+        "card_field_pattern": _CARD_FIELD,
+    },
+)
+def late_payment_failure(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
+    """The customer's card was accepted, and only a later step said the payment was refused.
+
+    The customer typed their card details, the payment step accepted them and
+    let them go on, and only at a later step (typically after pressing "Place
+    order") the shop said the payment failed. By then the customer believes they
+    have bought: they have spent effort on every step in between, may already
+    have left the page, and do not know whether they were charged or whether to
+    try again (research H1; customer story C3). A card that the shop will refuse
+    should be refused where it was entered, with a reason and a way to fix it.
+
+    Detected when a step that passed has a ``fill`` action on card data (the
+    filled element's ``autocomplete`` starts with ``cc-``, or its name, id,
+    label or selector looks like a card number: option ``card_field_pattern``,
+    a regular expression), and a LATER step shows a payment refusal: one of
+    ``phrases`` (default: extract's PAYMENT_REFUSED_PHRASES, e.g. "payment
+    declined", "card was declined", "error processing request") or
+    ``extra_phrases`` in the step's error notices, dialogs or visible text. A
+    later step that failed with such text on its page counts the same. A refusal
+    shown as soon as the card form is submitted (before the customer has got
+    past the card form to any other page) is prompt, not late, and is not
+    reported.
+
+    One finding per journey, at the first refusal. Evidence: the card field and
+    the step where it was entered, the button that led to the refusal, the
+    refusal text quoted verbatim, and the page it was shown on. Confidence is
+    medium: the refusal is recognised by its wording. Not applicable to a
+    journey without a payment step; silent when no card data was filled in.
+    """
+    phrases = [*options.get("phrases", ()), *options.get("extra_phrases", ())]
+    pattern = re.compile(options.get("card_field_pattern") or _CARD_FIELD, re.IGNORECASE)
+    card_step: StepRecord | None = None  # where the card was last entered
+    card_field = ""
+    accepted: StepRecord | None = None  # the first page after the card form: the card was accepted
+    for step in run.steps:
+        if step.status == "skipped":
+            continue
+        refusals = [text for text in customer_texts(step) if extract.find_phrases(text, phrases)]
+        if card_step is not None and step.index > card_step.index and refusals:
+            if accepted is None:
+                card_step = None  # refused right where the card was submitted: prompt, not late
+            else:
+                yield _late_refusal(card_step, card_field, step, refusals[0])
+                return
+        if step.status == "passed":
+            filled = [d for d in (_card_fill(action, pattern) for action in step.actions) if d]
+            if filled:
+                # name the card number where there is one, not the name or the CVC
+                number = [d for d in filled if "cc-number" in d or re.search(r"num", d, re.IGNORECASE)]
+                card_step, card_field, accepted = step, (number or filled)[0], None
+        if card_step is not None and accepted is None and not refusals and not _shows_card_form(step, pattern):
+            # the card step itself counts only when its snapshot is known to be past the card form
+            if step.index > card_step.index or step.fields:
+                accepted = step
+
+
+def _shows_card_form(step: StepRecord, pattern: re.Pattern[str]) -> bool:
+    """Does the step's page still show card fields (the customer has not got past the card form)?"""
+    for form_field in step.fields:
+        if not form_field.visible:
+            continue
+        tokens = form_field.autocomplete.lower().split()
+        if any(token.startswith("cc-") for token in tokens):
+            return True
+        if pattern.search(" ".join((form_field.name, form_field.id, form_field.label))):
+            return True
+    return False
+
+
+def _late_refusal(card_step: StepRecord, card_field: str, step: StepRecord, refusal: str) -> Finding:
+    button = _submitted_with(step)
+    after = f", after '{button}'" if button else ""
+    evidence = [Evidence("field", f"Card entered at {card_step.label}", card_field, card_step.index)]
+    if button:
+        evidence.append(Evidence("text", "Button the customer pressed", button, step.index))
+    evidence.append(Evidence("text", f"Refusal shown at {step.label}", refusal, step.index))
+    if step.status == "failed" and step.error:
+        evidence.append(Evidence("error", "Why the step failed", step.error, step.index))
+    evidence.extend(item for item in page_evidence(step) if item.kind in ("url", "screenshot"))
+    return Finding(
+        step=step.index,
+        message=full_stop(f"Entered the card at {card_step.label}; it was refused at {step.label}{after}, with '{quote(refusal)}'"),
+        evidence=evidence,
+        confidence="medium",
+    )
+
+
+# --------------------------------------------------------------------------
+# JA103 missing-confirmation
+# --------------------------------------------------------------------------
+
+THANK_YOU_PHRASES: tuple[str, ...] = (
+    "thank you",
+    "thanks for your order",
+    "thanks for shopping",
+    "order confirmed",
+    "order is confirmed",
+    "order has been placed",
+    "order has been received",
+    "order received",
+    "order complete",
+    "order placed",
+    "vielen dank",
+    "danke für ihre bestellung",
+    "bestellung ist eingegangen",
+    "bestellbestätigung",
+    "merci pour votre commande",
+    "commande confirmée",
+    "gracias por tu pedido",
+    "gracias por su pedido",
+    "pedido confirmado",
+)
+
+
+# extract's patterns want the number right after the keyword; confirmation pages often say "is".
+_ORDER_NUMBER_IS = (
+    r"\b(?:order|confirmation|booking|reference)\s+(?:number|no\.?|id|code)\s+is\s*:?\s*#?\s?"
+    r"((?=[A-Za-z0-9\-_/]*\d)[A-Za-z0-9][A-Za-z0-9\-_/]{2,})(?![\w\-/])"
+)
+
+
+def _cart_items(run: Run, before: int) -> list[str]:
+    """Product names the customer put in the basket: named on a product step and, if any, on a cart step."""
+    names: list[str] = []
+    for step in run.reached():
+        if step.role == "product" and step.index < before:
+            names.extend(n for n in product_names(step) if n not in names)
+    carts = [s for s in run.reached() if s.role == "cart" and s.index < before]
+    if carts:
+        listed = [n for n in names if any(mentions(s.visible_text, n) for s in carts)]
+        return listed or names
+    return names
+
+
+def _last_total(run: Run, before: int, labels: list[str]) -> tuple[StepRecord, extract.Money] | None:
+    found = None
+    for step in run.reached():
+        if step.index >= before or step.role == "confirmation":
+            continue
+        total = extract.find_total(step.visible_text, labels)
+        if total is not None:
+            found = (step, total)
+    return found
+
+
+@rule(
+    "JA103",
+    "missing-confirmation",
+    title="The order confirmation lacks the order number, the total or the items",
+    severity="high",
+    roles=["confirmation"],
+    options={
+        "order_number_patterns": [*extract.ORDER_NUMBER_PATTERNS, _ORDER_NUMBER_IS],
+        "total_labels": list(extract.TOTAL_LABELS),
+        "thank_you_phrases": list(THANK_YOU_PHRASES),
+        "require": ["order number", "total", "items"],
+    },
+)
+def missing_confirmation(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
+    """The confirmation page does not show the order number, the total or the items bought.
+
+    After paying, the confirmation page is the customer's receipt: the order
+    number is what they quote to support, the total is what they will see on
+    their statement, and the list of items tells them the order is what they
+    meant to buy. A "Thank you!" page without them leaves the customer unsure
+    whether the order went through and what it was (research H30; Baymard's
+    order confirmation guidance); support gets the calls.
+
+    For each confirmation step the customer reached, checks that the page shows
+    an order number (``order_number_patterns``, default extract's
+    ORDER_NUMBER_PATTERNS: "Order KC-10234", "Bestellnummer: 123456", plus
+    "Your order number is 4411-2087"), a total
+    (a line labelled with one of ``total_labels``, or the total of the last
+    earlier step shown as an amount), and at least one of the items in the
+    basket (product names from the product steps' JSON-LD offers or headings,
+    kept to those the cart step listed; compared case-insensitively). Option
+    ``require`` lists which of "order number", "total", "items" are checked.
+    One finding per confirmation step, listing everything missing.
+
+    A confirmation step that failed is only judged when it still shows a
+    thank-you page (``thank_you_phrases``); a failed step showing an error, and
+    a confirmation step that was never reached (skipped), are JA101's to report.
+    The item check is skipped when no product name is known.
+
+    Evidence: what is missing, what was expected (the items and the last total
+    seen before), and the page's first lines, URL and screenshot. Confidence is
+    medium: numbers and totals are recognised by their wording. Not applicable
+    to a journey without a confirmation step.
+    """
+    required = {str(item).lower() for item in options.get("require", ("order number", "total", "items"))}
+    for step in run.steps_with_role("confirmation"):
+        if step.status == "skipped":
+            continue
+        text = step.visible_text
+        if step.status == "failed" and not extract.find_phrases(text, options["thank_you_phrases"]):
+            continue
+        missing: list[str] = []
+        evidence: list[Evidence] = []
+        if "order number" in required and not extract.order_number(text, options["order_number_patterns"]):
+            missing.append("an order number")
+        if "total" in required and extract.find_total(text, options["total_labels"]) is None:
+            before = _last_total(run, step.index, options["total_labels"])
+            shown = [m.amount for m in extract.find_money(text)]
+            if before is None or before[1].amount not in shown:
+                missing.append("the order total")
+                if before is not None:
+                    evidence.append(Evidence("amount", f"Total at {before[0].label}", before[1].text, before[0].index))
+        if "items" in required:
+            items = _cart_items(run, step.index)
+            if items and not any(mentions(text, name) for name in items):
+                missing.append("the items ordered")
+                basket = next((s for s in run.reached() if s.role in ("cart", "review") and s.index < step.index
+                               and any(mentions(s.visible_text, n) for n in items)), None)
+                where = f"Items in the basket at {basket.label}" if basket else "Items the customer chose"
+                evidence.append(Evidence("text", where, ", ".join(items), basket.index if basket else None))
+        if not missing:
+            continue
+        listed = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + " or " + missing[-1]
+        yield Finding(
+            step=step.index,
+            message=f"The confirmation at {step.label} does not show {listed}.",
+            evidence=[Evidence("text", "Missing from the confirmation", "; ".join(missing), step.index),
+                      *evidence, *page_evidence(step)],
+            confidence="medium",
         )
