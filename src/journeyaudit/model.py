@@ -206,11 +206,34 @@ class FormField:
 
 
 @dataclass
+class EmailMessage:
+    """A message the shop sent to the journey's customer, as captured by the mailbox.
+
+    Bodies are redacted like every other recorded text. ``step`` is the index of
+    the step during which (or after which) the message arrived; ``after_ms`` is
+    the time from that step's start.
+    """
+
+    id: str
+    received_at: float  # unix time
+    sender: str
+    recipients: list[str] = field(default_factory=list)
+    subject: str = ""
+    text: str = ""  # plain-text body (the HTML part's text when there is no text part)
+    html: str = ""
+    headers: dict[str, str] = field(default_factory=dict)  # headers of interest, canonical case
+    links: list[str] = field(default_factory=list)
+    step: int | None = None
+    after_ms: float = 0.0
+
+
+@dataclass
 class StepRecord:
     index: int  # 1-based, as the customer would count
     name: str
     role: str
     status: str = "passed"  # passed | failed | skipped
+    line: int = 0  # the step's line in the journey file (for annotations)
     error: str | None = None  # one line, for a failed step
     started_at: float = 0.0  # unix time
     duration_ms: float = 0.0
@@ -251,6 +274,7 @@ class Run:
     duration_ms: float = 0.0
     browser: str = ""
     steps: list[StepRecord] = field(default_factory=list)
+    emails: list[EmailMessage] = field(default_factory=list)  # every message to this journey's customer
     hints: dict[str, Any] = field(default_factory=dict)
     schema_version: int = SCHEMA_VERSION
 
@@ -288,6 +312,8 @@ class Finding:
     message: str = ""
     evidence: list[Evidence] = field(default_factory=list)
     confidence: str = "high"  # high | medium (text heuristics)
+    fingerprint: str = ""  # stable across runs: rule, journey, step name, normalised evidence
+    suppressed: bool = False  # known in the baseline: listed, but does not fail the audit
 
 
 @dataclass
@@ -314,6 +340,43 @@ class RunSummary:
 
 
 @dataclass
+class FindingChange:
+    """A finding compared with an earlier run, by fingerprint."""
+
+    fingerprint: str
+    code: str
+    journey: str
+    step_name: str
+    severity: str
+    message: str
+    status: str  # new | fixed | still_open
+
+
+@dataclass
+class StepTiming:
+    journey: str
+    step_name: str
+    before_ms: float | None
+    now_ms: float | None
+
+
+@dataclass
+class Comparison:
+    """What changed between an earlier run (last run, or a baseline) and this one."""
+
+    against: str  # "last run (2026-11-22 10:00)" or "baseline .journeyaudit-baseline.json"
+    changes: list[FindingChange] = field(default_factory=list)
+    timings: list[StepTiming] = field(default_factory=list)
+
+
+@dataclass
+class TrendPoint:
+    started_at: float
+    findings: dict[str, int] = field(default_factory=dict)  # severity -> count
+    step_ms: dict[str, float] = field(default_factory=dict)  # "journey/step name" -> duration
+
+
+@dataclass
 class Result:
     audit: str
     base_url: str
@@ -326,6 +389,8 @@ class Result:
     findings: list[Finding] = field(default_factory=list)
     outcomes: list[RuleOutcome] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    comparisons: list[Comparison] = field(default_factory=list)  # vs the last run, vs the baseline
+    trend: list[TrendPoint] = field(default_factory=list)  # earlier runs of this audit, oldest first
     schema_version: int = SCHEMA_VERSION
 
     def counts(self) -> dict[str, int]:
@@ -340,4 +405,4 @@ class Result:
         threshold = severity_rank(self.fail_on)
         if threshold < 0:
             return []
-        return [f for f in self.findings if severity_rank(f.severity) >= threshold]
+        return [f for f in self.findings if severity_rank(f.severity) >= threshold and not f.suppressed]

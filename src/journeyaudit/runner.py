@@ -122,7 +122,9 @@ class Runner:
             stopped = False
             for index, step in enumerate(journey.steps, start=1):
                 if stopped:
-                    run.steps.append(model.StepRecord(index=index, name=step.name, role=step.role, status="skipped"))
+                    run.steps.append(
+                        model.StepRecord(index=index, name=step.name, role=step.role, status="skipped", line=step.line)
+                    )
                     continue
                 record = self._record_step(recorder, ctx, index, step)
                 run.steps.append(record)
@@ -141,6 +143,7 @@ class Runner:
 
     def _record_step(self, recorder: Recorder, ctx: ActionContext, index: int, step: model.Step) -> model.StepRecord:
         record = recorder.begin_step(index, step)
+        record.line = step.line
         ctx.screenshot_now = None
         for act in step.actions:
             started = recorder.elapsed_ms()
