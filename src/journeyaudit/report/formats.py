@@ -234,8 +234,8 @@ def plural(count: int, word: str, plural_form: str | None = None) -> str:
 def verdict(result: Result) -> str:
     """One sentence in the customer's terms ("3 problems a customer would hit, 1 critical").
 
-    The same wording as the HTML report's headline (report/html.py keeps its own
-    copy, which imports Jinja2; these writers must not).
+    The HTML report's headline too: it lives here because these writers must
+    not import Jinja2, and report/html.py imports it from here.
     """
     errored = sum(1 for s in result.runs if s.status == "error")
     ran = len(result.runs) - errored

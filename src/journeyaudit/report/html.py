@@ -27,6 +27,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from PIL import Image
 
 from journeyaudit.model import SEVERITIES, Evidence, Finding, Result, Run, RunSummary, StepRecord, severity_rank
+from journeyaudit.report.formats import plural, verdict  # Jinja-free, shared with the CI formats
 from journeyaudit.rules.registry import RuleInfo
 
 __all__ = ["render_html", "write_html"]
@@ -244,34 +245,7 @@ def write_html(
 # --------------------------------------------------------------------------
 
 
-def _plural(count: int, word: str, plural: str | None = None) -> str:
-    return f"{count} {word if count == 1 else (plural or word + 's')}"
-
-
-def verdict(result: Result) -> str:
-    """One sentence in the customer's terms, e.g. '3 problems a customer would hit, 1 critical'."""
-    errored = sum(1 for s in result.runs if s.status == "error")
-    ran = len(result.runs) - errored
-    suffix = f"; {_plural(errored, 'journey')} could not be run" if errored else ""
-    findings = result.findings
-    if not findings:
-        if not result.runs:
-            return "No journeys were run"
-        if ran == 0:
-            return "The journey could not be run" if errored == 1 else f"None of the {errored} journeys could be run"
-        return f"No problems found on {_plural(ran, 'journey')}{suffix}"
-    counts = result.counts()
-    worst = next((s for s in reversed(SEVERITIES) if counts.get(s, 0)), "")
-    total = len(findings)
-    text = f"{_plural(total, 'problem')} a customer would hit"
-    if worst:
-        if total == 1:
-            text += f" ({worst})"
-        elif counts[worst] == total:
-            text += f", all {worst}"
-        else:
-            text += f", {counts[worst]} {worst}"
-    return text + suffix
+_plural = plural
 
 
 def _verdict_tone(result: Result) -> str:
