@@ -137,3 +137,13 @@ def test_items_and_total_missing_but_number_present():
 def test_skipped_confirmation_is_silent():
     trace = run(step(1, "payment", "Pay", status="failed", error="x"), step(2, "confirmation", "", status="skipped"))
     assert findings("JA103", trace) == []
+
+
+def test_blocked_step_quotes_the_message_the_customer_saw_not_the_page_header():
+    from journeyaudit.judge import RuleSettings, judge
+
+    (finding,), _ = judge([recorded("payment-refused")], RuleSettings(select=["JA101"]))
+    said = [e for e in finding.evidence if e.kind == "text"]
+    assert [(e.label, e.value) for e in said] == [
+        ("Message shown to the customer", "Error processing request. Please try again.")
+    ]

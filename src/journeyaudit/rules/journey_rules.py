@@ -13,13 +13,22 @@ from journeyaudit.rules.registry import rule
 
 
 def page_evidence(step: StepRecord, max_lines: int = 6) -> list[Evidence]:
-    """What the customer saw on a step: where, the HTTP status, the first lines, the screenshot."""
+    """What the customer saw on a step: where, the HTTP status, what it said, the screenshot.
+
+    "What it said" is the page's error and notice messages when it shows any; the
+    first lines of a page are usually its header (free returns, the logo, the
+    cart link), which tells a reader nothing about why the customer was stuck.
+    """
     evidence = [Evidence("url", f"Page at {step.label}", step.url, step.index)] if step.url else []
     if step.http_status and step.http_status >= 400:
         evidence.append(Evidence("request", "HTTP status of the page", str(step.http_status), step.index))
-    text_lines = [line.strip() for line in step.visible_text.splitlines() if line.strip()]
-    if text_lines:
-        evidence.append(Evidence("text", "What the page said", "\n".join(text_lines[:max_lines]), step.index))
+    messages = extract.error_texts(step.html) if step.html else []
+    if messages:
+        evidence.append(Evidence("text", "Message shown to the customer", "\n".join(messages[:max_lines]), step.index))
+    else:
+        text_lines = extract.lines(step.visible_text)
+        if text_lines:
+            evidence.append(Evidence("text", "What the page said", "\n".join(text_lines[:max_lines]), step.index))
     if step.screenshot:
         evidence.append(Evidence("screenshot", f"Screenshot of {step.label}", step.screenshot, step.index))
     return evidence
