@@ -99,7 +99,15 @@ def summarise(run: model.Run, trace: str) -> model.RunSummary:
         steps_passed=sum(1 for s in run.steps if s.status == "passed"),
         duration_ms=run.duration_ms,
         trace=trace,
+        probe=run.probe,
+        probe_outcome=_probe_outcome(run),
     )
+
+
+def _probe_outcome(run: model.Run) -> model.ProbeOutcome | None:
+    from journeyaudit import probes
+
+    return probes.outcome(run)
 
 
 def write_report(result: model.Result, runs: dict[str, model.Run], out_dir: Path) -> Path:

@@ -38,6 +38,7 @@ from pydantic_core import PydanticCustomError
 
 from journeyaudit import judge, model
 from journeyaudit.journey import SCHEMA_DIALECT, journey_from_document, slugify, translate_errors
+from journeyaudit.probespec import ProbesSpec
 from journeyaudit.yamlsource import Document, LocatedError, ValidationFailed, load, sort_errors
 
 __all__ = [
@@ -131,6 +132,11 @@ class AuditProfile(_Strict):
     timeouts: Timeouts = Field(default_factory=Timeouts)
     viewport: Viewport = Field(default_factory=Viewport)
     rules: RulesSpec = Field(default_factory=RulesSpec)
+    probes: ProbesSpec | None = Field(
+        None,
+        description="Probes for every journey without its own probes section, where they apply; "
+        "decline_cards.extra extends every journey's decline cards.",
+    )
 
 
 @dataclass
@@ -475,6 +481,10 @@ def resolve(
     if not base_url and not demo_shop and (profile is not None or journeys):
         errors.append(LocatedError(profile.path if profile else "", 0, 0, NO_BASE_URL))
 
+    if not errors:  # every journey followed by its probe variants (probes.py)
+        from journeyaudit import probes
+
+        journeys = probes.expand_all(journeys, spec.probes.model_dump(exclude_none=True) if spec and spec.probes else None)
     if errors:
         raise ValidationFailed(errors)
     return AuditSettings(

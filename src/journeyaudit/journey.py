@@ -30,6 +30,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from journeyaudit import model
+from journeyaudit.probespec import ProbesSpec
 from journeyaudit.yamlsource import Document, LocatedError, ValidationFailed, load
 
 __all__ = [
@@ -374,6 +375,9 @@ class JourneyFile(_Strict):
         default_factory=dict, description="Shop-specific help for the extractors (a mapping of strings)."
     )
     steps: list[StepSpec] = Field(min_length=1, description="The steps, in order; at least one.")
+    probes: ProbesSpec | None = Field(
+        None, description="Unhappy-path variants to generate from this journey: decline_cards, invalid_inputs, faults."
+    )
 
 
 # --------------------------------------------------------------------------
@@ -559,7 +563,7 @@ def translate_errors(
             noun = "item" if field != "steps" else "step"
             noun = "action" if field == "actions" else noun
             message = f"{field!r} needs at least one {noun}"
-        elif kind in ("exactly_one", "state_without_selector") or kind.startswith("profile_"):
+        elif kind in ("exactly_one", "state_without_selector") or kind.startswith(("profile_", "probe_")):
             message = error["msg"]
         else:
             message = f"{field!r}: {error['msg'][0].lower()}{error['msg'][1:]}"
@@ -625,7 +629,7 @@ def journey_from_document(doc: Document, journey_id: str | None = None) -> model
                 line=doc.position(("steps", index))[0],
             )
         )
-    return model.Journey(
+    journey = model.Journey(
         id=journey_id or slugify(Path(doc.file).stem),
         name=spec.name,
         path=doc.file,
@@ -633,7 +637,15 @@ def journey_from_document(doc: Document, journey_id: str | None = None) -> model
         description=spec.description,
         tags=list(spec.tags),
         hints=dict(spec.hints),
+        probes=spec.probes.model_dump(exclude_none=True) if spec.probes else {},
     )
+    if journey.probes:
+        from journeyaudit import probes  # the expansion needs the whole journey; it says what it cannot do
+
+        problems = [doc.error(("probes", *path), message) for path, message in probes.problems(journey)]
+        if problems:
+            raise ValidationFailed(problems)
+    return journey
 
 
 def _duplicate_step_names(doc: Document) -> list[LocatedError]:

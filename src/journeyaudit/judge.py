@@ -87,7 +87,7 @@ def judge_run(run: Run, rules: list[RuleInfo], settings: RuleSettings) -> tuple[
             outcomes.append(RuleOutcome(info.code, run.journey_id, "not_applicable", f"needs a step with role {roles}"))
             continue
         try:
-            produced = list(info.function(run, rule_options(info, settings)))
+            produced = list(info.function(run, _with_probe_options(run, info, rule_options(info, settings))))
         except Exception as exc:  # a broken rule is an outcome, not a crash
             where = traceback.extract_tb(exc.__traceback__)[-1]
             detail = f"{type(exc).__name__}: {exc} ({where.filename.rsplit('/', 1)[-1]}:{where.lineno})"
@@ -103,6 +103,21 @@ def judge_run(run: Run, rules: list[RuleInfo], settings: RuleSettings) -> tuple[
         status = "failed" if produced else "passed"
         outcomes.append(RuleOutcome(info.code, run.journey_id, status, f"{len(produced)} finding(s)" if produced else ""))
     return findings, outcomes
+
+
+def _with_probe_options(run: Run, info: RuleInfo, options: dict[str, Any]) -> dict[str, Any]:
+    """A probe variant tells the rules what it caused itself (e.g. JA502: the request it failed).
+
+    Lists are extended, other values replaced: the profile's own settings still count.
+    """
+    extra = (run.probe.rule_options if run.probe else {}).get(info.code) or {}
+    merged = dict(options)
+    for key, value in extra.items():
+        if key in merged and isinstance(merged[key], list) and isinstance(value, list):
+            merged[key] = [*merged[key], *value]
+        elif key in info.options:
+            merged[key] = value
+    return merged
 
 
 def judge(runs: Iterable[Run], settings: RuleSettings | None = None) -> tuple[list[Finding], list[RuleOutcome]]:

@@ -93,6 +93,7 @@ class Action:
     params: dict[str, Any] = field(default_factory=dict)
     line: int = 0
     secret: bool = False  # the value must never be written anywhere
+    soft: bool = False  # a probe variant's expectation: failing ends the variant there, it is not a failure
 
     def describe(self) -> str:
         """Human summary with secret values masked, safe to store and show."""
@@ -130,6 +131,8 @@ class Journey:
     description: str = ""
     tags: list[str] = field(default_factory=list)
     hints: dict[str, Any] = field(default_factory=dict)
+    probes: dict[str, Any] = field(default_factory=dict)  # the journey's `probes:` section, validated (probes.py)
+    probe: ProbeInfo | None = None  # set on a variant generated from a happy path (probes.py)
 
     def secrets(self) -> list[str]:
         """Every value marked ``secret: true`` (after env interpolation)."""
@@ -253,6 +256,7 @@ class StepRecord:
     fields: list[FormField] = field(default_factory=list)
     structured_data: list[dict[str, Any]] = field(default_factory=list)  # JSON-LD objects
     data_layer: list[Any] = field(default_factory=list)
+    probe_stop: str = ""  # a probe variant ended here on purpose: why (the happy path's next expectation failed)
 
     @property
     def label(self) -> str:
@@ -277,6 +281,7 @@ class Run:
     emails: list[EmailMessage] = field(default_factory=list)  # every message to this journey's customer
     hints: dict[str, Any] = field(default_factory=dict)
     schema_version: int = SCHEMA_VERSION
+    probe: ProbeInfo | None = None  # this run is a probe variant of another journey (probes.py)
 
     def steps_with_role(self, *roles: str) -> list[StepRecord]:
         return [step for step in self.steps if step.role in roles]
@@ -337,6 +342,8 @@ class RunSummary:
     steps_passed: int = 0
     duration_ms: float = 0.0
     trace: str = ""  # path of the run's trace directory, relative to the result
+    probe: ProbeInfo | None = None  # a probe variant: which happy path, what it changed
+    probe_outcome: ProbeOutcome | None = None  # what the probe saw (probes.outcome)
 
 
 @dataclass
@@ -406,3 +413,36 @@ class Result:
         if threshold < 0:
             return []
         return [f for f in self.findings if severity_rank(f.severity) >= threshold and not f.suppressed]
+
+
+# --------------------------------------------------------------------------
+# Probes: unhappy-path variants generated from a happy path (probes.py)
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class ProbeInfo:
+    """What makes a variant journey a probe: the happy path it probes and what it changed."""
+
+    of: str  # the happy path's journey id
+    kind: str  # decline_card | invalid_input | fault
+    name: str  # the variant's own part of the id: decline-stripe-generic
+    label: str  # in the customer's words: "Stripe test card 4000 0000 0000 0002 (generic decline)"
+    changes: list[str] = field(default_factory=list)  # what differs from the happy path, one line each
+    target_step: str = ""  # the step whose input was altered or whose request is failed
+    expect_refusal: bool = True  # the shop should refuse the altered input
+    rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)  # what the probe itself caused
+    request: str = ""  # a fault probe: the URL glob of the request it fails or delays
+
+
+@dataclass
+class ProbeOutcome:
+    """What a probe variant found, in plain terms; computed from the trace (probes.outcome)."""
+
+    verdict: str  # refused-promptly | refused-late | not-refused | told | not-told | blocked | not-run
+    summary: str  # one sentence for the report
+    refused_at: int | None = None  # step index where the refusal (or the message) surfaced
+    refused_step: str = ""
+    message: str = ""  # what the customer was told, verbatim
+    kept: list[str] = field(default_factory=list)  # field labels still filled after the refusal
+    lost: list[str] = field(default_factory=list)  # field labels emptied

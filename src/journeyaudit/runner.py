@@ -17,6 +17,7 @@ from pathlib import Path
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
+from journeyaudit import interception  # noqa: F401  (registers the probes' 'intercept' action)
 from journeyaudit import model
 from journeyaudit.actions import ActionContext, ActionFailed, perform
 from journeyaudit.browser import BrowserChoice, launch
@@ -80,6 +81,7 @@ class Runner:
             base_url=self.options.base_url,
             started_at=time.time(),
             hints=dict(journey.hints),
+            probe=journey.probe,
         )
         t0 = time.monotonic()
         try:
@@ -134,6 +136,8 @@ class Runner:
                     raise RuntimeError(f"the browser page crashed during step {index} ({step.name!r})")
                 if record.status == "failed" and not step.continue_on_failure:
                     stopped = True
+                if record.probe_stop:  # a probe variant ends where the shop stopped the customer
+                    stopped = True
             run.status = "failed" if any(s.status == "failed" for s in run.steps) else "passed"
         finally:
             try:
@@ -152,12 +156,16 @@ class Runner:
             try:
                 entry.target = perform(recorder.page, act.name, act.params, ctx) or {}
             except ActionFailed as exc:
-                entry.status, entry.error = "failed", str(exc)
-                record.status, record.error = "failed", str(exc)
+                if act.soft:  # a probe's expectation: the variant ends here, on purpose
+                    entry.status, entry.error = "stopped", str(exc)
+                    record.probe_stop = str(exc)
+                else:
+                    entry.status, entry.error = "failed", str(exc)
+                    record.status, record.error = "failed", str(exc)
             entry.duration_ms = round(recorder.elapsed_ms() - started, 1)
             if ctx.screenshot_now is not None and step.screenshot:
                 recorder.snapshot(screenshot=True, full_page=ctx.screenshot_now["full_page"])
-            if record.status == "failed" or recorder.crashed:
+            if record.status == "failed" or record.probe_stop or recorder.crashed:
                 break
         recorder.settle()
         record.duration_ms = recorder.elapsed_ms()

@@ -353,7 +353,9 @@ def missing_confirmation(run: Run, options: Mapping[str, Any]) -> Iterator[Findi
 
     A confirmation step that failed is only judged when it still shows a
     thank-you page (``thank_you_phrases``); a failed step showing an error, and
-    a confirmation step that was never reached (skipped), are JA101's to report.
+    a confirmation step that was never reached (skipped), are JA101's to report;
+    a probe variant's step where the probe ended (``probe_stop``) is not a
+    confirmation the shop meant to show.
     The item check is skipped when no product name is known.
 
     Evidence: what is missing, what was expected (the items and the last total
@@ -363,8 +365,8 @@ def missing_confirmation(run: Run, options: Mapping[str, Any]) -> Iterator[Findi
     """
     required = {str(item).lower() for item in options.get("require", ("order number", "total", "items"))}
     for step in run.steps_with_role("confirmation"):
-        if step.status == "skipped":
-            continue
+        if step.status == "skipped" or step.probe_stop:
+            continue  # a probe variant that stopped here never meant to reach a confirmation
         text = step.visible_text
         if step.status == "failed" and not extract.find_phrases(text, options["thank_you_phrases"]):
             continue
