@@ -275,6 +275,11 @@ def bad_value(case: str, good: str) -> tuple[str, str]:
 # --------------------------------------------------------------------------
 
 
+#: A variant whose input the shop should refuse expects the form to come back with a 4xx
+#: answer (422, 402): that is the refusal the probe provokes, not a failing request (JA502).
+_REFUSAL_OPTIONS: dict[str, dict[str, Any]] = {"JA502": {"min_status": 500}}
+
+
 def _soften(journey: model.Journey, from_step: int) -> None:
     """The happy path's expectations from ``from_step`` on end the variant instead of failing it."""
     for step in journey.steps[from_step:]:
@@ -322,6 +327,7 @@ def _decline_variants(
             label=card.label,
             changes=changes,
             target_step=number.step_name(journey),
+            rule_options=_REFUSAL_OPTIONS,
         )
         variant = _variant(journey, info)
         _set_value(variant, number, card.number)
@@ -365,6 +371,7 @@ def _input_variants(
             label=how,
             changes=[f"types the {how} at '{ref.step_name(journey)}', then moves on with Tab"],
             target_step=ref.step_name(journey),
+            rule_options=_REFUSAL_OPTIONS,
         )
         variant = _variant(journey, info)
         _set_value(variant, ref, value)
@@ -480,9 +487,10 @@ def expand_all(
 # --------------------------------------------------------------------------
 
 
-def _filled_keys(run: model.Run, upto: int) -> dict[str, str]:
-    """id or name of every field the journey filled up to a step -> its label."""
-    keys: dict[str, str] = {}
+def _filled_keys(run: model.Run, upto: int) -> tuple[dict[str, str], dict[str, str]]:
+    """Fields the journey filled up to a step: (by id, by name for fields without an id) -> label."""
+    by_id: dict[str, str] = {}
+    by_name: dict[str, str] = {}
     for step in run.steps:
         if step.index > upto:
             break
@@ -491,29 +499,67 @@ def _filled_keys(run: model.Run, upto: int) -> dict[str, str]:
                 continue
             target = act.target or {}
             label = str(target.get("label") or target.get("name") or target.get("id") or "").strip()
-            for key in (target.get("id"), target.get("name")):
-                if key:
-                    keys[str(key)] = label or str(key)
-    return keys
+            if target.get("id"):
+                by_id[str(target["id"])] = label
+            elif target.get("name"):
+                by_name[str(target["name"])] = label
+    return by_id, by_name
 
 
 def _retention(run: model.Run, step: model.StepRecord) -> tuple[list[str], list[str]]:
     """Which of the customer's entries the page still holds, and which it emptied."""
-    filled = _filled_keys(run, step.index)
+    by_id, by_name = _filled_keys(run, step.index)
     kept, lost = [], []
     for form_field in step.fields:
         if not form_field.visible or form_field.type in ("checkbox", "radio", "hidden", "submit"):
             continue
-        key = form_field.id if form_field.id in filled else form_field.name if form_field.name in filled else ""
-        if not key:
+        if form_field.id and form_field.id in by_id:
+            label = form_field.label or by_id[form_field.id]
+        elif not form_field.id and form_field.name in by_name:
+            label = form_field.label or by_name[form_field.name]
+        else:
             continue
-        label = form_field.label or filled[key]
         (kept if form_field.has_value else lost).append(label)
     return kept, lost
 
 
+_ERRORISH = re.compile(r"error|invalid|danger|alert", re.I)
+
+
+def _field_errors(html: str) -> list[str]:
+    """Error texts tied to fields marked ``aria-invalid`` (their hints left out), then alerts."""
+    if not html:
+        return []
+    from bs4 import BeautifulSoup  # local, as in extract: only this helper parses
+
+    soup = BeautifulSoup(html, "html.parser")
+    texts: list[str] = []
+    for tag in soup.select('[aria-invalid]:not([aria-invalid="false"])'):
+        for attribute in ("aria-errormessage", "aria-describedby"):
+            for ref in str(tag.get(attribute, "")).split():
+                target = soup.find(id=ref)
+                if target is None or target.has_attr("hidden"):
+                    continue
+                if attribute == "aria-describedby" and not _ERRORISH.search(" ".join([ref, *(target.get("class") or [])])):
+                    continue  # a hint ("We'll send your confirmation here"), not the error
+                text = " ".join(target.get_text(" ", strip=True).split())
+                if text and text not in texts:
+                    texts.append(text)
+    return texts
+
+
 def _messages(step: model.StepRecord) -> list[str]:
-    return [*extract.error_texts(step.html), *(d.message for d in step.dialogs)]
+    """What the shop told the customer on a step: field errors first, then alerts and notices, then dialogs."""
+    texts = _field_errors(step.html)
+    for text in [*extract.error_texts(step.html), *(d.message for d in step.dialogs)]:
+        if text not in texts and not any(text != t and t in text for t in texts):
+            texts.append(text)  # an error summary that repeats a field's error is left out
+    return texts
+
+
+def _quoted(text: str) -> str:
+    """'text', as the end of a sentence: the full stop outside the quote unless the text has one."""
+    return f"'{text}'" + ("" if text.rstrip().endswith((".", "!", "?", "…")) else ".")
 
 
 def _listed(items: list[str]) -> str:
@@ -550,8 +596,8 @@ def outcome(run: model.Run) -> model.ProbeOutcome | None:
     prompt = refusal.index == target.index + 1
     verdict = "refused-promptly" if prompt else "refused-late"
     when = "as soon as the form was sent" if prompt else f"only {refusal.index - target.index} steps later"
-    told = f", saying '{message}'" if message else ", without a message"
-    summary = f"Refused at {refusal.label}, {when}{told}."
+    told = f", saying: {_quoted(message)}" if message else ", without a message."
+    summary = f"Refused at {refusal.label}, {when}{told}"
     if kept:
         summary += f" Kept: {_listed(kept)}."
     if lost:
@@ -574,7 +620,7 @@ def _fault_outcome(
     told_at = next((s for s in window if _messages(s)), None)
     if told_at is not None:
         message = _messages(told_at)[0]
-        summary = f"The request failed at {hit.label}; the customer was told at {told_at.label}: '{message}'."
+        summary = f"The request failed at {hit.label}; the customer was told at {told_at.label}: {_quoted(message)}"
         verdict = "told"
     else:
         message = ""

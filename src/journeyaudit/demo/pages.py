@@ -647,13 +647,14 @@ def shipping_page(
         <legend>Shipping method</legend>
         {method_err_html}
         {radios}
+        <p class="field-error" id="rates-error" role="alert" hidden></p>
       </fieldset>
       <button class="btn" type="submit">Continue to payment</button>
     </form>
   </div>
   {order_summary_panel(lines, totals)}
 </div>"""
-    return layout("Shipping", body, cart_count=count)
+    return layout("Shipping", body, cart_count=count, scripts=SHIPPING_RATES_SCRIPT)
 
 
 def payment_page(
@@ -664,11 +665,13 @@ def payment_page(
     address: dict[str, str],
     values: dict[str, str],
     errors: dict[str, str],
+    flashes: Iterable[tuple[str, str]] = (),
 ) -> str:
     count = sum(line["quantity"] for line in lines)
     method = totals["shipping_method"]
     body = f"""{checkout_steps("payment")}
 <h1>Payment</h1>
+{notices(flashes)}
 <div class="layout">
   <div>
     {error_summary(errors)}
@@ -813,3 +816,33 @@ BARE_500 = (
     "<center><h1>500 Internal Server Error</h1></center>\r\n<hr><center>nginx</center>\r\n"
     "</body>\r\n</html>\r\n"
 )
+
+
+# Shipping prices depend on the country: the shipping page asks the shop's API again
+# whenever the customer picks one. When that request fails, the page says so, vaguely.
+SHIPPING_RATES_SCRIPT = """<script>
+(function () {
+  var country = document.getElementById('country');
+  var problem = document.getElementById('rates-error');
+  if (!country || !problem) return;
+  function refresh() {
+    if (!country.value) return;
+    fetch('/api/shipping-rates?country=' + encodeURIComponent(country.value), {headers: {'Accept': 'application/json'}})
+      .then(function (r) { if (!r.ok) throw new Error('HTTP ' + r.status); return r.json(); })
+      .then(function (data) {
+        (data.rates || []).forEach(function (rate) {
+          var label = document.querySelector('label[for="ship-' + rate.code + '"]');
+          if (label && rate.label) label.textContent = rate.label;
+        });
+        problem.hidden = true;
+        problem.textContent = '';
+      })
+      .catch(function () {
+        problem.textContent = 'An error occurred. Please try again later.';
+        problem.hidden = false;
+      });
+  }
+  country.addEventListener('change', refresh);
+  refresh();
+})();
+</script>"""

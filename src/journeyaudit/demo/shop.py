@@ -25,6 +25,8 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
 
+from journeyaudit.probes import declined_card
+
 from . import pages
 from .catalog import (
     BY_SLUG,
@@ -49,6 +51,7 @@ FAULTS: dict[str, str] = {
     "failing-request": "The product page's recommendations request returns HTTP 500; 'You may also like' silently disappears.",
     "price-mismatch": "The cart and checkout charge €42.90 for the AeroPress Go that its product page (and structured data) sells for €39.90.",
     "no-order-number": "The confirmation page says only 'Thank you for your order!', with no order number, items or total.",
+    "late-decline": "Decline test cards are accepted at the payment step; only 'Place order' refuses them, with a generic 'Error processing request' and the card fields wiped.",
 }
 
 SESSION_COOKIE = "kc_session"
@@ -77,6 +80,7 @@ class Session:
     card: dict[str, str] | None = None  # brand, last4, expiry, name: never the number
     flashes: list[tuple[str, str]] = field(default_factory=list)
     orders: list[str] = field(default_factory=list)
+    card_wiped: bool = False  # 'late-decline': the payment form comes back empty after the refusal
 
     def pop_flashes(self) -> list[tuple[str, str]]:
         out, self.flashes = self.flashes, []
@@ -687,6 +691,8 @@ def checkout_payment(shop: DemoShop, req: _Request) -> _Response:
     s = req.session
     lines = shop._lines(s, req.faults)
     values = {"card_name": (s.card or {}).get("name", "") or s.address.get("name", ""), "card_expiry": (s.card or {}).get("expiry", "")}
+    if s.card_wiped:  # 'late-decline': everything the customer typed is gone
+        values, s.card_wiped = {"card_name": "", "card_expiry": ""}, False
     return _Response(
         pages.payment_page(
             lines,
@@ -695,6 +701,7 @@ def checkout_payment(shop: DemoShop, req: _Request) -> _Response:
             address=s.address,
             values=values,
             errors={},
+            flashes=s.pop_flashes(),
         )
     )
 
@@ -757,6 +764,22 @@ def checkout_payment_submit(shop: DemoShop, req: _Request) -> _Response:
             errors=errors,
         )
         return _Response(page, 422)
+    declined = declined_card(req.form.get("card_number", ""), req.form.get("card_name", ""))
+    if declined is not None and "late-decline" not in req.faults:
+        # the shop asks the bank right away: the refusal is where the card was typed, name and expiry kept
+        lines = shop._lines(s, req.faults)
+        values = {"card_name": req.form.get("card_name", ""), "card_expiry": req.form.get("card_expiry", "")}
+        page = pages.payment_page(
+            lines,
+            shop._totals(lines, s, req.faults, stage="payment"),
+            email=s.email,
+            address=s.address,
+            values=values,
+            errors={"card-number": decline_message(declined.reason)},
+        )
+        return _Response(page, 402)
+    if declined is not None:
+        card["declined"] = declined.reason
     s.card = card
     return _redirect("/checkout/review")
 
@@ -799,6 +822,10 @@ def checkout_place(shop: DemoShop, req: _Request) -> _Response:
     if "payment-refused" in req.faults:
         s.flashes.append(("error", "Error processing request. Please try again."))
         return _redirect("/checkout/review")
+    if s.card is not None and s.card.get("declined"):  # only with 'late-decline'
+        s.flashes.append(("error", "Error processing request. Payment failed, please try again."))
+        s.card, s.card_wiped = None, True
+        return _redirect("/checkout/payment")
     lines = shop._lines(s, req.faults)
     totals = shop._totals(lines, s, req.faults, stage="review")
     assert s.card is not None
@@ -858,3 +885,30 @@ def _int(value: str | None, default: int) -> int:
         return int(str(value).strip())
     except (TypeError, ValueError):
         return default
+
+
+# ---- decline test cards and shipping rates (probes) -------------------------
+
+
+def decline_message(reason: str) -> str:
+    """What a careful shop says when the bank refuses a card: what happened, and what to do."""
+    why = {
+        "insufficient funds": "there are not enough funds on the card",
+        "lost card": "the card has been reported lost",
+        "expired card": "the bank says the card has expired",
+        "processing error": "the bank could not process the payment just now",
+    }.get(reason, "the bank did not approve the payment")
+    return f"Your card was declined: {why}. You have not been charged. Try another card, or call your bank."
+
+
+@route("GET", "/api/shipping-rates")
+def api_shipping_rates(shop: DemoShop, req: _Request) -> _Response:
+    """Shipping methods and prices for a country, as the shipping page's script asks for them."""
+    country = req.arg("country", "DE").upper()
+    if country not in COUNTRY_NAMES:
+        return _json({"error": "unknown_country", "message": f"We do not deliver to {country}."}, 404)
+    rates = [
+        {"code": m.code, "name": m.name, "price": plain_amount(m.price), "currency": "EUR", "label": m.label}
+        for m in SHIPPING_METHODS.values()
+    ]
+    return _json({"country": country, "rates": rates})
