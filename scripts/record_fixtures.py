@@ -1,6 +1,7 @@
 """Record the rule test fixtures from the built-in demo shop with a real Chromium.
 
-    .venv/bin/python scripts/record_fixtures.py
+    .venv/bin/python scripts/record_fixtures.py              # every journey
+    .venv/bin/python scripts/record_fixtures.py probes       # one journey and its probe variants
 
 Runs audits/demo.yaml and copies each journey's trace (trace.json and HTML
 snapshots, without screenshots) to tests/fixtures/traces/<journey-id>/. The
@@ -27,13 +28,19 @@ from journeyaudit.report.terminal import TerminalProgress  # noqa: E402
 FIXTURES = ROOT / "tests" / "fixtures" / "traces"
 
 
-def main() -> int:
+def main(only: list[str]) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         settings = resolve([str(ROOT / "audits" / "demo.yaml")], {"out": tmp})
+        if only:  # these journeys and their probe variants; the other fixtures stay as they are
+            settings.journeys = [
+                j for j in settings.journeys if j.id in only or (j.probe is not None and j.probe.of in only)
+            ]
         result, out_dir = run_audit(settings, find_browser(settings.browser_path), TerminalProgress())
-        if FIXTURES.exists():
+        if FIXTURES.exists() and not only:
             shutil.rmtree(FIXTURES)
         for summary in result.runs:
+            if (FIXTURES / summary.journey_id).exists():
+                shutil.rmtree(FIXTURES / summary.journey_id)
             run = store.load_run(out_dir / summary.trace)
             for step in run.steps:
                 step.screenshot = None  # pictures are for people; rules read the rest
@@ -45,4 +52,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
