@@ -283,6 +283,11 @@ def profile_from_document(doc: Document) -> Profile:
         rules = _valid_rule_sections(doc.data.get("rules"))
     if rules is not None:
         errors += _rule_errors(doc, rules)
+    if spec is not None and spec.probes is not None:
+        from journeyaudit import probes
+
+        found = probes.profile_problems(spec.probes.model_dump(exclude_none=True))
+        errors += [doc.error(("probes", *path), message) for path, message in found]
     files: list[Path] = []
     if spec is not None:
         files, glob_errors = _expand_journeys(doc, spec)

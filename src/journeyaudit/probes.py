@@ -52,6 +52,7 @@ __all__ = [
     "find_fields",
     "outcome",
     "problems",
+    "profile_problems",
 ]
 
 SEPARATOR = "~"  # happy-path~decline-stripe-generic
@@ -445,6 +446,14 @@ def _plan(
 def problems(journey: model.Journey) -> list[tuple[tuple, str]]:
     """What in the journey's ``probes:`` section cannot be done: (path under ``probes``, message)."""
     return _plan(journey)[1]
+
+
+def profile_problems(spec: Mapping[str, Any]) -> list[tuple[tuple, str]]:
+    """What in a profile's ``probes:`` section is wrong on its own (unknown card ids).
+
+    Whether a journey has the fields is not a profile's problem: its probes apply where they can.
+    """
+    return _cards(spec.get("decline_cards", False), ())[1]
 
 
 def expand(journey: model.Journey, extra_cards: Iterable[Mapping[str, Any]] = ()) -> list[model.Journey]:

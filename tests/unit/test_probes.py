@@ -370,3 +370,22 @@ def test_probe_modules_are_pure():
         )
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
         assert out == "", f"{module} pulls in {out}"
+
+
+def test_a_profile_naming_an_unknown_card_is_a_located_error(tmp_path):
+    write(tmp_path / "journeys" / "pay.yaml", JOURNEY)
+    profile = write(
+        tmp_path / "audits" / "p.yaml",
+        """
+        name: p
+        base_url: http://127.0.0.1:9
+        journeys: ["../journeys/*.yaml"]
+        probes:
+          decline_cards: {cards: [braintree-declined]}
+        """,
+    )
+    with pytest.raises(config.ValidationFailed) as info:
+        config.resolve([profile], env={})
+    assert [str(e) for e in info.value.errors] == [
+        f"{profile}:5:27: no decline test card 'braintree-declined' (did you mean 'braintree-visa-declined'?)"
+    ]
