@@ -439,7 +439,7 @@ class ProbeInfo:
 class ProbeOutcome:
     """What a probe variant found, in plain terms; computed from the trace (probes.outcome)."""
 
-    verdict: str  # refused-promptly | refused-late | not-refused | told | not-told | blocked | not-run
+    verdict: str  # refused-promptly | refused-late | not-refused | told | not-told | waited | not-hit | blocked | not-run
     summary: str  # one sentence for the report
     refused_at: int | None = None  # step index where the refusal (or the message) surfaced
     refused_step: str = ""

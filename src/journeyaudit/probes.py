@@ -20,8 +20,9 @@ their values (an email address, a Luhn-valid card number, MM/YY), unless
 ``probes.fields`` names them.
 
 How a variant ends: everything up to the altered input is the happy path; from
-there on the happy path's ``expect``/``wait_for`` actions become *soft*: the first
-one that fails (the shop refused, the customer is still on the form) ends the
+there on the happy path's ``expect``/``wait_for`` actions (after a decline card or a
+bad input, all its actions) become *soft*: the first one that fails (the shop
+refused, the customer is still on the form) ends the
 variant at that step, on purpose, with the page the customer sees recorded. So
 the happy path's later expectations ("Thank you") never turn into a cascade of
 "journey blocked" findings. :func:`outcome` then says, in plain words, where the
@@ -281,11 +282,15 @@ def bad_value(case: str, good: str) -> tuple[str, str]:
 _REFUSAL_OPTIONS: dict[str, dict[str, Any]] = {"JA502": {"min_status": 500}}
 
 
-def _soften(journey: model.Journey, from_step: int) -> None:
-    """The happy path's expectations from ``from_step`` on end the variant instead of failing it."""
+def _soften(journey: model.Journey, from_step: int, *, everything: bool = False) -> None:
+    """The happy path's expectations from ``from_step`` on end the variant instead of failing it.
+
+    ``everything``: every action does (a refusal variant: the button the happy path pressed
+    next may not be there once the shop has refused, and that is the refusal, not a blockage).
+    """
     for step in journey.steps[from_step:]:
         for act in step.actions:
-            if act.name in ("expect", "wait_for"):
+            if everything or act.name in ("expect", "wait_for"):
                 act.soft = True
 
 
@@ -335,7 +340,7 @@ def _decline_variants(
         variant.steps[number.step].actions[number.action].secret = True
         if card.holder_name:
             _set_value(variant, fields["card_name"], card.holder_name)
-        _soften(variant, number.step + 1)
+        _soften(variant, number.step + 1, everything=True)
         variants.append(variant)
     return variants, found
 
@@ -380,7 +385,7 @@ def _input_variants(
         variant.steps[ref.step].actions.insert(
             ref.action + 1, model.Action(name="press", params={"key": "Tab", "selector": ref.selector}, line=0)
         )
-        _soften(variant, ref.step + 1)
+        _soften(variant, ref.step + 1, everything=True)
         variants.append(variant)
     return variants, found
 
@@ -627,14 +632,15 @@ def _fault_outcome(
         return model.ProbeOutcome("not-hit", "No request matched, so nothing was failed; check the fault's url.")
     window = [s for s in reached if s.index >= hit.index]
     told_at = next((s for s in window if _messages(s)), None)
+    what = "was held back" if info.name.startswith("delay-") else "failed"
     if told_at is not None:
         message = _messages(told_at)[0]
-        summary = f"The request failed at {hit.label}; the customer was told at {told_at.label}: {_quoted(message)}"
+        summary = f"The request {what} at {hit.label}; the customer was told at {told_at.label}: {_quoted(message)}"
         verdict = "told"
     else:
         message = ""
-        summary = f"The request failed at {hit.label}; the customer was told nothing."
-        verdict = "not-told"
+        summary = f"The request {what} at {hit.label}; the customer was told nothing."
+        verdict = "waited" if what == "was held back" else "not-told"
     if ended is not None:
         summary += f" The journey could not go on past {ended.label}."
     return model.ProbeOutcome(verdict, summary, (told_at or hit).index, (told_at or hit).name, message)

@@ -42,6 +42,7 @@ probes:
   decline_cards: {cards: [stripe-generic, adyen-refused]}
   faults:
     - {url: "**/api/shipping-rates*", abort: true}
+    - {url: "**/api/shipping-rates*", delay_ms: 1500}
 """,
         encoding="utf-8",
     )
@@ -82,6 +83,7 @@ def test_every_variant_ran_after_its_happy_path(probed):
         "good-shop~decline-stripe-generic",
         "good-shop~decline-adyen-refused",
         "good-shop~abort-shipping-rates",
+        "good-shop~delay-shipping-rates",
     ]
     assert not result.errors and all(s.status == "passed" for s in result.runs)
     assert summaries["probes"].probe is None and summaries["probes"].steps_passed == 7
@@ -163,3 +165,14 @@ def test_report_lists_the_probes_and_no_test_card_reaches_disk(probed):
             leaked = [n for n in numbers if n.encode() in data]
             assert not leaked, f"{leaked} written to {path}"
     assert re.search(r"ending 0002", html)
+
+
+def test_a_delayed_request_arrives_late_and_the_journey_goes_on(probed):
+    _, out_dir, summaries, codes = probed
+    summary = summaries["good-shop~delay-shipping-rates"]
+    assert summary.status == "passed" and summary.steps_passed == 7
+    assert summary.probe_outcome.verdict == "waited", summary.probe_outcome.summary
+    trace = store.load_run(out_dir / summary.trace)
+    rates = [e for s in trace.steps for e in s.network if "/api/shipping-rates" in e.url]
+    assert rates and rates[0].status == 200 and rates[0].duration_ms >= 1400
+    assert codes["good-shop~delay-shipping-rates"] == set()

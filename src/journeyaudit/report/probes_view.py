@@ -22,6 +22,7 @@ VERDICTS = {
     "not-refused": ("Not refused", "bad"),
     "told": ("Customer told", "warn"),
     "not-told": ("Customer told nothing", "bad"),
+    "waited": ("Customer waited", "warn"),
     "not-hit": ("Request never made", "warn"),
     "blocked": ("Did not get there", "bad"),
     "not-run": ("Could not run", "bad"),
