@@ -433,6 +433,8 @@ class ProbeInfo:
     expect_refusal: bool = True  # the shop should refuse the altered input
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)  # what the probe itself caused
     request: str = ""  # a fault probe: the URL glob of the request it fails or delays
+    field: str = ""  # the kind of field altered: email, postal_code, card_number, card_expiry, card_name
+    selector: str = ""  # the selector of the fill the probe altered
 
 
 @dataclass
@@ -446,3 +448,4 @@ class ProbeOutcome:
     message: str = ""  # what the customer was told, verbatim
     kept: list[str] = field(default_factory=list)  # field labels still filled after the refusal
     lost: list[str] = field(default_factory=list)  # field labels emptied
+    note: str = ""  # the recorded field does not look like the one the probe meant to alter

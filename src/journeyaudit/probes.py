@@ -334,6 +334,8 @@ def _decline_variants(
             changes=changes,
             target_step=number.step_name(journey),
             rule_options=_REFUSAL_OPTIONS,
+            field="card_number",
+            selector=number.selector,
         )
         variant = _variant(journey, info)
         _set_value(variant, number, card.number)
@@ -378,6 +380,8 @@ def _input_variants(
             changes=[f"types the {how} at '{ref.step_name(journey)}', then moves on with Tab"],
             target_step=ref.step_name(journey),
             rule_options=_REFUSAL_OPTIONS,
+            field=ref.kind,
+            selector=ref.selector,
         )
         variant = _variant(journey, info)
         _set_value(variant, ref, value)
@@ -580,6 +584,38 @@ def _listed(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
+#: autocomplete tokens (WHATWG) that say what a field is
+_TOKENS = {
+    "email": {"email"},
+    "postal_code": {"postal-code"},
+    "card_number": {"cc-number"},
+    "card_expiry": {"cc-exp", "cc-exp-month", "cc-exp-year"},
+    "card_name": {"cc-name", "cc-given-name", "cc-family-name"},
+}
+
+
+def _field_check(run: model.Run, info: model.ProbeInfo) -> str:
+    """What the recorder saw of the altered field, when it says the guess was wrong ('' otherwise)."""
+    if not info.field or not info.selector:
+        return ""
+    for step in run.steps:
+        for act in step.actions:
+            if act.name != "fill" or f"selector={info.selector} " not in act.description + " ":
+                continue
+            target = act.target or {}
+            tokens = set(str(target.get("autocomplete") or "").lower().split())
+            other = next((kind for kind, known in _TOKENS.items() if kind != info.field and tokens & known), None)
+            if other is None and not (info.field != "email" and str(target.get("type")) == "email"):
+                return ""
+            seen = str(target.get("label") or target.get("name") or target.get("id") or info.selector)
+            what = info.field.replace("_", " ")
+            return (
+                f"The probe typed into '{seen}' ({' '.join(sorted(tokens)) or 'type ' + str(target.get('type'))}), "
+                f"which the page marks as another field than the {what}; if so, name the {what} in probes.fields.{info.field}."
+            )
+    return ""
+
+
 def outcome(run: model.Run) -> model.ProbeOutcome | None:
     """Where the probe's refusal (or message) surfaced and what survived it; None for a happy path."""
     info = run.probe
@@ -603,6 +639,7 @@ def outcome(run: model.Run) -> model.ProbeOutcome | None:
             "not-refused",
             f"The shop accepted the {info.label} and let the "
             f"customer go on to {last.label} without a word.",
+            note=_field_check(run, info),
         )
     said = _messages(refusal)
     message = said[0] if said else ""
@@ -616,7 +653,8 @@ def outcome(run: model.Run) -> model.ProbeOutcome | None:
         summary += f" Kept: {_listed(kept)}."
     if lost:
         summary += f" Emptied: {_listed(lost)}."
-    return model.ProbeOutcome(verdict, summary, refusal.index, refusal.name, message, kept, lost)
+    note = _field_check(run, info)
+    return model.ProbeOutcome(verdict, summary, refusal.index, refusal.name, message, kept, lost, note)
 
 
 def _fault_outcome(

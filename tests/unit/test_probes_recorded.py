@@ -124,3 +124,14 @@ def test_page_text_in_the_probes_table_is_escaped():
     html = render_html(result, {run.journey_id: run}, trace_root=None, rules=all_rules())
     assert "<h2>Probes</h2>" in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert(1)" not in html
+
+
+def test_the_recorded_field_confirms_the_guess_or_says_it_was_wrong():
+    run = recorded("probes~bad-email")
+    assert run.probe.field == "email" and run.probe.selector == "#email"
+    assert probes.outcome(run).note == ""
+    # had the guess picked the postcode for the email, the recorded autocomplete says so
+    run = recorded("probes~short-postcode")
+    run.probe.field = "email"
+    note = probes.outcome(run).note
+    assert "'Postcode' (postal-code)" in note and "probes.fields.email" in note

@@ -39,6 +39,7 @@ class ProbeRow:
     tone: str  # good | warn | bad
     summary: str
     findings: list[dict[str, str]] = field(default_factory=list)  # code, slug, severity
+    note: str = ""  # the altered field does not look like the one meant
 
 
 @dataclass
@@ -76,6 +77,7 @@ def probe_groups(result: Result, journeys: Sequence[Any]) -> list[ProbeGroup]:
                 tone=tone,
                 summary=outcome.summary if outcome else "",
                 findings=[{"code": f.code, "slug": f.slug, "severity": f.severity} for f in own],
+                note=outcome.note if outcome else "",
             )
         )
     return list(groups.values())
