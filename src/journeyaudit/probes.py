@@ -668,8 +668,8 @@ def _fault_outcome(
             break
     if hit is None:
         return model.ProbeOutcome("not-hit", "No request matched, so nothing was failed; check the fault's url.")
-    window = [s for s in reached if s.index >= hit.index]
-    told_at = next((s for s in window if _messages(s)), None)
+    # what the customer was told about it: on the page that made the request, or where they got stuck
+    told_at = next((s for s in (hit, ended) if s is not None and s.index >= hit.index and _messages(s)), None)
     what = "was held back" if info.name.startswith("delay-") else "failed"
     if told_at is not None:
         message = _messages(told_at)[0]

@@ -135,3 +135,13 @@ def test_the_recorded_field_confirms_the_guess_or_says_it_was_wrong():
     run.probe.field = "email"
     note = probes.outcome(run).note
     assert "'Postcode' (postal-code)" in note and "probes.fields.email" in note
+
+
+def test_a_notice_on_a_later_page_is_not_what_the_customer_was_told_about_the_request():
+    run = recorded("probes~fail-shipping-rates")
+    shipping = next(s for s in run.steps if s.name == "Shipping address")
+    shipping.html = shipping.html.replace("An error occurred. Please try again later.", "")
+    shipping.html = shipping.html.replace('id="rates-error" role="alert"', 'id="rates-error"')
+    outcome = probes.outcome(run)
+    assert outcome.verdict == "not-told", outcome.summary
+    assert outcome.summary == "The request failed at 'Shipping address' (step 4); the customer was told nothing."
