@@ -13,7 +13,7 @@ import os
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Protocol
 
@@ -108,8 +108,17 @@ def write_report(result: model.Result, runs: dict[str, model.Run], out_dir: Path
     return write_html(result, runs, Path(out_dir) / "report.html", trace_root=Path(out_dir), rules=all_rules())
 
 
-def run_audit(settings: AuditSettings, browser: BrowserChoice, progress: Progress | None = None) -> tuple[model.Result, Path]:
-    """Record, judge and report every journey of an audit. Returns the result and its folder."""
+def run_audit(
+    settings: AuditSettings,
+    browser: BrowserChoice,
+    progress: Progress | None = None,
+    after: Callable[[model.Result, dict[str, model.Run], Path], None] | None = None,
+) -> tuple[model.Result, Path]:
+    """Record, judge and report every journey of an audit. Returns the result and its folder.
+
+    ``after`` runs once every journey is judged, before the report is written
+    (baseline, history, comparisons, CI formats: see postrun.py); not when interrupted.
+    """
     from journeyaudit.runner import Runner, RunnerOptions
 
     progress = progress or QuietProgress()
@@ -152,6 +161,9 @@ def run_audit(settings: AuditSettings, browser: BrowserChoice, progress: Progres
                 result.duration_ms = round((time.time() - started) * 1000, 1)
                 store.save_result(result, out_dir / store.RESULT_FILE)
                 progress.journey_done(position, total, run, findings)
+            if after is not None:
+                result.duration_ms = round((time.time() - started) * 1000, 1)
+                after(result, runs, out_dir)
         except KeyboardInterrupt:
             result.errors.append(f"interrupted after {len(result.runs)} of {total} journeys")
             raise
