@@ -61,12 +61,12 @@ def _timing_rows(
 ) -> list[TimingRow]:
     rows = []
     for t in timings:
-        if t.before is None and t.now is None:
+        if t.before_ms is None and t.now_ms is None:
             continue
-        if t.before is None or t.now is None:
+        if t.before_ms is None or t.now_ms is None:
             continue  # a step added or removed: the finding list says more than a time does
-        delta = t.now - t.before
-        if abs(delta) < SIGNIFICANT_MS or abs(delta) < SIGNIFICANT_RATIO * max(t.before, 1.0):
+        delta = t.now_ms - t.before_ms
+        if abs(delta) < SIGNIFICANT_MS or abs(delta) < SIGNIFICANT_RATIO * max(t.before_ms, 1.0):
             continue
         sign = "+" if delta > 0 else "−"
         rows.append(
@@ -76,8 +76,8 @@ def _timing_rows(
                     journey_name=names.get(t.journey, t.journey),
                     step_name=t.step_name,
                     anchor=anchors.get((t.journey, t.step_name), ""),
-                    before=_seconds(t.before),
-                    now=_seconds(t.now),
+                    before=_seconds(t.before_ms),
+                    now=_seconds(t.now_ms),
                     delta=f"{sign}{_seconds(abs(delta))}",
                     direction="slower" if delta > 0 else "faster",
                 ),
@@ -120,7 +120,7 @@ def comparison_views(
                 counts={status: len(items) for status, _, items in groups},
                 groups=[g for g in groups if g[2]],
                 timings=_timing_rows(comparison.timings, names, step_anchors),
-                timings_total=sum(1 for t in comparison.timings if t.before is not None and t.now is not None),
+                timings_total=sum(1 for t in comparison.timings if t.before_ms is not None and t.now_ms is not None),
             )
         )
     return views
