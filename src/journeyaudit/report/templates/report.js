@@ -35,9 +35,8 @@
       var visible = el.querySelector(".finding[data-code]:not([hidden])");
       el.hidden = Boolean(journey && el.dataset.journey !== journey) || Boolean(narrowing && !visible);
     });
-    count.textContent = (narrowing || journey)
-      ? "Showing " + shown + " of " + findings.length + " problems"
-      : findings.length + " problems";
+    var total = findings.length + (findings.length === 1 ? " problem" : " problems");
+    count.textContent = (narrowing || journey) ? "Showing " + shown + " of " + total : total;
   }
   form.hidden = false;
   form.addEventListener("input", apply);
