@@ -53,8 +53,14 @@ def _late_fee_fixed(runs: dict[str, Run]) -> RuleSettings:
     return RuleSettings(ignore=["JA201"])
 
 
-def test_second_run_shows_the_fixed_finding_and_a_two_point_trend(tmp_path):
-    url = default_url(tmp_path / "reports")
+@pytest.fixture
+def history_url(tmp_path) -> str:
+    """SQLite here; tests/e2e/test_history_postgres.py runs the same test on PostgreSQL."""
+    return default_url(tmp_path / "reports")
+
+
+def test_second_run_shows_the_fixed_finding_and_a_two_point_trend(tmp_path, history_url):
+    url = history_url
     runs = _runs("happy-path", "late-fee", "console-error")
 
     first = _result(runs, T0)
