@@ -50,7 +50,8 @@ Examples:
   journeyaudit check journeys/*.yaml audits/*.yaml
   journeyaudit rules JA301
 \b
-Exit codes: 0 clean, 1 findings at or above fail-on, 2 invalid input,
+Exit codes: 0 clean, 1 findings at or above fail-on (baseline-suppressed ones do not
+count), 2 invalid input or an unusable history database or baseline file,
 3 the audit could not run (no browser, shop unreachable), 130 interrupted.
 """
 

@@ -114,3 +114,15 @@ def test_help_teaches_with_examples(runner):
         assert done.exit_code == 0
         for needle in needles:
             assert needle in done.output, (args, needle)
+
+
+def test_report_writes_ci_formats_from_a_saved_result(tmp_path, runner, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    result_file = tmp_path / "result.json"
+    store.save_result(_result("happy-path", "late-fee"), result_file)
+    done = runner.invoke(main, ["report", str(result_file), "--format", "junit", "--format", "gitlab"])
+    assert done.exit_code == 0, done.output
+    assert (tmp_path / "report.html").is_file()
+    assert f"Wrote {tmp_path / 'junit.xml'}" in done.output
+    issues = json.loads((tmp_path / "gl-code-quality-report.json").read_text())
+    assert [issue["check_name"].split()[0] for issue in issues] == ["JA201"]
