@@ -115,7 +115,7 @@ def text_trends(trend: Sequence[TrendPoint], slowest: int = 5) -> list[str]:
         lines.append(f"{item.label:<14} {text_sparkline(item.values)}  {item.first} → {item.last}")
     steps = sorted(step_sparks(trend).values(), key=lambda s: -s.values[-1])[:slowest]
     if steps:
-        lines.append(f"Slowest steps (latest run), duration over the runs:")
+        lines.append("Slowest steps (latest run), duration over the runs:")
         for item in steps:
             lines.append(f"  {item.key:<40} {text_sparkline(item.values)}  {item.first} → {item.last}")
     return lines
