@@ -48,9 +48,15 @@ def _result(runs: dict[str, Run], started_at: float, settings: RuleSettings | No
     )
 
 
-def _late_fee_fixed(runs: dict[str, Run]) -> RuleSettings:
-    """The same recordings judged without JA201: as if the shop had dropped the late fee."""
-    return RuleSettings(ignore=["JA201"])
+def _late_fee_fixed(runs: dict[str, Run]) -> dict[str, Run]:
+    """The same recordings with the late 'Service fee' line gone: as if the shop had dropped it.
+
+    (Ignoring JA201 would not do: a rule that did not run says nothing about what is fixed.)
+    """
+    fixed = copy.deepcopy(runs)
+    for step in fixed["late-fee"].steps:
+        step.visible_text = "\n".join(line for line in step.visible_text.splitlines() if "Service fee" not in line)
+    return fixed
 
 
 @pytest.fixture
@@ -73,7 +79,7 @@ def test_second_run_shows_the_fixed_finding_and_a_two_point_trend(tmp_path, hist
     assert all(f.fingerprint for f in first.findings)
     late_fee = next(f for f in first.findings if f.code == "JA201")
 
-    second = _result(runs, T0 + 3600, _late_fee_fixed(runs))
+    second = _result(_late_fee_fixed(runs), T0 + 3600)
     post = prepare(history_url=url)
     finish(post, second, runs, tmp_path / "r2")
     post.close()
@@ -166,10 +172,14 @@ def test_read_only_history_compares_without_recording(tmp_path):
     url = default_url(tmp_path)
     runs = _runs("happy-path", "late-fee")
     finish(prepare(history_url=url), _result(runs, T0), runs, tmp_path / "r1")
-    rejudged = _result(runs, T0 + 60, RuleSettings(ignore=["JA201"]))
+    rejudged = _result(_late_fee_fixed(runs), T0 + 60)
     post = prepare(history_url=url, record=False)
     finish(post, rejudged, runs, tmp_path / "r2")
     assert [c.code for c in rejudged.comparisons[0].changes if c.status == "fixed"] == ["JA201"]
+
+    narrowed = _result(runs, T0 + 120, RuleSettings(ignore=["JA201"]))
+    finish(prepare(history_url=url, record=False), narrowed, runs, tmp_path / "r3")
+    assert not [c for c in narrowed.comparisons[0].changes if c.status == "fixed"], "a rule left out is not fixed"
     assert len(rejudged.trend) == 2 and post.recorded_id is None
     with History(url) as history:
         assert len(history.runs("demo")) == 1
