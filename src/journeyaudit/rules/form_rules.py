@@ -137,7 +137,8 @@ def card_data_cleared(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]
     For every step that shows an error (a field flagged with ``aria-invalid`` or
     an error text tied to it, an error message on the page together with an
     HTTP 4xx/5xx answer or a flagged field), the rule looks at the card fields
-    on that step that are empty, and reports those that had a value the last
+    that are empty as the page first showed them (before the journey typed
+    anything on that step), and reports those that had a value the last
     time an earlier step showed the same field (same name and id). Card fields
     are recognised by their autocomplete token (``cc-name``, ``cc-exp``...) or
     by ``card_words`` in their name, id, label or placeholder (English, German,
@@ -207,9 +208,9 @@ def late_validation(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
 
     The recorder snapshots each step at its end, before the next step submits.
     So for each step that submitted something (it starts with a click or a key
-    press), the rule looks at the fields the page now flags (``aria-invalid``,
-    or an error text tied to the field) and compares them with the previous
-    step: a field that had a value there and was not flagged was checked only
+    press), the rule looks at the fields the page flags as it arrives
+    (``aria-invalid``, or an error text tied to the field; before the journey
+    corrects anything) and compares them with the end of the previous step: a field that had a value there and was not flagged was checked only
     after submit. Fields the customer left empty are not counted (no page can
     check what was not typed), nor errors that report a refusal rather than a
     mistake (``decline_phrases``, such as "Your card was declined": the bank
@@ -277,7 +278,8 @@ def input_lost_after_error(run: Run, options: Mapping[str, Any]) -> Iterator[Fin
     For every step that shows an error (a field flagged with ``aria-invalid``
     or an error text tied to it, an error message on the page together with an
     HTTP 4xx/5xx answer or a flagged field), the rule reports the fields that
-    are empty there but had a value the last time an earlier step showed the
+    are empty as the page first showed them (before the journey typed anything
+    on that step) but had a value the last time an earlier step showed the
     same field (same name and id). Passwords and card fields are left out:
     shops rightly clear passwords, and card fields are JA105's (``card_words``
     recognise them, as in JA105); so are check boxes and radio buttons.
