@@ -139,4 +139,4 @@ def by_key(step: StepRecord, *, arrival: bool = False) -> dict[tuple[str, str, s
 
 def submitted(step: StepRecord) -> bool:
     """Did the step start by clicking or pressing something (a submit), rather than by a goto?"""
-    return any(action.name in ("click", "press", "check") for action in step.actions)
+    return any(action.name in ("click", "press") for action in step.actions)
