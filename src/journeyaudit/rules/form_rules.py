@@ -142,7 +142,7 @@ def card_data_cleared(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]
     time an earlier step showed the same field (same name and id). Card fields
     are recognised by their autocomplete token (``cc-name``, ``cc-exp``...) or
     by ``card_words`` in their name, id, label or placeholder (English, German,
-    French, Spanish). ``fields`` lists the kinds checked, default ``name`` and
+    French, Spanish; per kind, regular expressions matched as whole words). ``fields`` lists the kinds checked, default ``name`` and
     ``expiry``: shops may legitimately clear the card number and security code
     (PCI DSS), so add ``number`` and ``security_code`` to hold them to the
     stricter Baymard standard.
@@ -536,7 +536,7 @@ def missing_autocomplete(run: Run, options: Mapping[str, Any]) -> Iterator[Findi
 
     A field's purpose is recognised from its type (email, tel), its card
     autocomplete token or ``card_words``, or ``purposes``: autofill token ->
-    words in the field's name, id, label or placeholder (English, German,
+    regular expressions matched as whole words in the field's name, id, label or placeholder (English, German,
     French, Spanish; checked in order, so "Email address" is an email, not a
     street address). Such a field is reported when its autocomplete attribute
     is missing, is ``on`` or ``off``, or does not end in a token of the HTML
