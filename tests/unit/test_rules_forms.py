@@ -205,6 +205,23 @@ def test_input_lost_on_the_arrival_state_and_a_later_step():
     assert findings("JA304", run(address, payment, back)) == []
 
 
+def test_input_lost_on_going_back_to_a_form():
+    address = step(1, "shipping", name="Address", url="https://shop.example/checkout/address",
+                   fields=[field("street", "Street", has_value=True), field("city", "City", has_value=True)])
+    payment = step(2, "payment", name="Payment", url="https://shop.example/checkout/payment")
+    back = step(3, "shipping", name="Change the address", url="https://shop.example/checkout/address",
+                actions=[ActionRecord("click", "click text=Change")],
+                arrival_fields=[field("street", "Street"), field("city", "City", has_value=True)],
+                fields=[field("street", "Street", has_value=True), field("city", "City", has_value=True)])
+    [finding] = findings("JA304", run(address, payment, back))
+    assert finding.message == (
+        "When the customer came back to the form at 'Change the address' (step 3), 1 field(s) the customer had "
+        "filled in at 'Address' (step 1) were empty again: 'Street'. The customer has to type them again."
+    )
+    back.url = "https://shop.example/account/addresses/new"  # a different form with the same field names
+    assert findings("JA304", run(address, payment, back)) == []
+
+
 def test_passwords_and_card_fields_are_not_input_lost():
     before = step(1, "account", fields=[field("password", "Passwort", type="password", has_value=True),
                                         field("tarjeta", "Número de tarjeta", has_value=True)])

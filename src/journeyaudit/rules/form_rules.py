@@ -94,9 +94,18 @@ def _names(fields: list[FormField], limit: int = 6) -> str:
     return ", ".join(shown) + more
 
 
-def _emptied(run: Run, step: StepRecord, wanted) -> list[tuple[StepRecord, list[FormField]]]:
-    """Fields (chosen by ``wanted``) shown empty on ``step`` that were filled the last time an earlier step showed them."""
+def _path(step: StepRecord) -> str:
+    return urlsplit(step.url).path if step.url else ""
+
+
+def _emptied(run: Run, step: StepRecord, wanted, *, same_page: bool = False) -> list[tuple[StepRecord, list[FormField]]]:
+    """Fields (chosen by ``wanted``) shown empty on ``step`` that were filled the last time an earlier step showed them.
+
+    ``same_page``: only earlier steps on the same URL path (the customer came back to a form).
+    """
     reached = [s for s in run.reached() if s.index < step.index]
+    if same_page:
+        reached = [s for s in reached if _path(s) and _path(s) == _path(step)]
     lost: dict[int, tuple[StepRecord, list[FormField]]] = {}
     for key, field in ff.by_key(step, arrival=True).items():
         if field.has_value or not wanted(field):
@@ -267,7 +276,7 @@ def late_validation(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
     options={"card_words": {k: list(v) for k, v in ff.CARD_WORDS.items()}},
 )
 def input_lost_after_error(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
-    """After an error, the form comes back with the customer's entries gone.
+    """After an error, or on going back to a form, the customer's entries are gone.
 
     The customer filled in their address, one thing was wrong, and the page
     that tells them so has emptied every field: they must type it all again to
@@ -280,7 +289,9 @@ def input_lost_after_error(run: Run, options: Mapping[str, Any]) -> Iterator[Fin
     HTTP 4xx/5xx answer or a flagged field), the rule reports the fields that
     are empty as the page first showed them (before the journey typed anything
     on that step) but had a value the last time an earlier step showed the
-    same field (same name and id). Passwords and card fields are left out:
+    same field (same name and id). Without an error, the same goes for a step
+    that comes back to a page (URL path) an earlier step filled in: the
+    customer went back to change something and found the form empty. Passwords and card fields are left out:
     shops rightly clear passwords, and card fields are JA105's (``card_words``
     recognise them, as in JA105); so are check boxes and radio buttons.
 
@@ -300,21 +311,23 @@ def input_lost_after_error(run: Run, options: Mapping[str, Any]) -> Iterator[Fin
 
     for step in run.reached():
         error = _error_of(step)
-        if error is None:
-            continue
-        lost = _emptied(run, step, wanted)
+        lost = _emptied(run, step, wanted, same_page=error is None)
         if not lost:
             continue
         fields = [field for _, group in lost for field in group]
         filled_at = lost[-1][0]
+        if error is None:
+            what = f"When the customer came back to the form at {step.label}"
+        else:
+            what = f"After the error at {step.label} ('{quote(error, 120)}')"
         yield Finding(
             step=step.index,
             message=full_stop(
-                f"After the error at {step.label} ('{quote(error, 120)}'), {len(fields)} field(s) the customer had "
-                f"filled in at {filled_at.label} were empty again: {_names(fields)}. The customer has to type them again"
+                f"{what}, {len(fields)} field(s) the customer had filled in at {filled_at.label} were empty again: "
+                f"{_names(fields)}. The customer has to type them again"
             ),
             evidence=[
-                Evidence("text", f"Error shown at {step.label}", error, step.index),
+                *([Evidence("text", f"Error shown at {step.label}", error, step.index)] if error else []),
                 *(
                     Evidence("field", f"Filled at {earlier.label}, empty at {step.label}", ff.title(f), earlier.index)
                     for earlier, group in lost
