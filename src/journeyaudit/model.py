@@ -203,6 +203,10 @@ class FormField:
     has_value: bool = False
     checked: bool | None = None
     secret: bool = False  # password / card data: value must never be stored
+    # What the page tells the customer about this field (rules JA303/JA304/JA105/JA604):
+    invalid: bool = False  # aria-invalid="true"
+    error: str = ""  # visible error text tied to the field (aria-errormessage/-describedby, or its own container)
+    placeholder: str = ""
 
 
 @dataclass
@@ -253,6 +257,9 @@ class StepRecord:
     fields: list[FormField] = field(default_factory=list)
     structured_data: list[dict[str, Any]] = field(default_factory=list)  # JSON-LD objects
     data_layer: list[Any] = field(default_factory=list)
+    # The form fields as the page first showed them, before the step's first fill/select/check:
+    # what an error page gave back (rules JA105/JA303/JA304). Empty when the step fills nothing.
+    arrival_fields: list[FormField] = field(default_factory=list)
 
     @property
     def label(self) -> str:

@@ -31,7 +31,36 @@ SECRET_FIELD_SELECTORS = (
     "input[name*='cvv' i]",
 )
 
-_FIELDS_SCRIPT = """() => Array.from(document.querySelectorAll('input, select, textarea'))
+_FIELDS_SCRIPT = """() => {
+  // The visible error text that belongs to a field: the elements its aria-errormessage or
+  // aria-describedby point to that look like errors, else an error element inside the
+  // field's own container (the nearest ancestor holding no other form control).
+  const ERR = /error|invalid|danger|alert/i;
+  const shown = n => { if (!n) return false; const r = n.getBoundingClientRect(), st = getComputedStyle(n);
+    return r.width > 0 && r.height > 0 && st.visibility !== 'hidden' && st.display !== 'none'; };
+  const says = n => ((n.innerText || n.textContent) || '').replace(/\\s+/g, ' ').trim();
+  const looksError = n => ERR.test(String(n.className || '') + ' ' + (n.id || '') + ' ' + (n.getAttribute('role') || ''));
+  const fieldError = el => {
+    const out = [];
+    const refs = ((el.getAttribute('aria-errormessage') || '') + ' ' + (el.getAttribute('aria-describedby') || ''))
+      .split(/\\s+/).filter(Boolean);
+    for (const id of refs) {
+      const n = document.getElementById(id);
+      if (n && shown(n) && (looksError(n) || id === el.getAttribute('aria-errormessage')) && says(n)) out.push(says(n));
+    }
+    if (!out.length) {
+      let box = el.parentElement;
+      for (let depth = 0; box && depth < 3; depth++, box = box.parentElement) {
+        if (box.querySelectorAll('input:not([type=hidden]), select, textarea').length > 1 || box.tagName === 'FORM') break;
+        for (const n of box.querySelectorAll('*')) {
+          if (n !== el && looksError(n) && shown(n) && says(n) && !n.querySelector('*[class*=error i]')) out.push(says(n));
+        }
+        if (out.length) break;
+      }
+    }
+    return Array.from(new Set(out)).join(' ');
+  };
+  return Array.from(document.querySelectorAll('input, select, textarea'))
   .filter(el => (el.getAttribute('type') || '').toLowerCase() !== 'hidden')
   .slice(0, 200)
   .map(el => {
@@ -58,8 +87,12 @@ _FIELDS_SCRIPT = """() => Array.from(document.querySelectorAll('input, select, t
       has_value: toggle ? el.checked : el.value !== '',
       checked: toggle ? el.checked : null,
       secret,
+      invalid: (el.getAttribute('aria-invalid') || 'false').toLowerCase() !== 'false',
+      error: fieldError(el).slice(0, 300),
+      placeholder: (el.getAttribute('placeholder') || '').trim().slice(0, 120),
     };
-  })"""
+  });
+}"""
 
 _JSON_LD_SCRIPT = """() => Array.from(document.querySelectorAll('script[type="application/ld+json"]'))
   .map(s => s.textContent)"""
@@ -107,6 +140,23 @@ class Recorder:
         self.step.started_at = time.time()
         self._step_t0 = time.monotonic()
         return self.step
+
+    #: Actions that change a form: the fields are captured once per step before the first of them.
+    FORM_ACTIONS = frozenset({"fill", "select", "check", "uncheck"})
+
+    def before_action(self, name: str) -> None:
+        """Capture the form as the customer found it, before the journey's first entry on this step."""
+        record = self.step
+        if record is None or name not in self.FORM_ACTIONS or self.crashed or getattr(self, "_arrival_of", None) is record:
+            return
+        self._arrival_of = record
+        self._safe(lambda: self.page.wait_for_load_state("load", timeout=5_000), None)
+        fields = [model.FormField(**data) for data in self._safe(lambda: self.page.evaluate(_FIELDS_SCRIPT), [])]
+        if self.redactor:
+            for form_field in fields:
+                form_field.error = self.redactor.text(form_field.error)
+                form_field.placeholder = self.redactor.text(form_field.placeholder)
+        record.arrival_fields = fields
 
     def elapsed_ms(self) -> float:
         return round((time.monotonic() - self._step_t0) * 1000, 1)
@@ -195,6 +245,8 @@ class Recorder:
             dialog.message = r.text(dialog.message)
         for act in record.actions:
             act.error = r.text(act.error) if act.error else act.error
+        for form_field in record.fields:
+            form_field.error, form_field.placeholder = r.text(form_field.error), r.text(form_field.placeholder)
 
     @staticmethod
     def _safe(call, default):

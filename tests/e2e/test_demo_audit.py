@@ -36,6 +36,13 @@ EXPECTED = {
     "failing-request": {"JA502"},
     "price-mismatch": {"JA202"},
     "no-order-number": {"JA103"},
+    "late-validation": {"JA303"},
+    "input-lost": {"JA304"},
+    "card-cleared": {"JA105"},
+    "forced-account": {"JA601"},
+    "long-form": {"JA602"},
+    "no-autocomplete": {"JA603"},
+    "unlabeled-fields": {"JA604"},
 }
 
 
