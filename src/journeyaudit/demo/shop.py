@@ -36,6 +36,7 @@ from .catalog import (
     plain_amount,
     recommendations_for,
 )
+from .catalog import DRIFTED_PROMISE, SNEAKED_ADD_ON  # the ledger's faults
 
 FAULTS: dict[str, str] = {
     "server-error": "Submitting the shipping address returns a bare 'Internal Server Error' page; the customer cannot continue.",
@@ -49,6 +50,9 @@ FAULTS: dict[str, str] = {
     "failing-request": "The product page's recommendations request returns HTTP 500; 'You may also like' silently disappears.",
     "price-mismatch": "The cart and checkout charge €42.90 for the AeroPress Go that its product page (and structured data) sells for €39.90.",
     "no-order-number": "The confirmation page says only 'Thank you for your order!', with no order number, items or total.",
+    "sneaked-item": "Adding a product to the cart also puts a 'Brew Care Plan (2 years)' for €6.90 in it, which the customer never chose.",
+    "delivery-drift": "Standard shipping is promised as 'arrives in 3–5 business days' up to the review page; the confirmation says 7–10 business days.",
+    "cheerful-failure": "'Place order' fails the payment and cancels the order, but the page still says 'Thank you! Your order … is confirmed.'",
 }
 
 SESSION_COOKIE = "kc_session"
@@ -517,6 +521,8 @@ def cart_add(shop: DemoShop, req: _Request) -> _Response:
     with shop._lock:
         cart = req.session.cart
         cart[product.slug] = min(cart.get(product.slug, 0) + quantity, 10)
+        if "sneaked-item" in req.faults and product.slug != SNEAKED_ADD_ON:
+            cart.setdefault(SNEAKED_ADD_ON, 1)  # 'sneaked-item': a paid add-on nobody asked for
     return _redirect("/cart")
 
 
@@ -815,6 +821,12 @@ def checkout_place(shop: DemoShop, req: _Request) -> _Response:
         "placed": _dt.datetime.now().strftime("%d %B %Y, %H:%M"),
         "faults": sorted(req.faults),
     }
+    # ---- ledger faults: a promise broken on the confirmation page ----
+    if "delivery-drift" in req.faults:
+        order["delivery_promise"] = DRIFTED_PROMISE
+    if "cheerful-failure" in req.faults:
+        order["status"] = "Cancelled"
+        order["payment_failed"] = True
     with shop._lock:
         shop.orders[number] = order
         s.orders.append(number)

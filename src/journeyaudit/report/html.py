@@ -28,6 +28,7 @@ from PIL import Image
 
 from journeyaudit.model import SEVERITIES, Evidence, Finding, Result, Run, RunSummary, StepRecord, severity_rank
 from journeyaudit.report.formats import plural, verdict  # Jinja-free, shared with the CI formats
+from journeyaudit.report.ledger_view import ledger_views
 from journeyaudit.rules.registry import RuleInfo
 
 __all__ = ["render_html", "write_html"]
@@ -203,6 +204,7 @@ def render_html(
         "not_run": not_run,
         "rule_rows": _rule_rows(result, rule_index, names),
         "rule_errors": sum(1 for o in result.outcomes if o.status == "error"),
+        "ledgers": ledger_views(result, runs),  # the promise ledger tables (_ledger.html)
     }
     return _environment().get_template(TEMPLATE).render(context)
 
