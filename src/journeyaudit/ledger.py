@@ -40,6 +40,7 @@ __all__ = [
     "HINT_KEYS",
     "Labels",
     "as_money",
+    "labels_for_audit",
     "build",
     "facts",
     "final_total",
@@ -191,7 +192,7 @@ _MONTHS = {
 _MONTH_RE = r"(jan\w*|feb\w*|mar\w*|apr\w*|may|mai|jun\w*|jul\w*|aug\w*|août|sep\w*|oct\w*|okt\w*|nov\w*|dec\w*|dez\w*|déc\w*|févr\w*|avr\w*|enero|febrero|marzo|abril|mayo|agosto|diciembre)"
 _DATE_DM = re.compile(r"\b(\d{1,2})\.?\s+(?:de\s+)?" + _MONTH_RE + r"\b", re.IGNORECASE)
 _DATE_MD = re.compile(r"\b" + _MONTH_RE + r"\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b", re.IGNORECASE)
-_DATE_NUM = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{2,4})?\b")
+_DATE_NUM = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(?:(\d{2,4})\b)?")
 _LOW_STOCK = re.compile(
     r"\b(?:only|just|nur noch|plus que|solo quedan?|quedan)\s+(\d{1,4})\b|\b(\d{1,4})\s+(?:left|übrig|restants?|disponibles?)\b",
     re.IGNORECASE,
@@ -244,6 +245,21 @@ class Labels:
         }
         given = {name: tuple(options[key]) for name, key in keys.items() if options.get(key)}
         return cls(**given)
+
+
+def labels_for_audit(rule_options: Mapping[str, Mapping[str, Any]]) -> Labels:
+    """The labels an audit set for its rules (``rules: options: JA201: total_labels: [...]``), merged.
+
+    The ledger in result.json then reads the shop's words the way its rules do.
+    """
+    merged: dict[str, Any] = {}
+    for options in (rule_options or {}).values():
+        for key, value in (options or {}).items():
+            if isinstance(value, (list, tuple)) and value:
+                merged[key] = [*merged.get(key, []), *[v for v in value if v not in merged.get(key, [])]]
+    if "phrases" in (rule_options or {}).get("JA102", {}):
+        merged.setdefault("payment_refused_phrases", list(rule_options["JA102"]["phrases"]))
+    return Labels.from_options(merged)
 
 
 # ==========================================================================
@@ -779,9 +795,9 @@ def _state_facts(b: _Builder, step: StepRecord, texts: list[str], notices: list[
         match = _ORDER_IS.search(text)
         if match and len(text) <= 300:
             state = _ORDER_STATE_WORDS[match.group(1).lower()]
-            order_states.append(state)
-            b.add("order", step, "text", text, state=state, detail={"number": number} if number else {})
-            break
+            if state not in order_states:
+                order_states.append(state)
+                b.add("order", step, "text", text, state=state, detail={"number": number} if number else {})
     for state, phrases in (
         ("cancelled", b.labels.order_cancelled),
         ("failed", b.labels.order_failed),
@@ -825,18 +841,47 @@ def _data_layer_facts(b: _Builder, step: StepRecord) -> None:
                 b.add("order", step, "data_layer", f"purchase {number}", state="placed", detail={"number": str(number)})
 
 
+_NET_TOTAL_KEYS = ("total", "grand_total", "order_total", "total_amount")
+_NET_SUBTOTAL_KEYS = ("subtotal", "sub_total", "items_total")
+
+
 def _network_facts(b: _Builder, step: StepRecord) -> None:
-    """Totals of same-origin JSON responses the recorder kept (``body`` of a network entry, when present)."""
+    """A cart or order API's answer (same-origin JSON the recorder kept): its totals and, with them, its items.
+
+    Items are read only from an answer that also carries a total or a subtotal:
+    a list of recommendations is not a basket. Amounts are taken as written
+    (decimal strings or numbers; integer cents are not guessed).
+    """
     for entry in step.network:
-        body = getattr(entry, "body", None)
+        body = entry.body
         if not entry.same_origin or not isinstance(body, dict):
             continue
         currency = body.get("currency") if isinstance(body.get("currency"), str) else None
-        for key, kind in (("total", "total"), ("subtotal", "subtotal")):
-            amount = extract.parse_amount(body.get(key))
-            if amount is not None:
-                b.add(kind, step, "network", f"{entry.url}: {key} {amount}", label=kind.capitalize(),
+        found = False
+        for keys, kind in ((_NET_TOTAL_KEYS, "total"), (_NET_SUBTOTAL_KEYS, "subtotal")):
+            key = next((k for k in keys if k in body and extract.parse_amount(body[k]) is not None), None)
+            if key is not None:
+                amount = extract.parse_amount(body[key])
+                found = True
+                b.add(kind, step, "network", f"{_path(entry.url)}: {key} {body[key]}", label=kind.capitalize(),
                       amount=str(amount), currency=currency, detail={"url": entry.url})
+        if not found:
+            continue
+        for item in body.get("items") or []:
+            if not isinstance(item, dict):
+                continue
+            name = next((str(item[k]) for k in ("name", "title", "product_name", "item_name") if item.get(k)), "")
+            price = next((extract.parse_amount(item[k]) for k in ("unit_price", "price") if k in item), None)
+            quantity = item.get("quantity") if isinstance(item.get("quantity"), int) else None
+            if name:
+                b.add("item", step, "network", f"{_path(entry.url)}: {name}", label=name, quantity=quantity,
+                      amount=str(price) if price is not None else None, currency=currency, detail={"url": entry.url})
+
+
+def _path(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    return urlsplit(url).path or url
 
 
 # ==========================================================================

@@ -167,6 +167,7 @@ class NetworkEntry:
     start_ms: float = 0.0  # relative to the step's start
     duration_ms: float | None = None
     same_origin: bool = True
+    body: Any = None  # parsed JSON of a small same-origin XHR/fetch response (redacted), else None
 
 
 @dataclass
