@@ -462,6 +462,30 @@ def _money_facts(b: _Builder, step: StepRecord, soup: Any) -> None:
             if offer.price is not None:
                 money = Money(offer.price, offer.currency, f"{offer.price} {offer.currency or ''}".strip())
                 b.money("price", step, "structured_data", money.text, money, label=offer.name or name)
+        micro = _microdata_offer(soup)
+        if micro is not None and micro[0] is not None:
+            money = Money(micro[0], micro[1], f"{micro[0]} {micro[1] or ''}".strip())
+            b.money("price", step, "structured_data", money.text, money, label=name, detail={"microdata": True})
+
+
+def _microdata_offer(soup: Any) -> tuple[Decimal | None, str | None, str | None] | None:
+    """schema.org microdata of the page's first offer: (price, currency, availability term), or None."""
+    if soup is None:
+        return None
+    price_tag = soup.find(attrs={"itemprop": "price"})
+    availability_tag = soup.find(attrs={"itemprop": "availability"})
+    if price_tag is None and availability_tag is None:
+        return None
+
+    def value(tag: Any) -> str:
+        if tag is None:
+            return ""
+        return str(tag.get("content") or tag.get("href") or tag.get("value") or tag.get_text(" ")).strip()
+
+    price = extract.parse_amount(value(price_tag)) if price_tag is not None else None
+    currency = value(soup.find(attrs={"itemprop": "priceCurrency"})) or None
+    term = value(availability_tag).rstrip("/").rsplit("/", 1)[-1] or None
+    return price, currency, term
 
 
 def _first_money(texts: list[str]) -> Money | None:
@@ -626,6 +650,10 @@ def _availability_facts(b: _Builder, step: StepRecord, soup: Any, texts: list[st
             if state:
                 b.add("availability", step, "structured_data", str(offer.availability), label=offer.name or name,
                       state=state, detail={"sku": offer.sku} if offer.sku else {})
+        micro = _microdata_offer(soup)
+        if micro is not None and micro[2] in _SCHEMA_STATES:
+            b.add("availability", step, "structured_data", micro[2], label=name, state=_SCHEMA_STATES[micro[2]],
+                  detail={"microdata": True})
         button = _add_to_cart_button(soup)
         if button is not None:
             disabled = button.has_attr("disabled") or str(button.get("aria-disabled", "")).lower() == "true"
@@ -634,9 +662,11 @@ def _availability_facts(b: _Builder, step: StepRecord, soup: Any, texts: list[st
                 label=name, state="out_of_stock" if disabled else "buyable", detail={"button": "disabled" if disabled else "enabled"},
             )
     else:
+        known = [n for s in b.run.reached() if s.role == "product" and s.index < step.index for n in product_names(s)]
         for text in texts:
             if extract.out_of_stock(text, b.labels.out_of_stock, b.labels.in_stock) and len(text) <= 300:
-                b.add("availability", step, "text", text, state="out_of_stock")
+                label = next((n for n in known if mentions(text, n)), "")
+                b.add("availability", step, "text", text, label=label, state="out_of_stock")
 
 
 _SCHEMA_STATES = {
@@ -951,9 +981,14 @@ def _primary(all_facts: list[LedgerFact]) -> list[LedgerFact]:
             continue
         slot = (fact.step, *key)
         current = chosen.get(slot)
-        if current is None or SOURCE_ORDER.index(fact.source) < SOURCE_ORDER.index(current.source):
+        if current is None or _rank(fact) < _rank(current):
             chosen[slot] = fact
     return sorted(chosen.values(), key=lambda f: f.step)
+
+
+def _rank(fact: LedgerFact) -> tuple[bool, int]:
+    """What the customer saw first; an enabled "Add to cart" button only when nothing says more."""
+    return fact.state == "buyable", SOURCE_ORDER.index(fact.source)
 
 
 def facts(ledger: Ledger, kind: str | None = None, step: int | None = None, sources: Iterable[str] | None = None) -> list[LedgerFact]:

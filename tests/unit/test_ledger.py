@@ -365,3 +365,14 @@ def test_an_audits_rule_options_are_the_ledgers_labels():
     assert ledger.final_total(book).amount == "12.50"
     assert one(book, "fee").label == "Verzendkosten"
     assert ledger.payment_state(book) == "refused"
+
+
+def test_microdata_offer():
+    html = """<div itemscope itemtype="https://schema.org/Product"><h1 itemprop="name">Moka Pot</h1>
+<div itemprop="offers" itemscope itemtype="https://schema.org/Offer">
+<meta itemprop="priceCurrency" content="EUR"><span itemprop="price" content="29.90">29,90 €</span>
+<link itemprop="availability" href="https://schema.org/OutOfStock"></div></div>"""
+    book = ledger.build(run(step(1, "product", "Moka Pot\n29,90 €", html=html)))
+    price = one(book, "price", sources=["structured_data"])
+    assert (price.amount, price.currency, price.detail["microdata"]) == ("29.90", "EUR", True)
+    assert one(book, "availability", sources=["structured_data"]).state == "out_of_stock"

@@ -135,3 +135,9 @@ def test_spanish_cancelled_order_with_a_thank_you():
     trace = run(_product(), step(2, "confirmation", "¡Gracias por tu pedido!\nTu pedido ha sido cancelado."))
     [finding] = findings("JA305", trace)
     assert "'¡Gracias por tu pedido!'" in finding.message and "Tu pedido ha sido cancelado." in finding.message
+
+
+def test_a_variant_of_the_chosen_product_is_not_sneaked():
+    product = step(1, "product", "Hario V60 Ceramic Dripper 02\n€27.50", html="<h1>Hario V60 Ceramic Dripper 02</h1>")
+    cart = step(2, "cart", "Cart", html="<table><tr><td><a>Hario V60 Dripper - White / 02</a></td><td>1</td><td>€27.50</td></tr></table>")
+    assert findings("JA203", run(product, cart)) == []

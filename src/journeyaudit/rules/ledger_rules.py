@@ -48,8 +48,23 @@ def _clicked(run: Run) -> str:
     )
 
 
+_NAME_WORD = re.compile(r"[^\W_]{2,}")
+
+
+def _words(name: str) -> set[str]:
+    return set(_NAME_WORD.findall(extract.normalise(name)))
+
+
 def _is_chosen(name: str, chosen: list[str], clicked: str) -> bool:
-    return any(ledger.mentions(name, c) or ledger.mentions(c, name) for c in chosen) or ledger.mentions(clicked, name)
+    """Is a basket row one of the customer's choices? The same name, one inside the other, or mostly the same words.
+
+    "Hario V60 Ceramic Dripper 02" on the product page and "Hario V60 - White / 02"
+    in the cart are the same choice (a variant); "Brew Care Plan (2 years)" is not.
+    """
+    if any(ledger.mentions(name, c) or ledger.mentions(c, name) for c in chosen) or ledger.mentions(clicked, name):
+        return True
+    mine = _words(name)
+    return any(mine and len(mine & _words(c)) >= max(2, (len(mine) + 1) // 2) for c in chosen)
 
 
 def _money_of(fact: LedgerFact) -> str:
@@ -90,7 +105,8 @@ def sneaked_item(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
     One finding per item or option, at the first step that shows it. Evidence:
     the row or the option's label with its step, and the products the customer
     did choose. Confidence is medium: items are recognised from the page's rows.
-    Silent on a journey with no product step (nothing is known to be chosen).
+    Not applicable to a journey without a cart, review or confirmation step;
+    silent on a journey with no product step (nothing is known to be chosen).
     """
     chosen = _chosen_names(run)
     if not chosen:
@@ -210,7 +226,8 @@ def delivery_promise_drift(run: Run, options: Mapping[str, Any]) -> Iterator[Fin
     the same method a different speed or date is reported.
 
     One finding per journey. Evidence: the promise with its step and the later
-    one. Confidence is medium: promises are read from the page's wording.
+    one. Confidence is medium: promises are read from the page's wording. Not
+    applicable to a journey without a shipping, review or confirmation step.
     """
     book = ledger.build(run)
     from_roles = set(options.get("from_roles") or ())
