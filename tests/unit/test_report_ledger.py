@@ -28,7 +28,7 @@ def test_late_fee_table_marks_the_total_that_changed():
     table = ledger_views(result, runs)["late-fee"]
     total = next(row for row in table.rows if row.label == "Total")
     changed = [cell.value for cell in total.cells if cell.changed]
-    assert changed == ["47.75 EUR"] and total.changed
+    assert changed == ["€47.75"] and total.changed
     assert "Fee: Service fee" in [row.label for row in table.rows]
     assert "Promise ledger: what was promised where (" in html and '<td class="changed"' in html
 
@@ -39,7 +39,7 @@ def test_sources_that_disagree_are_shown_with_the_cell():
                                        "offers": {"@type": "Offer", "price": "27.00", "priceCurrency": "EUR"}}]))
     result, runs, html = _render(trace)
     [row] = [r for r in ledger_views(result, runs)["hand-made"].rows if r.label == "Item: Moka Pot"]
-    assert row.cells[0].value == "30.00 EUR" and row.cells[0].others == ["27.00 EUR in structured data (JSON-LD)"]
+    assert row.cells[0].value == "€30.00" and row.cells[0].others == ["27.00 EUR in structured data (JSON-LD)"]
 
 
 def test_page_text_in_the_table_is_escaped():
@@ -53,3 +53,11 @@ def test_without_result_ledgers_the_runs_are_read():
     trace = recorded("happy-path")
     _, _, html = _render(trace, with_ledgers=False)
     assert "Promise ledger: what was promised where" in html
+
+
+def test_changes_are_listed_in_the_customers_words():
+    trace = recorded("stock-out")
+    result, runs, _ = _render(trace)
+    assert ledger_views(result, runs)["stock-out"].changes == [
+        "Availability 'AeroPress Go': in stock at 'Product page' (step 1), out of stock at 'Confirmation' (step 7)"
+    ]

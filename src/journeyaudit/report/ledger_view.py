@@ -85,7 +85,10 @@ def ledger_views(result: Result, runs: Mapping[str, Run]) -> dict[str, LedgerTab
 
 def _value(fact: LedgerFact) -> str:
     if fact.amount is not None:
-        money = f"{Decimal(fact.amount):,.2f} {fact.currency or ''}".strip()
+        shown = fact.detail.get("shown") if fact.source in ("text", "element") else None
+        if fact.kind == "item" and (fact.quantity or 1) != 1:
+            shown = None  # the row's amount may be the line's total; show the unit price
+        money = str(shown) if shown and "×" not in str(shown) else f"{Decimal(fact.amount):,.2f} {fact.currency or ''}".strip()
         return f"{fact.quantity} × {money}" if fact.kind == "item" and fact.quantity else money
     if fact.kind == "order" and fact.detail.get("number"):
         return f"{fact.state} ({fact.detail['number']})"
@@ -112,7 +115,7 @@ def table(item: Ledger, step_names: Mapping[int, str]) -> LedgerTable:
     for key in sorted(by_cell, key=lambda k: (order[k[0]], min(by_cell[k]))):
         kind, label = key
         cells: list[LedgerCell] = []
-        previous = ""
+        previous: tuple | None = None
         any_change = False
         for step in steps:
             found = by_cell[key].get(step, [])
@@ -127,20 +130,28 @@ def table(item: Ledger, step_names: Mapping[int, str]) -> LedgerTable:
                 for f in found[1:]
                 if f.amount is not None and main.amount is not None and Decimal(f.amount) != Decimal(main.amount)
             })
-            changed = bool(previous) and _comparable(value) != _comparable(previous)
+            compare = _compare(main)
+            changed = previous is not None and compare is not None and compare != previous
             any_change = any_change or changed or bool(others)
             cells.append(LedgerCell(value, f"{main.text} ({SOURCE_LABELS.get(main.source, main.source)})", changed, others))
-            previous = value
+            previous = compare if compare is not None else previous
         name = KIND_LABELS[kind] + (f": {label}" if label else "")
         rows.append(LedgerRow(name, cells, any_change))
-    changes = [
-        f"{KIND_LABELS.get(c.kind, c.kind)} '{c.label}': {c.before} at step {c.before_step}, "
-        f"{c.after} at step {c.after_step}"
-        for c in item.changes
-    ]
+    def where(index: int) -> str:
+        return f"'{step_names[index]}' (step {index})" if index in step_names else f"step {index}"
+
+    def said(value: str) -> str:
+        return STATE_LABELS.get(value, value.replace("_", " "))
+
+    changes = []
+    for c in item.changes:
+        name = KIND_LABELS.get(c.kind, c.kind) + (f" '{c.label}'" if c.kind not in ("total", "subtotal", "payment", "order") else "")
+        changes.append(f"{name}: {said(c.before)} at {where(c.before_step)}, {said(c.after)} at {where(c.after_step)}")
     return LedgerTable([(s, step_names.get(s, f"Step {s}")) for s in steps], rows, changes)
 
 
-def _comparable(value: str) -> str:
-    """'1 × 39.90 EUR' and '39.90 EUR' state the same unit price."""
-    return value.split(" × ", 1)[-1]
+def _compare(fact: LedgerFact) -> tuple | None:
+    """What a cell claims, for spotting a change: an amount and currency, or a state ('1 ×' and '€' aside)."""
+    if fact.amount is not None:
+        return Decimal(fact.amount), (fact.currency or "").upper()
+    return (fact.state or fact.text,) if fact.kind != "item" else None
