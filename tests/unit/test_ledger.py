@@ -376,3 +376,17 @@ def test_microdata_offer():
     price = one(book, "price", sources=["structured_data"])
     assert (price.amount, price.currency, price.detail["microdata"]) == ("29.90", "EUR", True)
     assert one(book, "availability", sources=["structured_data"]).state == "out_of_stock"
+
+
+def test_item_and_delivery_selector_hints():
+    html = """<ul class="mini-cart"><li class="line"><span class="t">Kalita Wave 185</span> <b>2</b> <i>€29.00</i></li>
+<li class="line"><span class="t">Filter papers</span> <i>€7.50</i></li></ul>
+<p class="eta">Zustellung voraussichtlich 2-3 Werktage</p>"""
+    trace = run(step(1, "cart", "Kalita Wave 185 2 €29.00\nFilter papers €7.50\nZustellung voraussichtlich 2-3 Werktage",
+                     html=html))
+    trace.hints = {"item_selector": "li.line", "delivery_selector": ".eta"}
+    book = ledger.build(trace)
+    assert [(f.label, f.amount, f.source) for f in ledger.items_at(book, 1)] == [
+        ("Kalita Wave 185", "29.00", "element"), ("Filter papers", "7.50", "element")]
+    promise = one(book, "delivery")
+    assert (promise.source, promise.state) == ("element", "2-3 days")
