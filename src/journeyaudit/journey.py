@@ -373,6 +373,22 @@ class HintsSpec(_Strict):
     delivery_selector: NonEmpty | None = Field(None, description="CSS selector of the delivery promise text.")
     currency: NonEmpty | None = Field(None, description="ISO currency code for amounts written without one, e.g. EUR.")
 
+    @model_validator(mode="after")
+    def _selectors_are_css(self) -> "HintsSpec":
+        # The ledger applies these to recorded HTML with BeautifulSoup (soupsieve): check them the same way.
+        import soupsieve
+
+        for name in ("total_selector", "subtotal_selector", "price_selector", "item_selector", "delivery_selector"):
+            value = getattr(self, name)
+            if value is None:
+                continue
+            try:
+                soupsieve.compile(value)
+            except Exception as exc:  # soupsieve.SelectorSyntaxError, and ValueError for odd input
+                first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                raise PydanticCustomError("bad_css", f"{name}: {value!r} is not a CSS selector ({first})") from None
+        return self
+
 
 class JourneyFile(_Strict):
     """A journeyaudit journey: the ordered steps a customer takes through a shop."""

@@ -373,10 +373,8 @@ def _fingerprint(run: Run) -> tuple[Any, ...]:
 
 def _build(run: Run, labels: Labels, hints: dict[str, Any]) -> Ledger:
     builder = _Builder(run, labels, hints)
-    soups: dict[int, Any] = {}
     for step in run.reached():
         soup = _soup(step.html)
-        soups[step.index] = soup
         notices = extract.error_texts(step.html) if step.html else []
         texts = _customer_texts(step, notices)
         _money_facts(builder, step, soup)

@@ -390,3 +390,15 @@ def test_item_and_delivery_selector_hints():
         ("Kalita Wave 185", "29.00", "element"), ("Filter papers", "7.50", "element")]
     promise = one(book, "delivery")
     assert (promise.source, promise.state) == ("element", "2-3 days")
+
+
+def test_a_hint_that_is_not_css_is_a_located_error(tmp_path):
+    from journeyaudit import journey
+    from journeyaudit.yamlsource import ValidationFailed
+
+    path = tmp_path / "j.yaml"
+    path.write_text("name: x\nhints:\n  price_selector: 'p[[['\nsteps:\n  - name: P\n    role: product\n"
+                    "    actions:\n      - goto: /\n", encoding="utf-8")
+    with pytest.raises(ValidationFailed) as caught:
+        journey.load_journey(path, {})
+    assert f"{path}:3:3:" in str(caught.value) and "price_selector: 'p[[[' is not a CSS selector" in str(caught.value)
