@@ -365,7 +365,7 @@ _CACHE: dict[tuple[Any, ...], tuple[Any, Ledger]] = {}
 def _fingerprint(run: Run) -> tuple[Any, ...]:
     """Cheap identity of what the ledger reads (str hashes are cached): a changed run is read again."""
     return tuple(
-        (s.index, s.status, s.role, hash(s.visible_text), hash(s.html), len(s.fields), len(s.data_layer),
+        (s.index, s.status, s.role, hash(s.visible_text), hash(s.html), tuple(f.checked for f in s.fields), len(s.data_layer),
          len(s.structured_data), len(s.dialogs), len(s.network), repr(s.structured_data)[:2000].__hash__())
         for s in run.steps
     )
@@ -563,7 +563,7 @@ def _item_facts(b: _Builder, step: StepRecord, soup: Any) -> None:
         for tag in hinted:
             row = " ".join(tag.get_text(" ").split())
             found = [m for m in extract.find_money(row) if m.amount > 0]
-            name = _row_name(tag) or row.split(found[0].text)[0].strip() if found else row
+            name = _row_name(tag) or (row.split(found[0].text)[0].strip() if found else row)
             add(name, row, "element", found[0] if found else None, _row_quantity(tag, row))
     if soup is not None:
         for row in soup.find_all("tr"):
