@@ -156,6 +156,7 @@ def run_audit(
                 result.runs.append(summarise(run, f"traces/{journey.id}"))
                 result.findings.extend(findings)
                 result.outcomes.extend(outcomes)
+                _add_ledger(result, run, settings.rules)
                 if run.status == "error":
                     result.errors.append(f"{journey.id}: the journey could not be recorded: {run.error}")
                 result.duration_ms = round((time.time() - started) * 1000, 1)
@@ -203,6 +204,7 @@ def rejudge(trace_root: Path, settings_rules, *, name: str | None = None, fail_o
     )
     for run, trace_dir in summaries:
         result.runs.append(summarise(run, str(trace_dir)))
+        _add_ledger(result, run, settings_rules)
         if run.status == "error":
             result.errors.append(f"{run.journey_id}: the journey could not be recorded: {run.error}")
     return result, runs
@@ -221,3 +223,14 @@ def _point_latest(out_dir: Path) -> None:
         if link.is_symlink() or link.exists():
             link.unlink()
         link.symlink_to(out_dir.name, target_is_directory=True)
+
+
+def _add_ledger(result: model.Result, run: model.Run, rules) -> None:
+    """The journey's promise ledger into result.json; a ledger that cannot be read is an error, not a crash."""
+    from journeyaudit import ledger
+
+    try:
+        labels = ledger.labels_for_audit(getattr(rules, "options", None) or {})
+        result.ledgers.append(ledger.build(run, labels))
+    except Exception as exc:  # noqa: BLE001 - reported, like a rule error
+        result.errors.append(f"{run.journey_id}: the promise ledger could not be read: {exc!r}")

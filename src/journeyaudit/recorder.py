@@ -124,6 +124,7 @@ class Recorder:
         self.step: model.StepRecord | None = None
         self._step_t0 = time.monotonic()
         self._pending: dict[Any, tuple[model.NetworkEntry, float]] = {}
+        self._json_responses: list[tuple[model.NetworkEntry, Any]] = []  # read at the snapshot (ledger source)
         page.on("request", self._on_request)
         page.on("response", self._on_response)
         page.on("requestfinished", self._on_request_done)
@@ -136,6 +137,7 @@ class Recorder:
     # -- step boundaries ---------------------------------------------------
 
     def begin_step(self, index: int, step: model.Step) -> model.StepRecord:
+        self._json_responses = []
         self.step = model.StepRecord(index=index, name=step.name, role=step.role, budget_ms=step.budget_ms)
         self.step.started_at = time.time()
         self._step_t0 = time.monotonic()
@@ -190,6 +192,7 @@ class Recorder:
         record.fields = [model.FormField(**data) for data in self._safe(lambda: page.evaluate(_FIELDS_SCRIPT), [])]
         record.structured_data = _parse_json_ld(self._safe(lambda: page.evaluate(_JSON_LD_SCRIPT), []))
         record.data_layer = self._safe(lambda: page.evaluate(_DATA_LAYER_SCRIPT), [])
+        self._read_json_bodies()
         if screenshot:
             record.screenshot = self._screenshot(record, full_page)
         self._redact(record)
@@ -237,6 +240,8 @@ class Recorder:
         record.data_layer = r.data(record.data_layer)
         for entry in record.network:
             entry.url = r.text(entry.url)
+            if entry.body is not None:
+                entry.body = r.data(entry.body)
         for message in record.console:
             message.text = r.text(message.text)
         for error in record.page_errors:
@@ -247,6 +252,25 @@ class Recorder:
             act.error = r.text(act.error) if act.error else act.error
         for form_field in record.fields:
             form_field.error, form_field.placeholder = r.text(form_field.error), r.text(form_field.placeholder)
+
+    def _read_json_bodies(self) -> None:
+        """Keep the JSON of small same-origin XHR/fetch answers (a cart API's totals) for the promise ledger.
+
+        Read here, not in the response listener: the listener must not wait on
+        the browser. A body the browser no longer has, too big or not JSON is skipped.
+        """
+        for entry, response in self._json_responses:
+            try:
+                raw = response.body()
+            except PlaywrightError:
+                continue
+            if len(raw) > MAX_JSON_BODY:
+                continue
+            try:
+                entry.body = json.loads(raw.decode("utf-8"))
+            except (UnicodeDecodeError, ValueError):
+                continue
+        self._json_responses = []
 
     @staticmethod
     def _safe(call, default):
@@ -275,6 +299,8 @@ class Recorder:
         pending = self._pending.get(request)
         if pending:
             pending[0].status = response.status
+            if _json_candidate(pending[0], response) and len(self._json_responses) < MAX_JSON_BODIES:
+                self._json_responses.append((pending[0], response))
         if self.step is not None and request.is_navigation_request() and request.frame == self.page.main_frame:
             self.step.http_status = response.status
 
@@ -311,6 +337,21 @@ class Recorder:
 
     def _on_crash(self, _page) -> None:
         self.crashed = True
+
+
+MAX_JSON_BODIES = 20  # per step
+MAX_JSON_BODY = 64 * 1024  # bytes
+
+
+def _json_candidate(entry: model.NetworkEntry, response) -> bool:
+    """A small same-origin XHR/fetch answer that says it is JSON."""
+    if not entry.same_origin or entry.resource_type not in ("xhr", "fetch"):
+        return False
+    headers = response.headers  # no round trip to the browser
+    if "json" not in headers.get("content-type", "").lower():
+        return False
+    length = headers.get("content-length")
+    return not (length and length.isdigit() and int(length) > MAX_JSON_BODY)
 
 
 def _parse_json_ld(blobs: list[str]) -> list[dict[str, Any]]:

@@ -121,6 +121,7 @@ def test_faults_are_exactly_the_documented_switches():
         "console-error", "js-exception", "failing-request", "price-mismatch", "no-order-number",
         "late-validation", "input-lost", "card-cleared", "forced-account", "long-form", "no-autocomplete",
         "unlabeled-fields",
+        "sneaked-item", "delivery-drift", "cheerful-failure",
     }
     assert all(isinstance(text, str) and text and "\n" not in text for text in FAULTS.values())
 

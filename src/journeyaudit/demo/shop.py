@@ -36,6 +36,7 @@ from .catalog import (
     plain_amount,
     recommendations_for,
 )
+from .catalog import DRIFTED_PROMISE, SNEAKED_ADD_ON  # the ledger's faults
 
 FAULTS: dict[str, str] = {
     "server-error": "Submitting the shipping address returns a bare 'Internal Server Error' page; the customer cannot continue.",
@@ -56,6 +57,9 @@ FAULTS: dict[str, str] = {
     "long-form": "The shipping step asks for title, company, phone, date of birth, a repeated email and a separate billing address: about twenty fields in all.",
     "no-autocomplete": "The checkout forms turn autofill off and carry no autocomplete tokens, so the browser cannot fill in address or card.",
     "unlabeled-fields": "The checkout fields have no labels, only placeholder text that vanishes as the customer types.",
+    "sneaked-item": "Adding a product to the cart also puts a 'Brew Care Plan (2 years)' for €6.90 in it, which the customer never chose.",
+    "delivery-drift": "Standard shipping is promised as 'arrives in 3–5 business days' up to the review page; the confirmation says 7–10 business days.",
+    "cheerful-failure": "'Place order' fails the payment and cancels the order, but the page still says 'Thank you! Your order … is confirmed.'",
 }
 
 SESSION_COOKIE = "kc_session"
@@ -528,6 +532,8 @@ def cart_add(shop: DemoShop, req: _Request) -> _Response:
     with shop._lock:
         cart = req.session.cart
         cart[product.slug] = min(cart.get(product.slug, 0) + quantity, 10)
+        if "sneaked-item" in req.faults and product.slug != SNEAKED_ADD_ON:
+            cart.setdefault(SNEAKED_ADD_ON, 1)  # 'sneaked-item': a paid add-on nobody asked for
     return _redirect("/cart")
 
 
@@ -835,6 +841,12 @@ def checkout_place(shop: DemoShop, req: _Request) -> _Response:
         "placed": _dt.datetime.now().strftime("%d %B %Y, %H:%M"),
         "faults": sorted(req.faults),
     }
+    # ---- ledger faults: a promise broken on the confirmation page ----
+    if "delivery-drift" in req.faults:
+        order["delivery_promise"] = DRIFTED_PROMISE
+    if "cheerful-failure" in req.faults:
+        order["status"] = "Cancelled"
+        order["payment_failed"] = True
     with shop._lock:
         shop.orders[number] = order
         s.orders.append(number)

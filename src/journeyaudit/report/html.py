@@ -36,6 +36,7 @@ from journeyaudit.model import SEVERITIES, Evidence, Finding, Result, Run, RunSu
 from journeyaudit.report.changes import comparison_views
 from journeyaudit.report.formats import plural, verdict  # Jinja-free, shared with the CI formats
 from journeyaudit.report.trends import Spark, finding_sparks, step_sparks
+from journeyaudit.report.ledger_view import ledger_views
 from journeyaudit.rules.registry import RuleInfo
 
 __all__ = ["render_html", "write_html"]
@@ -230,6 +231,7 @@ def render_html(
         "filter_steps": sorted({f.step_name for f in result.findings if f.step_name}),
         "script": Markup(_script()),  # our own static file, never page text
         "csp": csp(),
+        "ledgers": ledger_views(result, runs),  # the promise ledger tables (_ledger.html)
     }
     return _environment().get_template(TEMPLATE).render(context)
 
