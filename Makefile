@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup demo test unit e2e fixtures bench schema clean
+.PHONY: setup demo test unit e2e postgres fixtures bench schema clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,15 +21,21 @@ setup: $(STAMP)
 demo: setup
 	$(BIN)/journeyaudit run audits/demo.yaml
 
-## test: the whole suite, unit and end-to-end (real headless Chromium vs the demo shop)
-test: setup
-	$(BIN)/pytest
+## test: the whole suite, unit and end-to-end (real headless Chromium vs the demo shop).
+## PostgreSQL is installed if possible (root + apt-get) so the history runs on a real server too;
+## otherwise those tests are skipped and -rs prints why.
+test: setup postgres
+	$(BIN)/pytest -rs
+
+## postgres: best effort, never fails (see scripts/ensure_postgres.sh)
+postgres:
+	@bash scripts/ensure_postgres.sh
 
 unit: setup
 	$(BIN)/pytest -m "not e2e"
 
-e2e: setup
-	$(BIN)/pytest -m e2e
+e2e: setup postgres
+	$(BIN)/pytest -rs -m e2e
 
 ## fixtures: re-record the rule test fixtures from the demo shop
 fixtures: setup

@@ -13,7 +13,7 @@ import os
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Protocol
 
@@ -116,8 +116,17 @@ def write_report(result: model.Result, runs: dict[str, model.Run], out_dir: Path
     return write_html(result, runs, Path(out_dir) / "report.html", trace_root=Path(out_dir), rules=all_rules())
 
 
-def run_audit(settings: AuditSettings, browser: BrowserChoice, progress: Progress | None = None) -> tuple[model.Result, Path]:
-    """Record, judge and report every journey of an audit. Returns the result and its folder."""
+def run_audit(
+    settings: AuditSettings,
+    browser: BrowserChoice,
+    progress: Progress | None = None,
+    after: Callable[[model.Result, dict[str, model.Run], Path], None] | None = None,
+) -> tuple[model.Result, Path]:
+    """Record, judge and report every journey of an audit. Returns the result and its folder.
+
+    ``after`` runs once every journey is judged, before the report is written
+    (baseline, history, comparisons, CI formats: see postrun.py); not when interrupted.
+    """
     from journeyaudit.runner import Runner, RunnerOptions
 
     progress = progress or QuietProgress()
@@ -155,11 +164,15 @@ def run_audit(settings: AuditSettings, browser: BrowserChoice, progress: Progres
                 result.runs.append(summarise(run, f"traces/{journey.id}"))
                 result.findings.extend(findings)
                 result.outcomes.extend(outcomes)
+                _add_ledger(result, run, settings.rules)
                 if run.status == "error":
                     result.errors.append(f"{journey.id}: the journey could not be recorded: {run.error}")
                 result.duration_ms = round((time.time() - started) * 1000, 1)
                 store.save_result(result, out_dir / store.RESULT_FILE)
                 progress.journey_done(position, total, run, findings)
+            if after is not None:
+                result.duration_ms = round((time.time() - started) * 1000, 1)
+                after(result, runs, out_dir)
         except KeyboardInterrupt:
             result.errors.append(f"interrupted after {len(result.runs)} of {total} journeys")
             raise
@@ -199,6 +212,7 @@ def rejudge(trace_root: Path, settings_rules, *, name: str | None = None, fail_o
     )
     for run, trace_dir in summaries:
         result.runs.append(summarise(run, str(trace_dir)))
+        _add_ledger(result, run, settings_rules)
         if run.status == "error":
             result.errors.append(f"{run.journey_id}: the journey could not be recorded: {run.error}")
     return result, runs
@@ -217,3 +231,14 @@ def _point_latest(out_dir: Path) -> None:
         if link.is_symlink() or link.exists():
             link.unlink()
         link.symlink_to(out_dir.name, target_is_directory=True)
+
+
+def _add_ledger(result: model.Result, run: model.Run, rules) -> None:
+    """The journey's promise ledger into result.json; a ledger that cannot be read is an error, not a crash."""
+    from journeyaudit import ledger
+
+    try:
+        labels = ledger.labels_for_audit(getattr(rules, "options", None) or {})
+        result.ledgers.append(ledger.build(run, labels))
+    except Exception as exc:  # noqa: BLE001 - reported, like a rule error
+        result.errors.append(f"{run.journey_id}: the promise ledger could not be read: {exc!r}")

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from journeyaudit.fingerprint import assign
+from journeyaudit.fingerprint import assign, judged_in
 from journeyaudit.model import Comparison, FindingChange, Result, severity_rank
 from journeyaudit.store import write_json
 
@@ -156,7 +156,8 @@ def apply(result: Result, baseline: Baseline) -> Comparison:
     """Suppress the findings the baseline knows and say what changed against it.
 
     new: findings not in the baseline (these still fail the audit); still_open:
-    findings in both (now ``suppressed``); fixed: baseline entries no finding matches.
+    findings in both (now ``suppressed``); fixed: baseline entries no finding matches,
+    among the rules and journeys this result checked.
     """
     assign(result.findings, overwrite=False)
     known = baseline.fingerprints
@@ -171,7 +172,7 @@ def apply(result: Result, baseline: Baseline) -> Comparison:
     ]
     changes += [
         FindingChange(e.fingerprint, e.code, e.journey, e.step, e.severity, e.message, "fixed")
-        for e in baseline.entries
+        for e in filter(judged_in(result), baseline.entries)
         if e.fingerprint not in current_prints
     ]
     order = {"new": 0, "fixed": 1, "still_open": 2}

@@ -17,6 +17,8 @@ from journeyaudit import __version__
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_CANNOT_RUN, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 FAIL_ON = click.Choice(["low", "medium", "high", "critical", "none"], case_sensitive=False)
+FORMAT = click.Choice(["html", "json", "junit", "sarif", "github", "gitlab"], case_sensitive=False)
+FORMAT_HELP = "Also write this format: junit, sarif, github, gitlab (repeatable; html and json are always written)."
 
 
 def _codes(values: tuple[str, ...]) -> list[str] | None:
@@ -42,10 +44,14 @@ EPILOG = """\b
 Examples:
   journeyaudit run audits/demo.yaml
   journeyaudit run journeys/checkout.yaml --base-url https://staging.example.com --fail-on high
+  journeyaudit run audits/staging.yaml --format junit --format sarif --baseline .journeyaudit-baseline.json
+  journeyaudit history --audit staging
+  journeyaudit baseline create reports/latest/result.json
   journeyaudit check journeys/*.yaml audits/*.yaml
   journeyaudit rules JA301
 \b
-Exit codes: 0 clean, 1 findings at or above fail-on, 2 invalid input,
+Exit codes: 0 clean, 1 findings at or above fail-on (baseline-suppressed ones do not
+count), 2 invalid input or an unusable history database or baseline file,
 3 the audit could not run (no browser, shop unreachable), 130 interrupted.
 """
 
@@ -60,7 +66,26 @@ def main() -> None:
     """
 
 
-@main.command()
+RUN_EPILOG = """\b
+Examples:
+  journeyaudit run audits/demo.yaml
+  journeyaudit run audits/staging.yaml --fail-on high --format github --format junit --format sarif
+  journeyaudit run journeys/checkout.yaml --base-url https://staging.example.com
+  journeyaudit run audits/staging.yaml --history postgresql://ci:secret@db.internal/journeyaudit
+  journeyaudit run audits/staging.yaml --baseline .journeyaudit-baseline.json
+\b
+History: every run is recorded (default: <out>/history.sqlite) so the report can
+say what changed since the last run and draw trends. --no-history turns it off.
+Baseline: findings listed in the baseline file still appear (as suppressed) but
+do not fail the audit. Create one with `journeyaudit baseline create`.
+\b
+Settings come from defaults < the audit profile < JOURNEYAUDIT_* environment
+variables (JOURNEYAUDIT_FORMAT, JOURNEYAUDIT_HISTORY, JOURNEYAUDIT_BASELINE, ...)
+< these options.
+"""
+
+
+@main.command(epilog=RUN_EPILOG)
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--base-url", metavar="URL", help="Shop to audit (overrides the profile and JOURNEYAUDIT_BASE_URL).")
 @click.option("--out", metavar="DIR", help="Parent folder for the report folder [default: reports].")
@@ -69,8 +94,12 @@ def main() -> None:
 @click.option("--ignore", multiple=True, metavar="CODES", help="Skip these rules: codes, prefixes or slugs, comma-separated.")
 @click.option("--headed", is_flag=True, default=None, help="Show the browser window while it runs.")
 @click.option("--browser-path", metavar="PATH", help="Chromium/Chrome executable to use.")
+@click.option("--format", "formats", multiple=True, type=FORMAT, metavar="NAME", help=FORMAT_HELP)
+@click.option("--history", metavar="URL", help="Run history database: SQLAlchemy URL or SQLite file [default: <out>/history.sqlite].")
+@click.option("--no-history", is_flag=True, help="Do not read or record the run history.")
+@click.option("--baseline", metavar="FILE", help="Baseline file: its known findings are listed as suppressed and do not fail.")
 @click.option("-v", "--verbose", is_flag=True, help="A line per step, not just per journey.")
-def run(files, base_url, out, fail_on, select, ignore, headed, browser_path, verbose) -> None:
+def run(files, base_url, out, fail_on, select, ignore, headed, browser_path, formats, history, no_history, baseline, verbose) -> None:
     """Run an audit profile, or journey files, in Chromium and write a report.
 
     FILES is one audit profile (audits/*.yaml) or one or more journey files
@@ -81,6 +110,7 @@ def run(files, base_url, out, fail_on, select, ignore, headed, browser_path, ver
     from journeyaudit.browser import BrowserNotFound, find_browser
     from journeyaudit.config import resolve
     from journeyaudit.journey import ValidationFailed
+    from journeyaudit.postrun import finish
     from journeyaudit.report.terminal import TerminalProgress, print_summary
 
     overrides = {
@@ -91,24 +121,63 @@ def run(files, base_url, out, fail_on, select, ignore, headed, browser_path, ver
         "ignore": _codes(ignore),
         "headed": headed,
         "browser_path": browser_path,
+        "formats": list(formats) or None,
+        "history": history,
+        "no_history": no_history or None,
+        "baseline": baseline,
     }
     try:
         settings = resolve(list(files), overrides)
     except ValidationFailed as exc:
         _fail(f"invalid input:\n{exc}", EXIT_USAGE)
+    post = _prepare(formats=settings.formats, history_url=settings.history_url, baseline=settings.baseline,
+                    trend_runs=settings.trend_runs)
     try:
         browser = find_browser(settings.browser_path)
     except BrowserNotFound as exc:
         _fail(str(exc), EXIT_CANNOT_RUN)
     try:
-        result, out_dir = run_audit(settings, browser, TerminalProgress(verbose=verbose))
+        result, out_dir = run_audit(
+            settings, browser, TerminalProgress(verbose=verbose), after=lambda r, runs, d: finish(post, r, runs, d)
+        )
     except AuditCannotRun as exc:
         _fail(str(exc), EXIT_CANNOT_RUN)
     except KeyboardInterrupt:
         click.echo("\ninterrupted: finished journeys are saved in the report folder.", err=True)
         sys.exit(EXIT_INTERRUPTED)
+    finally:
+        post.close()
     print_summary(result, out_dir / "report.html")
+    _print_post(post, result)
     sys.exit(exit_code(result))
+
+
+def _prepare(**kwargs):
+    """postrun.prepare, with its errors as exit code 2."""
+    from journeyaudit.postrun import SetupError, prepare
+
+    try:
+        return prepare(**kwargs)
+    except SetupError as exc:
+        _fail(str(exc), EXIT_USAGE)
+
+
+def _print_post(post, result) -> None:
+    """What the history, the baseline and the CI formats made of the run, after the summary."""
+    suppressed = sum(1 for f in result.findings if f.suppressed)
+    if post.baseline is not None:
+        click.echo(f"Baseline {post.baseline.path}: {suppressed} known finding{'s' if suppressed != 1 else ''} suppressed.")
+    for comparison in result.comparisons:
+        counts = {status: sum(1 for c in comparison.changes if c.status == status) for status in ("new", "fixed", "still_open")}
+        click.echo(
+            f"Since the {comparison.against}: {counts['new']} new, {counts['fixed']} fixed, {counts['still_open']} still open."
+        )
+    if post.history is not None and post.recorded_id is not None:
+        click.echo(f"History: run #{post.recorded_id} recorded in {post.history.display_url}")
+    for path in post.written:
+        click.echo(f"Wrote {path}")
+    for warning in post.warnings:
+        click.echo(click.style("warning: ", fg="yellow", bold=True) + warning, err=True)
 
 
 @main.command("audit")
@@ -118,7 +187,10 @@ def run(files, base_url, out, fail_on, select, ignore, headed, browser_path, ver
 @click.option("--fail-on", type=FAIL_ON, help="Lowest severity that fails (exit 1) [default: the profile's, else high].")
 @click.option("--select", multiple=True, metavar="CODES", help="Only these rules.")
 @click.option("--ignore", multiple=True, metavar="CODES", help="Skip these rules.")
-def audit_command(trace_dir, out, profile, fail_on, select, ignore) -> None:
+@click.option("--format", "formats", multiple=True, type=FORMAT, metavar="NAME", help=FORMAT_HELP)
+@click.option("--baseline", metavar="FILE", help="Baseline file: its known findings are listed as suppressed and do not fail.")
+@click.option("--history", metavar="URL", help="Compare with the last run in this history (read only: a re-judged run is not recorded).")
+def audit_command(trace_dir, out, profile, fail_on, select, ignore, formats, baseline, history) -> None:
     """Judge saved traces again, without a browser, and write a fresh result and report.
 
     TRACE_DIR is a report folder from `journeyaudit run` (or any folder with
@@ -126,7 +198,8 @@ def audit_command(trace_dir, out, profile, fail_on, select, ignore) -> None:
     journeyaudit: the shop is not visited again.
     """
     from journeyaudit.audit import rejudge, relocate_traces, write_report
-    from journeyaudit.config import load_profile, rule_settings
+    from journeyaudit.config import history_url, load_profile, rule_settings
+    from journeyaudit.postrun import finish
     from journeyaudit.judge import RuleSettings, option_errors, unknown_patterns
     from journeyaudit.journey import ValidationFailed
     from journeyaudit.report.terminal import print_summary
@@ -153,17 +226,31 @@ def audit_command(trace_dir, out, profile, fail_on, select, ignore) -> None:
     out_dir = Path(out or trace_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     relocate_traces(result, out_dir)
+    post = _prepare(formats=formats, history_url=history_url(history, "reports") if history else None,
+                    baseline=baseline, record=False)
+    try:
+        finish(post, result, runs, out_dir)
+    finally:
+        post.close()
     store.save_result(result, out_dir / store.RESULT_FILE)
     report = write_report(result, runs, out_dir)
     print_summary(result, report)
+    _print_post(post, result)
     sys.exit(exit_code(result))
 
 
 @main.command()
 @click.argument("result_json", type=click.Path(exists=True, dir_okay=False))
 @click.option("--out", metavar="FILE", help="HTML file to write [default: report.html next to RESULT_JSON].")
-def report(result_json, out) -> None:
-    """Render report.html again from a result.json (and the traces next to it)."""
+@click.option("--format", "formats", multiple=True, type=FORMAT, metavar="NAME", help="Also write this format next to the HTML file (repeatable).")
+def report(result_json, out, formats) -> None:
+    """Render report.html again from a result.json (and the traces next to it).
+
+    \b
+    Examples:
+      journeyaudit report reports/latest/result.json
+      journeyaudit report reports/latest/result.json --format junit --format gitlab
+    """
     from journeyaudit import store
     from journeyaudit.report.html import write_html
     from journeyaudit.rules.registry import all_rules
@@ -181,6 +268,119 @@ def report(result_json, out) -> None:
     target = Path(out) if out else path.parent / "report.html"
     written = write_html(result, runs, target, trace_root=path.parent, rules=all_rules())
     click.echo(f"Report: {written}")
+    if formats:
+        from journeyaudit.postrun import write_formats
+
+        post = _prepare(formats=formats)
+        for extra in write_formats(post, result, runs, target.parent):
+            click.echo(f"Wrote {extra}")
+        for warning in post.warnings:
+            click.echo(click.style("warning: ", fg="yellow", bold=True) + warning, err=True)
+
+
+HISTORY_EPILOG = """\b
+Examples:
+  journeyaudit history                          # runs recorded in reports/history.sqlite
+  journeyaudit history --audit staging --limit 50
+  journeyaudit history --history postgresql://ci@db.internal/journeyaudit
+  journeyaudit history --json > runs.json
+"""
+
+
+@main.command(epilog=HISTORY_EPILOG)
+@click.option("--audit", "audit_name", metavar="NAME", help="Only this audit's runs (the profile's name).")
+@click.option("--history", metavar="URL", help="History database: SQLAlchemy URL or SQLite file [default: <out>/history.sqlite].")
+@click.option("--out", metavar="DIR", help="Reports folder whose history.sqlite to read [default: reports].")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10000), help="How many runs, newest first.")
+@click.option("--json", "as_json", is_flag=True, help="Print the runs as JSON instead of a table.")
+def history(audit_name, history, out, limit, as_json) -> None:
+    """List the recorded audit runs and how findings and step times trend.
+
+    Every `journeyaudit run` is recorded (unless --no-history); this reads
+    the same store. The table shows findings by severity per run, newest
+    first; below it, per audit, the findings and the slowest steps over the
+    runs, oldest to newest, as sparklines.
+    """
+    import os
+
+    from journeyaudit.config import history_url
+    from journeyaudit.history import History, HistoryError, format_runs
+    from journeyaudit.report.trends import text_trends
+
+    url = history_url(history or os.environ.get("JOURNEYAUDIT_HISTORY") or None,
+                      out or os.environ.get("JOURNEYAUDIT_OUT") or "reports")
+    if url is None:
+        _fail("the history is turned off; give --history URL", EXIT_USAGE)
+    if url.startswith("sqlite:///") and not history and not Path(url[len("sqlite:///"):]).exists():
+        _fail(f"no history yet at {url[len('sqlite:///'):]}: run `journeyaudit run` first, or give --history URL", EXIT_USAGE)
+    try:
+        with History(url) as store:
+            runs = store.runs(audit_name, limit=limit)
+            audits = list(dict.fromkeys(run.audit for run in runs))
+            trends = {name: store.trend(name, limit=limit) for name in audits}
+    except HistoryError as exc:
+        _fail(str(exc), EXIT_USAGE)
+    if as_json:
+        from journeyaudit.model import to_dict
+
+        click.echo(json.dumps([
+            {key: value for key, value in to_dict(run).items() if key not in ("findings", "timings")}
+            | {"findings": [to_dict(f) for f in run.findings]}
+            for run in runs
+        ], indent=2, ensure_ascii=False))
+        return
+    click.echo(format_runs(runs))
+    for name in audits:
+        lines = text_trends(trends[name])
+        if lines:
+            click.echo("")
+            click.echo(click.style(f"Trend of {name}", bold=True) + f" (last {len(trends[name])} runs, oldest first)")
+            for line in lines:
+                click.echo(f"  {line}")
+
+
+@main.group()
+def baseline() -> None:
+    """Baselines: accept today's known findings so that only new ones fail CI.
+
+    \b
+    Typical use, once:
+      journeyaudit run audits/staging.yaml
+      journeyaudit baseline create reports/latest/result.json
+      git add .journeyaudit-baseline.json
+    then in CI:
+      journeyaudit run audits/staging.yaml --baseline .journeyaudit-baseline.json
+    """
+
+
+@baseline.command("create")
+@click.argument("result_json", required=False, type=click.Path(dir_okay=False))
+@click.option("--out", metavar="FILE", default=".journeyaudit-baseline.json", show_default=True,
+              help="Baseline file to write (or a folder to hold .journeyaudit-baseline.json).")
+def baseline_create(result_json, out) -> None:
+    """Write a baseline of every finding in RESULT_JSON [default: reports/latest/result.json].
+
+    Each finding is stored by its fingerprint (rule, journey, step name and
+    normalised evidence) with its code, step and message for reviewers.
+    Running with --baseline FILE then lists those findings as suppressed:
+    they still count, but no longer fail the audit.
+    """
+    from journeyaudit import baseline as baselines
+    from journeyaudit import store
+
+    path = Path(result_json or Path("reports") / "latest" / store.RESULT_FILE)
+    if not path.is_file():
+        _fail(f"{path}: no result file here (run `journeyaudit run` first, or name a result.json)", EXIT_USAGE)
+    try:
+        result = store.load_result(path)
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        _fail(f"{path}: not a journeyaudit result ({exc})", EXIT_USAGE)
+    try:
+        count = baselines.create(result, out)
+    except baselines.BaselineError as exc:
+        _fail(str(exc), EXIT_USAGE)
+    target = Path(out) / baselines.BASELINE_FILE if Path(out).is_dir() else Path(out)
+    click.echo(f"Baseline: {count} finding{'s' if count != 1 else ''} from {path} written to {target}")
 
 
 @main.command()

@@ -20,6 +20,10 @@ An audit profile (``audits/*.yaml``)::
       ignore: []
       severity: {JA501: low}
       options: {JA401: {budget_ms: 5000}}
+    formats: [junit, sarif]                 # more outputs besides report.html and result.json
+    history: sqlite:///reports/history.sqlite   # SQLAlchemy URL; default: <out>/history.sqlite; false: off
+    baseline: .journeyaudit-baseline.json   # known findings that do not fail the audit
+    trend_runs: 20                          # how many runs the report's trends show
 """
 
 from __future__ import annotations
@@ -59,7 +63,12 @@ FailOn = Literal["low", "medium", "high", "critical", "none"]
 Severity = Literal["low", "medium", "high", "critical"]
 
 ENV_PREFIX = "JOURNEYAUDIT_"
-OVERRIDE_KEYS = ("base_url", "fail_on", "out", "select", "ignore", "headed", "browser_path", "demo_shop")
+OVERRIDE_KEYS = ("base_url", "fail_on", "out", "select", "ignore", "headed", "browser_path", "demo_shop",
+                 "formats", "history", "no_history", "baseline")
+# Report formats: html and json are always written; the others on request (see report/formats.py).
+FORMATS = ("html", "json", "junit", "sarif", "github", "gitlab")
+ReportFormat = Literal["html", "json", "junit", "sarif", "github", "gitlab"]
+HISTORY_OFF = ("false", "off", "no", "none", "0")
 NO_BASE_URL = "no base URL: set base_url in the profile, JOURNEYAUDIT_BASE_URL, or --base-url"
 
 
@@ -132,6 +141,18 @@ class AuditProfile(_Strict):
     timeouts: Timeouts = Field(default_factory=Timeouts)
     viewport: Viewport = Field(default_factory=Viewport)
     rules: RulesSpec = Field(default_factory=RulesSpec)
+    formats: list[ReportFormat] = Field(
+        default_factory=list, description="Report formats besides html and json: junit, sarif, github, gitlab."
+    )
+    history: Annotated[str, Field(min_length=1)] | bool | None = Field(
+        None,
+        description="Run history: a SQLAlchemy database URL (sqlite:///..., postgresql://...); "
+        "absent or true: <out>/history.sqlite; false: no history.",
+    )
+    baseline: Annotated[str, Field(min_length=1)] | None = Field(
+        None, description="Baseline file (journeyaudit baseline create): its findings do not fail the audit."
+    )
+    trend_runs: Annotated[int, Field(ge=1, le=500)] = Field(20, description="How many runs the report's trends show.")
     probes: ProbesSpec | None = Field(
         None,
         description="Probes for every journey without its own probes section, where they apply; "
@@ -166,6 +187,10 @@ class AuditSettings:
     viewport: tuple[int, int] = (1280, 800)
     headed: bool = False
     browser_path: str | None = None
+    formats: list[str] = field(default_factory=list)  # besides html and json, each once
+    history_url: str | None = None  # None: no history
+    baseline: str | None = None  # baseline file, None: none
+    trend_runs: int = 20
 
 
 # --------------------------------------------------------------------------
@@ -428,11 +453,13 @@ def resolve(
         select, ignore = from_profile.select, from_profile.ignore
         severity, options = from_profile.severity, from_profile.options
         timeouts, viewport = spec.timeouts, spec.viewport
+        formats, history, baseline, trend_runs = list(spec.formats), spec.history, spec.baseline, spec.trend_runs
     else:
         name = journeys[0].id if len(journeys) == 1 and len(journey_docs) == 1 else "journeys"
         description, base_url, demo_shop, fail_on, out = "", None, False, "high", "reports"
         select, ignore, severity, options = [], [], {}, {}
         timeouts, viewport = Timeouts(), Viewport()
+        formats, history, baseline, trend_runs = [], None, None, 20
     headed, browser_path = False, None
 
     # < environment
@@ -449,6 +476,12 @@ def resolve(
         select, sources["select"] = _split(env[ENV_PREFIX + "SELECT"]), ENV_PREFIX + "SELECT"
     if env.get(ENV_PREFIX + "IGNORE") is not None and env.get(ENV_PREFIX + "IGNORE", "").strip():
         ignore, sources["ignore"] = _split(env[ENV_PREFIX + "IGNORE"]), ENV_PREFIX + "IGNORE"
+    if env.get(ENV_PREFIX + "FORMAT", "").strip():
+        formats, sources["formats"] = _split(env[ENV_PREFIX + "FORMAT"].lower()), ENV_PREFIX + "FORMAT"
+    if env.get(ENV_PREFIX + "HISTORY", "").strip():
+        history = env[ENV_PREFIX + "HISTORY"].strip()
+    if env.get(ENV_PREFIX + "BASELINE", "").strip():
+        baseline = env[ENV_PREFIX + "BASELINE"].strip()
 
     # < command line
     if "base_url" in overrides:
@@ -467,6 +500,14 @@ def resolve(
         browser_path = str(overrides["browser_path"])
     if "demo_shop" in overrides:
         demo_shop = bool(overrides["demo_shop"])
+    if overrides.get("formats"):
+        formats, sources["formats"] = [f.lower() for f in _as_list(overrides["formats"])], "--format"
+    if "history" in overrides:
+        history = str(overrides["history"])
+    if overrides.get("no_history"):
+        history = False
+    if "baseline" in overrides:
+        baseline = str(overrides["baseline"])
 
     # checks of values that did not come from a file (those were checked where they stand)
     if "base_url" in sources:
@@ -483,6 +524,12 @@ def resolve(
             if unknown_rules:
                 names = ", ".join(repr(name) for name in unknown_rules)
                 errors.append(LocatedError(sources[section], 0, 0, f"no rule matches {names}"))
+    if "formats" in sources:
+        bad = [name for name in formats if name not in FORMATS]
+        if bad:
+            errors.append(
+                LocatedError(sources["formats"], 0, 0, f"unknown report format {', '.join(map(repr, bad))} (formats: {', '.join(FORMATS)})")
+            )
     if not base_url and not demo_shop and (profile is not None or journeys):
         errors.append(LocatedError(profile.path if profile else "", 0, 0, NO_BASE_URL))
 
@@ -507,7 +554,28 @@ def resolve(
         viewport=(viewport.width, viewport.height),
         headed=headed,
         browser_path=browser_path,
+        formats=[name for name in dict.fromkeys(formats) if name not in ("html", "json")],
+        history_url=history_url(history, out),
+        baseline=baseline,
+        trend_runs=trend_runs,
     )
+
+
+def history_url(history: str | bool | None, out: str | Path) -> str | None:
+    """The history store's URL: the one given, ``<out>/history.sqlite`` by default, None when off.
+
+    A value without ``://`` is a path to a SQLite file.
+    """
+    from journeyaudit.history import default_url
+
+    if history is False or (isinstance(history, str) and history.strip().lower() in HISTORY_OFF):
+        return None
+    if history is None or history is True or (isinstance(history, str) and history.strip().lower() in ("true", "on", "yes", "default")):
+        return default_url(out)
+    text = str(history).strip()
+    if "://" not in text:
+        return "sqlite:///" + str(Path(text).expanduser().resolve())
+    return text
 
 
 def _as_list(value: Any) -> list[str]:

@@ -36,10 +36,10 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
 
-from journeyaudit.model import Evidence, Finding, FindingChange, severity_rank
+from journeyaudit.model import Evidence, Finding, FindingChange, Result, severity_rank
 
 LENGTH = 16  # hex digits kept of the SHA-256
 
@@ -169,6 +169,19 @@ def _change(finding: Finding | FindingChange, status: str) -> FindingChange:
 
 
 _STATUS_ORDER = {"new": 0, "fixed": 1, "still_open": 2}
+
+
+def judged_in(result: Result) -> Callable[[FindingChange | Finding], bool]:
+    """Whether this result really checked an earlier finding's rule on its journey.
+
+    A run narrowed with ``--select`` or with fewer journeys says nothing about the
+    rules and journeys it left out: their earlier findings are not "fixed".
+    A result without outcomes (an old file) is taken to have checked everything.
+    """
+    checked = {(o.code, o.journey) for o in result.outcomes if o.status in ("passed", "failed")}
+    if not result.outcomes:
+        return lambda item: True
+    return lambda item: (item.code, item.journey) in checked
 
 
 def compare_findings(current: Iterable[Finding], earlier: Iterable[FindingChange | Finding]) -> list[FindingChange]:

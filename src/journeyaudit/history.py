@@ -35,7 +35,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 from sqlalchemy.pool import StaticPool
 
-from journeyaudit.fingerprint import assign, compare_findings
+from journeyaudit.fingerprint import assign, compare_findings, judged_in
 from journeyaudit.model import SEVERITIES, Comparison, Result, Run, StepTiming, TrendPoint
 
 HISTORY_FILE = "history.sqlite"
@@ -473,11 +473,12 @@ def compare(
 ) -> Comparison:
     """Findings new / fixed / still_open by fingerprint, and every step's duration
     before and now (steps of this run in order, then steps only the earlier run had).
+    Earlier findings of rules or journeys this result did not check are left out.
 
     Step durations come from ``runs`` or the traces next to ``report_path``; with
     neither, "now" is unknown (None) for every step.
     """
-    changes = compare_findings(result.findings, earlier.findings)
+    changes = compare_findings(result.findings, list(filter(judged_in(result), earlier.findings)))
     run_list = _as_runs(runs)
     now = step_timings(run_list) if run_list is not None else _timings_from_traces(result, report_path)
     timings = []

@@ -363,6 +363,34 @@ class StepSpec(_Strict):
     screenshot: bool = Field(True, description="Take a screenshot at the end of the step.")
 
 
+class HintsSpec(_Strict):
+    """Help for the promise ledger where a shop's markup defeats the heuristics (CSS selectors, a currency)."""
+
+    __noun__ = "hints"
+    total_selector: NonEmpty | None = Field(None, description="CSS selector of the element showing the order total.")
+    subtotal_selector: NonEmpty | None = Field(None, description="CSS selector of the element showing the subtotal.")
+    price_selector: NonEmpty | None = Field(None, description="CSS selector of the product page's price.")
+    item_selector: NonEmpty | None = Field(None, description="CSS selector matching each line item (row) of a basket or order.")
+    delivery_selector: NonEmpty | None = Field(None, description="CSS selector of the delivery promise text.")
+    currency: NonEmpty | None = Field(None, description="ISO currency code for amounts written without one, e.g. EUR.")
+
+    @model_validator(mode="after")
+    def _selectors_are_css(self) -> "HintsSpec":
+        # The ledger applies these to recorded HTML with BeautifulSoup (soupsieve): check them the same way.
+        import soupsieve
+
+        for name in ("total_selector", "subtotal_selector", "price_selector", "item_selector", "delivery_selector"):
+            value = getattr(self, name)
+            if value is None:
+                continue
+            try:
+                soupsieve.compile(value)
+            except Exception as exc:  # soupsieve.SelectorSyntaxError, and ValueError for odd input
+                first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                raise PydanticCustomError("bad_css", f"{name}: {value!r} is not a CSS selector ({first})") from None
+        return self
+
+
 class JourneyFile(_Strict):
     """A journeyaudit journey: the ordered steps a customer takes through a shop."""
 
@@ -371,8 +399,8 @@ class JourneyFile(_Strict):
     name: NonEmpty = Field(description="Shown in reports.")
     description: str = Field("", description="What this journey proves.")
     tags: list[str] = Field(default_factory=list, description="Free labels.")
-    hints: dict[str, str] = Field(
-        default_factory=dict, description="Shop-specific help for the extractors (a mapping of strings)."
+    hints: HintsSpec = Field(
+        default_factory=HintsSpec, description="Shop-specific help for the promise ledger's extractors."
     )
     steps: list[StepSpec] = Field(min_length=1, description="The steps, in order; at least one.")
     probes: ProbesSpec | None = Field(
@@ -636,7 +664,7 @@ def journey_from_document(doc: Document, journey_id: str | None = None) -> model
         steps=steps,
         description=spec.description,
         tags=list(spec.tags),
-        hints=dict(spec.hints),
+        hints=spec.hints.model_dump(exclude_none=True),
         probes=spec.probes.model_dump(exclude_none=True) if spec.probes else {},
     )
     if journey.probes:

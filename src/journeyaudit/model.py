@@ -170,6 +170,7 @@ class NetworkEntry:
     start_ms: float = 0.0  # relative to the step's start
     duration_ms: float | None = None
     same_origin: bool = True
+    body: Any = None  # parsed JSON of a small same-origin XHR/fetch response (redacted), else None
 
 
 @dataclass
@@ -206,6 +207,10 @@ class FormField:
     has_value: bool = False
     checked: bool | None = None
     secret: bool = False  # password / card data: value must never be stored
+    # What the page tells the customer about this field (rules JA303/JA304/JA105/JA604):
+    invalid: bool = False  # aria-invalid="true"
+    error: str = ""  # visible error text tied to the field (aria-errormessage/-describedby, or its own container)
+    placeholder: str = ""
 
 
 @dataclass
@@ -256,6 +261,9 @@ class StepRecord:
     fields: list[FormField] = field(default_factory=list)
     structured_data: list[dict[str, Any]] = field(default_factory=list)  # JSON-LD objects
     data_layer: list[Any] = field(default_factory=list)
+    # The form fields as the page first showed them, before the step's first fill/select/check:
+    # what an error page gave back (rules JA105/JA303/JA304). Empty when the step fills nothing.
+    arrival_fields: list[FormField] = field(default_factory=list)
     probe_stop: str = ""  # a probe variant ended here on purpose: why (the happy path's next expectation failed)
 
     @property
@@ -383,6 +391,47 @@ class TrendPoint:
     step_ms: dict[str, float] = field(default_factory=dict)  # "journey/step name" -> duration
 
 
+# --------------------------------------------------------------------------
+# Ledger: every claim the shop made to the customer, step by step (ledger.py)
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class LedgerFact:
+    """One customer-facing claim, where it was made and what it was read from."""
+
+    kind: str  # price | item | fee | subtotal | total | availability | delivery | payment | order | message
+    step: int  # step index
+    source: str  # text | element | structured_data | data_layer | network
+    text: str  # as the customer (or the data) said it
+    label: str = ""  # item name, fee label, shipping method; '' when none
+    amount: str | None = None  # decimal string, for money facts
+    currency: str | None = None
+    quantity: int | None = None
+    state: str = ""  # availability: in_stock|low_stock|out_of_stock|pre_order; payment: accepted|refused|pending;
+    #                  order: placed|confirmed|cancelled|failed; delivery: its normalised promise ("3-5 days")
+    detail: dict[str, Any] = field(default_factory=dict)  # e.g. order number, chosen option, min/max days, date
+
+
+@dataclass
+class LedgerChange:
+    """A claim that changed between two steps: 'Total' went from €44.80 at step 5 to €47.75 at step 6."""
+
+    kind: str
+    label: str
+    before: str
+    before_step: int
+    after: str
+    after_step: int
+
+
+@dataclass
+class Ledger:
+    journey: str  # journey id
+    facts: list[LedgerFact] = field(default_factory=list)
+    changes: list[LedgerChange] = field(default_factory=list)
+
+
 @dataclass
 class Result:
     audit: str
@@ -399,6 +448,7 @@ class Result:
     comparisons: list[Comparison] = field(default_factory=list)  # vs the last run, vs the baseline
     trend: list[TrendPoint] = field(default_factory=list)  # earlier runs of this audit, oldest first
     schema_version: int = SCHEMA_VERSION
+    ledgers: list[Ledger] = field(default_factory=list)  # per journey: every claim the shop made (ledger.build)
 
     def counts(self) -> dict[str, int]:
         """Findings per severity, every severity present (zero where none)."""

@@ -31,7 +31,36 @@ SECRET_FIELD_SELECTORS = (
     "input[name*='cvv' i]",
 )
 
-_FIELDS_SCRIPT = """() => Array.from(document.querySelectorAll('input, select, textarea'))
+_FIELDS_SCRIPT = """() => {
+  // The visible error text that belongs to a field: the elements its aria-errormessage or
+  // aria-describedby point to that look like errors, else an error element inside the
+  // field's own container (the nearest ancestor holding no other form control).
+  const ERR = /error|invalid|danger|alert/i;
+  const shown = n => { if (!n) return false; const r = n.getBoundingClientRect(), st = getComputedStyle(n);
+    return r.width > 0 && r.height > 0 && st.visibility !== 'hidden' && st.display !== 'none'; };
+  const says = n => ((n.innerText || n.textContent) || '').replace(/\\s+/g, ' ').trim();
+  const looksError = n => ERR.test(String(n.className || '') + ' ' + (n.id || '') + ' ' + (n.getAttribute('role') || ''));
+  const fieldError = el => {
+    const out = [];
+    const refs = ((el.getAttribute('aria-errormessage') || '') + ' ' + (el.getAttribute('aria-describedby') || ''))
+      .split(/\\s+/).filter(Boolean);
+    for (const id of refs) {
+      const n = document.getElementById(id);
+      if (n && shown(n) && (looksError(n) || id === el.getAttribute('aria-errormessage')) && says(n)) out.push(says(n));
+    }
+    if (!out.length) {
+      let box = el.parentElement;
+      for (let depth = 0; box && depth < 3; depth++, box = box.parentElement) {
+        if (box.querySelectorAll('input:not([type=hidden]), select, textarea').length > 1 || box.tagName === 'FORM') break;
+        for (const n of box.querySelectorAll('*')) {
+          if (n !== el && looksError(n) && shown(n) && says(n) && !n.querySelector('*[class*=error i]')) out.push(says(n));
+        }
+        if (out.length) break;
+      }
+    }
+    return Array.from(new Set(out)).join(' ');
+  };
+  return Array.from(document.querySelectorAll('input, select, textarea'))
   .filter(el => (el.getAttribute('type') || '').toLowerCase() !== 'hidden')
   .slice(0, 200)
   .map(el => {
@@ -58,8 +87,12 @@ _FIELDS_SCRIPT = """() => Array.from(document.querySelectorAll('input, select, t
       has_value: toggle ? el.checked : el.value !== '',
       checked: toggle ? el.checked : null,
       secret,
+      invalid: (el.getAttribute('aria-invalid') || 'false').toLowerCase() !== 'false',
+      error: fieldError(el).slice(0, 300),
+      placeholder: (el.getAttribute('placeholder') || '').trim().slice(0, 120),
     };
-  })"""
+  });
+}"""
 
 _JSON_LD_SCRIPT = """() => Array.from(document.querySelectorAll('script[type="application/ld+json"]'))
   .map(s => s.textContent)"""
@@ -91,6 +124,7 @@ class Recorder:
         self.step: model.StepRecord | None = None
         self._step_t0 = time.monotonic()
         self._pending: dict[Any, tuple[model.NetworkEntry, float]] = {}
+        self._json_responses: list[tuple[model.NetworkEntry, Any]] = []  # read at the snapshot (ledger source)
         page.on("request", self._on_request)
         page.on("response", self._on_response)
         page.on("requestfinished", self._on_request_done)
@@ -103,10 +137,28 @@ class Recorder:
     # -- step boundaries ---------------------------------------------------
 
     def begin_step(self, index: int, step: model.Step) -> model.StepRecord:
+        self._json_responses = []
         self.step = model.StepRecord(index=index, name=step.name, role=step.role, budget_ms=step.budget_ms)
         self.step.started_at = time.time()
         self._step_t0 = time.monotonic()
         return self.step
+
+    #: Actions that change a form: the fields are captured once per step before the first of them.
+    FORM_ACTIONS = frozenset({"fill", "select", "check", "uncheck"})
+
+    def before_action(self, name: str) -> None:
+        """Capture the form as the customer found it, before the journey's first entry on this step."""
+        record = self.step
+        if record is None or name not in self.FORM_ACTIONS or self.crashed or getattr(self, "_arrival_of", None) is record:
+            return
+        self._arrival_of = record
+        self._safe(lambda: self.page.wait_for_load_state("load", timeout=5_000), None)
+        fields = [model.FormField(**data) for data in self._safe(lambda: self.page.evaluate(_FIELDS_SCRIPT), [])]
+        if self.redactor:
+            for form_field in fields:
+                form_field.error = self.redactor.text(form_field.error)
+                form_field.placeholder = self.redactor.text(form_field.placeholder)
+        record.arrival_fields = fields
 
     def elapsed_ms(self) -> float:
         return round((time.monotonic() - self._step_t0) * 1000, 1)
@@ -140,6 +192,7 @@ class Recorder:
         record.fields = [model.FormField(**data) for data in self._safe(lambda: page.evaluate(_FIELDS_SCRIPT), [])]
         record.structured_data = _parse_json_ld(self._safe(lambda: page.evaluate(_JSON_LD_SCRIPT), []))
         record.data_layer = self._safe(lambda: page.evaluate(_DATA_LAYER_SCRIPT), [])
+        self._read_json_bodies()
         if screenshot:
             record.screenshot = self._screenshot(record, full_page)
         self._redact(record)
@@ -187,6 +240,8 @@ class Recorder:
         record.data_layer = r.data(record.data_layer)
         for entry in record.network:
             entry.url = r.text(entry.url)
+            if entry.body is not None:
+                entry.body = r.data(entry.body)
         for message in record.console:
             message.text = r.text(message.text)
         for error in record.page_errors:
@@ -195,6 +250,27 @@ class Recorder:
             dialog.message = r.text(dialog.message)
         for act in record.actions:
             act.error = r.text(act.error) if act.error else act.error
+        for form_field in record.fields:
+            form_field.error, form_field.placeholder = r.text(form_field.error), r.text(form_field.placeholder)
+
+    def _read_json_bodies(self) -> None:
+        """Keep the JSON of small same-origin XHR/fetch answers (a cart API's totals) for the promise ledger.
+
+        Read here, not in the response listener: the listener must not wait on
+        the browser. A body the browser no longer has, too big or not JSON is skipped.
+        """
+        for entry, response in self._json_responses:
+            try:
+                raw = response.body()
+            except PlaywrightError:
+                continue
+            if len(raw) > MAX_JSON_BODY:
+                continue
+            try:
+                entry.body = json.loads(raw.decode("utf-8"))
+            except (UnicodeDecodeError, ValueError):
+                continue
+        self._json_responses = []
 
     @staticmethod
     def _safe(call, default):
@@ -223,6 +299,8 @@ class Recorder:
         pending = self._pending.get(request)
         if pending:
             pending[0].status = response.status
+            if _json_candidate(pending[0], response) and len(self._json_responses) < MAX_JSON_BODIES:
+                self._json_responses.append((pending[0], response))
         if self.step is not None and request.is_navigation_request() and request.frame == self.page.main_frame:
             self.step.http_status = response.status
 
@@ -259,6 +337,21 @@ class Recorder:
 
     def _on_crash(self, _page) -> None:
         self.crashed = True
+
+
+MAX_JSON_BODIES = 20  # per step
+MAX_JSON_BODY = 64 * 1024  # bytes
+
+
+def _json_candidate(entry: model.NetworkEntry, response) -> bool:
+    """A small same-origin XHR/fetch answer that says it is JSON."""
+    if not entry.same_origin or entry.resource_type not in ("xhr", "fetch"):
+        return False
+    headers = response.headers  # no round trip to the browser
+    if "json" not in headers.get("content-type", "").lower():
+        return False
+    length = headers.get("content-length")
+    return not (length and length.isdigit() and int(length) > MAX_JSON_BODY)
 
 
 def _parse_json_ld(blobs: list[str]) -> list[dict[str, Any]]:

@@ -155,6 +155,7 @@ class Runner:
             entry = model.ActionRecord(name=act.name, description=recorder.redactor.text(act.describe()), start_ms=started)
             record.actions.append(entry)
             try:
+                recorder.before_action(act.name)
                 entry.target = perform(recorder.page, act.name, act.params, ctx) or {}
             except ActionFailed as exc:
                 if act.soft:  # a probe's expectation: the variant ends here, on purpose

@@ -36,6 +36,16 @@ EXPECTED = {
     "failing-request": {"JA502"},
     "price-mismatch": {"JA202"},
     "no-order-number": {"JA103"},
+    "late-validation": {"JA303"},
+    "input-lost": {"JA304"},
+    "card-cleared": {"JA105"},
+    "forced-account": {"JA601"},
+    "long-form": {"JA602"},
+    "no-autocomplete": {"JA603"},
+    "unlabeled-fields": {"JA604"},
+    "sneaked-item": {"JA203"},
+    "delivery-drift": {"JA204"},
+    "cheerful-failure": {"JA305", "JA102"},
     # journeys/demo/probes.yaml: variants generated from its happy path find the faults by themselves
     "probes~decline-stripe-generic": {"JA102", "JA302"},
     "probes~fail-shipping-rates": {"JA302"},
@@ -142,3 +152,26 @@ def test_result_json_is_plain_json_with_a_schema_version(demo_run):
     data = json.loads((folder / "result.json").read_text())
     assert data["schema_version"] == 1
     assert {"audit", "base_url", "runs", "findings", "outcomes", "fail_on"} <= set(data)
+
+
+def test_the_promise_ledger_is_in_result_json_and_the_report(demo_run):
+    from journeyaudit import ledger
+
+    _, folder, result = demo_run
+    books = {book.journey: book for book in result.ledgers}
+    assert set(books) == {run.journey_id for run in result.runs}
+    happy = books["happy-path"]
+    assert ledger.final_total(happy).amount == "44.80" and ledger.order_state(happy) == "confirmed"
+    assert happy.changes == []
+    drift = [(c.kind, c.before, c.after) for c in books["delivery-drift"].changes]
+    assert ("delivery", "3-5 days", "7-10 days") in drift
+    html = (folder / "report.html").read_text()
+    assert html.count("Promise ledger: what was promised where") == len(result.runs)
+
+
+def test_same_origin_json_answers_are_kept_for_the_ledger(demo_run):
+    _, folder, _ = demo_run
+    product = store.load_run(folder / "traces" / "happy-path").steps[0]
+    [recs] = [e for e in product.network if "/api/recommendations" in e.url]
+    assert recs.body["product"] == "aeropress-go" and recs.body["items"], "the fetch's JSON answer is recorded"
+    assert all(e.body is None for e in product.network if e.resource_type in ("document", "script", "image"))

@@ -54,6 +54,20 @@ test_format_runs_for_the_history_command = _unit.test_format_runs_for_the_histor
 history = _unit.history  # the fixture that opens History(history_url)
 
 
+def _load_postrun_tests():
+    path = Path(__file__).resolve().parents[1] / "unit" / "test_postrun.py"
+    spec = importlib.util.spec_from_file_location("journeyaudit_unit_test_postrun", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
+
+
+# After a real run: the fixed finding and the trend, through postrun.finish, on PostgreSQL.
+test_second_run_shows_the_fixed_finding_and_a_two_point_trend = (
+    _load_postrun_tests().test_second_run_shows_the_fixed_finding_and_a_two_point_trend
+)
+
+
 def _postgres_bin() -> Path | None:
     candidates = sorted(
         glob.glob("/usr/lib/postgresql/*/bin/initdb"),

@@ -67,6 +67,12 @@ def test_apply_suppresses_known_findings_and_compares(tmp_path):
 
     # next run: console error fixed, a generic error is new, the rest still there
     now = result_of("late-fee", "payment-refused", "generic-error")
+    console_fixed = store.load_run(FIXTURES / "console-error")
+    for step in console_fixed.steps:
+        step.console = [m for m in step.console if m.type != "error"]
+    findings, outcomes = judge([console_fixed])
+    now.findings += findings
+    now.outcomes += outcomes
     assert {f.code for f in now.failing()} == {"JA101", "JA102", "JA201", "JA302"}
     comparison = baseline.apply(now, loaded)
 
@@ -122,3 +128,18 @@ def test_broken_file_is_a_clear_error(tmp_path, text, expected):
     with pytest.raises(BaselineError, match=expected) as info:
         baseline.load(path)
     assert str(path) in str(info.value)
+
+
+def test_rules_and_journeys_left_out_of_a_run_are_not_fixed(tmp_path):
+    """A run narrowed to fewer journeys (or --select) cannot say a finding it never checked is fixed."""
+    path = tmp_path / "b.json"
+    baseline.create(result_of("late-fee", "console-error"), path)
+    narrowed = result_of("late-fee")
+    changes = baseline.apply(narrowed, baseline.load(path)).changes
+    assert {(c.journey, c.status) for c in changes} == {("late-fee", "still_open")}
+    fixed_for_real = result_of("happy-path")
+    fixed_for_real.outcomes += [o for o in result_of("late-fee").outcomes]
+    fixed_for_real.findings = []
+    statuses = {(c.journey, c.code, c.status) for c in baseline.apply(fixed_for_real, baseline.load(path)).changes}
+    assert ("late-fee", "JA201", "fixed") in statuses
+    assert not any(journey == "console-error" for journey, _, _ in statuses)

@@ -259,8 +259,9 @@ def test_missing_required_key_unknown_key_duplicate_key_and_env(shop):
     assert errors_of(lambda: load_profile(profile_path, ENV)) == [
         f"{profile_path}:1:1: audit profile is missing 'name'",
         f"{profile_path}:1:11: environment variable SHOP_URL is not set",
-        f"{profile_path}:2:1: unknown key 'jouneys' in audit profile (allowed: name, description, base_url, "
-        "demo_shop, journeys, fail_on, out, timeouts, viewport, rules, probes)",
+        f"{profile_path}:2:1: unknown key 'jouneys' in audit profile (allowed: "
+        + ", ".join(config.AuditProfile.model_fields)
+        + ")",
         f"{profile_path}:5:1: duplicate key 'fail_on' (first defined at line 4)",
     ]
 
@@ -352,3 +353,51 @@ def test_repository_files_validate(path, monkeypatch):
     monkeypatch.undo()  # the real rule registry
     env = {"TEST_CARD": "4242424242424242", **os.environ}
     assert [str(e) for e in check_file(path, env)] == []
+
+
+# --------------------------------------------------------------------------
+# report formats, history and baseline (issue #4)
+# --------------------------------------------------------------------------
+
+
+def test_formats_history_and_baseline_precedence(shop):
+    profile_path = write(
+        shop / "audits" / "ci.yaml",
+        PROFILE + "formats: [junit, sarif]\nhistory: sqlite:///team.sqlite\nbaseline: base.json\ntrend_runs: 5\n",
+    )
+    settings = resolve([str(profile_path)], {}, ENV)
+    assert settings.formats == ["junit", "sarif"]
+    assert settings.history_url == "sqlite:///team.sqlite"
+    assert settings.baseline == "base.json" and settings.trend_runs == 5
+
+    env = {**ENV, "JOURNEYAUDIT_FORMAT": "gitlab,html", "JOURNEYAUDIT_HISTORY": "postgresql://ci@db/ja",
+           "JOURNEYAUDIT_BASELINE": "env-base.json"}
+    settings = resolve([str(profile_path)], {}, env)
+    assert settings.formats == ["gitlab"]  # html and json are always written
+    assert settings.history_url == "postgresql://ci@db/ja" and settings.baseline == "env-base.json"
+
+    cli = {"formats": ["github", "junit", "github"], "history": "hist.db", "baseline": "cli.json"}
+    settings = resolve([str(profile_path)], cli, env)
+    assert settings.formats == ["github", "junit"]
+    assert settings.history_url == "sqlite:///" + str(Path("hist.db").resolve())
+    assert settings.baseline == "cli.json"
+    assert resolve([str(profile_path)], {"no_history": True}, env).history_url is None
+
+
+def test_history_defaults_to_a_file_next_to_the_reports_and_can_be_off(shop):
+    profile_path = write(shop / "audits" / "p.yaml", PROFILE)
+    settings = resolve([str(profile_path)], {}, ENV)
+    assert settings.history_url == "sqlite:///" + str((Path("out/reports") / "history.sqlite").resolve())
+    assert settings.formats == [] and settings.baseline is None
+    off = write(shop / "audits" / "off.yaml", PROFILE + "history: false\n")
+    assert resolve([str(off)], {}, ENV).history_url is None
+    assert resolve([str(profile_path)], {}, {**ENV, "JOURNEYAUDIT_HISTORY": "off"}).history_url is None
+
+
+def test_bad_formats_are_located(shop):
+    profile_path = write(shop / "audits" / "bad.yaml", PROFILE + "formats: [junit, pdf]\n")
+    errors = errors_of(lambda: resolve([str(profile_path)], {}, ENV))
+    assert errors == [f"{profile_path}:14:18: 'formats' must be one of html, json, junit, sarif, github, gitlab, got 'pdf'"]
+    good = write(shop / "audits" / "good.yaml", PROFILE)
+    errors = errors_of(lambda: resolve([str(good)], {}, {**ENV, "JOURNEYAUDIT_FORMAT": "junit,xml"}))
+    assert errors == ["JOURNEYAUDIT_FORMAT: unknown report format 'xml' (formats: html, json, junit, sarif, github, gitlab)"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import os
 import re
 import shutil
@@ -253,16 +254,22 @@ def test_findings_under_their_journey_and_step_worst_first(audit):
     browse = soup.select_one("#j2")
     assert "Guest checkout" in _text(checkout.select_one("h3"))
     assert "journeys/checkout.yaml" in _text(checkout)
+    # each finding sits inline at its step, steps in order, worst first within a step
     codes = [_text(f.select_one(".finding-code")) for f in checkout.select(".finding")]
-    assert codes == ["JA102", "JA201", "JA302"]  # critical, high, medium
+    assert codes == ["JA201", "JA102", "JA302"]
+    assert [_text(f.select_one(".finding-code")) for f in soup.select("#j1-s3 .finding")] == ["JA102", "JA302"]
     assert [_text(f.select_one(".finding-code")) for f in browse.select(".finding")] == ["JA401"]
+    assert "each shown above at the step" in _text(checkout)
 
-    critical = checkout.select_one(".finding")
+    critical = soup.select_one("#j1-s3 .finding")
     assert "sev-critical" in critical["class"]
     assert _text(critical.select_one(".badge")) == "Critical"
     assert "late-payment-failure" in _text(critical)
-    assert critical.select_one(".finding-where a")["href"] == "#j1-s3"
-    assert "Step 3 · Place order" in _text(critical.select_one(".finding-where"))
+    # data for the filters, escaped like every attribute
+    assert (critical["data-code"], critical["data-severity"], critical["data-journey"], critical["data-step"]) == (
+        "JA102", "critical", "checkout", "Place order"
+    )
+    assert soup.select_one("#j1-s2")["data-step"] == f"Pay {HOSTILE}"
     # the rule's explanation is there, collapsed
     about = critical.select_one("details.about")
     assert about is not None and not about.has_attr("open")
@@ -279,7 +286,7 @@ def test_findings_under_their_journey_and_step_worst_first(audit):
     assert "Not reached" in _text(soup.select_one("#j1-s4"))
 
     # evidence with labels, page text in monospace, confidence note only when medium
-    fee = checkout.select(".finding")[1]
+    fee = soup.select_one("#j1-s2 .finding")
     labels = [_text(dt) for dt in fee.select(".evidence dt")]
     assert labels[2] == "Total at review · step 2"
     assert fee.select(".evidence dd")[0].find("pre") is not None
@@ -348,12 +355,17 @@ def test_rules_table_counts_outcomes(audit):
 
 def test_hostile_page_text_is_escaped(audit):
     html, soup = _render(audit)
-    assert soup.find_all("script") == []
+    # one script: the report's own filter script, as packaged
+    scripts = soup.find_all("script")
+    assert len(scripts) == 1 and scripts[0].string == report_html._script()
+    assert html.lower().count("<script") == 1
     for element in soup.find_all(True):
         for name, value in element.attrs.items():
             assert not name.lower().startswith("on"), (element.name, name)
-            values = value if isinstance(value, list) else [value]
-            assert not any("javascript:" in v.lower() for v in values), (element.name, name, value)
+            if name.lower() in ("href", "src", "action", "formaction", "srcset", "poster", "xlink:href"):
+                # page text may appear in data-* and value attributes (escaped, inert), never as a URL
+                values = value if isinstance(value, list) else [value]
+                assert not any("javascript:" in v.lower() for v in values), (element.name, name, value)
     assert [a for a in soup.find_all("a") if not a["href"].startswith("#")] == []
     # only the image tags we made: data: thumbnails
     assert all(img["src"].startswith("data:image/") for img in soup.find_all("img"))
@@ -362,7 +374,6 @@ def test_hostile_page_text_is_escaped(audit):
     for needle in (SCRIPT, IMG, CLOSE, JS_URL):
         assert needle in text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert "<script" not in html.lower()
     assert _text(soup.select_one("#j1-s2 .step-name")) == f"Pay {HOSTILE}"
     assert _text(soup.select_one("#j1-s2 .page-title")) == HOSTILE
     assert _text(soup.select_one("#j1-s2 .url")) == JS_URL
@@ -371,10 +382,14 @@ def test_hostile_page_text_is_escaped(audit):
 def test_csp_meta_and_no_external_resources(audit):
     html, soup = _render(audit)
     meta = soup.find("meta", attrs={"http-equiv": "Content-Security-Policy"})
-    assert meta is not None and meta["content"] == CSP
+    # the one script is allowed by its hash, nothing else
+    script = soup.find("script").string
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+    assert meta is not None and meta["content"] == f"{CSP}; script-src 'sha256-{digest}'"
     assert soup.head.find("meta") is soup.head.find("meta", charset=True)  # charset comes first
     assert soup.find_all("link") == []
-    assert soup.find_all("script") == []
+    assert not soup.find("script").has_attr("src")
+    assert "innerHTML" not in script and "eval" not in script and "fetch" not in script
     assert not re.search(r"""(?:src|href|action|srcset|poster|data)\s*=\s*["']?\s*(?:https?:)?//""", html, re.I)
     styles = " ".join(s.get_text() for s in soup.find_all("style"))
     styles += " ".join(el["style"] for el in soup.find_all(style=True))
@@ -473,7 +488,41 @@ def test_report_in_headless_chromium(audit, tmp_path: Path):
             assert name.is_visible()
             assert name.inner_text() == f"Pay {HOSTILE}"
             assert page.locator("#j1-s2 .url").inner_text() == JS_URL
-            assert page.locator("script").count() == 0
+            assert page.locator("script").count() == 1
+            # the filter script ran under the CSP (allowed by its hash): the form is shown
+            filters = page.locator("#filters")
+            assert filters.is_visible()
+            assert page.locator("#f-count").inner_text() == "4 problems"
+
+            def shown() -> list[str]:
+                return page.locator(".finding:visible .finding-code").all_inner_texts()
+
+            assert shown() == ["JA201", "JA102", "JA302", "JA401"]
+            filters.locator("select[name=severity]").select_option("critical")
+            assert shown() == ["JA102"]
+            assert page.locator("#f-count").inner_text() == "Showing 1 of 4 problems"
+            assert page.locator("#j2").is_hidden()  # no critical problem on 'Browse'
+            filters.locator("select[name=severity]").select_option("high")
+            assert shown() == ["JA201", "JA102"]
+            filters.locator("button[type=reset]").click()
+            page.wait_for_function("document.querySelectorAll('.finding:not([hidden])').length === 4")
+            filters.locator("select[name=rule]").select_option("JA401")
+            assert shown() == ["JA401"] and page.locator("#j1").is_hidden()
+            filters.locator("select[name=rule]").select_option("")
+            filters.locator("select[name=journey]").select_option("checkout")
+            assert shown() == ["JA201", "JA102", "JA302"] and page.locator("#j2").is_hidden()
+            filters.locator("input[name=step]").fill("place")
+            assert shown() == ["JA102", "JA302"]
+            assert page.locator("#j1-s2").is_hidden() and page.locator("#j1-s3").is_visible()
+            filters.locator("input[name=step]").fill("")
+            # search over messages and evidence; hostile text is searched as text
+            filters.locator("input[name=q]").fill("<img src=x onerror")
+            assert shown() == ["JA201"]
+            filters.locator("input[name=q]").fill("says nothing")
+            assert shown() == ["JA302"]
+            assert page_errors == [] and dialogs == []
+            filters.locator("button[type=reset]").click()
+            page.wait_for_function("document.querySelectorAll('.step:not([hidden])').length === 5")
             # the thumbnail decoded under the CSP
             assert page.locator("#j1-s1 img").evaluate("img => img.complete && img.naturalWidth") == 8
             # clicking the thumbnail enlarges it without any script

@@ -201,3 +201,27 @@ def recommendations_for(slug: str, count: int = 3) -> list[Product]:
     start = slugs.index(slug) + 1 if slug in slugs else 0
     ordered = [PRODUCTS[(start + i) % len(PRODUCTS)] for i in range(len(PRODUCTS))]
     return [p for p in ordered if p.slug != slug][:count]
+
+
+# ---- paid add-ons: sold with a product, never listed in the shop's range ----------------
+
+ADD_ONS: tuple[Product, ...] = (
+    Product(
+        slug="brew-care-plan",
+        name="Brew Care Plan (2 years)",
+        sku="KC-CARE-2Y",
+        brand="Kettle & Crumb",
+        category="Services",
+        price=690,
+        summary="Two years of accidental damage cover for your brewer.",
+        description="Drops, cracks and spills: we repair or replace your brewer within two years of purchase.",
+        features=("Accidental damage cover", "Free repair or replacement", "Cancel within 30 days"),
+        kind="scale",
+        color="#7a8b6f",
+        rating=4.1,
+        reviews=12,
+    ),
+)
+BY_SLUG.update({product.slug: product for product in ADD_ONS})
+SNEAKED_ADD_ON = "brew-care-plan"  # the 'sneaked-item' fault puts it in the cart with any product
+DRIFTED_PROMISE = "arrives in 7–10 business days"  # the 'delivery-drift' fault's confirmation

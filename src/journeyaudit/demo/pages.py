@@ -748,7 +748,16 @@ def confirmation_page(order: dict[str, Any], *, minimal: bool) -> str:
 </div>"""
         return layout("Thank you", body)
     method = order["totals"]["shipping_method"]
-    body = f"""<div class="notice success" role="status">Payment received.</div>
+    promise = order.get("delivery_promise") or method.promise
+    notice = '<div class="notice success" role="status">Payment received.</div>'
+    paid = f'Paid with {e(order["card"]["brand"])} •••• {e(order["card"]["last4"])}'
+    if order.get("payment_failed"):  # the 'cheerful-failure' fault: the template's header stays cheerful
+        notice = (
+            '<div class="notice error" role="alert">Your payment could not be processed, so your order has been '
+            "cancelled. You have not been charged.</div>"
+        )
+        paid = f'Payment failed: {e(order["card"]["brand"])} •••• {e(order["card"]["last4"])}'
+    body = f"""{notice}
 <h1>Thank you! Your order {e(order["number"])} is confirmed.</h1>
 <p>We've sent a confirmation email to <strong>{e(order["email"])}</strong>.</p>
 <div class="layout">
@@ -756,10 +765,10 @@ def confirmation_page(order: dict[str, Any], *, minimal: bool) -> str:
     {items_table(_order_lines(order))}
     <div class="choices" style="margin-top:1.25rem">
       <section class="panel"><h2>Delivery estimate</h2>
-        <p>{e(method.name)} — {e(method.promise)}</p>
+        <p>{e(method.name)} — {e(promise)}</p>
         {address_block(order["address"])}</section>
       <section class="panel"><h2>Payment</h2>
-        <p>Paid with {e(order["card"]["brand"])} •••• {e(order["card"]["last4"])}</p>
+        <p>{paid}</p>
         <p><a href="/account/orders/{e(order["number"])}">Track your order</a></p></section>
     </div>
   </div>
@@ -798,7 +807,7 @@ def order_status_page(order: dict[str, Any]) -> str:
 <p class="small">Placed on {e(order["placed"])} · Confirmation sent to {e(order["email"])}</p>
 <div class="layout">
   <div>{items_table(_order_lines(order))}
-    <section class="panel" style="margin-top:1.25rem"><h2>Delivery</h2><p>{e(method.name)} — {e(method.promise)}</p>{address_block(order["address"])}</section>
+    <section class="panel" style="margin-top:1.25rem"><h2>Delivery</h2><p>{e(method.name)} — {e(order.get("delivery_promise") or method.promise)}</p>{address_block(order["address"])}</section>
   </div>
   <aside class="panel" aria-label="Order total"><h2>Total</h2>{totals_block(order["totals"])}</aside>
 </div>"""

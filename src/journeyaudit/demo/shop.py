@@ -27,7 +27,7 @@ from typing import Any, Callable
 
 from journeyaudit.probes import declined_card
 
-from . import pages
+from . import forms, pages
 from .catalog import (
     BY_SLUG,
     COUNTRY_NAMES,
@@ -38,6 +38,7 @@ from .catalog import (
     plain_amount,
     recommendations_for,
 )
+from .catalog import DRIFTED_PROMISE, SNEAKED_ADD_ON  # the ledger's faults
 
 FAULTS: dict[str, str] = {
     "server-error": "Submitting the shipping address returns a bare 'Internal Server Error' page; the customer cannot continue.",
@@ -51,6 +52,16 @@ FAULTS: dict[str, str] = {
     "failing-request": "The product page's recommendations request returns HTTP 500; 'You may also like' silently disappears.",
     "price-mismatch": "The cart and checkout charge €42.90 for the AeroPress Go that its product page (and structured data) sells for €39.90.",
     "no-order-number": "The confirmation page says only 'Thank you for your order!', with no order number, items or total.",
+    "late-validation": "Checkout fields are not checked as the customer fills them in: a mistyped postcode or card number is flagged only after submitting the page.",
+    "input-lost": "When the shipping address comes back with an error, every field the customer filled in is empty again.",
+    "card-cleared": "When the card details come back with an error, the name on the card and the expiry date are wiped along with the number.",
+    "forced-account": "There is no guest checkout: the customer must create an account with a password before they can pay.",
+    "long-form": "The shipping step asks for title, company, phone, date of birth, a repeated email and a separate billing address: about twenty fields in all.",
+    "no-autocomplete": "The checkout forms turn autofill off and carry no autocomplete tokens, so the browser cannot fill in address or card.",
+    "unlabeled-fields": "The checkout fields have no labels, only placeholder text that vanishes as the customer types.",
+    "sneaked-item": "Adding a product to the cart also puts a 'Brew Care Plan (2 years)' for €6.90 in it, which the customer never chose.",
+    "delivery-drift": "Standard shipping is promised as 'arrives in 3–5 business days' up to the review page; the confirmation says 7–10 business days.",
+    "cheerful-failure": "'Place order' fails the payment and cancels the order, but the page still says 'Thank you! Your order … is confirmed.'",
     "late-decline": "Decline test cards are accepted at the payment step; only 'Place order' refuses them, with a generic 'Error processing request' and the card fields wiped.",
 }
 
@@ -346,6 +357,10 @@ class _Handler(BaseHTTPRequestHandler):
         request = _Request(method, path, query, form, session, faults)
         try:
             response = _route(shop, request)
+            if request.path.startswith("/checkout") and response.content_type.startswith("text/html"):
+                response.body = forms.finish(
+                    response.body.decode("utf-8"), path=path, method=method, form=form, faults=faults
+                ).encode("utf-8")
         except Exception as exc:  # a bug in the demo shop itself: say so, keep serving
             sys.stderr.write(f"demo shop error on {method} {self.path}: {exc!r}\n")
             response = _Response(pages.BARE_500, 500)
@@ -521,6 +536,8 @@ def cart_add(shop: DemoShop, req: _Request) -> _Response:
     with shop._lock:
         cart = req.session.cart
         cart[product.slug] = min(cart.get(product.slug, 0) + quantity, 10)
+        if "sneaked-item" in req.faults and product.slug != SNEAKED_ADD_ON:
+            cart.setdefault(SNEAKED_ADD_ON, 1)  # 'sneaked-item': a paid add-on nobody asked for
     return _redirect("/cart")
 
 
@@ -584,6 +601,8 @@ def checkout_account(shop: DemoShop, req: _Request) -> _Response:
     if (redirect := _guard(shop, req, "account")) is not None:
         return redirect
     lines = shop._lines(req.session, req.faults)
+    if "forced-account" in req.faults:
+        return _Response(forms.forced_account_page(lines, shop._totals(lines, req.session, req.faults)))
     return _Response(
         pages.checkout_account_page(lines, shop._totals(lines, req.session, req.faults), guest_email=req.session.email)
     )
@@ -593,6 +612,8 @@ def checkout_account(shop: DemoShop, req: _Request) -> _Response:
 def checkout_guest(shop: DemoShop, req: _Request) -> _Response:
     if (redirect := _guard(shop, req, "account")) is not None:
         return redirect
+    if "forced-account" in req.faults:
+        return _redirect("/checkout")  # no guest checkout in this shop
     email = req.form.get("email", "").strip()
     error = ""
     if not email:
@@ -670,10 +691,13 @@ def checkout_shipping_submit(shop: DemoShop, req: _Request) -> _Response:
         errors["country"] = "Choose the country we should deliver to"
     if f["shipping_method"] not in SHIPPING_METHODS:
         errors["shipping_method"] = "Choose a shipping method: Standard or Express"
+    if "long-form" in req.faults:
+        errors.update(forms.long_form_errors(req.form))
     if errors:
         lines = shop._lines(req.session, req.faults)
+        shown = {} if "input-lost" in req.faults else f
         page = pages.shipping_page(
-            lines, shop._totals(lines, req.session, req.faults), email=req.session.email, values=f, errors=errors
+            lines, shop._totals(lines, req.session, req.faults), email=req.session.email, values=shown, errors=errors
         )
         return _Response(page, 422)
     with shop._lock:
@@ -755,6 +779,8 @@ def checkout_payment_submit(shop: DemoShop, req: _Request) -> _Response:
     if errors:
         lines = shop._lines(s, req.faults)
         values = {"card_name": req.form.get("card_name", ""), "card_expiry": req.form.get("card_expiry", "")}
+        if "card-cleared" in req.faults:
+            values = {}
         page = pages.payment_page(
             lines,
             shop._totals(lines, s, req.faults, stage="payment"),
@@ -769,6 +795,8 @@ def checkout_payment_submit(shop: DemoShop, req: _Request) -> _Response:
         # the shop asks the bank right away: the refusal is where the card was typed, name and expiry kept
         lines = shop._lines(s, req.faults)
         values = {"card_name": req.form.get("card_name", ""), "card_expiry": req.form.get("card_expiry", "")}
+        if "card-cleared" in req.faults:
+            values = {}
         page = pages.payment_page(
             lines,
             shop._totals(lines, s, req.faults, stage="payment"),
@@ -842,6 +870,12 @@ def checkout_place(shop: DemoShop, req: _Request) -> _Response:
         "placed": _dt.datetime.now().strftime("%d %B %Y, %H:%M"),
         "faults": sorted(req.faults),
     }
+    # ---- ledger faults: a promise broken on the confirmation page ----
+    if "delivery-drift" in req.faults:
+        order["delivery_promise"] = DRIFTED_PROMISE
+    if "cheerful-failure" in req.faults:
+        order["status"] = "Cancelled"
+        order["payment_failed"] = True
     with shop._lock:
         shop.orders[number] = order
         s.orders.append(number)
@@ -885,6 +919,30 @@ def _int(value: str | None, default: int) -> int:
         return int(str(value).strip())
     except (TypeError, ValueError):
         return default
+
+
+# ---- checkout forms: inline validation script, registration (demo/forms.py) ----
+
+
+@route("GET", forms.SCRIPT_PATH)
+def checkout_forms_script(shop: DemoShop, req: _Request) -> _Response:
+    return _Response(forms.INLINE_JS, 200, "text/javascript; charset=utf-8")
+
+
+@route("POST", "/checkout/register")
+def checkout_register(shop: DemoShop, req: _Request) -> _Response:
+    """Account creation at checkout (the only way in under the 'forced-account' fault)."""
+    if (redirect := _guard(shop, req, "account")) is not None:
+        return redirect
+    errors = forms.register_errors(req.form, EMAIL_RE)
+    if errors:
+        lines = shop._lines(req.session, req.faults)
+        page = forms.forced_account_page(
+            lines, shop._totals(lines, req.session, req.faults), email=req.form.get("email", "").strip(), errors=errors
+        )
+        return _Response(page, 422)
+    req.session.email = req.form.get("email", "").strip()
+    return _redirect("/checkout/shipping")
 
 
 # ---- decline test cards and shipping rates (probes) -------------------------

@@ -7,6 +7,10 @@ as safe. URLs are shown as text, never as links. Screenshots are embedded as
 ``data:`` URIs and the page carries a Content-Security-Policy that forbids every
 other kind of request, so the file works offline and never calls home.
 
+The one script, ``report.js`` (filters and search), is a static file of this
+package, allowed by the CSP through its SHA-256 hash: no inline event handlers,
+no other script can run, page text never reaches it except as text.
+
 Only this package imports Jinja2 (rules and the judge must not).
 """
 
@@ -15,6 +19,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import functools
+import hashlib
 import io
 import os
 import tempfile
@@ -24,16 +29,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 from PIL import Image
 
 from journeyaudit.model import SEVERITIES, Evidence, Finding, Result, Run, RunSummary, StepRecord, severity_rank
+from journeyaudit.report.changes import comparison_views
 from journeyaudit.report.formats import plural, verdict  # Jinja-free, shared with the CI formats
+from journeyaudit.report.trends import Spark, finding_sparks, step_sparks
+from journeyaudit.report.ledger_view import ledger_views
 from journeyaudit.report.probes_view import probe_groups
 from journeyaudit.rules.registry import RuleInfo
 
 __all__ = ["render_html", "write_html"]
 
 TEMPLATE = "report.html"
+SCRIPT = "report.js"
 
 # A screenshot larger than this is not embedded (the report must stay mailable).
 MAX_SCREENSHOT_BYTES = 4 * 1024 * 1024
@@ -88,6 +98,8 @@ class FindingView:
     confidence: str
     evidence: list[EvidenceView]
     rule_doc: list[str]
+    journey: str = ""  # journey id, for the filters
+    suppressed: bool = False  # known in the baseline: listed, does not fail
 
 
 @dataclass
@@ -109,6 +121,7 @@ class StepView:
     budget_pct: float | None
     shot: Shot
     findings: list[FindingView] = field(default_factory=list)
+    trend: Spark | None = None  # the step's duration over the last runs
 
 
 @dataclass
@@ -127,6 +140,7 @@ class JourneyView:
     steps: list[StepView]
     findings: list[FindingView]
     worst: str  # worst severity among its findings, "" when none
+    loose_findings: list[FindingView] = field(default_factory=list)  # not at a recorded step
 
 
 @dataclass
@@ -162,8 +176,9 @@ def render_html(
     """
     rule_index = {info.code: info for info in rules}
     names = {summary.journey_id: summary.journey_name or summary.journey_id for summary in result.runs}
+    steps_trend = step_sparks(result.trend) if len(result.trend) > 1 else {}
     journeys = [
-        _journey_view(number, summary, runs.get(summary.journey_id), result, rule_index, trace_root)
+        _journey_view(number, summary, runs.get(summary.journey_id), result, rule_index, trace_root, steps_trend)
         for number, summary in enumerate(result.runs, start=1)
     ]
     known = set(names)
@@ -204,9 +219,45 @@ def render_html(
         "not_run": not_run,
         "rule_rows": _rule_rows(result, rule_index, names),
         "rule_errors": sum(1 for o in result.outcomes if o.status == "error"),
+        "suppressed": sum(1 for f in result.findings if f.suppressed),
+        "changes": comparison_views(
+            result.comparisons,
+            names,
+            {j.id: j.anchor for j in journeys},
+            {(j.id, key): anchor for j in journeys for key, anchor in _step_keys(j)},
+        ),
+        "finding_trends": finding_sparks(result.trend) if len(result.trend) > 1 else [],
+        "trend_runs": len(result.trend),
+        "filter_rules": sorted({(f.code, f.slug) for f in result.findings}),
+        "filter_steps": sorted({f.step_name for f in result.findings if f.step_name}),
+        "script": Markup(_script()),  # our own static file, never page text
+        "csp": csp(),
+        "ledgers": ledger_views(result, runs),  # the promise ledger tables (_ledger.html)
         "probes": probe_groups(result, journeys),
     }
     return _environment().get_template(TEMPLATE).render(context)
+
+
+def _script() -> str:
+    env = _environment()
+    return env.loader.get_source(env, SCRIPT)[0]  # type: ignore[union-attr]
+
+
+def csp() -> str:
+    """The report's Content-Security-Policy: nothing from the network, only our script (by hash)."""
+    digest = base64.b64encode(hashlib.sha256(_script().encode("utf-8")).digest()).decode("ascii")
+    return f"default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'sha256-{digest}'"
+
+
+def _step_keys(journey: JourneyView) -> list[tuple[str, str]]:
+    """(step name as the history keys it, step anchor) for each step of a journey."""
+    seen: dict[str, int] = {}
+    keys = []
+    for step in journey.steps:
+        seen[step.name] = seen.get(step.name, 0) + 1
+        name = step.name if seen[step.name] == 1 else f"{step.name} ({seen[step.name]})"
+        keys.append((name, step.anchor))
+    return keys
 
 
 def write_html(
@@ -396,6 +447,8 @@ def _finding_view(
         confidence=finding.confidence,
         evidence=[_evidence_view(item, trace_dir) for item in finding.evidence],
         rule_doc=_doc_paragraphs(info.doc) if info else [],
+        journey=finding.journey,
+        suppressed=finding.suppressed,
     )
 
 
@@ -430,6 +483,7 @@ def _journey_view(
     result: Result,
     rule_index: Mapping[str, RuleInfo],
     trace_root: Path | None,
+    steps_trend: Mapping[str, Spark] | None = None,
 ) -> JourneyView:
     anchor = f"j{number}"
     trace_dir = _trace_dir(trace_root, summary)
@@ -445,11 +499,12 @@ def _journey_view(
         for view in findings:
             if view.step is not None and view.step in by_index:
                 by_index[view.step].findings.append(view)
+    placed = {id(view) for s in steps for view in s.findings}
     error = summary.error or (run.error if run is not None else None) or ""
     if run is None and not error:
         error = "No recording of this journey is available."
     status = summary.status if summary.status in RUN_STATUS_LABELS else "error"
-    return JourneyView(
+    journey = JourneyView(
         anchor=anchor,
         id=summary.journey_id,
         name=summary.journey_name or summary.journey_id,
@@ -464,7 +519,12 @@ def _journey_view(
         steps=steps,
         findings=findings,
         worst=findings[0].severity if findings else "",
+        loose_findings=[view for view in findings if id(view) not in placed],
     )
+    if steps_trend:
+        for (key, _), step in zip(_step_keys(journey), journey.steps):
+            step.trend = steps_trend.get(f"{summary.journey_id}/{key}")
+    return journey
 
 
 def _rule_rows(result: Result, rule_index: Mapping[str, RuleInfo], names: Mapping[str, str]) -> list[RuleRow]:

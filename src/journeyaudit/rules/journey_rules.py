@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from journeyaudit import extract
+from journeyaudit import extract, ledger
+from journeyaudit.ledger import customer_texts, mentions, page_heading, product_names  # noqa: F401 (shared helpers)
 from journeyaudit.model import ActionRecord, Evidence, Finding, Run, StepRecord
 from journeyaudit.rules.registry import rule
 
@@ -65,51 +65,6 @@ def journey_blocked(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
 # --------------------------------------------------------------------------
 # Helpers shared by the rules of several blocks (JA1xx, JA2xx, JA3xx)
 # --------------------------------------------------------------------------
-
-_H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.IGNORECASE | re.DOTALL)
-_TAG = re.compile(r"<[^>]+>")
-
-
-def page_heading(step: StepRecord) -> str:
-    """The text of the page's first ``<h1>``, or ''."""
-    match = _H1.search(step.html or "")
-    if not match:
-        return ""
-    return " ".join(html.unescape(_TAG.sub(" ", match.group(1))).split())
-
-
-def product_names(step: StepRecord) -> list[str]:
-    """Names a product page gives its product: its first JSON-LD offer's, then the ``<h1>``.
-
-    Only the first offer: later ones are often related products or accessories.
-    """
-    names: list[str] = []
-    for offer in extract.offers(step.structured_data):
-        if offer.name:
-            names.append(offer.name)
-            break
-    heading = page_heading(step)
-    if heading and len(heading) <= 150 and extract.normalise(heading) not in {extract.normalise(n) for n in names}:
-        names.append(heading)
-    return names
-
-
-def mentions(text: str, name: str) -> bool:
-    """Does ``text`` name ``name`` (case-, space- and quote-insensitive, whole words)?"""
-    key = extract.normalise(name)
-    if not key:
-        return False
-    return re.search(r"(?<!\w)" + re.escape(key) + r"(?!\w)", extract.normalise(text)) is not None
-
-
-def customer_texts(step: StepRecord) -> list[str]:
-    """What the shop told the customer on a step: notices/errors from the HTML, dialogs, then text lines."""
-    texts: list[str] = []
-    for text in [*extract.error_texts(step.html), *(d.message for d in step.dialogs), *extract.lines(step.visible_text)]:
-        if text and text not in texts:
-            texts.append(text)
-    return texts
-
 
 def full_stop(text: str) -> str:
     """A message ending in a quote that ends a sentence needs no extra full stop."""
@@ -203,13 +158,15 @@ def late_payment_failure(run: Run, options: Mapping[str, Any]) -> Iterator[Findi
     """
     phrases = [*options.get("phrases", ()), *options.get("extra_phrases", ())]
     pattern = re.compile(options.get("card_field_pattern") or _CARD_FIELD, re.IGNORECASE)
+    book = ledger.build(run, ledger.Labels(payment_refused=tuple(phrases)))
+    refused_at = {f.step: f.text for f in ledger.facts(book, "payment") if f.state == "refused"}
     card_step: StepRecord | None = None  # where the card was last entered
     card_field = ""
     accepted: StepRecord | None = None  # the first page after the card form: the card was accepted
     for step in run.steps:
         if step.status == "skipped":
             continue
-        refusals = [text for text in customer_texts(step) if extract.find_phrases(text, phrases)]
+        refusals = [refused_at[step.index]] if step.index in refused_at else []
         if card_step is not None and step.index > card_step.index and refusals:
             if accepted is None:
                 card_step = None  # refused right where the card was submitted: prompt, not late

@@ -6,8 +6,8 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from journeyaudit import extract
-from journeyaudit.model import Evidence, Finding, Run, StepRecord
+from journeyaudit import extract, ledger
+from journeyaudit.model import Evidence, Finding, Ledger, Run, StepRecord
 from journeyaudit.rules.journey_rules import customer_texts, full_stop, mentions, page_evidence, product_names, quote
 from journeyaudit.rules.registry import rule
 
@@ -47,15 +47,16 @@ REMOVE_WORDS: tuple[str, ...] = ("remove", "delete", "entfernen", "löschen", "s
 AVAILABLE_TERMS: tuple[str, ...] = ("InStock", "LimitedAvailability", "OnlineOnly", "InStoreOnly")
 
 
-def _claim(step: StepRecord, options: Mapping[str, Any]) -> str | None:
-    """What the product page said about availability: its stock line, else its JSON-LD availability."""
-    lines = extract.in_stock(step.visible_text, options["in_stock_phrases"], options["out_of_stock_phrases"])
-    if lines:
-        return lines[0]
+def _claim(book: Ledger, step: StepRecord, options: Mapping[str, Any]) -> str | None:
+    """What the product page said about availability (the ledger's): its stock line, else its JSON-LD availability."""
+    claims = [f for f in ledger.facts(book, "availability", step=step.index) if f.state in ("in_stock", "low_stock")]
+    for fact in claims:
+        if fact.source == "text":
+            return fact.text
     available = set(options.get("available_terms") or ())
-    for offer in extract.offers(step.structured_data):
-        if offer.availability in available:
-            return offer.availability
+    for fact in claims:
+        if fact.source == "structured_data" and fact.text in available:
+            return fact.text
     return None
 
 
@@ -120,7 +121,8 @@ def unannounced_stock_out(run: Run, options: Mapping[str, Any]) -> Iterator[Find
     (``in_stock_phrases``, default extract's IN_STOCK_PHRASES, negations such as
     "not in stock" excluded) or with a JSON-LD offer availability in
     ``available_terms`` (default InStock, LimitedAvailability, OnlineOnly,
-    InStoreOnly). The rule then reports the first later step that:
+    InStoreOnly): the promise ledger's availability facts of the product step
+    (``ledger.build``). The rule then reports the first later step that:
 
     * tells the customer (an error or notice in the HTML, a dialog, or a line
       of visible text) that an item is unavailable (``out_of_stock_phrases``,
@@ -143,10 +145,11 @@ def unannounced_stock_out(run: Run, options: Mapping[str, Any]) -> Iterator[Find
     """
     reached = run.reached()
     basket_roles = set(options.get("basket_roles") or ())
+    book = ledger.build(run, ledger.Labels.from_options(options))
     for step in reached:
         if step.role != "product":
             continue
-        claim = _claim(step, options)
+        claim = _claim(book, step, options)
         if claim is None:
             continue
         names = product_names(step)

@@ -7,10 +7,10 @@ from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
-from journeyaudit import extract
+from journeyaudit import extract, ledger
 from journeyaudit.extract import Money
 from journeyaudit.model import Evidence, Finding, Run, StepRecord
-from journeyaudit.rules.journey_rules import mentions, page_heading, product_names
+from journeyaudit.rules.journey_rules import mentions, product_names
 from journeyaudit.rules.registry import rule
 
 # A fee line that says it is already included in the price ("VAT (included)",
@@ -87,7 +87,9 @@ def late_extra_cost(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
     reported only when the total grew by at least the fee's amount: compared with
     the last earlier total (``total_labels``), or failing that the last earlier
     subtotal (``subtotal_labels``). A fee is reported once, at the first step
-    that shows it.
+    that shows it. Totals, subtotals and fees are the promise ledger's
+    (``ledger.build``): a journey's ``total_selector`` / ``subtotal_selector``
+    hints take precedence over the labels.
 
     Evidence: the fee line as written with its amount and step, the earlier and
     the new total with their steps. Confidence is medium: fees and totals are
@@ -96,23 +98,26 @@ def late_extra_cost(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
     """
     late_roles = set(options.get("late_roles") or ())
     fee_labels = list(options["fee_labels"])
+    book = ledger.build(run, ledger.Labels.from_options(options))
+    shown = ("element", "text")  # what the customer saw (a hinted element, else the page text)
+    totals = {f.step: ledger.as_money(f) for f in ledger.facts(book, "total", sources=shown)}
+    subtotals = {f.step: ledger.as_money(f) for f in ledger.facts(book, "subtotal", sources=shown)}
     reached = run.reached()
     reported: set[tuple[str, Decimal]] = set()
     for position, step in enumerate(reached):
         if step.role not in late_roles:
             continue
         earlier = reached[:position]
-        total_now = extract.find_total(step.visible_text, options["total_labels"])
-        reference = _last_amount(earlier, options["total_labels"], extract.find_total) or _last_amount(
-            earlier, options["subtotal_labels"], _first_labelled
-        )
+        total_now = totals.get(step.index)
+        reference = _last_amount(earlier, totals) or _last_amount(earlier, subtotals)
         if total_now is None or reference is None:
             continue
         ref_step, ref_total = reference
         if not extract.same_currency(total_now.currency, ref_total.currency):
             continue
         growth = total_now.amount - ref_total.amount
-        for label, money in extract.fee_lines(step.visible_text, fee_labels):
+        fees = [(f.label, ledger.as_money(f)) for f in ledger.facts(book, "fee", step=step.index, sources=shown)]
+        for label, money in fees:
             key = (_base_label(label), money.amount)
             if key in reported or money.amount <= 0 or _INCLUDED.search(label):
                 continue
@@ -134,17 +139,12 @@ def late_extra_cost(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
             )
 
 
-def _first_labelled(text: str, labels: list[str]) -> Money | None:
-    found = extract.labelled_amounts(text, labels)
-    return found[-1][1] if found else None
-
-
-def _last_amount(steps: list[StepRecord], labels: list[str], reader) -> tuple[StepRecord, Money] | None:
+def _last_amount(steps: list[StepRecord], amounts: Mapping[int, Money]) -> tuple[StepRecord, Money] | None:
+    """The last of ``steps`` with an amount in ``amounts`` (step index -> amount), with it."""
     found = None
     for step in steps:
-        money = reader(step.visible_text, labels)
-        if money is not None:
-            found = (step, money)
+        if step.index in amounts:
+            found = (step, amounts[step.index])
     return found
 
 
@@ -152,18 +152,7 @@ def _last_amount(steps: list[StepRecord], labels: list[str], reader) -> tuple[St
 # JA202 price-mismatch
 # --------------------------------------------------------------------------
 
-_LABEL_SETS = (extract.TOTAL_LABELS, extract.SUBTOTAL_LABELS, extract.FEE_LABELS, extract.DISCOUNT_LABELS)
 _QUANTITY = re.compile(r"(?<![\d.,])(\d{1,3})(?![\d.,]*\d)")
-
-
-def _is_summary_line(line: str) -> bool:
-    """A totals line ("Subtotal €39.90", "Shipping (Standard)"): never an item's row."""
-    norm = extract.normalise(line)
-    return any(
-        norm.startswith(extract.normalise(label)) and not re.match(r"\w", norm[len(extract.normalise(label)):][:1])
-        for labels in _LABEL_SETS
-        for label in labels
-    )
 
 
 def _row_amounts(text: str, name: str, window: int) -> tuple[str, list[Money]] | None:
@@ -185,7 +174,7 @@ def _row_amounts(text: str, name: str, window: int) -> tuple[str, list[Money]] |
             continue  # a sentence that names the item, not the item's row
         row = [line]
         for following in text_lines[i + 1 : i + 1 + window]:
-            if _is_summary_line(following):
+            if ledger.is_summary_line(following):
                 break
             row.append(following)
             found = [m for m in extract.find_money(following) if m.amount > 0]
@@ -211,32 +200,6 @@ def _charged(prices: list[Money], row: str, amounts: list[Money], tolerance: Dec
         if any(abs(m.amount - price.amount * q) <= tolerance * q for m in amounts for q in quantities):
             return None  # the unit price, or the line total for a quantity on the row
     return amounts[0]
-
-
-def _shown_prices(step: StepRecord, names: list[str], window: int) -> list[Money]:
-    """The amounts the product page shows near the product's name (its heading), first the main one.
-
-    Several amounts are usual: "Regular price €60.00  Sale price €54.80", "€39.90
-    (€26.60 / 100 g)". Lines that are totals, fees or discounts are skipped.
-    """
-    text_lines = extract.lines(step.visible_text)
-    heading = page_heading(step)
-    anchors = [heading] if heading else []
-    anchors += [n for n in names if n not in anchors]
-    for anchor in anchors:
-        starts = [i for i, line in enumerate(text_lines) if extract.normalise(line) == extract.normalise(anchor)]
-        starts = starts or [i for i, line in enumerate(text_lines) if mentions(line, anchor)]
-        for start in reversed(starts):  # the heading comes after breadcrumbs that repeat the name
-            found = [
-                money
-                for line in text_lines[start : start + window]
-                if not _is_summary_line(line)
-                for money in extract.find_money(line)
-                if money.amount > 0
-            ]
-            if found:
-                return found
-    return []
 
 
 def _declared(offer: extract.Offer) -> Money:
@@ -271,7 +234,9 @@ def price_mismatch(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
 
     For each product step, the rule reads the product's name (JSON-LD offer
     name or the page's ``<h1>``), its JSON-LD offer price and the visible price
-    (the first amount within ``window_lines`` lines after the heading). It
+    (the element a journey's ``price_selector`` hint names, else the first
+    amount within ``window_lines`` lines after the heading: the ledger's
+    price). It
     reports (1) a JSON-LD price that differs from the visible price, and (2)
     for each later step with one of ``compare_roles`` (default cart, review,
     confirmation, email), a row naming the product whose amounts include
@@ -295,13 +260,15 @@ def price_mismatch(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
     window = int(options.get("window_lines") or 8)
     row_lines = int(options.get("row_lines") or 3)
     compare_roles = set(options.get("compare_roles") or ())
+    book = ledger.build(run)
     reached = run.reached()
     for step in reached:
         if step.role != "product":
             continue
         names = product_names(step)
         offers = [offer for offer in extract.offers(step.structured_data) if offer.price is not None]
-        shown = _shown_prices(step, names, window)
+        hinted = [ledger.as_money(f) for f in ledger.facts(book, "price", step=step.index, sources=("element",))]
+        shown = hinted or ledger.shown_prices(step, names, window)
         name = names[0] if names else "the product"
         declared = _declared(offers[0]) if offers else None
         comparable = [m for m in shown if declared is None or extract.same_currency(m.currency, declared.currency)]
