@@ -9,7 +9,6 @@ failed request appears in the step's network entries like any other.
 
 from __future__ import annotations
 
-import json
 import time
 from typing import Any
 
@@ -17,8 +16,11 @@ from playwright.sync_api import Page, Route
 
 from journeyaudit.actions import ActionContext, action
 
-#: what an intercepted request is answered with: a plain JSON error, as an API gateway would
-ERROR_BODY = {"error": "service_unavailable", "message": "The service is temporarily unavailable."}
+#: What an intercepted request is answered with: a plain-text error page, as a gateway in front
+#: of a failed service sends. Not JSON on purpose: Playwright's ``response.body()`` can wait
+#: forever for the body of a fulfilled response the page never read, and the recorder reads
+#: JSON answers for the ledger.
+ERROR_BODY = "Service Unavailable"
 
 
 def _handler(params: dict[str, Any]):
@@ -31,8 +33,8 @@ def _handler(params: dict[str, Any]):
         if params.get("status"):
             route.fulfill(
                 status=int(params["status"]),
-                content_type="application/json",
-                body=json.dumps(ERROR_BODY),
+                content_type="text/plain; charset=utf-8",
+                body=f"{int(params['status'])} {ERROR_BODY}",
                 headers={"Cache-Control": "no-store", "X-Journeyaudit-Probe": "fault"},
             )
         elif params.get("abort"):

@@ -91,7 +91,6 @@ class Session:
     card: dict[str, str] | None = None  # brand, last4, expiry, name: never the number
     flashes: list[tuple[str, str]] = field(default_factory=list)
     orders: list[str] = field(default_factory=list)
-    card_wiped: bool = False  # 'late-decline': the payment form comes back empty after the refusal
 
     def pop_flashes(self) -> list[tuple[str, str]]:
         out, self.flashes = self.flashes, []
@@ -715,8 +714,6 @@ def checkout_payment(shop: DemoShop, req: _Request) -> _Response:
     s = req.session
     lines = shop._lines(s, req.faults)
     values = {"card_name": (s.card or {}).get("name", "") or s.address.get("name", ""), "card_expiry": (s.card or {}).get("expiry", "")}
-    if s.card_wiped:  # 'late-decline': everything the customer typed is gone
-        values, s.card_wiped = {"card_name": "", "card_expiry": ""}, False
     return _Response(
         pages.payment_page(
             lines,
@@ -725,7 +722,6 @@ def checkout_payment(shop: DemoShop, req: _Request) -> _Response:
             address=s.address,
             values=values,
             errors={},
-            flashes=s.pop_flashes(),
         )
     )
 
@@ -850,10 +846,19 @@ def checkout_place(shop: DemoShop, req: _Request) -> _Response:
     if "payment-refused" in req.faults:
         s.flashes.append(("error", "Error processing request. Please try again."))
         return _redirect("/checkout/review")
-    if s.card is not None and s.card.get("declined"):  # only with 'late-decline'
-        s.flashes.append(("error", "Error processing request. Payment failed, please try again."))
-        s.card, s.card_wiped = None, True
-        return _redirect("/checkout/payment")
+    if s.card is not None and s.card.get("declined"):  # only with 'late-decline': the card form again, wiped
+        s.card = None
+        lines = shop._lines(s, req.faults)
+        page = pages.payment_page(
+            lines,
+            shop._totals(lines, s, req.faults, stage="payment"),
+            email=s.email,
+            address=s.address,
+            values={"card_name": "", "card_expiry": ""},
+            errors={},
+            flashes=[("error", "Error processing request. Payment failed, please try again.")],
+        )
+        return _Response(page, 402)
     lines = shop._lines(s, req.faults)
     totals = shop._totals(lines, s, req.faults, stage="review")
     assert s.card is not None
