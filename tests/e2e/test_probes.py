@@ -93,7 +93,7 @@ def test_every_variant_ran_after_its_happy_path(probed):
 def test_late_decline_is_found_by_the_generated_decline_card(probed):
     _, out_dir, summaries, codes = probed
     assert codes["probes"] == set(), "the happy path itself stays clean"
-    assert {"JA102", "JA302"} <= codes["probes~decline-stripe-generic"]
+    assert {"JA102", "JA105", "JA302"} <= codes["probes~decline-stripe-generic"]
     assert not {"JA101", "JA103", "JA401", "JA502"} & codes["probes~decline-stripe-generic"], "consequential noise"
     outcome = summaries["probes~decline-stripe-generic"].probe_outcome
     assert outcome.verdict == "refused-late"
@@ -101,7 +101,7 @@ def test_late_decline_is_found_by_the_generated_decline_card(probed):
     assert "Error processing request" in outcome.message
     assert {"Name on card", "Card number"} <= set(outcome.lost) and outcome.kept == []
     trace = store.load_run(out_dir / summaries["probes~decline-stripe-generic"].trace)
-    assert trace.steps[-1].probe_stop and "/checkout/payment" in trace.steps[-1].url
+    assert trace.steps[-1].probe_stop and trace.steps[-1].http_status == 402
 
 
 def test_bad_inputs_end_where_the_shop_refuses_them_without_noise(probed):
@@ -117,8 +117,11 @@ def test_bad_inputs_end_where_the_shop_refuses_them_without_noise(probed):
         assert outcome.refused_step == step, (journey, outcome.summary)
         assert words in outcome.message, (journey, outcome.message)
         assert not {"JA101", "JA103", "JA401", "JA502"} & codes[journey], (journey, codes[journey])
+    # the shop checks only after submit (late-validation) and empties the address (input-lost)
+    assert all("JA303" in codes[journey] for journey in where)
+    assert "JA304" in codes["probes~short-postcode"]
     postcode = summaries["probes~short-postcode"].probe_outcome
-    assert {"Full name", "Street address", "Town or city"} <= set(postcode.kept)
+    assert {"Full name", "Street address", "Town or city"} <= set(postcode.lost)
 
 
 def test_a_failing_shipping_rates_api_is_told_vaguely(probed):
