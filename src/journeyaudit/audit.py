@@ -126,6 +126,8 @@ def run_audit(settings: AuditSettings, browser: BrowserChoice, progress: Progres
             navigation_timeout_ms=settings.navigation_timeout_ms,
             viewport=settings.viewport,
             headed=settings.headed,
+            host_map=settings.host_map,
+            accessibility=settings.accessibility,
         )
         try:
             runner = Runner(options).__enter__()

@@ -27,6 +27,7 @@ from __future__ import annotations
 import difflib
 import glob
 import os
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,6 +71,15 @@ def _check_url(value: str) -> str:
 
 
 HttpUrlText = Annotated[str, AfterValidator(_check_url)]
+
+
+def _check_host(value: str) -> str:
+    if not re.fullmatch(r"[A-Za-z0-9*]([A-Za-z0-9*.:\[\]-]{0,252})", value or ""):
+        raise PydanticCustomError("profile_host", "'{value}' is not a host name or IP address", {"value": value})
+    return value
+
+
+HostName = Annotated[str, AfterValidator(_check_host)]
 PositiveMs = Annotated[int, Field(gt=0)]
 
 
@@ -131,6 +141,12 @@ class AuditProfile(_Strict):
     timeouts: Timeouts = Field(default_factory=Timeouts)
     viewport: Viewport = Field(default_factory=Viewport)
     rules: RulesSpec = Field(default_factory=RulesSpec)
+    host_map: dict[HostName, HostName] = Field(
+        default_factory=dict,
+        description="Host name -> IP address or host, resolved inside the browser only (Chromium's "
+        "--host-resolver-rules): a staging shop or payment host behind custom DNS.",
+    )
+    accessibility: bool = Field(True, description="Run axe-core on every step (JA605); off saves time per step.")
 
 
 @dataclass
@@ -160,6 +176,8 @@ class AuditSettings:
     viewport: tuple[int, int] = (1280, 800)
     headed: bool = False
     browser_path: str | None = None
+    host_map: dict[str, str] = field(default_factory=dict)
+    accessibility: bool = True
 
 
 # --------------------------------------------------------------------------
@@ -492,6 +510,8 @@ def resolve(
         viewport=(viewport.width, viewport.height),
         headed=headed,
         browser_path=browser_path,
+        host_map=dict(spec.host_map) if spec is not None else {},
+        accessibility=spec.accessibility if spec is not None else True,
     )
 
 

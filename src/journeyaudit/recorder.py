@@ -88,6 +88,7 @@ class Recorder:
         self.redactor = redactor
         self.secret_selectors = tuple(SECRET_FIELD_SELECTORS) + tuple(secret_selectors)
         self.crashed = False
+        self.accessibility = False  # run axe-core at each snapshot (JA605); the runner turns it on
         self.step: model.StepRecord | None = None
         self._step_t0 = time.monotonic()
         self._pending: dict[Any, tuple[model.NetworkEntry, float]] = {}
@@ -142,6 +143,10 @@ class Recorder:
         record.data_layer = self._safe(lambda: page.evaluate(_DATA_LAYER_SCRIPT), [])
         if screenshot:
             record.screenshot = self._screenshot(record, full_page)
+        if self.accessibility:
+            from journeyaudit.accessibility import run_axe
+
+            record.accessibility = run_axe(page)
         self._redact(record)
 
     def _responsive(self) -> bool:
@@ -195,6 +200,9 @@ class Recorder:
             dialog.message = r.text(dialog.message)
         for act in record.actions:
             act.error = r.text(act.error) if act.error else act.error
+            act.effect = r.data(act.effect)
+        if record.accessibility:
+            record.accessibility = r.data(record.accessibility)
 
     @staticmethod
     def _safe(call, default):
