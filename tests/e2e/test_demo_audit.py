@@ -36,6 +36,10 @@ EXPECTED = {
     "failing-request": {"JA502"},
     "price-mismatch": {"JA202"},
     "no-order-number": {"JA103"},
+    "dead-click": {"JA402"},
+    "insecure-checkout": {"JA504"},
+    "payment-frame-failed": {"JA505"},
+    "a11y-violations": {"JA605"},
 }
 
 

@@ -119,6 +119,7 @@ def test_faults_are_exactly_the_documented_switches():
     assert set(FAULTS) == {
         "server-error", "late-fee", "stock-out", "payment-refused", "generic-error", "slow-step",
         "console-error", "js-exception", "failing-request", "price-mismatch", "no-order-number",
+        "dead-click", "insecure-checkout", "payment-frame-failed", "a11y-violations",
     }
     assert all(isinstance(text, str) and text and "\n" not in text for text in FAULTS.values())
 

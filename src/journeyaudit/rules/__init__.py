@@ -7,6 +7,7 @@ from journeyaudit.rules import (  # noqa: F401  (imported to register the rules)
     journey_rules,
     money_rules,
     message_rules,
+    page_rules,
     speed_rules,
     technical_rules,
 )
