@@ -244,3 +244,22 @@ def test_one_finding_per_axe_rule_per_journey():
     assert "4 elements" in found[0].message and "also on 'Cart' (step 2)" in found[0].message
     assert len([e for e in found[0].evidence if e.kind == "field"]) == 3  # max_elements
     assert found[0].evidence[0].value == "<img id=el0>\nx"
+
+
+@pytest.mark.parametrize(
+    "form, insecure",
+    [
+        ("<form action='http://pay.example/charge'>", True),
+        ("<form method=post action=http://pay.example/charge>", True),
+        ('<FORM class="x" ACTION="http://pay.example/charge?a=1&amp;b=2">', True),
+        ('<form action="/charge">', False),  # relative to the secure page
+        ("<form>", False),
+        ('<form action="https://pay.example/charge">', False),
+    ],
+)
+def test_card_form_action_in_real_world_markup(form, insecure):
+    html = f'<html><body>{form}<label for=c>Card</label><input id=c name="cardnumber"></form></body></html>'
+    found = findings("JA504", run(step(1, "payment", url="https://shop.example/pay", html=html)))
+    assert bool(found) is insecure
+    if insecure:
+        assert "cardnumber" in found[0].message and "http://pay.example/charge" in found[0].message

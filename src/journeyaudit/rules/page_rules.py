@@ -7,6 +7,7 @@ import ipaddress
 import re
 from collections.abc import Iterator, Mapping
 from fnmatch import fnmatch
+from html import unescape as html_unescape
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -122,10 +123,24 @@ def _insecure(url: str, trusted: list[str]) -> bool:
     return parts.scheme in ("http", "ws") and not _trusted(parts.hostname or "", trusted)
 
 
-def _secret_forms(step: StepRecord) -> list[tuple[str, list[str]]]:
-    """(absolute action URL, names of its card/password fields) for each form that takes secrets."""
-    if not step.html or "<form" not in step.html.lower():
-        return []
+_FORM_TAG = re.compile(r"<form\b[^>]*>", re.IGNORECASE)
+_ACTION = re.compile(r"""\baction\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
+
+
+def _form_actions(step: StepRecord) -> list[str]:
+    """Every form's absolute action URL, found without parsing the page (cheap)."""
+    actions = []
+    for tag in _FORM_TAG.findall(step.html or ""):
+        match = _ACTION.search(tag)
+        raw = next((g for g in match.groups() if g is not None), "") if match else ""
+        actions.append(urljoin(step.url, html_unescape(raw) or step.url))
+    return actions
+
+
+def _secret_forms(step: StepRecord, trusted: list[str]) -> list[tuple[str, list[str]]]:
+    """(absolute action URL, labels of its card/password fields) for each insecure form that takes secrets."""
+    if not any(_insecure(url, trusted) for url in _form_actions(step)):
+        return []  # the common case: parse nothing
     soup = BeautifulSoup(step.html, "html.parser")
     found = []
     for form in soup.find_all("form"):
@@ -190,7 +205,7 @@ def insecure_checkout(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]
                 message=f"The checkout page at {step.label} was served over plain HTTP, not HTTPS: {step.url}",
                 evidence=[Evidence("url", f"Address of {step.label}", step.url, step.index)],
             )
-        for action_url, fields in _secret_forms(step):
+        for action_url, fields in _secret_forms(step, trusted):
             if _insecure(action_url, trusted) and once(action_url):
                 yield Finding(
                     step=step.index,
