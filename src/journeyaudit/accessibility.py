@@ -41,7 +41,13 @@ def axe_version() -> str:
 
 
 def run_axe(page: Page, tags: tuple[str, ...] = DEFAULT_TAGS, timeout_ms: int = 15_000) -> list[dict[str, Any]] | None:
-    """The page's axe-core violations, compacted; None when axe could not run on this page."""
+    """The page's axe-core violations, compacted; None when axe could not run on this page.
+
+    Only the shop's own pages are checked: a blank page (nothing loaded) or the
+    browser's own error page is not something the shop served.
+    """
+    if not page.url.startswith(("http://", "https://")):
+        return None
     options = {"runOnly": {"type": "tag", "values": list(tags)}, "resultTypes": ["violations"]}
     try:
         if not page.evaluate("() => typeof window.axe === 'object' && typeof window.axe.run === 'function'"):
