@@ -135,6 +135,8 @@ def run_audit(
             navigation_timeout_ms=settings.navigation_timeout_ms,
             viewport=settings.viewport,
             headed=settings.headed,
+            host_map=settings.host_map,
+            accessibility=settings.accessibility,
         )
         try:
             runner = Runner(options).__enter__()

@@ -31,6 +31,7 @@ from __future__ import annotations
 import difflib
 import glob
 import os
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,6 +80,15 @@ def _check_url(value: str) -> str:
 
 
 HttpUrlText = Annotated[str, AfterValidator(_check_url)]
+
+
+def _check_host(value: str) -> str:
+    if not re.fullmatch(r"[A-Za-z0-9*]([A-Za-z0-9*.:\[\]-]{0,252})", value or ""):
+        raise PydanticCustomError("profile_host", "'{value}' is not a host name or IP address", {"value": value})
+    return value
+
+
+HostName = Annotated[str, AfterValidator(_check_host)]
 PositiveMs = Annotated[int, Field(gt=0)]
 
 
@@ -152,6 +162,12 @@ class AuditProfile(_Strict):
         None, description="Baseline file (journeyaudit baseline create): its findings do not fail the audit."
     )
     trend_runs: Annotated[int, Field(ge=1, le=500)] = Field(20, description="How many runs the report's trends show.")
+    host_map: dict[HostName, HostName] = Field(
+        default_factory=dict,
+        description="Host name -> IP address or host, resolved inside the browser only (Chromium's "
+        "--host-resolver-rules): a staging shop or payment host behind custom DNS.",
+    )
+    accessibility: bool = Field(True, description="Run axe-core on every step (JA605); off saves time per step.")
 
 
 @dataclass
@@ -185,6 +201,8 @@ class AuditSettings:
     history_url: str | None = None  # None: no history
     baseline: str | None = None  # baseline file, None: none
     trend_runs: int = 20
+    host_map: dict[str, str] = field(default_factory=dict)
+    accessibility: bool = True
 
 
 # --------------------------------------------------------------------------
@@ -543,6 +561,8 @@ def resolve(
         history_url=history_url(history, out),
         baseline=baseline,
         trend_runs=trend_runs,
+        host_map=dict(spec.host_map) if spec is not None else {},
+        accessibility=spec.accessibility if spec is not None else True,
     )
 
 

@@ -155,6 +155,9 @@ class ActionRecord:
     start_ms: float = 0.0  # relative to the step's start
     duration_ms: float = 0.0
     target: dict[str, Any] = field(default_factory=dict)  # fill/click target: tag, type, name, autocomplete, label
+    # What a click visibly did (JA402): url_before/url_after, dom_changed, requests, dialogs, popups,
+    # navigated, waited_ms. Empty for other actions and for clicks recorded before this existed.
+    effect: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -261,6 +264,9 @@ class StepRecord:
     # The form fields as the page first showed them, before the step's first fill/select/check:
     # what an error page gave back (rules JA105/JA303/JA304). Empty when the step fills nothing.
     arrival_fields: list[FormField] = field(default_factory=list)
+    # axe-core violations on the page at the end of the step (JA605): id, impact, help, help_url,
+    # tags, nodes [{target, html, summary}]. None: axe did not run (disabled, or an older trace).
+    accessibility: list[dict[str, Any]] | None = None
 
     @property
     def label(self) -> str:

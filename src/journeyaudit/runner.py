@@ -34,6 +34,8 @@ class RunnerOptions:
     navigation_timeout_ms: int = 30_000
     viewport: tuple[int, int] = (1280, 800)
     headed: bool = False
+    host_map: dict[str, str] | None = None  # host name -> address, resolved inside the browser only
+    accessibility: bool = True  # run axe-core on every step's snapshot (JA605)
 
 
 class Runner:
@@ -64,7 +66,9 @@ class Runner:
             self._playwright.stop()
 
     def _launch(self) -> None:
-        self._browser = launch(self._playwright, self.options.browser, headed=self.options.headed)
+        self._browser = launch(
+            self._playwright, self.options.browser, headed=self.options.headed, host_map=self.options.host_map
+        )
         self.browser_version = f"Chromium {self._browser.version}"
 
     def _ensure_browser(self) -> None:
@@ -118,6 +122,7 @@ class Runner:
             recorder = Recorder(
                 page, base_url=options.base_url, run_dir=run_dir, redactor=redactor, secret_selectors=secret_selectors
             )
+            recorder.accessibility = options.accessibility
             ctx = ActionContext(options.base_url, options.action_timeout_ms, options.navigation_timeout_ms)
             stopped = False
             for index, step in enumerate(journey.steps, start=1):
@@ -149,9 +154,11 @@ class Runner:
             started = recorder.elapsed_ms()
             entry = model.ActionRecord(name=act.name, description=recorder.redactor.text(act.describe()), start_ms=started)
             record.actions.append(entry)
+            ctx.last_effect = None
             try:
                 recorder.before_action(act.name)
                 entry.target = perform(recorder.page, act.name, act.params, ctx) or {}
+                entry.effect = ctx.last_effect or {}
             except ActionFailed as exc:
                 entry.status, entry.error = "failed", str(exc)
                 record.status, record.error = "failed", str(exc)

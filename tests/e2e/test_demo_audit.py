@@ -46,6 +46,10 @@ EXPECTED = {
     "sneaked-item": {"JA203"},
     "delivery-drift": {"JA204"},
     "cheerful-failure": {"JA305", "JA102"},
+    "dead-click": {"JA402"},
+    "insecure-checkout": {"JA504"},
+    "payment-frame-failed": {"JA505"},
+    "a11y-violations": {"JA605"},
 }
 
 

@@ -122,6 +122,7 @@ def test_faults_are_exactly_the_documented_switches():
         "late-validation", "input-lost", "card-cleared", "forced-account", "long-form", "no-autocomplete",
         "unlabeled-fields",
         "sneaked-item", "delivery-drift", "cheerful-failure",
+        "dead-click", "insecure-checkout", "payment-frame-failed", "a11y-violations",
     }
     assert all(isinstance(text, str) and text and "\n" not in text for text in FAULTS.values())
 

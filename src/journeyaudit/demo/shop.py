@@ -38,6 +38,10 @@ from .catalog import (
 )
 from .catalog import DRIFTED_PROMISE, SNEAKED_ADD_ON  # the ledger's faults
 
+#: The payment host of the 'insecure-checkout' fault: the audit maps it to 127.0.0.1 in the
+#: browser (audits/demo.yaml ``host_map``), so its traffic never leaves the machine.
+PAY_HOST = "pay.kettle-crumb.test"
+
 FAULTS: dict[str, str] = {
     "server-error": "Submitting the shipping address returns a bare 'Internal Server Error' page; the customer cannot continue.",
     "late-fee": "A 'Service fee €2.95' appears on the review page and in the total, never mentioned on the product, cart or shipping pages.",
@@ -60,6 +64,10 @@ FAULTS: dict[str, str] = {
     "sneaked-item": "Adding a product to the cart also puts a 'Brew Care Plan (2 years)' for €6.90 in it, which the customer never chose.",
     "delivery-drift": "Standard shipping is promised as 'arrives in 3–5 business days' up to the review page; the confirmation says 7–10 business days.",
     "cheerful-failure": "'Place order' fails the payment and cancels the order, but the page still says 'Thank you! Your order … is confirmed.'",
+    "dead-click": "After a theme update, 'Place order' on the review page is no longer wired to the checkout script: clicking it does nothing.",
+    "insecure-checkout": f"The card form posts to the payment host over plain HTTP (http://{PAY_HOST}), not HTTPS.",
+    "payment-frame-failed": "The KettlePay express-checkout script answers 503; its payment frame never loads and the box keeps saying 'Loading express checkout…'.",
+    "a11y-violations": "The product page has an image without a text alternative, a faint low-contrast stock line and an icon-only wishlist button without a name.",
 }
 
 SESSION_COOKIE = "kc_session"
@@ -88,6 +96,7 @@ class Session:
     card: dict[str, str] | None = None  # brand, last4, expiry, name: never the number
     flashes: list[tuple[str, str]] = field(default_factory=list)
     orders: list[str] = field(default_factory=list)
+    pay_token: str = ""  # names this checkout to the payment host ('insecure-checkout'), never the session id
 
     def pop_flashes(self) -> list[tuple[str, str]]:
         out, self.flashes = self.flashes, []
@@ -477,7 +486,11 @@ def product_page(shop: DemoShop, req: _Request, slug: str) -> _Response:
     key = "" if "console-error" in req.faults else REVIEWS_KEY
     return _Response(
         pages.product_page(
-            product, cart_count=_cart_count(req.session), reviews_key=key, structured=_structured_data(product)
+            product,
+            cart_count=_cart_count(req.session),
+            reviews_key=key,
+            structured=_structured_data(product),
+            a11y_faults="a11y-violations" in req.faults,
         )
     )
 
@@ -719,6 +732,7 @@ def checkout_payment(shop: DemoShop, req: _Request) -> _Response:
             address=s.address,
             values=values,
             errors={},
+            **_payment_form(shop, req),
         )
     )
 
@@ -804,6 +818,7 @@ def checkout_review(shop: DemoShop, req: _Request) -> _Response:
             address=s.address,
             card=s.card,
             flashes=flashes,
+            place_order_hook="data-checkout-action" if "dead-click" in req.faults else "data-place-order",
         )
     )
 
@@ -883,6 +898,57 @@ def order_status(shop: DemoShop, req: _Request, number: str) -> _Response:
     if order is None:
         return _Response(pages.not_found_page("We couldn't find that order."), 404)
     return _Response(pages.order_status_page(order))
+
+
+# --------------------------------------------------------------------------
+# payments: the KettlePay widget and the payment host (faults: payment-frame-failed,
+# insecure-checkout)
+# --------------------------------------------------------------------------
+
+
+def _payment_form(shop: DemoShop, req: _Request) -> dict[str, Any]:
+    """Where the card form posts: the shop itself, or ('insecure-checkout') the payment host over HTTP."""
+    if "insecure-checkout" not in req.faults:
+        return {}
+    with shop._lock:
+        if not req.session.pay_token:
+            req.session.pay_token = secrets.token_urlsafe(18)
+    return {
+        "form_action": f"http://{PAY_HOST}:{shop.port}/payments/charge",
+        "form_hidden": {"checkout": req.session.pay_token},
+    }
+
+
+@route("GET", "/payments/kcpay.js")
+def kcpay_script(shop: DemoShop, req: _Request) -> _Response:
+    if "payment-frame-failed" in req.faults:
+        return _Response("/* 503: upstream connect error or disconnect/reset before headers */", 503, "text/javascript; charset=utf-8")
+    return _Response(pages.KCPAY_JS, 200, "text/javascript; charset=utf-8")
+
+
+@route("GET", "/payments/express")
+def kcpay_frame(shop: DemoShop, req: _Request) -> _Response:
+    return _Response(pages.express_frame_page(req.arg("amount", "0.00")[:12], req.arg("currency", "EUR")[:3]))
+
+
+@route("GET", "/badges/barista-pick.svg")
+def badge(shop: DemoShop, req: _Request) -> _Response:
+    return _Response(pages.BADGE_SVG, 200, "image/svg+xml")
+
+
+@route("POST", "/payments/charge")
+def payment_host_charge(shop: DemoShop, req: _Request) -> _Response:
+    """The payment host: takes the card for the checkout named by its token, then sends the customer back."""
+    token = req.form.get("checkout", "")
+    with shop._lock:
+        session = next((s for s in shop._sessions.values() if token and s.pay_token == token), None)
+    if session is None:
+        return _Response("This payment session has expired. Please return to the shop.", 400, "text/plain; charset=utf-8")
+    errors, card = _validate_card(req.form)
+    if errors:  # the payment host's own error page is out of the demo's scope: back to the card form
+        return _redirect(f"{shop.url}/checkout/payment")
+    session.card = card
+    return _redirect(f"{shop.url}/checkout/review")
 
 
 def _int(value: str | None, default: int) -> int:

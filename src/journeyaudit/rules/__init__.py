@@ -9,6 +9,7 @@ from journeyaudit.rules import (  # noqa: F401  (imported to register the rules)
     ledger_rules,
     money_rules,
     message_rules,
+    page_rules,
     speed_rules,
     technical_rules,
 )
