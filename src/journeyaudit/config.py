@@ -27,13 +27,14 @@ from __future__ import annotations
 import difflib
 import glob
 import os
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal
 from urllib.parse import urlparse
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
 from journeyaudit import judge, model
@@ -110,6 +111,41 @@ class RulesSpec(_Strict):
     )
 
 
+class MailTrigger(_Strict):
+    """How the shop is asked to send its next mailing (the trigger_mailing action's default)."""
+
+    __noun__ = "mail trigger"
+    url: Annotated[str, Field(min_length=1)] = Field(description="URL or path that starts the shop's mailing job.")
+    method: Literal["GET", "POST"] = Field("POST", description="HTTP method of the trigger.")
+
+
+class MailSpec(_Strict):
+    """Mail capture: where the shop's email to each journey's customer is read from."""
+
+    __noun__ = "mail"
+    capture: Literal["smtp"] | None = Field(
+        None, description="smtp: start journeyaudit's own SMTP sink on 'host':'port' and point the shop at it."
+    )
+    host: Annotated[str, Field(min_length=1)] = Field("127.0.0.1", description="Address the SMTP sink binds to.")
+    port: Annotated[int, Field(ge=0, le=65535)] = Field(0, description="Port of the SMTP sink (0: a free port).")
+    mailpit: HttpUrlText | None = Field(None, description="Read mail from a Mailpit server's HTTP API at this URL.")
+    smtp: str | None = Field(None, description="With mailpit: its SMTP 'host:port', for a shop journeyaudit starts.")
+    address: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+$")] = Field(
+        "customer@journeyaudit.test",
+        description="Base customer address; each journey gets name+<run>-<journey>@domain, written {inbox}.",
+    )
+    settle_ms: Annotated[int, Field(ge=0)] = Field(1500, description="After a journey, how long late mail may take.")
+    trigger: MailTrigger | None = Field(None, description="Default of the trigger_mailing action.")
+
+    @model_validator(mode="after")
+    def _one_source(self) -> "MailSpec":
+        if (self.capture is None) == (self.mailpit is None):
+            raise PydanticCustomError("profile_mail", "mail needs exactly one of capture: smtp or mailpit: URL")
+        if self.smtp is not None and not re.fullmatch(r"[^:\s]*:\d{1,5}", self.smtp):
+            raise PydanticCustomError("profile_mail", "mail.smtp must be host:port, got '{value}'", {"value": self.smtp})
+        return self
+
+
 class AuditProfile(_Strict):
     """A journeyaudit audit profile: which site, which journeys, which rules, when to fail."""
 
@@ -131,6 +167,7 @@ class AuditProfile(_Strict):
     timeouts: Timeouts = Field(default_factory=Timeouts)
     viewport: Viewport = Field(default_factory=Viewport)
     rules: RulesSpec = Field(default_factory=RulesSpec)
+    mail: MailSpec | None = Field(None, description="Capture the shop's email (SMTP sink or Mailpit), see docs/journeys.md.")
 
 
 @dataclass
@@ -160,6 +197,7 @@ class AuditSettings:
     viewport: tuple[int, int] = (1280, 800)
     headed: bool = False
     browser_path: str | None = None
+    mail: MailSpec | None = None
 
 
 # --------------------------------------------------------------------------
@@ -492,6 +530,7 @@ def resolve(
         viewport=(viewport.width, viewport.height),
         headed=headed,
         browser_path=browser_path,
+        mail=spec.mail if spec is not None else None,
     )
 
 

@@ -36,6 +36,16 @@ EXPECTED = {
     "failing-request": {"JA502"},
     "price-mismatch": {"JA202"},
     "no-order-number": {"JA103"},
+    # email (issue #5): real SMTP from the demo shop to journeyaudit's sink on loopback
+    "mail-order": set(),
+    "mail-newsletter": set(),
+    "duplicate-confirmation": {"JA701"},
+    "no-confirmation-email": {"JA702"},
+    "unsubscribe-ignored": {"JA703"},
+    "no-list-unsubscribe": {"JA704"},
+    "newsletter-burst": {"JA701"},
+    "cheerful-cancellation": {"JA705"},
+    "silent-cancel": {"JA104"},
 }
 
 

@@ -260,7 +260,7 @@ def test_missing_required_key_unknown_key_duplicate_key_and_env(shop):
         f"{profile_path}:1:1: audit profile is missing 'name'",
         f"{profile_path}:1:11: environment variable SHOP_URL is not set",
         f"{profile_path}:2:1: unknown key 'jouneys' in audit profile (allowed: name, description, base_url, "
-        "demo_shop, journeys, fail_on, out, timeouts, viewport, rules)",
+        "demo_shop, journeys, fail_on, out, timeouts, viewport, rules, mail)",
         f"{profile_path}:5:1: duplicate key 'fail_on' (first defined at line 4)",
     ]
 
