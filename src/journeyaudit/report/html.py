@@ -27,6 +27,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from PIL import Image
 
 from journeyaudit.model import SEVERITIES, Evidence, Finding, Result, Run, RunSummary, StepRecord, severity_rank
+from journeyaudit.report.emails import email_views  # issue #5
 from journeyaudit.report.formats import plural, verdict  # Jinja-free, shared with the CI formats
 from journeyaudit.rules.registry import RuleInfo
 
@@ -203,6 +204,7 @@ def render_html(
         "not_run": not_run,
         "rule_rows": _rule_rows(result, rule_index, names),
         "rule_errors": sum(1 for o in result.outcomes if o.status == "error"),
+        "emails": email_views(result, runs),  # issue #5: templates/_emails.html
     }
     return _environment().get_template(TEMPLATE).render(context)
 
