@@ -123,9 +123,10 @@ def order_cancellation(order: dict[str, Any], base_url: str, *, cheerful: bool) 
     return _message(ORDERS_FROM, order["email"], f"Your Kettle & Crumb order {number} has been cancelled", text, html)
 
 
-def newsletter(subscriber: dict[str, Any], base_url: str, issue: int, *, list_headers: bool) -> EmailMessage:
+def newsletter(subscriber: dict[str, Any], base_url: str, *, list_headers: bool) -> EmailMessage:
+    """This fortnight's issue; the same text for every reader, so one reader's copies are comparable."""
     link = f"{base_url}/newsletter/unsubscribe?token={subscriber['token']}"
-    subject = f"Brew notes No. {issue}: cold brew season is here"
+    subject = "Brew notes: cold brew season is here"
     paragraphs = [
         "Cold brew needs nothing but time: 100 g of coarse coffee, a litre of water, 16 hours in the fridge.",
         "This week: the Hario Mizudashi pot, back in stock, and our Ethiopia Guji roast.",

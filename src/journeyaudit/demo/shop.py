@@ -960,7 +960,7 @@ def newsletter_send(shop: DemoShop, req: _Request) -> _Response:
     sent = 0
     for subscriber in recipients:
         faults = set(subscriber["faults"])
-        message = mail.newsletter(subscriber, shop.url, issue, list_headers="no-list-unsubscribe" not in faults)
+        message = mail.newsletter(subscriber, shop.url, list_headers="no-list-unsubscribe" not in faults)
         for _ in range(shop.burst_copies if "newsletter-burst" in faults else 1):
             shop.postman.send(message)
             sent += 1
