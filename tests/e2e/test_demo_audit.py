@@ -113,7 +113,8 @@ def test_report_traces_and_result_are_on_disk(demo_run):
         trace = store.load_run(folder / run.trace)
         assert trace.steps[0].url.startswith("http://127.0.0.1:")
         assert trace.steps[0].visible_text
-        assert trace.steps[0].structured_data, "the product page's JSON-LD is recorded"
+        if trace.steps[0].role == "product":  # the newsletter journeys start elsewhere
+            assert trace.steps[0].structured_data, "the product page's JSON-LD is recorded"
         assert any(entry.resource_type == "document" for entry in trace.steps[0].network)
 
 

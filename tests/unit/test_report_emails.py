@@ -27,8 +27,8 @@ def test_emails_appear_at_their_step_with_masked_recipient_and_headers():
     assert issue.subject.startswith("Brew notes") and issue.recipient == "cu•••@journeyaudit.test"
     assert ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click") in issue.headers
     assert issue.after.endswith("s after the step began")
-    assert views[4].notes == ["Watched the inbox for 3 s: no email arrived."]
-    assert "Watched the inbox for 3 s: no email arrived." in html
+    assert views[4].notes == ["Watched the inbox: none seen within 3 s."]
+    assert "Watched the inbox: none seen within 3 s." in html
     assert runs["mail-newsletter"].inbox not in html  # the full address is masked
 
 

@@ -81,8 +81,9 @@ def _watch_notes(run: Run) -> dict[int, list[str]]:
             start = step.started_at + action.start_ms / 1000
             end = start + float(watched) / 1000
             seen = [m for m in run.emails if start <= m.received_at <= end + 0.5]
-            what = f"{len(seen)} email(s) arrived" if seen else "no email arrived"
-            notes.setdefault(step.index, []).append(f"Watched the inbox for {float(watched) / 1000:g} s: {what}.")
+            span = f"{float(watched) / 1000:g} s"
+            what = f"{len(seen)} email(s) arrived within {span}" if seen else f"none seen within {span}"
+            notes.setdefault(step.index, []).append(f"Watched the inbox: {what}.")
     return notes
 
 
