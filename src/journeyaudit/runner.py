@@ -182,7 +182,6 @@ class Runner:
         recorder.snapshot(screenshot=step.screenshot and not already_shot)
         return record
 
-
     # ---- mail (issue #5) ------------------------------------------------------
 
     def _open_inbox(self, journey: model.Journey, run: model.Run, ctx: ActionContext) -> None:

@@ -58,7 +58,7 @@ def test_missing_confirmation_says_how_long_the_inbox_was_watched():
     (finding,) = findings("JA702", recorded("no-confirmation-email"))
     assert finding.step == 7 and "no confirmation email arrived (none seen within" in finding.message
     assert [e.label for e in finding.evidence][:2] == ["Order number on 'Confirmation' (step 7)", "What 'Confirmation' (step 7) promised"]
-    assert "sent a confirmation email" in finding.evidence[1].value
+    assert "sent a confirmation email to cu•••@journeyaudit.test" in finding.evidence[1].value
 
 
 def test_configured_expectation_password_reset():

@@ -204,9 +204,13 @@ def duplicate_email(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
 # --------------------------------------------------------------------------
 
 
-def _promise_line(step: StepRecord) -> str | None:
+def _promise_line(step: StepRecord, inbox: str) -> str | None:
+    """The page's line about the email (its address masked: reports show the inbox masked)."""
     lines = extract.find_phrases(step.visible_text, ["email", "e-mail", "mail"])
-    return lines[0] if lines else None
+    if not lines:
+        return None
+    local, _, domain = inbox.rpartition("@")
+    return lines[0].replace(inbox, f"{local[:2]}•••@{domain}") if inbox else lines[0]
 
 
 @rule(
@@ -242,7 +246,7 @@ def missing_email(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
         if not found:
             waited = watched_seconds(run, step.started_at)
             evidence = [Evidence("text", f"Order number on {step.label}", number, step.index)]
-            promise = _promise_line(step)
+            promise = _promise_line(step, run.inbox)
             if promise:
                 evidence.append(Evidence("text", f"What {step.label} promised", quote(promise), step.index))
             evidence.append(Evidence("timing", "Inbox watched", f"no confirmation email within {_seconds(waited)}", step.index))
