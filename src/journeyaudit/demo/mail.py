@@ -2,15 +2,19 @@
 
 Real SMTP (``smtplib``) to the address the shop was given (``DemoShop(smtp=(host, port))``,
 journeyaudit's own sink when an audit starts the shop). Sending never makes the shop
-hang or fail: with no SMTP address the message is only kept in ``shop.outbox``, and a
-sink that is down or slow costs at most :data:`SMTP_TIMEOUT` seconds and a line on stderr.
+hang or fail: with no SMTP address the message is only kept in ``shop.outbox``; with one,
+messages are queued and delivered by a background thread, so a sink that is down or
+silent costs a page nothing (each message at most :data:`SMTP_TIMEOUT` seconds of the
+postman's time and a line on stderr).
 """
 
 from __future__ import annotations
 
+import queue
 import smtplib
 import sys
 import threading
+import time
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid
 from html import escape
@@ -25,17 +29,49 @@ NEWS_LIST_ID = "Kettle & Crumb Brew Notes <brew-notes.kettleandcrumb.example>"
 
 
 class Postman:
-    """Delivers the shop's messages over SMTP, one connection per message, never raising."""
+    """Delivers the shop's messages over SMTP from one background thread, in order, never raising.
+
+    ``send`` only queues: a page never waits for the mail server, even one that
+    accepts connections and then says nothing. One worker keeps the order in
+    which the shop sent (the confirmation before a cancellation).
+    """
 
     def __init__(self, smtp: tuple[str, int] | None = None) -> None:
         self.smtp = smtp
         self.lock = threading.Lock()
         self.sent = 0
         self.failed = 0
+        self._queue: queue.Queue[EmailMessage] = queue.Queue()
+        self._worker: threading.Thread | None = None
 
     def send(self, message: EmailMessage) -> bool:
+        """Queue the message for delivery; False when the shop has no SMTP address."""
         if self.smtp is None:
             return False
+        with self.lock:
+            if self._worker is None:
+                self._worker = threading.Thread(target=self._work, name="demo-shop-postman", daemon=True)
+                self._worker.start()
+        self._queue.put(message)
+        return True
+
+    def drain(self, timeout: float = 10.0) -> bool:
+        """Wait until every queued message was delivered or given up on (for tests and shutdown)."""
+        deadline = time.monotonic() + timeout
+        while self._queue.unfinished_tasks and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return not self._queue.unfinished_tasks
+
+    def _work(self) -> None:
+        while True:
+            message = self._queue.get()
+            try:
+                self._deliver(message)
+            finally:
+                self._queue.task_done()
+
+    def _deliver(self, message: EmailMessage) -> None:
+        assert self.smtp is not None
         host, port = self.smtp
         try:
             with smtplib.SMTP(host, port, timeout=SMTP_TIMEOUT) as client:
@@ -44,10 +80,9 @@ class Postman:
             with self.lock:
                 self.failed += 1
             sys.stderr.write(f"demo shop: could not send {message['Subject']!r} via {host}:{port}: {exc}\n")
-            return False
+            return
         with self.lock:
             self.sent += 1
-        return True
 
 
 def _message(sender: str, to: str, subject: str, text: str, html: str) -> EmailMessage:
