@@ -148,3 +148,13 @@ def test_result_json_is_plain_json_with_a_schema_version(demo_run):
     data = json.loads((folder / "result.json").read_text())
     assert data["schema_version"] == 1
     assert {"audit", "base_url", "runs", "findings", "outcomes", "fail_on"} <= set(data)
+
+
+def test_mail_journeys_capture_real_smtp_and_the_clean_ones_have_no_findings(demo_run):
+    _, folder, result = demo_run
+    assert not [f for f in result.findings if f.journey in ("mail-order", "mail-newsletter")]
+    order = store.load_run(folder / "traces" / "mail-order")
+    assert [m.subject.endswith("is confirmed") for m in order.emails] == [True]
+    assert order.emails[0].id.startswith("smtp-") and order.emails[0].step == 7
+    burst = store.load_run(folder / "traces" / "newsletter-burst")
+    assert len(burst.emails) == 12 and {m.step for m in burst.emails} == {2}
