@@ -291,6 +291,8 @@ class Run:
     emails: list[EmailMessage] = field(default_factory=list)  # every message to this journey's customer
     hints: dict[str, Any] = field(default_factory=dict)
     schema_version: int = SCHEMA_VERSION
+    inbox: str = ""  # the journey's own email address when it reads mail ("" = no mail capture)
+    mail_error: str = ""  # why the mailbox could not be read at the end of the journey
 
     def steps_with_role(self, *roles: str) -> list[StepRecord]:
         return [step for step in self.steps if step.role in roles]

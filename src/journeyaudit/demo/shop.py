@@ -25,7 +25,8 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
 
-from . import forms, pages
+from . import forms, mail, mail_pages, pages
+from .mail import Postman
 from .catalog import (
     BY_SLUG,
     COUNTRY_NAMES,
@@ -68,6 +69,14 @@ FAULTS: dict[str, str] = {
     "insecure-checkout": f"The card form posts to the payment host over plain HTTP (http://{PAY_HOST}), not HTTPS.",
     "payment-frame-failed": "The KettlePay express-checkout script answers 503; its payment frame never loads and the box keeps saying 'Loading express checkout…'.",
     "a11y-violations": "The product page has an image without a text alternative, a faint low-contrast stock line and an icon-only wishlist button without a name.",
+    # ---- email (issue #5) ----
+    "duplicate-confirmation": "The order confirmation email is sent twice.",
+    "no-confirmation-email": "The order is confirmed on the page, but no confirmation email is ever sent.",
+    "silent-cancel": "Right after it is placed, the shop's stock check cancels the order; the order page says 'Cancelled' and no email tells the customer.",
+    "cheerful-cancellation": "Right after it is placed the order is cancelled; the cancellation email reads 'Thank you for your order! We hope you enjoy your new coffee gear.'",
+    "newsletter-burst": "The newsletter campaign sends the same issue 12 times to the subscriber.",
+    "unsubscribe-ignored": "The unsubscribe page confirms 'You have been unsubscribed', but the next newsletter still arrives.",
+    "no-list-unsubscribe": "The newsletter has an unsubscribe link in its body but no List-Unsubscribe / List-Unsubscribe-Post headers.",
 }
 
 SESSION_COOKIE = "kc_session"
@@ -178,7 +187,14 @@ class DemoShop:
     #: The first order number handed out (``KC-10234``).
     first_order_number: int = 10234
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0, quiet: bool = True) -> None:
+    #: How long after 'Place order' the stock check cancels a 'silent-cancel'/'cheerful-cancellation' order.
+    cancel_after_seconds: float = 1.0
+    #: How many copies of one issue the 'newsletter-burst' fault sends.
+    burst_copies: int = 12
+
+    def __init__(
+        self, host: str = "127.0.0.1", port: int = 0, quiet: bool = True, smtp: tuple[str, int] | None = None
+    ) -> None:
         self.host = host
         self.port = port
         self.quiet = quiet
@@ -189,6 +205,9 @@ class DemoShop:
         self.orders: dict[str, dict[str, Any]] = {}
         self.outbox: list[dict[str, str]] = []  # confirmation emails "sent" (to, subject, body)
         self._next_order = self.first_order_number
+        self.postman = Postman(smtp)  # real SMTP to this address; None: mail is only kept in outbox
+        self.subscribers: dict[str, dict[str, Any]] = {}  # token -> email, faults, subscribed
+        self.newsletter_issue = 0
 
     # ---- lifecycle --------------------------------------------------------
 
@@ -874,6 +893,7 @@ def checkout_place(shop: DemoShop, req: _Request) -> _Response:
                 "body": f"Thank you for your order {number}. Total: {pages.money(totals['total'])}.",
             }
         )
+    _after_order_placed(shop, order, req.faults)
     return _redirect(f"/order/{number}")
 
 
@@ -897,6 +917,7 @@ def order_status(shop: DemoShop, req: _Request, number: str) -> _Response:
     order = _own_order(shop, req, number)
     if order is None:
         return _Response(pages.not_found_page("We couldn't find that order."), 404)
+    _run_stock_check(shop, order)  # the job may not have run yet; the customer sees its outcome
     return _Response(pages.order_status_page(order))
 
 
@@ -980,3 +1001,87 @@ def checkout_register(shop: DemoShop, req: _Request) -> _Response:
         return _Response(page, 422)
     req.session.email = req.form.get("email", "").strip()
     return _redirect("/checkout/shipping")
+# --------------------------------------------------------------------------
+# email: order mail, stock-check cancellations, newsletter (issue #5)
+# --------------------------------------------------------------------------
+
+
+def _after_order_placed(shop: DemoShop, order: dict[str, Any], faults: frozenset[str]) -> None:
+    if "no-confirmation-email" not in faults:
+        for _ in range(2 if "duplicate-confirmation" in faults else 1):
+            shop.postman.send(mail.order_confirmation(order, shop.url))  # in order: before any cancellation
+    if faults & {"silent-cancel", "cheerful-cancellation"}:
+        order["stock_check"] = "cancel"
+        timer = threading.Timer(shop.cancel_after_seconds, _run_stock_check, args=(shop, order))
+        timer.daemon = True
+        timer.start()
+
+
+def _run_stock_check(shop: DemoShop, order: dict[str, Any]) -> None:
+    """The shop's stock check: cancels an order whose stock was oversold, once."""
+    with shop._lock:
+        if order.get("stock_check") != "cancel":
+            return
+        order["stock_check"] = "done"
+        order["status"] = "Cancelled"
+    if "silent-cancel" in order["faults"]:
+        return
+    cheerful = "cheerful-cancellation" in order["faults"]
+    shop.postman.send(mail.order_cancellation(order, shop.url, cheerful=cheerful))
+
+
+@route("GET", "/newsletter")
+def newsletter(shop: DemoShop, req: _Request) -> _Response:
+    return _Response(mail_pages.newsletter_page())
+
+
+@route("POST", "/newsletter/subscribe")
+def newsletter_subscribe(shop: DemoShop, req: _Request) -> _Response:
+    email = req.form.get("email", "").strip()
+    if not EMAIL_RE.match(email):
+        error = "Enter an email address in the correct format, like name@example.com"
+        return _Response(mail_pages.newsletter_page(email=email, error=error), 422)
+    with shop._lock:
+        known = next((s for s in shop.subscribers.values() if s["email"].lower() == email.lower()), None)
+        if known is None:
+            known = {"token": secrets.token_urlsafe(12), "email": email}
+            shop.subscribers[known["token"]] = known
+        known.update(subscribed=True, faults=sorted(req.faults))
+    return _Response(mail_pages.subscribed_page(email))
+
+
+@route("GET", "/newsletter/unsubscribe")
+def newsletter_unsubscribe_page(shop: DemoShop, req: _Request) -> _Response:
+    subscriber = shop.subscribers.get(req.arg("token"))
+    if subscriber is None:
+        return _Response(pages.not_found_page("This unsubscribe link is not valid any more."), 404)
+    return _Response(mail_pages.unsubscribe_page(subscriber["token"], subscriber["email"]))
+
+
+@route("POST", "/newsletter/unsubscribe")
+def newsletter_unsubscribe(shop: DemoShop, req: _Request) -> _Response:
+    """The page's button and RFC 8058 one-click (List-Unsubscribe=One-Click) both end here."""
+    subscriber = shop.subscribers.get(req.arg("token"))
+    if subscriber is None:
+        return _Response(pages.not_found_page("This unsubscribe link is not valid any more."), 404)
+    if "unsubscribe-ignored" not in subscriber["faults"]:
+        with shop._lock:
+            subscriber["subscribed"] = False
+    return _Response(mail_pages.unsubscribed_page())
+
+
+@route("POST", "/demo/newsletter/send")
+def newsletter_send(shop: DemoShop, req: _Request) -> _Response:
+    """Stands in for the shop's campaign job: sends the next issue to every subscriber now."""
+    with shop._lock:
+        shop.newsletter_issue += 1
+        issue = shop.newsletter_issue
+        recipients = [dict(s) for s in shop.subscribers.values() if s.get("subscribed")]
+    sent = 0
+    for subscriber in recipients:
+        faults = set(subscriber["faults"])
+        message = mail.newsletter(subscriber, shop.url, list_headers="no-list-unsubscribe" not in faults)
+        for _ in range(shop.burst_copies if "newsletter-burst" in faults else 1):
+            shop.postman.send(message)
+            sent += 1
+    return _json({"issue": issue, "recipients": len(recipients), "sent": sent})
