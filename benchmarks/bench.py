@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/bench.py            # judge + report on recorded fixtures
     .venv/bin/python benchmarks/bench.py --record   # also record the demo audit in Chromium
+    .venv/bin/python benchmarks/bench.py --axe      # also what axe-core costs per step (JA605)
 
 Goals (see benchmarks/README.md): judging is cheap next to recording (ratio
 printed), the report stays small enough to mail, and the recorder's own
@@ -95,9 +96,33 @@ def bench_record() -> float:
         return wall * 1000 / len(runs)
 
 
+def bench_axe(repeat: int = 3) -> None:
+    """What axe-core on every step (JA605) costs: the happy path recorded with it off and on."""
+    from journeyaudit.audit import run_audit
+    from journeyaudit.browser import find_browser
+    from journeyaudit.config import resolve
+
+    journey = str(ROOT / "journeys" / "demo" / "happy-path.yaml")
+    walls: dict[bool, list[float]] = {False: [], True: []}
+    steps = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for _ in range(repeat):
+            for enabled in (False, True):
+                settings = resolve([journey], {"out": tmp, "demo_shop": True})
+                settings.accessibility = enabled
+                result, folder = run_audit(settings, find_browser())
+                run = store.load_run(folder / result.runs[0].trace)
+                steps = len(run.steps)
+                walls[enabled].append(run.duration_ms)
+    off, on = statistics.median(walls[False]), statistics.median(walls[True])
+    print(f"axe:     happy path ({steps} steps) median {off / 1000:.2f} s without axe-core, {on / 1000:.2f} s with it: "
+          f"+{(on - off) / steps:.0f} ms per step (+{(on - off) / off * 100:.0f}%), {repeat} runs each")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--record", action="store_true", help="also record the demo audit with Chromium")
+    parser.add_argument("--axe", action="store_true", help="also measure axe-core's cost per step (records 6 journeys)")
     parser.add_argument("--repeat", type=int, default=50)
     args = parser.parse_args()
     runs = [store.load_run(d) for d in store.find_trace_dirs(FIXTURES)]
@@ -107,6 +132,8 @@ def main() -> int:
     bench_load(10)
     per_run_ms = bench_judge(runs, args.repeat)
     bench_report(runs)
+    if args.axe:
+        bench_axe()
     if args.record:
         record_ms = bench_record()
         print(f"ratio:   recording a journey costs {record_ms / per_run_ms:,.0f}x judging it "

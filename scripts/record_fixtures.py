@@ -1,9 +1,10 @@
 """Record the rule test fixtures from the built-in demo shop with a real Chromium.
 
-    .venv/bin/python scripts/record_fixtures.py              # every journey
-    .venv/bin/python scripts/record_fixtures.py probes       # one journey and its probe variants
+    .venv/bin/python scripts/record_fixtures.py [JOURNEY-ID ...]
+    (a journey's id also records its probe variants: `record_fixtures.py probes`)
 
-Runs audits/demo.yaml and copies each journey's trace (trace.json and HTML
+Runs audits/demo.yaml (only the named journeys, when given: their fixtures are
+replaced and the others kept) and copies each journey's trace (trace.json and HTML
 snapshots, without screenshots) to tests/fixtures/traces/<journey-id>/. The
 rules' unit tests judge these recordings, so they are recorded, never written
 by hand. Run it again after changing the demo shop or the recorder.
@@ -42,10 +43,15 @@ def main(only: list[str]) -> int:
             if (FIXTURES / summary.journey_id).exists():
                 shutil.rmtree(FIXTURES / summary.journey_id)
             run = store.load_run(out_dir / summary.trace)
+            shift = run.started_at  # keep times relative to the run's start: emails are placed by them
             for step in run.steps:
                 step.screenshot = None  # pictures are for people; rules read the rest
-                step.started_at = 0.0
+                step.started_at = round(step.started_at - shift, 3) if step.started_at else 0.0
+            for message in run.emails:
+                message.received_at = round(message.received_at - shift, 3)
             run.started_at = 0.0
+            if FIXTURES.exists() and only:
+                shutil.rmtree(FIXTURES / summary.journey_id, ignore_errors=True)
             store.save_run(run, FIXTURES / summary.journey_id)
             print(f"recorded {summary.journey_id}: {summary.status}, {len(run.steps)} steps")
     return 0

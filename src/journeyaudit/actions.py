@@ -9,6 +9,7 @@ in plain words. Playwright's long multi-line errors never reach a report.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,6 +31,7 @@ class ActionContext:
     navigation_timeout_ms: int = 30_000
     screenshot_now: dict[str, Any] | None = None  # set by the screenshot action
     extra: dict[str, Any] = field(default_factory=dict)
+    last_effect: dict[str, Any] | None = None  # set by click: what the click visibly did (JA402)
 
     def url(self, target: str) -> str:
         """Absolute URLs as they are; anything else is appended to the base URL."""
@@ -115,7 +117,12 @@ def click(page: Page, params: dict[str, Any], ctx: ActionContext) -> dict[str, A
     locator = page.locator(params["selector"]).first
     locator.wait_for(state="visible", timeout=ctx.timeout(params))
     target = _describe(locator)
-    locator.click(timeout=ctx.timeout(params))
+    watch = ClickWatch(page)
+    try:
+        locator.click(timeout=ctx.timeout(params))
+        ctx.last_effect = watch.result(int(ctx.extra.get("click_settle_ms", CLICK_SETTLE_MS)))
+    finally:
+        watch.stop()
     return target
 
 
@@ -217,3 +224,94 @@ def _wait_for_url(page: Page, pattern: str, timeout: int) -> None:
         page.wait_for_url(pattern, timeout=timeout, wait_until="commit")
     except PlaywrightTimeout:
         raise ActionFailed(f"expected to arrive at {pattern!r}, but the page is {page.url}") from None
+
+
+# --------------------------------------------------------------------------
+# What a click did (JA402 dead-click)
+# --------------------------------------------------------------------------
+
+#: How long a click may take to show any effect before it counts as having done nothing.
+CLICK_SETTLE_MS = 1_500
+
+# Counts DOM mutations from now on; a new document starts without the counter.
+_WATCH_DOM = """() => {
+  window.__jaMutations = 0;
+  if (window.__jaObserver) window.__jaObserver.disconnect();
+  window.__jaObserver = new MutationObserver(records => { window.__jaMutations += records.length; });
+  window.__jaObserver.observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
+  return true;
+}"""
+_READ_DOM = "() => (typeof window.__jaMutations === 'number' ? window.__jaMutations : -1)"
+
+
+class ClickWatch:
+    """Before/after facts around one click: URL, DOM mutations, requests, dialogs, popups.
+
+    A click that does none of these within a short wait changed nothing the
+    customer could see: the button is dead (JA402). The wait ends as soon as
+    something happens, so live clicks cost nothing extra.
+    """
+
+    def __init__(self, page: Page):
+        self.page = page
+        self.url_before = page.url
+        self.requests = 0
+        self.dialogs = 0
+        self.popups = 0
+        self.watching = self._eval(_WATCH_DOM) is True
+        page.on("request", self._on_request)
+        page.on("dialog", self._on_dialog)
+        page.on("popup", self._on_popup)
+
+    def _on_request(self, _request) -> None:
+        self.requests += 1
+
+    def _on_dialog(self, _dialog) -> None:
+        self.dialogs += 1
+
+    def _on_popup(self, _page) -> None:
+        self.popups += 1
+
+    def _eval(self, script: str):
+        try:
+            return self.page.evaluate(script)
+        except PlaywrightError:  # a navigation destroyed the context: the click did something
+            return None
+
+    def _snapshot(self) -> dict[str, Any]:
+        url = self.page.url
+        facts = {
+            "url_before": self.url_before,
+            "url_after": url,
+            "navigated": url != self.url_before,
+            "dom_changed": False,
+            "requests": self.requests,
+            "dialogs": self.dialogs,
+            "popups": self.popups,
+        }
+        if self.watching and not self._alive(facts):  # only look at the DOM while nothing else happened
+            mutations = self._eval(_READ_DOM)
+            facts["navigated"] = mutations in (None, -1)  # the counter is gone: a new document
+            facts["dom_changed"] = bool(mutations and mutations > 0)
+        return facts
+
+    @staticmethod
+    def _alive(facts: dict[str, Any]) -> bool:
+        return bool(facts["navigated"] or facts["dom_changed"] or facts["requests"] or facts["dialogs"] or facts["popups"])
+
+    def result(self, settle_ms: int) -> dict[str, Any]:
+        start = time.monotonic()
+        facts = self._snapshot()
+        while not self._alive(facts) and (time.monotonic() - start) * 1000 < settle_ms:
+            self.page.wait_for_timeout(100)
+            facts = self._snapshot()
+        facts["observed"] = self.watching
+        facts["waited_ms"] = round((time.monotonic() - start) * 1000)
+        return facts
+
+    def stop(self) -> None:
+        for event, handler in (("request", self._on_request), ("dialog", self._on_dialog), ("popup", self._on_popup)):
+            try:
+                self.page.remove_listener(event, handler)
+            except Exception:  # the page is gone: nothing left to listen to
+                pass

@@ -64,7 +64,35 @@ def check_reachable(base_url: str, timeout: float = 15.0) -> None:
 
 
 @contextlib.contextmanager
-def shop_url(settings: AuditSettings) -> Iterator[str]:
+def mail_capture(settings: AuditSettings) -> Iterator[object | None]:
+    """The mailbox the profile asks for (an SMTP sink is started here and stopped after), or None."""
+    if settings.mail is None:
+        yield None
+        return
+    from journeyaudit.mailbox import MailboxError, open_mailbox
+
+    try:
+        mailbox = open_mailbox(settings.mail)
+    except MailboxError as exc:
+        raise AuditCannotRun(str(exc)) from None
+    try:
+        yield mailbox
+    finally:
+        mailbox.close()
+
+
+def _mail_options(settings: AuditSettings, mailbox: object | None):
+    if mailbox is None or settings.mail is None:
+        return None
+    from journeyaudit.mailbox import new_token
+    from journeyaudit.runner import MailOptions
+
+    trigger = settings.mail.trigger.model_dump() if settings.mail.trigger else None
+    return MailOptions(mailbox, settings.mail.address, new_token(), settings.mail.settle_ms, trigger)
+
+
+@contextlib.contextmanager
+def shop_url(settings: AuditSettings, smtp: tuple[str, int] | None = None) -> Iterator[str]:
     """The base URL to audit; starts the built-in demo shop when the profile asks for it."""
     if settings.base_url:
         yield settings.base_url
@@ -73,7 +101,7 @@ def shop_url(settings: AuditSettings) -> Iterator[str]:
         raise AuditCannotRun("no base URL: set base_url in the profile, JOURNEYAUDIT_BASE_URL, or --base-url")
     from journeyaudit.demo import DemoShop
 
-    with DemoShop(host="127.0.0.1", port=0) as shop:
+    with DemoShop(host="127.0.0.1", port=0, smtp=smtp) as shop:
         yield shop.url
 
 
@@ -134,7 +162,7 @@ def run_audit(
     out_dir = output_folder(settings.out_dir, settings.name, started)
     runs: dict[str, model.Run] = {}
     rules = selected_rules(settings.rules)
-    with shop_url(settings) as base_url:
+    with mail_capture(settings) as mailbox, shop_url(settings, getattr(mailbox, "smtp_address", None)) as base_url:
         check_reachable(base_url)
         options = RunnerOptions(
             base_url=base_url,
@@ -143,6 +171,9 @@ def run_audit(
             navigation_timeout_ms=settings.navigation_timeout_ms,
             viewport=settings.viewport,
             headed=settings.headed,
+            host_map=settings.host_map,
+            accessibility=settings.accessibility,
+            mail=_mail_options(settings, mailbox),
         )
         try:
             runner = Runner(options).__enter__()

@@ -78,13 +78,31 @@ def find_browser(explicit: str | None = None, env: Mapping[str, str] | None = No
     raise BrowserNotFound(HOW_TO_INSTALL)
 
 
-def launch(playwright, choice: BrowserChoice, *, headed: bool = False):
-    """Launch Chromium headless (or headed) with our quiet, offline-friendly flags."""
+def launch(playwright, choice: BrowserChoice, *, headed: bool = False, host_map: Mapping[str, str] | None = None):
+    """Launch Chromium headless (or headed) with our quiet, offline-friendly flags.
+
+    ``host_map`` (host name -> IP address or host) resolves those names inside
+    the browser only, as a staging shop behind custom DNS needs (see
+    :func:`host_resolver_args`).
+    """
     return playwright.chromium.launch(
         executable_path=choice.executable,
         headless=not headed,
-        args=LAUNCH_ARGS,
+        args=LAUNCH_ARGS + host_resolver_args(host_map),
     )
+
+
+def host_resolver_args(host_map: Mapping[str, str] | None) -> list[str]:
+    """Chromium's ``--host-resolver-rules`` for a host map: ``MAP name address`` per entry.
+
+    The browser then reaches ``name`` at ``address`` (ports are kept), without
+    touching /etc/hosts or DNS: a staging shop whose payment host is
+    ``pay.shop.test``, or the demo shop's insecure payment host on loopback.
+    """
+    if not host_map:
+        return []
+    rules = ", ".join(f"MAP {name} {address}" for name, address in sorted(host_map.items()))
+    return [f"--host-resolver-rules={rules}"]
 
 
 def ensure_browser(say: Callable[[str], None] = print) -> BrowserChoice:

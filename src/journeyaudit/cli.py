@@ -447,9 +447,20 @@ def rules(code) -> None:
         click.echo(f"{info.code}  {info.slug:<26} {info.severity:<9} {info.title}")
 
 
+def _smtp_address(value: str | None) -> tuple[str, int] | None:
+    """``--smtp host:port`` -> (host, port); a clear usage error otherwise."""
+    if not value:
+        return None
+    host, _, port = value.rpartition(":")
+    if not port.isdigit():
+        raise click.BadParameter(f"expected HOST:PORT, got {value!r}", param_hint="--smtp")
+    return host or "127.0.0.1", int(port)
+
+
 @main.command("demo-shop")
 @click.option("--port", default=8000, show_default=True, help="Port on 127.0.0.1 (0 = any free port).")
-def demo_shop(port) -> None:
+@click.option("--smtp", metavar="HOST:PORT", default=None, help="Deliver the shop's email over SMTP here (e.g. a mail capture).")
+def demo_shop(port, smtp) -> None:
     """Serve the built-in demo shop on 127.0.0.1 for browsing (Ctrl-C stops it).
 
     Add ?fault=NAME to any URL to switch on one of its problems for your browser.
@@ -459,7 +470,7 @@ def demo_shop(port) -> None:
     from journeyaudit.demo import FAULTS, DemoShop
 
     try:
-        shop = DemoShop(host="127.0.0.1", port=port, quiet=False).start()
+        shop = DemoShop(host="127.0.0.1", port=port, quiet=False, smtp=_smtp_address(smtp)).start()
     except OSError as exc:
         _fail(f"cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}", EXIT_CANNOT_RUN)
     click.echo(f"Demo shop at {shop.url}/  (Ctrl-C to stop)")

@@ -31,13 +31,14 @@ from __future__ import annotations
 import difflib
 import glob
 import os
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal
 from urllib.parse import urlparse
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
 from journeyaudit import judge, model
@@ -80,6 +81,15 @@ def _check_url(value: str) -> str:
 
 
 HttpUrlText = Annotated[str, AfterValidator(_check_url)]
+
+
+def _check_host(value: str) -> str:
+    if not re.fullmatch(r"[A-Za-z0-9*]([A-Za-z0-9*.:\[\]-]{0,252})", value or ""):
+        raise PydanticCustomError("profile_host", "'{value}' is not a host name or IP address", {"value": value})
+    return value
+
+
+HostName = Annotated[str, AfterValidator(_check_host)]
 PositiveMs = Annotated[int, Field(gt=0)]
 
 
@@ -120,6 +130,45 @@ class RulesSpec(_Strict):
     )
 
 
+class MailTrigger(_Strict):
+    """How the shop is asked to send its next mailing (the trigger_mailing action's default)."""
+
+    __noun__ = "mail trigger"
+    url: Annotated[str, Field(min_length=1)] = Field(description="URL or path that starts the shop's mailing job.")
+    method: Literal["GET", "POST"] = Field("POST", description="HTTP method of the trigger.")
+
+
+class MailSpec(_Strict):
+    """Mail capture: where the shop's email to each journey's customer is read from."""
+
+    __noun__ = "mail"
+    capture: Literal["smtp"] | None = Field(
+        None, description="smtp: start journeyaudit's own SMTP sink on 'host':'port' and point the shop at it."
+    )
+    host: Annotated[str, Field(min_length=1)] = Field("127.0.0.1", description="Address the SMTP sink binds to.")
+    port: Annotated[int, Field(ge=0, le=65535)] = Field(0, description="Port of the SMTP sink (0: a free port).")
+    mailpit: str | None = Field(None, description="Read mail from a Mailpit server's HTTP API at this http(s) URL.")
+    smtp: str | None = Field(None, description="With mailpit: its SMTP 'host:port', for a shop journeyaudit starts.")
+    address: str = Field(
+        "customer@journeyaudit.test",
+        description="Base customer address; each journey gets name+<run>-<journey>@domain, written {inbox}.",
+    )
+    settle_ms: Annotated[int, Field(ge=0)] = Field(1500, description="After a journey, how long late mail may take.")
+    trigger: MailTrigger | None = Field(None, description="Default of the trigger_mailing action.")
+
+    @model_validator(mode="after")
+    def _one_source(self) -> "MailSpec":
+        if (self.capture is None) == (self.mailpit is None):
+            raise PydanticCustomError("profile_mail", "mail needs exactly one of capture: smtp or mailpit: URL")
+        if self.mailpit is not None and (urlparse(self.mailpit).scheme not in ("http", "https") or not urlparse(self.mailpit).netloc):
+            raise PydanticCustomError("profile_mail", "mail.mailpit must be an http(s) URL, got '{value}'", {"value": self.mailpit})
+        if not re.fullmatch(r"[^@\s]+@[^@\s]+", self.address):
+            raise PydanticCustomError("profile_mail", "mail.address must be name@domain, got '{value}'", {"value": self.address})
+        if self.smtp is not None and not re.fullmatch(r"[^:\s]*:\d{1,5}", self.smtp):
+            raise PydanticCustomError("profile_mail", "mail.smtp must be host:port, got '{value}'", {"value": self.smtp})
+        return self
+
+
 class AuditProfile(_Strict):
     """A journeyaudit audit profile: which site, which journeys, which rules, when to fail."""
 
@@ -153,6 +202,13 @@ class AuditProfile(_Strict):
         None, description="Baseline file (journeyaudit baseline create): its findings do not fail the audit."
     )
     trend_runs: Annotated[int, Field(ge=1, le=500)] = Field(20, description="How many runs the report's trends show.")
+    host_map: dict[HostName, HostName] = Field(
+        default_factory=dict,
+        description="Host name -> IP address or host, resolved inside the browser only (Chromium's "
+        "--host-resolver-rules): a staging shop or payment host behind custom DNS.",
+    )
+    accessibility: bool = Field(True, description="Run axe-core on every step (JA605); off saves time per step.")
+    mail: MailSpec | None = Field(None, description="Capture the shop's email (SMTP sink or Mailpit), see docs/journeys.md.")
     probes: ProbesSpec | None = Field(
         None,
         description="Probes for every journey without its own probes section, where they apply; "
@@ -191,6 +247,9 @@ class AuditSettings:
     history_url: str | None = None  # None: no history
     baseline: str | None = None  # baseline file, None: none
     trend_runs: int = 20
+    host_map: dict[str, str] = field(default_factory=dict)
+    accessibility: bool = True
+    mail: MailSpec | None = None
 
 
 # --------------------------------------------------------------------------
@@ -530,6 +589,8 @@ def resolve(
             errors.append(
                 LocatedError(sources["formats"], 0, 0, f"unknown report format {', '.join(map(repr, bad))} (formats: {', '.join(FORMATS)})")
             )
+    if spec is None or spec.mail is None:
+        errors += _mail_without_capture(journeys)
     if not base_url and not demo_shop and (profile is not None or journeys):
         errors.append(LocatedError(profile.path if profile else "", 0, 0, NO_BASE_URL))
 
@@ -558,6 +619,9 @@ def resolve(
         history_url=history_url(history, out),
         baseline=baseline,
         trend_runs=trend_runs,
+        host_map=dict(spec.host_map) if spec is not None else {},
+        accessibility=spec.accessibility if spec is not None else True,
+        mail=spec.mail if spec is not None else None,
     )
 
 
@@ -576,6 +640,46 @@ def history_url(history: str | bool | None, out: str | Path) -> str | None:
     if "://" not in text:
         return "sqlite:///" + str(Path(text).expanduser().resolve())
     return text
+
+
+def _mail_without_capture(journeys: list[model.Journey]) -> list[LocatedError]:
+    """A journey that reads email needs a profile that captures it: say so before a browser starts."""
+    from journeyaudit.mailbox import EMAIL_ACTIONS, INBOX_PLACEHOLDER
+
+    errors = []
+    for journey in journeys:
+        for step in journey.steps:
+            action = next(
+                (
+                    a
+                    for a in step.actions
+                    if a.name in EMAIL_ACTIONS
+                    or any(isinstance(v, str) and INBOX_PLACEHOLDER in v for v in a.params.values())
+                ),
+                None,
+            )
+            if action is not None:
+                errors.append(
+                    LocatedError(
+                        journey.path,
+                        action.line,
+                        _action_column(journey.path, action.line),
+                        "this journey reads email ({inbox} or an email action), but no mail is captured: "
+                        "run it from an audit profile with mail: {capture: smtp} or mail: {mailpit: URL}",
+                    )
+                )
+                break
+    return errors
+
+
+def _action_column(path: str, line: int) -> int:
+    """1-based column of the action on its line (after the list's "- ")."""
+    try:
+        text = Path(path).read_text(encoding="utf-8").splitlines()[line - 1]
+    except (OSError, IndexError):
+        return 1
+    match = re.match(r"\s*(?:-\s+)?", text)
+    return (match.end() if match else 0) + 1
 
 
 def _as_list(value: Any) -> list[str]:

@@ -294,6 +294,112 @@ class ScreenshotAction(_Action):
     )
 
 
+# ---- email actions (issue #5; run by mail_actions.py, documented in docs/journeys.md) ----
+
+
+class _MessageMatch(_Strict):
+    subject: Text | None = Field(None, description="Text the subject contains (any case).")
+    body: Text | None = Field(None, description="Text the plain-text body contains (any case).")
+    sender: Text | None = Field(None, description="Text the sender's address contains.")
+
+
+class WaitForEmailParams(_MessageMatch):
+    """Wait for the next message to the journey's inbox that matches (one not matched before)."""
+
+    __noun__ = "wait_for_email"
+    timeout_ms: TimeoutMs | None = Field(None, description="How long to wait (default 10000).")
+
+
+class ExpectEmailsParams(_MessageMatch):
+    """After a settle window, exactly ``count`` matching messages have arrived."""
+
+    __noun__ = "expect_emails"
+    count: Annotated[int, Field(ge=0, description="How many matching messages must have arrived.")]
+    settle_ms: TimeoutMs | None = Field(None, description="How long to let mail settle first (default 3000).")
+
+
+class FollowEmailLinkParams(_Strict):
+    """Open a link of the message in the browser (confirm, unsubscribe, view order)."""
+
+    __noun__ = "follow_email_link"
+    link: NonEmpty = Field(description="The link's text, or a text or glob its URL matches.")
+    subject: Text | None = Field(None, description="Read the latest message with this in its subject (default: the last one waited for).")
+
+
+class ExpectEmailHeaderParams(_Strict):
+    """The message carries a header, optionally containing a text."""
+
+    __noun__ = "expect_email_header"
+    header: NonEmpty = Field(description="Header name, e.g. List-Unsubscribe-Post.")
+    contains: Text | None = Field(None, description="Text the header's value contains.")
+    subject: Text | None = Field(None, description="Read the latest message with this in its subject (default: the last one waited for).")
+
+
+class TriggerMailingParams(_Strict):
+    """Ask the shop to send its next mailing now (default: the profile's mail.trigger)."""
+
+    __noun__ = "trigger_mailing"
+    url: NonEmpty | None = Field(None, description="URL or path of the shop's mailing trigger.")
+    method: Literal["GET", "POST"] | None = Field(None, description="HTTP method (default POST).")
+
+
+class WatchInboxParams(_Strict):
+    """Watch the inbox for a bounded quiet period; the rules judge what arrived."""
+
+    __noun__ = "watch_inbox"
+    ms: TimeoutMs = Field(description="How long to watch, in milliseconds.")
+
+
+def _form_int(value: Any) -> str | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return _SHORT
+    if isinstance(value, dict):
+        return _LONG
+    return None
+
+
+class WaitForEmailAction(_Action):
+    wait_for_email: _short_or_long("wait_for_email", NonEmpty, WaitForEmailParams, "a subject text") = Field(
+        description="Wait for a message: wait_for_email: is confirmed, or {subject: ..., body: ..., timeout_ms: 10000}."
+    )
+
+
+class ExpectEmailsAction(_Action):
+    expect_emails: ExpectEmailsParams = Field(
+        description="Count messages after a settle window: {subject: ..., count: 1, settle_ms: 3000}."
+    )
+
+
+class FollowEmailLinkAction(_Action):
+    follow_email_link: _short_or_long("follow_email_link", NonEmpty, FollowEmailLinkParams, "a link text") = Field(
+        description="Open a link from the message: follow_email_link: Unsubscribe, or {link: ..., subject: ...}."
+    )
+
+
+class ExpectEmailHeaderAction(_Action):
+    expect_email_header: ExpectEmailHeaderParams = Field(
+        description="Check a header: {header: List-Unsubscribe-Post, contains: One-Click}."
+    )
+
+
+class TriggerMailingAction(_Action):
+    trigger_mailing: _short_or_long("trigger_mailing", NonEmpty, TriggerMailingParams, "a URL") = Field(
+        description="Start the shop's next mailing: trigger_mailing: /jobs/newsletter, or {} for the profile's trigger."
+    )
+
+
+class WatchInboxAction(_Action):
+    watch_inbox: Annotated[
+        Union[Annotated[TimeoutMs, Tag(_SHORT)], Annotated[WatchInboxParams, Tag(_LONG)]],
+        Discriminator(
+            _form_int,
+            custom_error_type="action_form",
+            custom_error_message="'watch_inbox' must be a number of milliseconds or a mapping",
+            custom_error_context={"action": "watch_inbox"},
+        ),
+    ] = Field(description="Watch the inbox for a quiet period: watch_inbox: 4000, or {ms: 4000}.")
+
+
 ACTION_MODELS: dict[str, type[_Action]] = {
     "goto": GotoAction,
     "click": ClickAction,
@@ -305,6 +411,12 @@ ACTION_MODELS: dict[str, type[_Action]] = {
     "wait_for": WaitForAction,
     "expect": ExpectAction,
     "screenshot": ScreenshotAction,
+    "wait_for_email": WaitForEmailAction,
+    "expect_emails": ExpectEmailsAction,
+    "follow_email_link": FollowEmailLinkAction,
+    "expect_email_header": ExpectEmailHeaderAction,
+    "trigger_mailing": TriggerMailingAction,
+    "watch_inbox": WatchInboxAction,
 }
 ACTION_NAMES = tuple(ACTION_MODELS)
 
@@ -316,6 +428,10 @@ SHORT_FORMS: dict[str, Callable[[str], dict[str, Any]]] = {
     "uncheck": lambda value: {"selector": value},
     "press": lambda value: {"key": value},
     "screenshot": lambda value: {"full_page": value == "full_page"},
+    "wait_for_email": lambda value: {"subject": value},
+    "follow_email_link": lambda value: {"link": value},
+    "trigger_mailing": lambda value: {"url": value},
+    "watch_inbox": lambda value: {"ms": value},
 }
 
 _ACTION_TAG = "action:"

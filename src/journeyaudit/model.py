@@ -158,6 +158,9 @@ class ActionRecord:
     start_ms: float = 0.0  # relative to the step's start
     duration_ms: float = 0.0
     target: dict[str, Any] = field(default_factory=dict)  # fill/click target: tag, type, name, autocomplete, label
+    # What a click visibly did (JA402): url_before/url_after, dom_changed, requests, dialogs, popups,
+    # navigated, waited_ms. Empty for other actions and for clicks recorded before this existed.
+    effect: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -264,6 +267,9 @@ class StepRecord:
     # The form fields as the page first showed them, before the step's first fill/select/check:
     # what an error page gave back (rules JA105/JA303/JA304). Empty when the step fills nothing.
     arrival_fields: list[FormField] = field(default_factory=list)
+    # axe-core violations on the page at the end of the step (JA605): id, impact, help, help_url,
+    # tags, nodes [{target, html, summary}]. None: axe did not run (disabled, or an older trace).
+    accessibility: list[dict[str, Any]] | None = None
     probe_stop: str = ""  # a probe variant ended here on purpose: why (the happy path's next expectation failed)
 
     @property
@@ -289,6 +295,8 @@ class Run:
     emails: list[EmailMessage] = field(default_factory=list)  # every message to this journey's customer
     hints: dict[str, Any] = field(default_factory=dict)
     schema_version: int = SCHEMA_VERSION
+    inbox: str = ""  # the journey's own email address when it reads mail ("" = no mail capture)
+    mail_error: str = ""  # why the mailbox could not be read at the end of the journey
     probe: ProbeInfo | None = None  # this run is a probe variant of another journey (probes.py)
 
     def steps_with_role(self, *roles: str) -> list[StepRecord]:

@@ -121,6 +121,7 @@ class Recorder:
         self.redactor = redactor
         self.secret_selectors = tuple(SECRET_FIELD_SELECTORS) + tuple(secret_selectors)
         self.crashed = False
+        self.accessibility = False  # run axe-core at each snapshot (JA605); the runner turns it on
         self.step: model.StepRecord | None = None
         self._step_t0 = time.monotonic()
         self._pending: dict[Any, tuple[model.NetworkEntry, float]] = {}
@@ -195,6 +196,10 @@ class Recorder:
         self._read_json_bodies()
         if screenshot:
             record.screenshot = self._screenshot(record, full_page)
+        if self.accessibility:
+            from journeyaudit.accessibility import run_axe
+
+            record.accessibility = run_axe(page)
         self._redact(record)
 
     def _responsive(self) -> bool:
@@ -250,7 +255,10 @@ class Recorder:
             dialog.message = r.text(dialog.message)
         for act in record.actions:
             act.error = r.text(act.error) if act.error else act.error
-        for form_field in record.fields:
+            act.effect = r.data(act.effect)
+        if record.accessibility:
+            record.accessibility = r.data(record.accessibility)
+        for form_field in [*record.fields, *record.arrival_fields]:
             form_field.error, form_field.placeholder = r.text(form_field.error), r.text(form_field.placeholder)
 
     def _read_json_bodies(self) -> None:

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
@@ -23,6 +24,7 @@ from journeyaudit.actions import ActionContext, ActionFailed, perform
 from journeyaudit.browser import BrowserChoice, launch
 from journeyaudit.recorder import Recorder
 from journeyaudit.store import Redactor
+from journeyaudit import mail_actions, mailbox as mail
 
 StepCallback = Callable[[model.Journey, model.StepRecord], None]
 
@@ -35,6 +37,20 @@ class RunnerOptions:
     navigation_timeout_ms: int = 30_000
     viewport: tuple[int, int] = (1280, 800)
     headed: bool = False
+    host_map: dict[str, str] | None = None  # host name -> address, resolved inside the browser only
+    accessibility: bool = True  # run axe-core on every step's snapshot (JA605)
+    mail: MailOptions | None = None  # mail capture, when the profile asks for it
+
+
+@dataclass
+class MailOptions:
+    """How journeys read their email (see mailbox.py): one mailbox, per-journey addresses."""
+
+    mailbox: Any
+    address: str = "customer@journeyaudit.test"  # plus-addressed per journey
+    token: str = ""  # per audit, so parallel runs never share an address
+    settle_ms: int = 1500  # after the last step, how long late mail may take
+    trigger: dict[str, str] | None = None  # default of the trigger_mailing action
 
 
 class Runner:
@@ -65,7 +81,9 @@ class Runner:
             self._playwright.stop()
 
     def _launch(self) -> None:
-        self._browser = launch(self._playwright, self.options.browser, headed=self.options.headed)
+        self._browser = launch(
+            self._playwright, self.options.browser, headed=self.options.headed, host_map=self.options.host_map
+        )
         self.browser_version = f"Chromium {self._browser.version}"
 
     def _ensure_browser(self) -> None:
@@ -120,7 +138,9 @@ class Runner:
             recorder = Recorder(
                 page, base_url=options.base_url, run_dir=run_dir, redactor=redactor, secret_selectors=secret_selectors
             )
+            recorder.accessibility = options.accessibility
             ctx = ActionContext(options.base_url, options.action_timeout_ms, options.navigation_timeout_ms)
+            self._open_inbox(journey, run, ctx)
             stopped = False
             for index, step in enumerate(journey.steps, start=1):
                 if stopped:
@@ -139,6 +159,7 @@ class Runner:
                 if record.probe_stop:  # a probe variant ends where the shop stopped the customer
                     stopped = True
             run.status = "failed" if any(s.status == "failed" for s in run.steps) else "passed"
+            self._collect_mail(run, ctx, redactor)
         finally:
             try:
                 context.close()
@@ -154,9 +175,12 @@ class Runner:
             started = recorder.elapsed_ms()
             entry = model.ActionRecord(name=act.name, description=recorder.redactor.text(act.describe()), start_ms=started)
             record.actions.append(entry)
+            ctx.last_effect = None
             try:
                 recorder.before_action(act.name)
-                entry.target = perform(recorder.page, act.name, act.params, ctx) or {}
+                params = mail.fill_inbox(act.params, ctx.extra["inbox"]) if ctx.extra.get("inbox") else act.params
+                entry.target = perform(recorder.page, act.name, params, ctx) or {}
+                entry.effect = ctx.last_effect or {}
             except ActionFailed as exc:
                 if act.soft:  # a probe's expectation: the variant ends here, on purpose
                     entry.status, entry.error = "stopped", str(exc)
@@ -177,6 +201,38 @@ class Runner:
         already_shot = record.screenshot is not None
         recorder.snapshot(screenshot=step.screenshot and not already_shot)
         return record
+
+    # ---- mail (issue #5) ------------------------------------------------------
+
+    def _open_inbox(self, journey: model.Journey, run: model.Run, ctx: ActionContext) -> None:
+        """Give a journey that reads email its own address; no mail capture is a clear error."""
+        if not mail.uses_inbox(journey):
+            return
+        options = self.options.mail
+        if options is None:
+            raise RuntimeError(
+                "this journey reads email ({inbox} or an email action) but the audit captures no mail: "
+                "add mail: {capture: smtp} to the audit profile"
+            )
+        run.inbox = mail.inbox_address(options.address, journey.id, options.token or mail.new_token())
+        ctx.extra.update(mailbox=options.mailbox, inbox=run.inbox, mail_trigger=options.trigger or {})
+
+    def _collect_mail(self, run: model.Run, ctx: ActionContext, redactor: Redactor) -> None:
+        """Every message to the journey's address, placed at its step in the timeline, secrets redacted."""
+        if not run.inbox or self.options.mail is None:
+            return
+        time.sleep(self.options.mail.settle_ms / 1000)
+        try:
+            messages = self.options.mail.mailbox.messages(run.inbox)
+        except mail.MailboxError as exc:
+            run.mail_error = str(exc)
+            return
+        for message in messages:
+            message.subject = redactor.text(message.subject)
+            message.text = redactor.text(message.text)
+            message.html = redactor.text(message.html)
+            message.links = [redactor.text(link) for link in message.links]
+        run.emails = mail_actions.place_in_timeline(messages, run.steps)
 
 
 def _one_line(exc: BaseException) -> str:

@@ -46,6 +46,20 @@ EXPECTED = {
     "sneaked-item": {"JA203"},
     "delivery-drift": {"JA204"},
     "cheerful-failure": {"JA305", "JA102"},
+    "dead-click": {"JA402"},
+    "insecure-checkout": {"JA504"},
+    "payment-frame-failed": {"JA505"},
+    "a11y-violations": {"JA605"},
+    # email (issue #5): real SMTP from the demo shop to journeyaudit's sink on loopback
+    "mail-order": set(),
+    "mail-newsletter": set(),
+    "duplicate-confirmation": {"JA701"},
+    "no-confirmation-email": {"JA702"},
+    "unsubscribe-ignored": {"JA703"},
+    "no-list-unsubscribe": {"JA704"},
+    "newsletter-burst": {"JA701"},
+    "cheerful-cancellation": {"JA705"},
+    "silent-cancel": {"JA104"},
     # journeys/demo/probes.yaml: variants generated from its happy path find the faults by themselves
     "probes~decline-stripe-generic": {"JA102", "JA105", "JA302"},
     "probes~bad-email": {"JA303"},
@@ -122,7 +136,8 @@ def test_report_traces_and_result_are_on_disk(demo_run):
         trace = store.load_run(folder / run.trace)
         assert trace.steps[0].url.startswith("http://127.0.0.1:")
         assert trace.steps[0].visible_text
-        assert trace.steps[0].structured_data, "the product page's JSON-LD is recorded"
+        if trace.steps[0].role == "product":  # the newsletter journeys start elsewhere
+            assert trace.steps[0].structured_data, "the product page's JSON-LD is recorded"
         assert any(entry.resource_type == "document" for entry in trace.steps[0].network)
 
 
@@ -179,3 +194,11 @@ def test_same_origin_json_answers_are_kept_for_the_ledger(demo_run):
     [recs] = [e for e in product.network if "/api/recommendations" in e.url]
     assert recs.body["product"] == "aeropress-go" and recs.body["items"], "the fetch's JSON answer is recorded"
     assert all(e.body is None for e in product.network if e.resource_type in ("document", "script", "image"))
+def test_mail_journeys_capture_real_smtp_and_the_clean_ones_have_no_findings(demo_run):
+    _, folder, result = demo_run
+    assert not [f for f in result.findings if f.journey in ("mail-order", "mail-newsletter")]
+    order = store.load_run(folder / "traces" / "mail-order")
+    assert [m.subject.endswith("is confirmed") for m in order.emails] == [True]
+    assert order.emails[0].id.startswith("smtp-") and order.emails[0].step == 7
+    burst = store.load_run(folder / "traces" / "newsletter-burst")
+    assert len(burst.emails) == 12 and {m.step for m in burst.emails} == {2}

@@ -43,6 +43,8 @@ def rerecorded(journey_id: str, tmp_path: Path, *, port: int = 38211, order_shif
         for entry in step.get("network", []):
             if entry.get("duration_ms") is not None:
                 entry["duration_ms"] *= slower
+    for message in data.get("emails", []):  # mail arrives a day later too
+        message["received_at"] = (message.get("received_at") or 0) + 86400
     (target / store.TRACE_FILE).write_text(json.dumps(data), encoding="utf-8")
     return store.load_run(target)
 

@@ -13,9 +13,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 picks a free one)")
     parser.add_argument("--verbose", "-v", action="store_true", help="log every request")
+    parser.add_argument("--smtp", metavar="HOST:PORT", help="deliver the shop's email over SMTP here")
     args = parser.parse_args(argv)
+    smtp = None
+    if args.smtp:
+        host, _, port = args.smtp.rpartition(":")
+        if not port.isdigit():
+            parser.error(f"--smtp: expected HOST:PORT, got {args.smtp!r}")
+        smtp = (host or "127.0.0.1", int(port))
     try:
-        shop = DemoShop(host=args.host, port=args.port, quiet=not args.verbose).start()
+        shop = DemoShop(host=args.host, port=args.port, quiet=not args.verbose, smtp=smtp).start()
     except OSError as exc:
         print(f"cannot serve on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
         return 2

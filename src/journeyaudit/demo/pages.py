@@ -130,6 +130,13 @@ legend{font-weight:700;padding:0 .4rem}
 .delivery-box{background:#fbf3e8;border:1px dashed #d9b48f;border-radius:12px;padding:1rem 1.2rem}
 .delivery-box h2{font-size:1.05rem;margin:0 0 .4rem}
 .center{text-align:center}
+.express{min-height:64px}
+.express iframe{border:0;width:100%;height:64px;display:block}
+.express .loading{color:var(--muted);font-size:.9rem;margin:0}
+.badge{display:inline-block;vertical-align:middle;margin:.2rem 0}
+.icon-btn{background:#fff;border:1px solid var(--line);border-radius:999px;width:2.9rem;height:2.9rem;display:inline-flex;align-items:center;justify-content:center;cursor:pointer;padding:0}
+.icon-btn[aria-pressed=true] path{fill:var(--accent)}
+.stock.faint{color:#c9dccd;font-weight:400}
 @media (max-width:760px){.product,.layout,.choices,.row,.row3{grid-template-columns:1fr}.recs ul{grid-template-columns:1fr}}
 """
 
@@ -422,23 +429,30 @@ def home_page(products: Iterable[Product], *, unit_price, cart_count: int) -> st
     return layout("Coffee gear for better coffee at home", body, cart_count=cart_count)
 
 
-def product_page(product: Product, *, cart_count: int, reviews_key: str, structured: dict[str, Any]) -> str:
+def product_page(
+    product: Product, *, cart_count: int, reviews_key: str, structured: dict[str, Any], a11y_faults: bool = False
+) -> str:
     features = "".join(f"<li>{e(f)}</li>" for f in product.features)
+    badge_alt = "" if a11y_faults else ' alt="Barista\'s pick: tested in our roastery"'
+    wish_label = "" if a11y_faults else ' aria-label="Save to wishlist"'
+    stock_class = "stock faint" if a11y_faults else "stock"
     body = f"""<nav class="crumbs" aria-label="Breadcrumb"><a href="/">Shop</a> / {e(product.category)} / {e(product.name)}</nav>
 <div class="product">
   <div class="pic">{picture(product)}</div>
   <div>
     <h1>{e(product.name)}</h1>
+    <img class="badge" src="/badges/barista-pick.svg" width="132" height="28"{badge_alt}>
     <p class="lead">{e(product.summary)}</p>
     <div id="reviews" class="rating" aria-live="polite"></div>
     <p class="price-big" data-price>{money(product.price)}</p>
     <p class="vat">incl. VAT</p>
-    <p class="stock" id="availability">In stock — ships in 1–2 business days</p>
+    <p class="{stock_class}" id="availability">In stock — ships in 1–2 business days</p>
     <form class="buy" method="post" action="/cart/add">
       <input type="hidden" name="slug" value="{e(product.slug)}">
       <div><label for="quantity">Quantity</label>
       <input type="number" id="quantity" name="quantity" value="1" min="1" max="10" inputmode="numeric"></div>
       <button class="btn" type="submit">Add to cart</button>
+      <button class="icon-btn" type="button" id="wishlist"{wish_label} aria-pressed="false"><svg width="22" height="22" viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M12 21s-7.5-4.6-9.5-9.2C1.1 8.4 3.3 5 6.7 5c2 0 3.4 1.1 4.3 2.4h2C13.9 6.1 15.3 5 17.3 5c3.4 0 5.6 3.4 4.2 6.8C19.5 16.4 12 21 12 21z" fill="none" stroke="#8f3f1f" stroke-width="2"/></svg></button>
     </form>
     <p>{e(product.description)}</p>
     <ul class="features">{features}</ul>
@@ -452,6 +466,9 @@ def product_page(product: Product, *, cart_count: int, reviews_key: str, structu
     head = f'<script type="application/ld+json">{js(structured)}</script>'
     reviews_cfg = {"store": "kettle-crumb-eu", "key": reviews_key, "rating": product.rating, "count": product.reviews}
     scripts = f"""<script>
+document.getElementById('wishlist').addEventListener('click', function () {{
+  this.setAttribute('aria-pressed', this.getAttribute('aria-pressed') === 'true' ? 'false' : 'true');
+}});
 window.kcReviewsConfig = {js(reviews_cfg)};
 (function () {{
   /* Reviews widget */
@@ -665,10 +682,13 @@ def payment_page(
     address: dict[str, str],
     values: dict[str, str],
     errors: dict[str, str],
+    form_action: str = "/checkout/payment",
+    form_hidden: dict[str, str] | None = None,
     flashes: Iterable[tuple[str, str]] = (),
 ) -> str:
     count = sum(line["quantity"] for line in lines)
     method = totals["shipping_method"]
+    hidden = "".join(f'<input type="hidden" name="{e(k)}" value="{e(v)}">' for k, v in (form_hidden or {}).items())
     body = f"""{checkout_steps("payment")}
 <h1>Payment</h1>
 {notices(flashes)}
@@ -680,7 +700,8 @@ def payment_page(
       <div class="summary-line"><span><strong>Ship to</strong> {e(address.get("street", ""))}, {e(address.get("postal_code", ""))} {e(address.get("city", ""))}</span><a href="/checkout/shipping">Change</a></div>
       <div class="summary-line"><span><strong>Method</strong> {e(method.name)} · {e(method.promise)}</span></div>
     </div>
-    <form method="post" action="/checkout/payment" novalidate autocomplete="on">
+    {express_checkout_panel(totals)}
+    <form method="post" action="{e(form_action)}" novalidate autocomplete="on">{hidden}
       <fieldset>
         <legend>Card details</legend>
         <p class="small">We accept Visa, Mastercard and American Express. Your card is charged when you place the order.</p>
@@ -696,7 +717,7 @@ def payment_page(
   </div>
   {order_summary_panel(lines, totals)}
 </div>"""
-    return layout("Payment", body, cart_count=count)
+    return layout("Payment", body, cart_count=count, scripts='<script src="/payments/kcpay.js" defer></script>')
 
 
 def review_page(
@@ -707,6 +728,7 @@ def review_page(
     address: dict[str, str],
     card: dict[str, str],
     flashes: list[tuple[str, str]],
+    place_order_hook: str = "data-place-order",
 ) -> str:
     count = sum(line["quantity"] for line in lines)
     method = totals["shipping_method"]
@@ -727,13 +749,25 @@ def review_page(
   <aside class="panel" aria-label="Order total">
     <h2>Order total</h2>
     {totals_block(totals)}
-    <form method="post" action="/checkout/place">
-      <button class="btn block" type="submit">Place order</button>
+    <form method="post" action="/checkout/place" id="place-order-form">
+      <button class="btn block" type="button" id="place-order" {e(place_order_hook)}>Place order</button>
     </form>
     <p class="small">By placing your order you agree to our terms of sale. You can return anything within 30 days.</p>
   </aside>
 </div>"""
-    return layout("Review your order", body, cart_count=count)
+    # The button submits through the checkout script (it disables itself against double orders).
+    scripts = """<script>
+(function () {
+  var button = document.querySelector('[data-place-order]');
+  if (!button) { return; }
+  button.addEventListener('click', function () {
+    button.disabled = true;
+    button.textContent = 'Placing your order…';
+    document.getElementById('place-order-form').submit();
+  });
+})();
+</script>"""
+    return layout("Review your order", body, cart_count=count, scripts=scripts)
 
 
 def _order_lines(order: dict[str, Any]) -> list[dict[str, Any]]:
@@ -824,6 +858,60 @@ BARE_500 = (
     "<html>\r\n<head><title>500 Internal Server Error</title></head>\r\n<body>\r\n"
     "<center><h1>500 Internal Server Error</h1></center>\r\n<hr><center>nginx</center>\r\n"
     "</body>\r\n</html>\r\n"
+)
+
+
+# --------------------------------------------------------------------------
+# payment widget (KettlePay express checkout), served by the shop itself
+# --------------------------------------------------------------------------
+
+
+def express_checkout_panel(totals: dict[str, Any]) -> str:
+    """A box the KettlePay script fills with its express-checkout iframe."""
+    return f"""<section class="panel express" aria-label="Express checkout">
+  <h2>Express checkout</h2>
+  <div id="express-pay" data-amount="{e(plain_amount(totals['total']))}" data-currency="EUR">
+    <p class="loading">Loading express checkout…</p>
+  </div>
+</section>"""
+
+
+KCPAY_JS = """/* KettlePay express checkout v2.3 */
+(function () {
+  var box = document.getElementById('express-pay');
+  if (!box) { return; }
+  var frame = document.createElement('iframe');
+  frame.src = '/payments/express?amount=' + encodeURIComponent(box.dataset.amount) + '&currency=' + encodeURIComponent(box.dataset.currency);
+  frame.title = 'Express checkout with KettlePay';
+  frame.addEventListener('load', function () {
+    var loading = box.querySelector('.loading');
+    if (loading) { loading.remove(); }
+    box.dataset.state = 'ready';
+  });
+  box.appendChild(frame);
+})();
+"""
+
+
+def express_frame_page(amount: str, currency: str) -> str:
+    """The express-checkout iframe's document: one wallet button."""
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>KettlePay express checkout</title>
+<style>body{{margin:0;font:15px/1.4 system-ui,sans-serif;color:#2b1d14;display:flex;gap:1rem;align-items:center}}
+button{{background:#2b1d14;color:#fff;border:0;border-radius:10px;padding:.7rem 1.2rem;font:600 1rem system-ui,sans-serif;cursor:pointer}}
+p{{margin:0;color:#5f5046;font-size:.85rem}}</style></head>
+<body><button type="button" id="kp-pay">Pay {e(amount)} {e(currency)} with KettlePay</button>
+<p>Saved cards and wallets, confirmed in one tap.</p>
+<script>document.getElementById('kp-pay').addEventListener('click', function () {{
+  this.textContent = 'Sign in to KettlePay in the window that opens';
+}});</script></body></html>"""
+
+
+BADGE_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="132" height="28" viewBox="0 0 132 28">'
+    '<rect width="132" height="28" rx="14" fill="#2b1d14"/>'
+    '<text x="66" y="18.5" text-anchor="middle" font-family="system-ui,sans-serif" font-size="12" '
+    'font-weight="700" fill="#f3e9df">BARISTA\u2019S PICK</text></svg>'
 )
 
 

@@ -27,7 +27,8 @@ from typing import Any, Callable
 
 from journeyaudit.probes import declined_card
 
-from . import forms, pages
+from . import forms, mail, mail_pages, pages
+from .mail import Postman
 from .catalog import (
     BY_SLUG,
     COUNTRY_NAMES,
@@ -39,6 +40,10 @@ from .catalog import (
     recommendations_for,
 )
 from .catalog import DRIFTED_PROMISE, SNEAKED_ADD_ON  # the ledger's faults
+
+#: The payment host of the 'insecure-checkout' fault: the audit maps it to 127.0.0.1 in the
+#: browser (audits/demo.yaml ``host_map``), so its traffic never leaves the machine.
+PAY_HOST = "pay.kettle-crumb.test"
 
 FAULTS: dict[str, str] = {
     "server-error": "Submitting the shipping address returns a bare 'Internal Server Error' page; the customer cannot continue.",
@@ -62,6 +67,18 @@ FAULTS: dict[str, str] = {
     "sneaked-item": "Adding a product to the cart also puts a 'Brew Care Plan (2 years)' for €6.90 in it, which the customer never chose.",
     "delivery-drift": "Standard shipping is promised as 'arrives in 3–5 business days' up to the review page; the confirmation says 7–10 business days.",
     "cheerful-failure": "'Place order' fails the payment and cancels the order, but the page still says 'Thank you! Your order … is confirmed.'",
+    "dead-click": "After a theme update, 'Place order' on the review page is no longer wired to the checkout script: clicking it does nothing.",
+    "insecure-checkout": f"The card form posts to the payment host over plain HTTP (http://{PAY_HOST}), not HTTPS.",
+    "payment-frame-failed": "The KettlePay express-checkout script answers 503; its payment frame never loads and the box keeps saying 'Loading express checkout…'.",
+    "a11y-violations": "The product page has an image without a text alternative, a faint low-contrast stock line and an icon-only wishlist button without a name.",
+    # ---- email (issue #5) ----
+    "duplicate-confirmation": "The order confirmation email is sent twice.",
+    "no-confirmation-email": "The order is confirmed on the page, but no confirmation email is ever sent.",
+    "silent-cancel": "Right after it is placed, the shop's stock check cancels the order; the order page says 'Cancelled' and no email tells the customer.",
+    "cheerful-cancellation": "Right after it is placed the order is cancelled; the cancellation email reads 'Thank you for your order! We hope you enjoy your new coffee gear.'",
+    "newsletter-burst": "The newsletter campaign sends the same issue 12 times to the subscriber.",
+    "unsubscribe-ignored": "The unsubscribe page confirms 'You have been unsubscribed', but the next newsletter still arrives.",
+    "no-list-unsubscribe": "The newsletter has an unsubscribe link in its body but no List-Unsubscribe / List-Unsubscribe-Post headers.",
     "late-decline": "Decline test cards are accepted at the payment step; only 'Place order' refuses them, with a generic 'Error processing request' and the card fields wiped.",
 }
 
@@ -91,6 +108,7 @@ class Session:
     card: dict[str, str] | None = None  # brand, last4, expiry, name: never the number
     flashes: list[tuple[str, str]] = field(default_factory=list)
     orders: list[str] = field(default_factory=list)
+    pay_token: str = ""  # names this checkout to the payment host ('insecure-checkout'), never the session id
 
     def pop_flashes(self) -> list[tuple[str, str]]:
         out, self.flashes = self.flashes, []
@@ -172,7 +190,14 @@ class DemoShop:
     #: The first order number handed out (``KC-10234``).
     first_order_number: int = 10234
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0, quiet: bool = True) -> None:
+    #: How long after 'Place order' the stock check cancels a 'silent-cancel'/'cheerful-cancellation' order.
+    cancel_after_seconds: float = 1.0
+    #: How many copies of one issue the 'newsletter-burst' fault sends.
+    burst_copies: int = 12
+
+    def __init__(
+        self, host: str = "127.0.0.1", port: int = 0, quiet: bool = True, smtp: tuple[str, int] | None = None
+    ) -> None:
         self.host = host
         self.port = port
         self.quiet = quiet
@@ -183,6 +208,9 @@ class DemoShop:
         self.orders: dict[str, dict[str, Any]] = {}
         self.outbox: list[dict[str, str]] = []  # confirmation emails "sent" (to, subject, body)
         self._next_order = self.first_order_number
+        self.postman = Postman(smtp)  # real SMTP to this address; None: mail is only kept in outbox
+        self.subscribers: dict[str, dict[str, Any]] = {}  # token -> email, faults, subscribed
+        self.newsletter_issue = 0
 
     # ---- lifecycle --------------------------------------------------------
 
@@ -480,7 +508,11 @@ def product_page(shop: DemoShop, req: _Request, slug: str) -> _Response:
     key = "" if "console-error" in req.faults else REVIEWS_KEY
     return _Response(
         pages.product_page(
-            product, cart_count=_cart_count(req.session), reviews_key=key, structured=_structured_data(product)
+            product,
+            cart_count=_cart_count(req.session),
+            reviews_key=key,
+            structured=_structured_data(product),
+            a11y_faults="a11y-violations" in req.faults,
         )
     )
 
@@ -722,6 +754,7 @@ def checkout_payment(shop: DemoShop, req: _Request) -> _Response:
             address=s.address,
             values=values,
             errors={},
+            **_payment_form(shop, req),
         )
     )
 
@@ -825,6 +858,7 @@ def checkout_review(shop: DemoShop, req: _Request) -> _Response:
             address=s.address,
             card=s.card,
             flashes=flashes,
+            place_order_hook="data-checkout-action" if "dead-click" in req.faults else "data-place-order",
         )
     )
 
@@ -893,6 +927,7 @@ def checkout_place(shop: DemoShop, req: _Request) -> _Response:
                 "body": f"Thank you for your order {number}. Total: {pages.money(totals['total'])}.",
             }
         )
+    _after_order_placed(shop, order, req.faults)
     return _redirect(f"/order/{number}")
 
 
@@ -916,7 +951,59 @@ def order_status(shop: DemoShop, req: _Request, number: str) -> _Response:
     order = _own_order(shop, req, number)
     if order is None:
         return _Response(pages.not_found_page("We couldn't find that order."), 404)
+    _run_stock_check(shop, order)  # the job may not have run yet; the customer sees its outcome
     return _Response(pages.order_status_page(order))
+
+
+# --------------------------------------------------------------------------
+# payments: the KettlePay widget and the payment host (faults: payment-frame-failed,
+# insecure-checkout)
+# --------------------------------------------------------------------------
+
+
+def _payment_form(shop: DemoShop, req: _Request) -> dict[str, Any]:
+    """Where the card form posts: the shop itself, or ('insecure-checkout') the payment host over HTTP."""
+    if "insecure-checkout" not in req.faults:
+        return {}
+    with shop._lock:
+        if not req.session.pay_token:
+            req.session.pay_token = secrets.token_urlsafe(18)
+    return {
+        "form_action": f"http://{PAY_HOST}:{shop.port}/payments/charge",
+        "form_hidden": {"checkout": req.session.pay_token},
+    }
+
+
+@route("GET", "/payments/kcpay.js")
+def kcpay_script(shop: DemoShop, req: _Request) -> _Response:
+    if "payment-frame-failed" in req.faults:
+        return _Response("/* 503: upstream connect error or disconnect/reset before headers */", 503, "text/javascript; charset=utf-8")
+    return _Response(pages.KCPAY_JS, 200, "text/javascript; charset=utf-8")
+
+
+@route("GET", "/payments/express")
+def kcpay_frame(shop: DemoShop, req: _Request) -> _Response:
+    return _Response(pages.express_frame_page(req.arg("amount", "0.00")[:12], req.arg("currency", "EUR")[:3]))
+
+
+@route("GET", "/badges/barista-pick.svg")
+def badge(shop: DemoShop, req: _Request) -> _Response:
+    return _Response(pages.BADGE_SVG, 200, "image/svg+xml")
+
+
+@route("POST", "/payments/charge")
+def payment_host_charge(shop: DemoShop, req: _Request) -> _Response:
+    """The payment host: takes the card for the checkout named by its token, then sends the customer back."""
+    token = req.form.get("checkout", "")
+    with shop._lock:
+        session = next((s for s in shop._sessions.values() if token and s.pay_token == token), None)
+    if session is None:
+        return _Response("This payment session has expired. Please return to the shop.", 400, "text/plain; charset=utf-8")
+    errors, card = _validate_card(req.form)
+    if errors:  # the payment host's own error page is out of the demo's scope: back to the card form
+        return _redirect(f"{shop.url}/checkout/payment")
+    session.card = card
+    return _redirect(f"{shop.url}/checkout/review")
 
 
 def _int(value: str | None, default: int) -> int:
@@ -948,6 +1035,92 @@ def checkout_register(shop: DemoShop, req: _Request) -> _Response:
         return _Response(page, 422)
     req.session.email = req.form.get("email", "").strip()
     return _redirect("/checkout/shipping")
+# --------------------------------------------------------------------------
+# email: order mail, stock-check cancellations, newsletter (issue #5)
+# --------------------------------------------------------------------------
+
+
+def _after_order_placed(shop: DemoShop, order: dict[str, Any], faults: frozenset[str]) -> None:
+    if "no-confirmation-email" not in faults:
+        for _ in range(2 if "duplicate-confirmation" in faults else 1):
+            shop.postman.send(mail.order_confirmation(order, shop.url))  # in order: before any cancellation
+    if faults & {"silent-cancel", "cheerful-cancellation"}:
+        order["stock_check"] = "cancel"
+        timer = threading.Timer(shop.cancel_after_seconds, _run_stock_check, args=(shop, order))
+        timer.daemon = True
+        timer.start()
+
+
+def _run_stock_check(shop: DemoShop, order: dict[str, Any]) -> None:
+    """The shop's stock check: cancels an order whose stock was oversold, once."""
+    with shop._lock:
+        if order.get("stock_check") != "cancel":
+            return
+        order["stock_check"] = "done"
+        order["status"] = "Cancelled"
+    if "silent-cancel" in order["faults"]:
+        return
+    cheerful = "cheerful-cancellation" in order["faults"]
+    shop.postman.send(mail.order_cancellation(order, shop.url, cheerful=cheerful))
+
+
+@route("GET", "/newsletter")
+def newsletter(shop: DemoShop, req: _Request) -> _Response:
+    return _Response(mail_pages.newsletter_page())
+
+
+@route("POST", "/newsletter/subscribe")
+def newsletter_subscribe(shop: DemoShop, req: _Request) -> _Response:
+    email = req.form.get("email", "").strip()
+    if not EMAIL_RE.match(email):
+        error = "Enter an email address in the correct format, like name@example.com"
+        return _Response(mail_pages.newsletter_page(email=email, error=error), 422)
+    with shop._lock:
+        known = next((s for s in shop.subscribers.values() if s["email"].lower() == email.lower()), None)
+        if known is None:
+            known = {"token": secrets.token_urlsafe(12), "email": email}
+            shop.subscribers[known["token"]] = known
+        known.update(subscribed=True, faults=sorted(req.faults))
+    return _Response(mail_pages.subscribed_page(email))
+
+
+@route("GET", "/newsletter/unsubscribe")
+def newsletter_unsubscribe_page(shop: DemoShop, req: _Request) -> _Response:
+    subscriber = shop.subscribers.get(req.arg("token"))
+    if subscriber is None:
+        return _Response(pages.not_found_page("This unsubscribe link is not valid any more."), 404)
+    return _Response(mail_pages.unsubscribe_page(subscriber["token"], subscriber["email"]))
+
+
+@route("POST", "/newsletter/unsubscribe")
+def newsletter_unsubscribe(shop: DemoShop, req: _Request) -> _Response:
+    """The page's button and RFC 8058 one-click (List-Unsubscribe=One-Click) both end here."""
+    subscriber = shop.subscribers.get(req.arg("token"))
+    if subscriber is None:
+        return _Response(pages.not_found_page("This unsubscribe link is not valid any more."), 404)
+    if "unsubscribe-ignored" not in subscriber["faults"]:
+        with shop._lock:
+            subscriber["subscribed"] = False
+    return _Response(mail_pages.unsubscribed_page())
+
+
+@route("POST", "/demo/newsletter/send")
+def newsletter_send(shop: DemoShop, req: _Request) -> _Response:
+    """Stands in for the shop's campaign job: sends the next issue to every subscriber now."""
+    with shop._lock:
+        shop.newsletter_issue += 1
+        issue = shop.newsletter_issue
+        recipients = [dict(s) for s in shop.subscribers.values() if s.get("subscribed")]
+    sent = 0
+    for subscriber in recipients:
+        faults = set(subscriber["faults"])
+        message = mail.newsletter(subscriber, shop.url, list_headers="no-list-unsubscribe" not in faults)
+        for _ in range(shop.burst_copies if "newsletter-burst" in faults else 1):
+            shop.postman.send(message)
+            sent += 1
+    return _json({"issue": issue, "recipients": len(recipients), "sent": sent})
+
+
 
 
 # ---- decline test cards and shipping rates (probes) -------------------------

@@ -34,6 +34,7 @@ from PIL import Image
 
 from journeyaudit.model import SEVERITIES, Evidence, Finding, Result, Run, RunSummary, StepRecord, severity_rank
 from journeyaudit.report.changes import comparison_views
+from journeyaudit.report.emails import email_views  # issue #5
 from journeyaudit.report.formats import plural, verdict  # Jinja-free, shared with the CI formats
 from journeyaudit.report.trends import Spark, finding_sparks, step_sparks
 from journeyaudit.report.ledger_view import ledger_views
@@ -233,6 +234,7 @@ def render_html(
         "script": Markup(_script()),  # our own static file, never page text
         "csp": csp(),
         "ledgers": ledger_views(result, runs),  # the promise ledger tables (_ledger.html)
+        "emails": email_views(result, runs),  # issue #5: templates/_emails.html
         "probes": probe_groups(result, journeys),
     }
     return _environment().get_template(TEMPLATE).render(context)

@@ -60,6 +60,11 @@ def _error_status(entry, min_status: int) -> bool:
     return entry.status is not None and entry.status >= min_status
 
 
+def _form_answer(entry, statuses: set[int]) -> bool:
+    """A submitted form's page coming back with its validation answer (422 and friends)."""
+    return entry.method == "POST" and entry.resource_type == "document" and entry.status in statuses
+
+
 def _real_failure(entry) -> bool:
     # net::ERR_ABORTED is the browser cancelling a request because the customer
     # moved on (a new navigation); that is not the shop failing.
@@ -71,7 +76,12 @@ def _real_failure(entry) -> bool:
     "failed-request",
     title="A request of the shop failed",
     severity="medium",
-    options={"resource_types": ["document", "xhr", "fetch"], "min_status": 400, "ignore_url_patterns": []},
+    options={
+        "resource_types": ["document", "xhr", "fetch"],
+        "min_status": 400,
+        "ignore_url_patterns": [],
+        "form_answer_statuses": [400, 401, 422],
+    },
 )
 def failed_request(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
     """A page, or data a page asked the shop for, failed to load.
@@ -82,13 +92,19 @@ def failed_request(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
     that never ends, or a page with missing parts. Only same-origin requests are
     checked: third-party trackers failing is not the shop's checkout failing.
 
+    A submitted form (a POST for a page) answered with one of
+    ``form_answer_statuses`` (default 400, 401, 422) is the shop showing the form
+    again with what to fix: how well it says so is for JA302, JA303 and JA304 to
+    judge, it is not a failed request.
+
     Options: ``resource_types`` (default document, xhr, fetch), ``min_status``
     (default 400), ``ignore_url_patterns`` (regular expressions for URLs whose
-    failure is expected).
+    failure is expected), ``form_answer_statuses``.
     Evidence: method, URL, status or network error, for each failed request.
     """
     types = set(options["resource_types"])
     patterns = list(options.get("ignore_url_patterns") or [])
+    form_answers = set(options.get("form_answer_statuses") or ())
     for step in run.steps:
         failed = [
             entry
@@ -97,6 +113,7 @@ def failed_request(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
             and entry.resource_type in types
             and (_error_status(entry, options["min_status"]) or _real_failure(entry))
             and not _ignored(entry.url, patterns)
+            and not _form_answer(entry, form_answers)
         ]
         if not failed:
             continue

@@ -1,0 +1,562 @@
+"""JA7xx and JA104: what happens after the browser closes - the email and the order's fate.
+
+These rules read ``run.emails`` (every message the shop sent to the journey's own
+address, placed at the step during which it arrived) next to the recorded pages.
+A run with no mail capture (``run.inbox`` empty) gives them nothing to judge: they
+stay silent rather than guess.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from journeyaudit import extract
+from journeyaudit.model import EmailMessage, Evidence, Finding, Run, StepRecord
+from journeyaudit.rules.journey_rules import full_stop, quote
+from journeyaudit.rules.registry import rule
+
+# ---- phrase lists (English, German, French, Spanish); audits extend them per shop ----
+
+CONFIRMATION_PHRASES: tuple[str, ...] = (
+    "order confirmation", "order confirmed", "is confirmed", "thank you for your order", "thanks for your order",
+    "bestellbestätigung", "bestellung bestätigt", "vielen dank für ihre bestellung",
+    "confirmation de commande", "commande confirmée", "merci pour votre commande",
+    "confirmación del pedido", "pedido confirmado", "gracias por tu pedido", "gracias por su pedido",
+)
+
+CANCELLATION_PHRASES: tuple[str, ...] = (
+    "cancelled", "canceled", "cancellation", "storniert", "stornierung", "annulée", "annulé", "annulation",
+    "cancelado", "cancelada", "cancelación",
+)
+
+#: Confirmation-tone text that contradicts an order that was cancelled.
+CHEERFUL_PHRASES: tuple[str, ...] = (
+    "thank you for your order", "thanks for your order", "enjoy your", "we hope you enjoy", "on its way",
+    "getting it ready", "has shipped", "vielen dank für ihre bestellung", "danke für ihre bestellung", "viel freude",
+    "ist unterwegs", "merci pour votre commande", "est en route", "profitez de", "gracias por tu pedido",
+    "gracias por su pedido", "disfruta", "está en camino",
+)
+
+#: Words that put a cancellation phrase on a page about the order, not about something else.
+ORDER_WORDS: tuple[str, ...] = ("status", "order", "bestellung", "statut", "commande", "estado", "pedido")
+
+UNSUBSCRIBE_PHRASES: tuple[str, ...] = (
+    "unsubscribe", "abmelden", "abbestellen", "se désabonner", "désabonner", "se désinscrire", "désinscrire",
+    "darse de baja", "darte de baja", "cancelar la suscripción", "cancelar suscripción",
+)
+
+UNSUBSCRIBED_PHRASES: tuple[str, ...] = (
+    "you have been unsubscribed", "you've been unsubscribed", "you are unsubscribed", "unsubscribed successfully",
+    "successfully unsubscribed", "erfolgreich abgemeldet", "sie wurden abgemeldet", "abmeldung bestätigt",
+    "vous êtes désabonné", "vous avez été désabonné", "désinscription confirmée", "te has dado de baja",
+    "se ha dado de baja", "baja confirmada",
+)
+
+MARKETING_PHRASES: tuple[str, ...] = ("newsletter", "you get this because you subscribed", "abonniert", "boletín")
+
+PASSWORD_RESET = {
+    "name": "password reset",
+    "page_phrases": [
+        "we've sent you a link to reset your password", "we have sent you a link to reset your password",
+        "password reset link has been sent", "check your email for a reset link",
+        "wir haben ihnen einen link zum zurücksetzen", "nous vous avons envoyé un lien de réinitialisation",
+        "te hemos enviado un enlace para restablecer",
+    ],
+    "email_phrases": [
+        "reset your password", "password reset", "passwort zurücksetzen", "réinitialiser votre mot de passe",
+        "restablecer tu contraseña", "restablecer su contraseña",
+    ],
+}
+
+
+# --------------------------------------------------------------------------
+# shared helpers
+# --------------------------------------------------------------------------
+
+
+def _says(message: EmailMessage, phrases: list[str] | tuple[str, ...]) -> list[str]:
+    return extract.find_phrases(f"{message.subject}\n{message.text}", phrases)
+
+
+def _label(run: Run, index: int | None) -> str:
+    step = next((s for s in run.steps if s.index == index), None)
+    return step.label if step else "the end of the journey"
+
+
+def _end_time(run: Run) -> float:
+    ran = [s for s in run.steps if s.status != "skipped" and s.started_at]
+    if not ran:
+        return 0.0
+    last = ran[-1]
+    end = last.started_at + (last.duration_ms or 0) / 1000
+    return max([end, *(m.received_at for m in run.emails)])
+
+
+def watched_seconds(run: Run, since: float) -> float:
+    """How long the journey kept reading its inbox after ``since`` (unix time)."""
+    return max(0.0, _end_time(run) - since)
+
+
+def _step_end(step: StepRecord) -> float:
+    return step.started_at + (step.duration_ms or 0) / 1000
+
+
+def _email_evidence(message: EmailMessage, label: str = "Email") -> Evidence:
+    return Evidence("email", f"{label}, received after {_label_short(message)}", quote(message.subject), message.step)
+
+
+def _label_short(message: EmailMessage) -> str:
+    return f"step {message.step}" if message.step is not None else "the journey"
+
+
+def _seconds(value: float) -> str:
+    return f"{value:.0f} s" if value >= 10 else f"{value:.1f} s"
+
+
+def is_marketing(message: EmailMessage, options: Mapping[str, Any]) -> bool:
+    """A mailing rather than a transactional message: list headers, bulk precedence or an unsubscribe offer."""
+    headers = {k.lower(): v for k, v in message.headers.items()}
+    if "list-id" in headers or "list-unsubscribe" in headers:
+        return True
+    if headers.get("precedence", "").strip().lower() in ("bulk", "list"):
+        return True
+    return bool(_says(message, list(options["unsubscribe_phrases"]) + list(options["marketing_phrases"])))
+
+
+def _order_number(run: Run) -> tuple[StepRecord, str] | None:
+    for step in reversed(run.steps):
+        if step.role == "confirmation" and step.status == "passed":
+            number = extract.order_number(step.visible_text)
+            if number:
+                return step, number
+    return None
+
+
+def cancelled_at(run: Run, options: Mapping[str, Any]) -> tuple[StepRecord, str] | None:
+    """The first step whose page says the order is cancelled, with the line that says so."""
+    number = _order_number(run)
+    for step in run.steps:
+        if step.status == "skipped" or step.role == "email" and not step.visible_text:
+            continue
+        for line in extract.find_phrases(step.visible_text, options["cancellation_phrases"]):
+            about_order = extract.find_phrases(line, ORDER_WORDS) or (number and number[1] in line)
+            if about_order and len(line) <= 200:
+                return step, line
+    return None
+
+
+# --------------------------------------------------------------------------
+# JA701 duplicate-email
+# --------------------------------------------------------------------------
+
+
+def _fingerprint(message: EmailMessage) -> tuple[str, str]:
+    return (" ".join(message.subject.lower().split()), " ".join(message.text.lower().split()))
+
+
+@rule(
+    "JA701",
+    "duplicate-email",
+    title="The same email reached the customer more than once",
+    severity="medium",
+    options={"burst_copies": 5},
+)
+def duplicate_email(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
+    """The same message (same subject and text) reached the customer more than once for one step.
+
+    A confirmation sent twice makes the customer wonder whether they ordered (and
+    paid) twice; a newsletter sent again and again for one mailing is spam from a
+    shop they trusted (customer story: fifteen thousand copies to one reader), and
+    gets the shop's domain blocked. Messages are grouped by the step after which
+    they arrived, so the same newsletter issue next month is not a duplicate.
+    ``burst_copies`` or more copies make the finding high.
+    """
+    if not run.inbox:
+        return
+    groups: dict[tuple[int | None, str, str], list[EmailMessage]] = {}
+    for message in run.emails:
+        groups.setdefault((message.step, *_fingerprint(message)), []).append(message)
+    for (step, _, _), copies in groups.items():
+        if len(copies) < 2:
+            continue
+        first = copies[0]
+        spread = copies[-1].received_at - first.received_at
+        burst = len(copies) >= int(options["burst_copies"])
+        yield Finding(
+            step=step,
+            severity="high" if burst else "",
+            message=full_stop(
+                f"The email {quote(first.subject, 80)!r} reached you {len(copies)} times after "
+                f"{_label(run, step)}, within {_seconds(spread)}"
+            ),
+            evidence=[
+                _email_evidence(first),
+                Evidence("timing", "Copies received", f"{len(copies)} identical messages within {_seconds(spread)}", step),
+            ],
+        )
+
+
+# --------------------------------------------------------------------------
+# JA702 missing-email
+# --------------------------------------------------------------------------
+
+
+def _promise_line(step: StepRecord, inbox: str) -> str | None:
+    """The page's line about the email (its address masked: reports show the inbox masked)."""
+    lines = extract.find_phrases(step.visible_text, ["email", "e-mail", "mail"])
+    if not lines:
+        return None
+    local, _, domain = inbox.rpartition("@")
+    return lines[0].replace(inbox, f"{local[:2]}•••@{domain}") if inbox else lines[0]
+
+
+@rule(
+    "JA702",
+    "missing-email",
+    title="An email the customer was promised never came",
+    severity="high",
+    options={
+        "confirmation_phrases": list(CONFIRMATION_PHRASES),
+        "expect": [PASSWORD_RESET],
+    },
+)
+def missing_email(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
+    """An expected message never arrived: the order confirmation, or one the audit configures.
+
+    A customer without a confirmation email has no record of what they bought, for
+    how much, or where to ask; many contact support or order again. After a
+    confirmation step that shows an order number, an email must arrive that names
+    that number or reads as a confirmation (``confirmation_phrases``). ``expect``
+    adds further expectations, each ``{name, page_phrases, email_phrases}``: when a
+    page says one of ``page_phrases`` (e.g. "we've sent you a link to reset your
+    password"), an email saying one of ``email_phrases`` must follow (default: the
+    password reset). A cancellation with no notice is JA104's finding, not this one.
+    The message states how long the journey watched the inbox.
+    """
+    if not run.inbox:
+        return
+    order = _order_number(run)
+    if order is not None:
+        step, number = order
+        later = [m for m in run.emails if m.received_at >= step.started_at - 1]
+        found = [m for m in later if number in f"{m.subject}\n{m.text}" or _says(m, options["confirmation_phrases"])]
+        if not found:
+            waited = watched_seconds(run, step.started_at)
+            evidence = [Evidence("text", f"Order number on {step.label}", number, step.index)]
+            promise = _promise_line(step, run.inbox)
+            if promise:
+                evidence.append(Evidence("text", f"What {step.label} promised", quote(promise), step.index))
+            evidence.append(Evidence("timing", "Inbox watched", f"no confirmation email within {_seconds(waited)}", step.index))
+            yield Finding(
+                step=step.index,
+                message=f"You placed order {number}, but no confirmation email arrived "
+                f"(none seen within {_seconds(waited)} of {step.label}).",
+                evidence=evidence,
+            )
+    for expectation in options.get("expect") or []:
+        for step in run.reached():
+            said = extract.find_phrases(step.visible_text, expectation.get("page_phrases") or [])
+            if not said:
+                continue
+            later = [m for m in run.emails if m.received_at >= step.started_at - 1]
+            if not any(_says(m, expectation.get("email_phrases") or []) for m in later):
+                waited = watched_seconds(run, step.started_at)
+                yield Finding(
+                    step=step.index,
+                    confidence="medium",
+                    message=f"{step.label} said {quote(said[0])!r}, but no {expectation.get('name', 'email')} "
+                    f"email arrived (none seen within {_seconds(waited)}).",
+                    evidence=[
+                        Evidence("text", f"What {step.label} said", quote(said[0]), step.index),
+                        Evidence("timing", "Inbox watched", f"nothing matching within {_seconds(waited)}", step.index),
+                    ],
+                )
+            break
+
+
+# --------------------------------------------------------------------------
+# JA703 unsubscribe-not-honoured
+# --------------------------------------------------------------------------
+
+
+def unsubscribed_at(run: Run, options: Mapping[str, Any]) -> tuple[StepRecord, str] | None:
+    """The step where the customer unsubscribed: its page confirms it, or it followed an unsubscribe link."""
+    for step in run.reached():
+        said = extract.find_phrases(step.visible_text, options["unsubscribed_phrases"])
+        if said:
+            return step, said[0]
+    for step in run.reached():
+        for action in step.actions:
+            if action.name == "follow_email_link" and action.status == "passed":
+                words = f"{action.target.get('text', '')} {action.target.get('link', '')}"
+                if extract.find_phrases(words.replace("/", " ").replace("?", " "), options["unsubscribe_phrases"]):
+                    return step, f"followed the link {quote(str(action.target.get('text') or 'Unsubscribe'), 60)!r}"
+    return None
+
+
+@rule(
+    "JA703",
+    "unsubscribe-not-honoured",
+    title="Marketing email kept coming after the customer unsubscribed",
+    severity="high",
+    options={
+        "unsubscribe_phrases": list(UNSUBSCRIBE_PHRASES),
+        "unsubscribed_phrases": list(UNSUBSCRIBED_PHRASES),
+        "marketing_phrases": list(MARKETING_PHRASES),
+    },
+)
+def unsubscribe_not_honoured(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
+    """Marketing mail arrived after the customer unsubscribed.
+
+    The customer said no; the shop keeps writing. It is the quickest way to the
+    spam button, and in the EU and US it is unlawful (GDPR art. 21, CAN-SPAM).
+    The journey unsubscribes (its page confirms it, or it follows the email's
+    unsubscribe link), triggers the shop's next mailing, and watches the inbox
+    for a bounded quiet period. Any mailing (list headers, bulk precedence, or an
+    unsubscribe offer in the body) that arrives after the unsubscribe step ends is
+    a finding. When none arrives the rule passes: that means "none seen within
+    the watched period", stated in the report's email timeline, not "never".
+
+    Options: ``unsubscribed_phrases`` (a page confirming the unsubscribe),
+    ``unsubscribe_phrases`` (an unsubscribe link's text or URL, and a mailing's
+    small print) and ``marketing_phrases`` (other signs of a mailing).
+    """
+    if not run.inbox:
+        return
+    found = unsubscribed_at(run, options)
+    if found is None:
+        return
+    step, said = found
+    done = _step_end(step)
+    later = [m for m in run.emails if m.received_at > done and is_marketing(m, options)]
+    if not later:
+        return
+    first = later[0]
+    yield Finding(
+        step=first.step,
+        message=full_stop(
+            f"You unsubscribed at {step.label} ({quote(said, 80)!r}), yet {len(later)} marketing email(s) "
+            f"still arrived, the first {_seconds(first.received_at - done)} later: {quote(first.subject, 80)!r}"
+        ),
+        evidence=[
+            Evidence("text", f"Unsubscribed at {step.label}", quote(said), step.index),
+            _email_evidence(first, "Marketing email after unsubscribing"),
+        ],
+    )
+
+
+# --------------------------------------------------------------------------
+# JA704 missing-list-unsubscribe
+# --------------------------------------------------------------------------
+
+_URI = re.compile(r"<\s*(https?://[^>]+|mailto:[^>]+)\s*>", re.IGNORECASE)
+
+
+def list_unsubscribe_problem(message: EmailMessage) -> str | None:
+    """What is missing for a one-click unsubscribe (RFC 2369 + RFC 8058), or None."""
+    headers = {k.lower(): v for k, v in message.headers.items()}
+    value = headers.get("list-unsubscribe")
+    if not value:
+        return "no List-Unsubscribe header"
+    uris = _URI.findall(value)
+    if not uris:
+        return f"a List-Unsubscribe header without a <https:…> or <mailto:…> address ({quote(value, 80)!r})"
+    if not any(uri.lower().startswith("http") for uri in uris):
+        return None  # mailto only: one-click (RFC 8058) needs an HTTP URI, but unsubscribing works
+    post = headers.get("list-unsubscribe-post", "")
+    if "list-unsubscribe=one-click" not in post.replace(" ", "").lower():
+        return "no 'List-Unsubscribe-Post: List-Unsubscribe=One-Click' header"
+    return None
+
+
+@rule(
+    "JA704",
+    "missing-list-unsubscribe",
+    title="Marketing email without a one-click unsubscribe",
+    severity="medium",
+    options={"unsubscribe_phrases": list(UNSUBSCRIBE_PHRASES), "marketing_phrases": list(MARKETING_PHRASES)},
+)
+def missing_list_unsubscribe(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
+    """A mailing lacks the List-Unsubscribe / List-Unsubscribe-Post (one-click) headers.
+
+    With them, the customer's mail app shows an "Unsubscribe" button and one click
+    ends the mailing (RFC 2369, RFC 8058). Without them, the customer has to find
+    the link in the small print, or presses "Report spam" instead; since 2024
+    Gmail and Yahoo require one-click unsubscribe from bulk senders and filter
+    mail that lacks it. One finding per distinct subject.
+
+    A mailing is a message with List-Id or List-Unsubscribe, ``Precedence: bulk``,
+    or text with ``unsubscribe_phrases`` or ``marketing_phrases``.
+    """
+    if not run.inbox:
+        return
+    seen: set[str] = set()
+    for message in run.emails:
+        if not is_marketing(message, options) or message.subject in seen:
+            continue
+        problem = list_unsubscribe_problem(message)
+        if problem is None:
+            continue
+        seen.add(message.subject)
+        yield Finding(
+            step=message.step,
+            message=f"The mailing {quote(message.subject, 80)!r} has {problem}: your mail app cannot offer "
+            "a one-click unsubscribe.",
+            evidence=[
+                _email_evidence(message, "Mailing"),
+                Evidence("text", "List-Unsubscribe", message.headers.get("List-Unsubscribe", "(missing)"), message.step),
+                Evidence(
+                    "text", "List-Unsubscribe-Post", message.headers.get("List-Unsubscribe-Post", "(missing)"), message.step
+                ),
+            ],
+        )
+
+
+# --------------------------------------------------------------------------
+# JA705 email-contradicts-order
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class Contradiction:
+    """One thing an email says that the journey's record of the order contradicts."""
+
+    message: EmailMessage
+    kind: str  # amount | state
+    said: str  # what the email says, quoted
+    known: str  # what the journey recorded
+    known_step: StepRecord | None
+
+
+def order_contradictions(run: Run, options: Mapping[str, Any]) -> list[Contradiction]:
+    """Compare every email about the order with what the journey recorded of it.
+
+    The journey's record is its confirmation page (order number, total) and any
+    later page stating the order's status. This is the one place that comparison
+    lives, so a promise ledger can take it over whole.
+    """
+    out: list[Contradiction] = []
+    order = _order_number(run)
+    number = order[1] if order else None
+    page_total = extract.find_total(order[0].visible_text) if order else None
+    cancelled = cancelled_at(run, options)
+    for message in run.emails:
+        body = f"{message.subject}\n{message.text}"
+        if number and number not in body:
+            continue
+        email_total = extract.find_total(message.text)
+        if (
+            page_total is not None
+            and email_total is not None
+            and extract.same_currency(page_total.currency, email_total.currency)
+            and page_total.amount != email_total.amount
+        ):
+            out.append(Contradiction(message, "amount", email_total.text, page_total.text, order[0] if order else None))
+        cheerful = _says(message, options["cheerful_phrases"])
+        if not cheerful:
+            continue
+        is_cancellation = bool(extract.find_phrases(message.subject, options["cancellation_phrases"]))
+        after_cancel = cancelled is not None and message.received_at >= cancelled[0].started_at
+        says_cancel = bool(_says(message, options["cancellation_phrases"]))
+        if is_cancellation or (after_cancel and not says_cancel):
+            known = quote(cancelled[1]) if cancelled else quote(message.subject)
+            out.append(Contradiction(message, "state", cheerful[0], known, cancelled[0] if cancelled else None))
+    return out
+
+
+@rule(
+    "JA705",
+    "email-contradicts-order",
+    title="An email contradicts the order's state or amounts",
+    severity="high",
+    options={
+        "cheerful_phrases": list(CHEERFUL_PHRASES),
+        "cancellation_phrases": list(CANCELLATION_PHRASES),
+    },
+)
+def email_contradicts_order(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
+    """An email about the order says something the order's record contradicts.
+
+    A total in the email that differs from the confirmation page leaves the
+    customer unsure what they will be charged; a "Thank you for your order, enjoy!"
+    on an order that was cancelled (a canned template) makes them wait for a
+    parcel that never comes (customer story C1). Emails are compared with the
+    confirmation page (order number, total) and with any later page that states
+    the order's status. Tone phrases are a heuristic (``cheerful_phrases``,
+    ``cancellation_phrases``), so state findings carry medium confidence.
+    """
+    if not run.inbox:
+        return
+    for item in order_contradictions(run, options):
+        where = item.known_step.label if item.known_step else "its subject"
+        if item.kind == "amount":
+            message = (
+                f"The email {quote(item.message.subject, 80)!r} says the total is {item.said}, "
+                f"but {where} said {item.known}."
+            )
+            confidence = "high"
+        else:
+            message = (
+                f"The email {quote(item.message.subject, 80)!r} says {quote(item.said, 100)!r}, "
+                f"but the order was cancelled ({where}: {item.known!r})."
+            )
+            confidence = "medium"
+        evidence = [
+            _email_evidence(item.message),
+            Evidence("text", "What the email says", quote(item.said), item.message.step),
+        ]
+        if item.known_step is not None:
+            evidence.append(Evidence("text", f"What {item.known_step.label} showed", item.known, item.known_step.index))
+        yield Finding(step=item.message.step, confidence=confidence, message=message, evidence=evidence)
+
+
+# --------------------------------------------------------------------------
+# JA104 silent-cancellation
+# --------------------------------------------------------------------------
+
+
+@rule(
+    "JA104",
+    "silent-cancellation",
+    title="The order was cancelled and nobody told the customer",
+    severity="critical",
+    options={"cancellation_phrases": list(CANCELLATION_PHRASES)},
+)
+def silent_cancellation(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
+    """The order's status page says it was cancelled, and no email told the customer.
+
+    The customer paid, saw "Thank you", and waits for a parcel; the shop cancelled
+    the order (stock, fraud check, payment) and said nothing (customer story C1).
+    They find out days later, if they look. The rule uses both sources: a page
+    after the confirmation stating the order is cancelled (a status line with
+    ``cancellation_phrases``), and the mailbox - no email saying so arrived in the
+    time the journey watched. Needs mail capture; the message states how long
+    the inbox was watched.
+    """
+    if not run.inbox:
+        return
+    found = cancelled_at(run, options)
+    if found is None:
+        return
+    step, line = found
+    notices = [m for m in run.emails if _says(m, options["cancellation_phrases"])]
+    if notices:
+        return
+    order = _order_number(run)
+    waited = watched_seconds(run, step.started_at)
+    what = f"order {order[1]}" if order else "your order"
+    evidence = [Evidence("text", f"Order status on {step.label}", quote(line), step.index)]
+    if order:
+        evidence.insert(0, Evidence("text", f"Order confirmed on {order[0].label}", order[1], order[0].index))
+    evidence.append(
+        Evidence("timing", "Inbox watched", f"{len(run.emails)} email(s), none about the cancellation, within {_seconds(waited)}", step.index)
+    )
+    yield Finding(
+        step=step.index,
+        message=f"The shop cancelled {what} ({step.label} says {quote(line, 80)!r}) and no email told you: "
+        f"none seen within {_seconds(waited)}.",
+        evidence=evidence,
+    )
