@@ -265,9 +265,13 @@ class Recorder:
         """Keep the JSON of small same-origin XHR/fetch answers (a cart API's totals) for the promise ledger.
 
         Read here, not in the response listener: the listener must not wait on
-        the browser. A body the browser no longer has, too big or not JSON is skipped.
+        the browser. A body the browser no longer has, too big or not JSON is skipped,
+        and so is one whose request has not finished loading: ``response.body()``
+        would wait for it for ever (a stalled or intercepted answer the page never read).
         """
         for entry, response in self._json_responses:
+            if entry.duration_ms is None or entry.failure:
+                continue
             try:
                 raw = response.body()
             except PlaywrightError:

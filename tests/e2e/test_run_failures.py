@@ -179,3 +179,58 @@ def test_interrupt_exits_130_and_keeps_finished_journeys(shop, tmp_path):
     assert [run.journey_id for run in result.runs][:1] == ["happy-path"]
     assert (folder / "traces" / "happy-path" / "trace.json").is_file()
     assert (folder / "report.html").is_file()
+
+
+def test_a_json_answer_that_never_finishes_does_not_hang_the_recorder(tmp_path):
+    """The ledger keeps same-origin JSON answers; one whose body never completes is skipped,
+    not waited for (Playwright's response.body() would wait until the server gives up)."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    release = threading.Event()
+
+    class Stalling(BaseHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+        def do_GET(self) -> None:  # noqa: N802
+            if self.path.startswith("/api/"):
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", "4096")
+                self.end_headers()
+                self.wfile.write(b'{"total": "1')
+                self.wfile.flush()
+                release.wait(120)  # the rest of the body never comes (until the test ends)
+                return
+            page = b"<!doctype html><title>Cart</title><h1>Your cart</h1><script>fetch('/api/cart')</script>"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(page)))
+            self.end_headers()
+            self.wfile.write(page)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Stalling)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    path = journey(tmp_path, "stall", """\
+        name: A cart whose API stalls
+        steps:
+          - name: Cart
+            role: cart
+            actions:
+              - goto: /cart
+              - expect: {text: Your cart}
+        """)
+    started = time.monotonic()
+    try:
+        done = cli("run", str(path), "--base-url", f"http://127.0.0.1:{server.server_address[1]}",
+                   "--out", str(tmp_path / "out"), "--no-history", "--fail-on", "none", timeout=100)
+    finally:
+        release.set()
+        server.shutdown()
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert time.monotonic() - started < 90
+    run = store.load_run(only_folder(tmp_path / "out") / "traces" / "stall")
+    assert run.steps[0].status == "passed"
+    [api] = [entry for entry in run.steps[0].network if entry.url.endswith("/api/cart")]
+    assert api.body is None
