@@ -6,12 +6,23 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup demo test unit e2e postgres fixtures bench schema clean
+.PHONY: setup lock lint demo test unit e2e postgres fixtures bench schema clean
 
-$(STAMP): pyproject.toml
+# requirements.lock pins every package to the versions the last green CI run used:
+# a fresh machine installs exactly those. `make lock` moves the pins on purpose.
+$(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[test]'
 	touch $(STAMP)
+
+## lock: re-resolve the newest versions pyproject.toml allows and pin them in requirements.lock
+lock:
+	rm -rf .lock-venv
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	.lock-venv/bin/python -m pip freeze --exclude-editable --disable-pip-version-check | grep -v '^#' > requirements.lock
+	rm -rf .lock-venv
+	@echo "requirements.lock updated: run make test, then commit it"
 
 ## setup: virtualenv + package + a Chromium (Playwright's, else Debian's via apt-get as root)
 setup: $(STAMP)
@@ -26,6 +37,10 @@ demo: setup
 ## otherwise those tests are skipped and -rs prints why.
 test: setup postgres
 	$(BIN)/pytest -rs
+
+## lint: ruff (lint, import order, complexity); settings in pyproject.toml
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks scripts
 
 ## postgres: best effort, never fails (see scripts/ensure_postgres.sh)
 postgres:

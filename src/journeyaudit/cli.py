@@ -197,13 +197,13 @@ def audit_command(trace_dir, out, profile, fail_on, select, ignore, formats, bas
     trace.json files below it). Use it after changing rule options or upgrading
     journeyaudit: the shop is not visited again.
     """
+    from journeyaudit import store
     from journeyaudit.audit import rejudge, relocate_traces, write_report
     from journeyaudit.config import history_url, load_profile, rule_settings
-    from journeyaudit.postrun import finish
-    from journeyaudit.judge import RuleSettings, option_errors, unknown_patterns
     from journeyaudit.journey import ValidationFailed
+    from journeyaudit.judge import RuleSettings, option_errors, unknown_patterns
+    from journeyaudit.postrun import finish
     from journeyaudit.report.terminal import print_summary
-    from journeyaudit import store
 
     settings = RuleSettings()
     threshold = "high"

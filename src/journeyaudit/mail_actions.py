@@ -23,7 +23,6 @@ from journeyaudit import model
 from journeyaudit.actions import ActionContext, ActionFailed, action
 from journeyaudit.mailbox import EMAIL_ACTIONS, MailboxError, html_links  # noqa: F401 (EMAIL_ACTIONS re-exported)
 
-
 POLL_SECONDS = 0.2
 DEFAULT_WAIT_MS = 10_000
 DEFAULT_SETTLE_MS = 3_000

@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from journeyaudit import extract, model
-from journeyaudit.probespec import INPUT_CASES, PROVIDERS, luhn_ok
+from journeyaudit.probespec import INPUT_CASES, luhn_ok
 
 __all__ = [
     "DECLINE_CARDS",

@@ -22,6 +22,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 from junitparser import Failure, JUnitXml
+from playwright.sync_api import expect
 
 from journeyaudit import store
 from journeyaudit.model import Evidence, Finding
@@ -192,7 +193,7 @@ def test_second_report_in_chromium(two_runs):
         assert page.locator(".finding:visible").count() == 0
         assert "Showing 0 of" in page.locator("#f-count").inner_text()
         page.locator("#filters button[type=reset]").click()
-        page.wait_for_function("document.querySelectorAll('.finding:not([hidden])').length > 0")
+        expect(page.locator(".finding:not([hidden])").first).to_be_attached()
         # a screenshot enlarges on click, without script
         shot = page.locator("section.journey li.step details.shot").first
         shot.locator("summary").click()

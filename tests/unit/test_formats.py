@@ -21,7 +21,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 from junitparser import Error, Failure, JUnitXml, Skipped
-from recorded import JOURNEYS, recorded
+from tests.unit.recorded import JOURNEYS, recorded
 
 from journeyaudit import __version__
 from journeyaudit.judge import judge

@@ -6,7 +6,7 @@ import json
 from decimal import Decimal
 
 import pytest
-from recorded import recorded, run, step
+from tests.unit.recorded import recorded, run, step
 
 from journeyaudit import ledger, model
 from journeyaudit.model import Dialog, FormField

@@ -7,7 +7,7 @@ import time
 from email.message import EmailMessage as Outgoing
 
 import pytest
-from mailpit_api import MailpitCompatible
+from tests.unit.mailpit_api import MailpitCompatible
 
 from journeyaudit import mailbox
 from journeyaudit.mailbox import MailboxError, MailpitMailbox, SmtpSink, inbox_address, parse_message

@@ -7,7 +7,7 @@ Recorded by ``scripts/record_fixtures.py probes`` with a real Chromium; the rule
 from __future__ import annotations
 
 import pytest
-from recorded import recorded
+from tests.unit.recorded import recorded
 
 from journeyaudit import probes
 from journeyaudit.judge import RuleSettings, judge

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from recorded import recorded
+from tests.unit.recorded import recorded
 
 from journeyaudit.audit import summarise
 from journeyaudit.judge import RuleSettings, judge

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from playwright.sync_api import expect
 
 from journeyaudit.model import Evidence, Finding, Result, RuleOutcome, Run, RunSummary, StepRecord
 from journeyaudit.report import html as report_html
@@ -505,7 +506,7 @@ def test_report_in_headless_chromium(audit, tmp_path: Path):
             filters.locator("select[name=severity]").select_option("high")
             assert shown() == ["JA201", "JA102"]
             filters.locator("button[type=reset]").click()
-            page.wait_for_function("document.querySelectorAll('.finding:not([hidden])').length === 4")
+            expect(page.locator(".finding:not([hidden])")).to_have_count(4)
             filters.locator("select[name=rule]").select_option("JA401")
             assert shown() == ["JA401"] and page.locator("#j1").is_hidden()
             filters.locator("select[name=rule]").select_option("")
@@ -522,7 +523,7 @@ def test_report_in_headless_chromium(audit, tmp_path: Path):
             assert shown() == ["JA302"]
             assert page_errors == [] and dialogs == []
             filters.locator("button[type=reset]").click()
-            page.wait_for_function("document.querySelectorAll('.step:not([hidden])').length === 5")
+            expect(page.locator(".step:not([hidden])")).to_have_count(5)
             # the thumbnail decoded under the CSP
             assert page.locator("#j1-s1 img").evaluate("img => img.complete && img.naturalWidth") == 8
             # clicking the thumbnail enlarges it without any script

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from recorded import recorded, run, step
+from tests.unit.recorded import recorded, run, step
 
 from journeyaudit import ledger, model
 from journeyaudit.audit import summarise

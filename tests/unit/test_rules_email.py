@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from recorded import JOURNEYS, findings, recorded
+from tests.unit.recorded import JOURNEYS, findings, recorded
 
 from journeyaudit.judge import options_for
 from journeyaudit.model import EmailMessage

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from recorded import JOURNEYS, findings, recorded, run, step
+from tests.unit.recorded import JOURNEYS, findings, recorded, run, step
 
 from journeyaudit.model import ActionRecord, FormField
 from journeyaudit.rules import form_fields as ff

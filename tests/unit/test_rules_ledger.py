@@ -6,7 +6,7 @@ Also: the ledger-based JA102/JA103/JA201/JA202/JA301/JA302 on the three new demo
 from __future__ import annotations
 
 import pytest
-from recorded import EXPECTED, JOURNEYS, findings, recorded, run, step
+from tests.unit.recorded import EXPECTED, JOURNEYS, findings, recorded, run, step
 
 from journeyaudit.model import ActionRecord, FormField
 

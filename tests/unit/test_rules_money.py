@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from recorded import EXPECTED, JOURNEYS, findings, recorded, run, step
+from tests.unit.recorded import EXPECTED, JOURNEYS, findings, recorded, run, step
 
 CODES = ("JA201", "JA202")
 

@@ -7,7 +7,7 @@ nowhere else) and on hand-made traces for what the demo shop does not do.
 from __future__ import annotations
 
 import pytest
-from recorded import JOURNEYS, findings, recorded, run, step
+from tests.unit.recorded import JOURNEYS, findings, recorded, run, step
 
 from journeyaudit.model import ActionRecord, NetworkEntry
 from journeyaudit.rules.page_rules import _trusted

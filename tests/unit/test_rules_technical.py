@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from recorded import findings, recorded
+from tests.unit.recorded import findings, recorded
 
 
 @pytest.mark.parametrize("journey", ["failing-request", "server-error"])

@@ -28,18 +28,19 @@ from typing import Any, Callable
 from journeyaudit.probes import declined_card
 
 from . import forms, mail, mail_pages, pages
-from .mail import Postman
-from .catalog import (
+from .catalog import (  # the ledger's faults
     BY_SLUG,
     COUNTRY_NAMES,
+    DRIFTED_PROMISE,
     PRODUCTS,
     SERVICE_FEE,
     SHIPPING_METHODS,
+    SNEAKED_ADD_ON,
     Product,
     plain_amount,
     recommendations_for,
 )
-from .catalog import DRIFTED_PROMISE, SNEAKED_ADD_ON  # the ledger's faults
+from .mail import Postman
 
 #: The payment host of the 'insecure-checkout' fault: the audit maps it to 127.0.0.1 in the
 #: browser (audits/demo.yaml ``host_map``), so its traffic never leaves the machine.

@@ -36,9 +36,9 @@ from journeyaudit.model import SEVERITIES, Evidence, Finding, Result, Run, RunSu
 from journeyaudit.report.changes import comparison_views
 from journeyaudit.report.emails import email_views  # issue #5
 from journeyaudit.report.formats import plural, verdict  # Jinja-free, shared with the CI formats
-from journeyaudit.report.trends import Spark, finding_sparks, step_sparks
 from journeyaudit.report.ledger_view import ledger_views
 from journeyaudit.report.probes_view import probe_groups
+from journeyaudit.report.trends import Spark, finding_sparks, step_sparks
 from journeyaudit.rules.registry import RuleInfo
 
 __all__ = ["render_html", "write_html"]

@@ -4,12 +4,12 @@ Importing this package registers every built-in rule with the registry.
 """
 
 from journeyaudit.rules import (  # noqa: F401  (imported to register the rules)
-    form_rules,
     email_rules,
+    form_rules,
     journey_rules,
     ledger_rules,
-    money_rules,
     message_rules,
+    money_rules,
     page_rules,
     speed_rules,
     technical_rules,
