@@ -22,9 +22,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from journeyaudit import store  # noqa: E402
 from journeyaudit.audit import summarise  # noqa: E402
-from journeyaudit.judge import judge  # noqa: E402
+from journeyaudit.history.database import store  # noqa: E402
+from journeyaudit.judge.engine import judge  # noqa: E402
 from journeyaudit.model import Result  # noqa: E402
 from journeyaudit.rules.registry import all_rules  # noqa: E402
 
@@ -76,8 +76,8 @@ def bench_report(runs) -> None:
 
 def bench_record() -> float:
     from journeyaudit.audit import run_audit
-    from journeyaudit.browser import find_browser
-    from journeyaudit.config import resolve
+    from journeyaudit.gather.browser import find_browser
+    from journeyaudit.spec.config import resolve
 
     with tempfile.TemporaryDirectory() as tmp:
         settings = resolve([str(ROOT / "audits" / "demo.yaml")], {"out": tmp})
@@ -99,8 +99,8 @@ def bench_record() -> float:
 def bench_axe(repeat: int = 3) -> None:
     """What axe-core on every step (JA605) costs: the happy path recorded with it off and on."""
     from journeyaudit.audit import run_audit
-    from journeyaudit.browser import find_browser
-    from journeyaudit.config import resolve
+    from journeyaudit.gather.browser import find_browser
+    from journeyaudit.spec.config import resolve
 
     journey = str(ROOT / "journeys" / "demo" / "happy-path.yaml")
     walls: dict[bool, list[float]] = {False: [], True: []}

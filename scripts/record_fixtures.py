@@ -20,11 +20,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from journeyaudit import store  # noqa: E402
 from journeyaudit.audit import run_audit  # noqa: E402
-from journeyaudit.browser import find_browser  # noqa: E402
-from journeyaudit.config import resolve  # noqa: E402
+from journeyaudit.gather.browser import find_browser  # noqa: E402
+from journeyaudit.history.database import store  # noqa: E402
 from journeyaudit.report.terminal import TerminalProgress  # noqa: E402
+from journeyaudit.spec.config import resolve  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "traces"
 

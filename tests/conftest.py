@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from journeyaudit import store
+from journeyaudit.history import store
 from journeyaudit.model import Run
 
 FIXTURES = Path(__file__).parent / "fixtures" / "traces"

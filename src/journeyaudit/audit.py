@@ -17,11 +17,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Protocol
 
-from journeyaudit import __version__, model, store
-from journeyaudit.browser import BrowserChoice
-from journeyaudit.config import AuditSettings
-from journeyaudit.judge import judge, judge_run, selected_rules
+from journeyaudit import __version__, model
+from journeyaudit.gather.browser import BrowserChoice
+from journeyaudit.history import store
+from journeyaudit.judge.engine import judge, judge_run, selected_rules
 from journeyaudit.rules.registry import all_rules
+from journeyaudit.spec.config import AuditSettings
 
 
 class AuditCannotRun(RuntimeError):
@@ -69,7 +70,7 @@ def mail_capture(settings: AuditSettings) -> Iterator[object | None]:
     if settings.mail is None:
         yield None
         return
-    from journeyaudit.mailbox import MailboxError, open_mailbox
+    from journeyaudit.gather.mailbox import MailboxError, open_mailbox
 
     try:
         mailbox = open_mailbox(settings.mail)
@@ -84,8 +85,8 @@ def mail_capture(settings: AuditSettings) -> Iterator[object | None]:
 def _mail_options(settings: AuditSettings, mailbox: object | None):
     if mailbox is None or settings.mail is None:
         return None
-    from journeyaudit.mailbox import new_token
-    from journeyaudit.runner import MailOptions
+    from journeyaudit.gather.mailbox import new_token
+    from journeyaudit.gather.runner import MailOptions
 
     trigger = settings.mail.trigger.model_dump() if settings.mail.trigger else None
     return MailOptions(mailbox, settings.mail.address, new_token(), settings.mail.settle_ms, trigger)
@@ -133,9 +134,9 @@ def summarise(run: model.Run, trace: str) -> model.RunSummary:
 
 
 def _probe_outcome(run: model.Run) -> model.ProbeOutcome | None:
-    from journeyaudit import probes
+    from journeyaudit.judge import probe_outcome
 
-    return probes.outcome(run)
+    return probe_outcome.outcome(run)
 
 
 def write_report(result: model.Result, runs: dict[str, model.Run], out_dir: Path) -> Path:
@@ -155,7 +156,7 @@ def run_audit(
     ``after`` runs once every journey is judged, before the report is written
     (baseline, history, comparisons, CI formats: see postrun.py); not when interrupted.
     """
-    from journeyaudit.runner import Runner, RunnerOptions
+    from journeyaudit.gather.runner import Runner, RunnerOptions
 
     progress = progress or QuietProgress()
     started = time.time()
@@ -266,7 +267,7 @@ def _point_latest(out_dir: Path) -> None:
 
 def _add_ledger(result: model.Result, run: model.Run, rules) -> None:
     """The journey's promise ledger into result.json; a ledger that cannot be read is an error, not a crash."""
-    from journeyaudit import ledger
+    from journeyaudit.facts import ledger
 
     try:
         labels = ledger.labels_for_audit(getattr(rules, "options", None) or {})

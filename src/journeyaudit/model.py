@@ -359,7 +359,7 @@ class RunSummary:
     duration_ms: float = 0.0
     trace: str = ""  # path of the run's trace directory, relative to the result
     probe: ProbeInfo | None = None  # a probe variant: which happy path, what it changed
-    probe_outcome: ProbeOutcome | None = None  # what the probe saw (probes.outcome)
+    probe_outcome: ProbeOutcome | None = None  # what the probe saw (judge.probe_outcome)
 
 
 @dataclass
@@ -497,7 +497,7 @@ class ProbeInfo:
 
 @dataclass
 class ProbeOutcome:
-    """What a probe variant found, in plain terms; computed from the trace (probes.outcome)."""
+    """What a probe variant found, in plain terms; computed from the trace (judge.probe_outcome)."""
 
     verdict: str  # refused-promptly | refused-late | not-refused | told | not-told | waited | not-hit | blocked | not-run
     summary: str  # one sentence for the report

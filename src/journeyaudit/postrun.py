@@ -23,9 +23,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from journeyaudit import baseline as baselines
-from journeyaudit.fingerprint import assign
-from journeyaudit.history import History, HistoryError, compare, step_timings
+from journeyaudit.history import baseline as baselines
+from journeyaudit.history.database import History, HistoryError, compare, step_timings
+from journeyaudit.history.fingerprint import assign
 from journeyaudit.model import Result, Run, TrendPoint
 
 

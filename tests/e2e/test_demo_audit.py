@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from journeyaudit import store
+from journeyaudit.history import store
 from journeyaudit.model import severity_rank
 
 pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
-CLI = [sys.executable, "-m", "journeyaudit.cli"]
+CLI = [sys.executable, "-m", "journeyaudit.cli.main"]
 CARD = "4242 4242 4242 4242"
 
 # fault journey -> the codes it must produce (it may produce more)
@@ -174,7 +174,7 @@ def test_result_json_is_plain_json_with_a_schema_version(demo_run):
 
 
 def test_the_promise_ledger_is_in_result_json_and_the_report(demo_run):
-    from journeyaudit import ledger
+    from journeyaudit.facts import ledger
 
     _, folder, result = demo_run
     books = {book.journey: book for book in result.ledgers}

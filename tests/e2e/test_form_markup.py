@@ -21,12 +21,12 @@ from pathlib import Path
 
 import pytest
 
-from journeyaudit import store
+from journeyaudit.history import store
 
 pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
-CLI = [sys.executable, "-m", "journeyaudit.cli"]
+CLI = [sys.executable, "-m", "journeyaudit.cli.main"]
 
 PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign up</title>
 <style>

@@ -164,7 +164,7 @@ def history_url(postgres) -> str:
 def test_the_server_is_postgresql(history_url):
     from sqlalchemy import text
 
-    from journeyaudit.history import History
+    from journeyaudit.history.database import History
 
     with History(history_url) as opened:
         assert opened.url.drivername == "postgresql+psycopg"
@@ -174,7 +174,7 @@ def test_the_server_is_postgresql(history_url):
 
 
 def test_a_missing_database_is_a_clear_error(postgres):
-    from journeyaudit.history import History, HistoryError
+    from journeyaudit.history.database import History, HistoryError
 
     url = postgres.url("no_such_database", "postgresql")
     with pytest.raises(HistoryError) as info:

@@ -14,16 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from journeyaudit import store
 from journeyaudit.demo import DemoShop
+from journeyaudit.history import store
+from tests.unit.mailpit_api import MailpitCompatible
 
 pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
-CLI = [sys.executable, "-m", "journeyaudit.cli"]
-sys.path.insert(0, str(ROOT / "tests" / "unit"))  # the Mailpit-compatible API lives with the unit tests
-
-from mailpit_api import MailpitCompatible  # noqa: E402
+CLI = [sys.executable, "-m", "journeyaudit.cli.main"]
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:

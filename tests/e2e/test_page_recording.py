@@ -10,10 +10,10 @@ from __future__ import annotations
 import pytest
 
 from journeyaudit import model
-from journeyaudit.browser import find_browser
 from journeyaudit.demo import DemoShop
 from journeyaudit.demo.shop import PAY_HOST
-from journeyaudit.runner import Runner, RunnerOptions
+from journeyaudit.gather.browser import find_browser
+from journeyaudit.gather.runner import Runner, RunnerOptions
 
 pytestmark = pytest.mark.e2e
 

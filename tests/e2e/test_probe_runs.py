@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from journeyaudit import store
 from journeyaudit.audit import run_audit
-from journeyaudit.browser import find_browser
-from journeyaudit.config import resolve
+from journeyaudit.gather.browser import find_browser
+from journeyaudit.history import store
+from journeyaudit.spec.config import resolve
 
 pytestmark = pytest.mark.e2e
 

@@ -24,14 +24,14 @@ import pytest
 from junitparser import Failure, JUnitXml
 from playwright.sync_api import expect
 
-from journeyaudit import store
+from journeyaudit.history import store
 from journeyaudit.model import Evidence, Finding
 
 pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMAS = ROOT / "tests" / "unit" / "data" / "formats"
-CLI = [sys.executable, "-m", "journeyaudit.cli"]
+CLI = [sys.executable, "-m", "journeyaudit.cli.main"]
 JOURNEYS = ("happy-path", "late-fee", "console-error")
 HOSTILE = "<img src=x onerror=\"window.__pwned=1;alert(1)\"> </script><script>window.__pwned=2;alert(2)</script>"
 BROWSER_ARGS = ["--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]

@@ -19,13 +19,13 @@ from pathlib import Path
 
 import pytest
 
-from journeyaudit import store
 from journeyaudit.demo import DemoShop
+from journeyaudit.history import store
 
 pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
-CLI = [sys.executable, "-m", "journeyaudit.cli"]
+CLI = [sys.executable, "-m", "journeyaudit.cli.main"]
 
 
 def cli(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:

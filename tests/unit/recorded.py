@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from journeyaudit import store
+from journeyaudit.history import store
 from journeyaudit.model import Run
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "traces"
@@ -60,7 +60,7 @@ def run(*steps, journey_id: str = "hand-made") -> Run:
 
 def findings(code: str, trace: Run, **options):
     """The findings of one rule on one run, through the judge (options merged with the defaults)."""
-    from journeyaudit.judge import RuleSettings, judge
+    from journeyaudit.judge.engine import RuleSettings, judge
 
     found, outcomes = judge([trace], RuleSettings(select=[code], options={code: options} if options else {}))
     errors = [o.detail for o in outcomes if o.status == "error"]

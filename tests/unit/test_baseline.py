@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from journeyaudit import baseline, store
-from journeyaudit.baseline import BASELINE_FILE, BaselineError
-from journeyaudit.judge import judge
+from journeyaudit.history import baseline, store
+from journeyaudit.history.baseline import BASELINE_FILE, BaselineError
+from journeyaudit.judge.engine import judge
 from journeyaudit.model import Result
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "traces"

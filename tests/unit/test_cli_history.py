@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from journeyaudit import baseline as baselines
-from journeyaudit import store
-from journeyaudit.cli import main
-from journeyaudit.history import History, default_url
-from journeyaudit.judge import judge
+from journeyaudit.cli.main import main
+from journeyaudit.history import baseline as baselines
+from journeyaudit.history import store
+from journeyaudit.history.database import History, default_url
+from journeyaudit.judge.engine import judge
 from journeyaudit.model import Result, RunSummary
 
 ROOT = Path(__file__).resolve().parents[2]

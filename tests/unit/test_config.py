@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from journeyaudit import config, judge
-from journeyaudit.config import check_file, load_profile, resolve
+from journeyaudit.judge import engine as judge
 from journeyaudit.rules.registry import RuleInfo
-from journeyaudit.yamlsource import ValidationFailed
+from journeyaudit.spec import config
+from journeyaudit.spec.config import check_file, load_profile, resolve
+from journeyaudit.spec.yamlsource import ValidationFailed
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = Path(__file__).parent / "data" / "validation"

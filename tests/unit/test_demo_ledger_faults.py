@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from test_demo_shop import ADDRESS, PAYMENT, Visitor
 
 from journeyaudit.demo import DemoShop
+from tests.unit.test_demo_shop import ADDRESS, PAYMENT, Visitor
 
 
 @pytest.fixture(scope="module")

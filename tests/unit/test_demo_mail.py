@@ -7,11 +7,11 @@ import time
 from pathlib import Path
 
 import pytest
-from test_demo_shop import ADDRESS, PAYMENT, Visitor
 
 from journeyaudit.demo import DemoShop
-from journeyaudit.journey import load_journey
-from journeyaudit.mailbox import SmtpSink
+from journeyaudit.gather.mailbox import SmtpSink
+from journeyaudit.spec.journey import load_journey
+from tests.unit.test_demo_shop import ADDRESS, PAYMENT, Visitor
 
 ROOT = Path(__file__).resolve().parents[2]
 MAIL_JOURNEYS = {

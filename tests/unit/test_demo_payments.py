@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from test_demo_shop import ADDRESS, PAYMENT, Visitor
 
 from journeyaudit.demo import DemoShop
 from journeyaudit.demo.shop import PAY_HOST
+from tests.unit.test_demo_shop import ADDRESS, PAYMENT, Visitor
 
 
 @pytest.fixture(scope="module")

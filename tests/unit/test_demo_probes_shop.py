@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from test_demo_shop import ADDRESS, PAYMENT, Visitor
 
 from journeyaudit.demo import DemoShop
-from journeyaudit.probes import DECLINE_CARDS
+from journeyaudit.spec.probes import DECLINE_CARDS
+from tests.unit.test_demo_shop import ADDRESS, PAYMENT, Visitor
 
 
 @pytest.fixture(scope="module")

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from journeyaudit import store
-from journeyaudit.fingerprint import assign, compare_findings, fingerprint, fingerprint_parts, normalise
-from journeyaudit.judge import judge
+from journeyaudit.history import store
+from journeyaudit.history.fingerprint import assign, compare_findings, fingerprint, fingerprint_parts, normalise
+from journeyaudit.judge.engine import judge
 from journeyaudit.model import Evidence, Finding
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "traces"

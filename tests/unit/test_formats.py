@@ -21,13 +21,14 @@ from pathlib import Path
 import jsonschema
 import pytest
 from junitparser import Error, Failure, JUnitXml, Skipped
-from tests.unit.recorded import JOURNEYS, recorded
 
 from journeyaudit import __version__
-from journeyaudit.judge import judge
+from journeyaudit.judge.engine import judge
 from journeyaudit.model import Evidence, Finding, Result, Run, RunSummary
-from journeyaudit.report import formats, github, sarif
+from journeyaudit.report import formats
+from journeyaudit.report.ci import github, sarif
 from journeyaudit.rules.registry import all_rules
+from tests.unit.recorded import JOURNEYS, recorded
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = Path(__file__).parent / "data" / "formats"
@@ -147,7 +148,7 @@ def test_register_adds_a_format(tmp_path):
         formats.FORMATS.update(saved)
 
 
-@pytest.mark.parametrize("module", ["formats", "junit", "sarif", "github", "gitlab"])
+@pytest.mark.parametrize("module", ["formats", "ci.junit", "ci.sarif", "ci.github", "ci.gitlab"])
 def test_ci_formats_import_neither_playwright_nor_jinja(module):
     code = (
         f"import sys, journeyaudit.report.{module}; "

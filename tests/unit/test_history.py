@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from journeyaudit import store
-from journeyaudit.history import (
+from journeyaudit.history import store
+from journeyaudit.history.database import (
     History,
     HistoryError,
     StoredRun,
@@ -24,7 +24,7 @@ from journeyaudit.history import (
     format_runs,
     mask_url,
 )
-from journeyaudit.judge import judge
+from journeyaudit.judge.engine import judge
 from journeyaudit.model import Result, Run, RunSummary
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "traces"
@@ -316,7 +316,7 @@ def test_an_unreachable_server_names_the_url_without_its_password():
 
 def test_history_and_baseline_import_neither_playwright_nor_jinja():
     code = (
-        "import sys, journeyaudit.history, journeyaudit.baseline, journeyaudit.fingerprint; "
+        "import sys, journeyaudit.history.database, journeyaudit.history.baseline, journeyaudit.history.fingerprint; "
         "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in ('playwright', 'jinja2'))))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()

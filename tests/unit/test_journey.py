@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from journeyaudit import journey, model
-from journeyaudit.journey import load_journey
-from journeyaudit.yamlsource import LocatedError, ValidationFailed, interpolate, parse
+from journeyaudit import model
+from journeyaudit.spec import journey
+from journeyaudit.spec.journey import load_journey
+from journeyaudit.spec.yamlsource import LocatedError, ValidationFailed, interpolate, parse
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = Path(__file__).parent / "data" / "validation"

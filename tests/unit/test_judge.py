@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from journeyaudit import model
-from journeyaudit.judge import RuleSettings, judge, option_errors, selected_rules, unknown_patterns
+from journeyaudit.judge.engine import RuleSettings, judge, option_errors, selected_rules, unknown_patterns
 from journeyaudit.rules import registry
 
 

@@ -10,7 +10,7 @@ import pytest
 
 @pytest.mark.parametrize(
     "module",
-    ["journeyaudit.rules", "journeyaudit.judge", "journeyaudit.extract", "journeyaudit.store", "journeyaudit.model"],
+    ["journeyaudit.rules", "journeyaudit.judge.engine", "journeyaudit.facts.money", "journeyaudit.facts.ledger", "journeyaudit.history.store", "journeyaudit.model"],
 )
 def test_pure_layers_import_neither_playwright_nor_jinja(module):
     code = (

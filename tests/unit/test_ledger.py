@@ -6,10 +6,11 @@ import json
 from decimal import Decimal
 
 import pytest
-from tests.unit.recorded import recorded, run, step
 
-from journeyaudit import ledger, model
+from journeyaudit import model
+from journeyaudit.facts import ledger
 from journeyaudit.model import Dialog, FormField
+from tests.unit.recorded import recorded, run, step
 
 
 def kinds(book, kind, **kw):
@@ -325,9 +326,9 @@ def test_an_empty_or_failed_run_has_an_empty_ledger():
 
 
 def test_hint_keys_are_validated_with_a_location(tmp_path):
-    from journeyaudit import journey
-    from journeyaudit.journey import HintsSpec
-    from journeyaudit.yamlsource import ValidationFailed
+    from journeyaudit.spec import journey
+    from journeyaudit.spec.journey import HintsSpec
+    from journeyaudit.spec.yamlsource import ValidationFailed
 
     assert set(ledger.HINT_KEYS) == set(HintsSpec.model_fields)
     path = tmp_path / "j.yaml"
@@ -393,8 +394,8 @@ def test_item_and_delivery_selector_hints():
 
 
 def test_a_hint_that_is_not_css_is_a_located_error(tmp_path):
-    from journeyaudit import journey
-    from journeyaudit.yamlsource import ValidationFailed
+    from journeyaudit.spec import journey
+    from journeyaudit.spec.yamlsource import ValidationFailed
 
     path = tmp_path / "j.yaml"
     path.write_text("name: x\nhints:\n  price_selector: 'p[[['\nsteps:\n  - name: P\n    role: product\n"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from journeyaudit.mail_actions import find_link, matches, place_in_timeline
+from journeyaudit.gather.mail_actions import find_link, matches, place_in_timeline
 from journeyaudit.model import EmailMessage, StepRecord
 
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from journeyaudit.config import resolve
-from journeyaudit.yamlsource import ValidationFailed
+from journeyaudit.spec.config import resolve
+from journeyaudit.spec.yamlsource import ValidationFailed
 
 ROOT = Path(__file__).resolve().parents[2]
 MAIL_JOURNEY = ROOT / "journeys" / "demo" / "mail-order.yaml"

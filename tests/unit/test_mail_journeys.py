@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from test_journey import errors_of, one_action, write
-
-from journeyaudit import journey, mailbox
-from journeyaudit.journey import load_journey
+from journeyaudit.gather import mailbox
+from journeyaudit.spec import journey
+from journeyaudit.spec.journey import load_journey
+from tests.unit.test_journey import errors_of, one_action, write
 
 
 def test_email_actions_short_and_long_forms(tmp_path):

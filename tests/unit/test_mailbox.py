@@ -7,10 +7,11 @@ import time
 from email.message import EmailMessage as Outgoing
 
 import pytest
-from tests.unit.mailpit_api import MailpitCompatible
 
-from journeyaudit import mailbox
-from journeyaudit.mailbox import MailboxError, MailpitMailbox, SmtpSink, inbox_address, parse_message
+from journeyaudit.gather import mailbox
+from journeyaudit.gather.mailbox import MailboxError, MailpitMailbox, SmtpSink, inbox_address, parse_message
+from journeyaudit.report.emails import mask_address
+from tests.unit.mailpit_api import MailpitCompatible
 
 
 def outgoing(to: str, subject: str = "Your order KC-1 is confirmed", *, html: str = "", headers: dict | None = None) -> Outgoing:
@@ -51,7 +52,7 @@ def test_inbox_addresses_are_plus_addressed_and_unique():
 
 def test_fill_inbox_and_mask():
     assert mailbox.fill_inbox({"selector": "#email", "value": "{inbox}"}, "c+1@m.test")["value"] == "c+1@m.test"
-    assert mailbox.mask_address("customer+ab12-x@mail.test") == "cu•••@mail.test"
+    assert mask_address("customer+ab12-x@mail.test") == "cu•••@mail.test"
 
 
 def test_parse_message_reads_text_html_headers_and_links():

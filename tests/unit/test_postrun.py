@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from journeyaudit import baseline as baselines
-from journeyaudit import store
-from journeyaudit.history import History, default_url
-from journeyaudit.judge import RuleSettings, judge
+from journeyaudit.history import baseline as baselines
+from journeyaudit.history import store
+from journeyaudit.history.database import History, default_url
+from journeyaudit.judge.engine import RuleSettings, judge
 from journeyaudit.model import Result, Run, RunSummary
 from journeyaudit.postrun import SetupError, finish, prepare
 

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from journeyaudit import config, model, probes
-from journeyaudit.journey import ValidationFailed, load_journey
-from journeyaudit.judge import _with_probe_options
-from journeyaudit.probespec import luhn_ok
+from journeyaudit import model
+from journeyaudit.judge.engine import _with_probe_options
 from journeyaudit.rules.registry import get_rule
+from journeyaudit.spec import config, probes
+from journeyaudit.spec.journey import ValidationFailed, load_journey
+from journeyaudit.spec.probespec import luhn_ok
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "journeys" / "demo"
@@ -362,7 +363,7 @@ def test_profile_probes_apply_where_they_can_and_variants_follow_their_happy_pat
 
 
 def test_probe_modules_are_pure():
-    for module in ("journeyaudit.probes", "journeyaudit.probespec", "journeyaudit.report.probes_view"):
+    for module in ("journeyaudit.spec.probes", "journeyaudit.spec.probespec", "journeyaudit.report.probes_view"):
         code = (
             f"import sys, {module}; "
             "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in ('playwright', 'jinja2'))))"

@@ -1,17 +1,17 @@
 """Probe variants recorded from the demo shop (journeys/demo/probes.yaml): outcome and the rules' verdicts.
 
 Recorded by ``scripts/record_fixtures.py probes`` with a real Chromium; the rules and
-:func:`journeyaudit.probes.outcome` are judged here in milliseconds.
+:func:`journeyaudit.judge.probe_outcome.outcome` are judged here in milliseconds.
 """
 
 from __future__ import annotations
 
 import pytest
-from tests.unit.recorded import recorded
 
-from journeyaudit import probes
-from journeyaudit.judge import RuleSettings, judge
+from journeyaudit.judge import probe_outcome
+from journeyaudit.judge.engine import RuleSettings, judge
 from journeyaudit.report.probes_view import probe_groups
+from tests.unit.recorded import recorded
 
 VARIANTS = (
     "probes~decline-stripe-generic",
@@ -49,11 +49,11 @@ def test_each_variant_says_which_happy_path_it_probes():
     for journey in VARIANTS:
         run = recorded(journey)
         assert run.probe is not None and run.probe.of == "probes", journey
-    assert recorded("probes").probe is None and probes.outcome(recorded("probes")) is None
+    assert recorded("probes").probe is None and probe_outcome.outcome(recorded("probes")) is None
 
 
 def test_the_late_decline_outcome_names_the_step_the_message_and_the_wiped_card():
-    outcome = probes.outcome(recorded("probes~decline-stripe-generic"))
+    outcome = probe_outcome.outcome(recorded("probes~decline-stripe-generic"))
     assert outcome.verdict == "refused-late"
     assert (outcome.refused_at, outcome.refused_step) == (7, "Confirmation")
     assert outcome.message == "Error processing request. Payment failed, please try again."
@@ -72,7 +72,7 @@ def test_bad_inputs_are_refused_where_the_form_was_sent():
     }
     for journey, (step_name, message) in expected.items():
         run = recorded(journey)
-        outcome = probes.outcome(run)
+        outcome = probe_outcome.outcome(run)
         assert outcome.verdict == "refused-promptly", journey
         assert (outcome.refused_step, outcome.message) == (step_name, message), journey
         stopped = [s for s in run.steps if s.probe_stop]
@@ -80,15 +80,15 @@ def test_bad_inputs_are_refused_where_the_form_was_sent():
         assert all(s.status == "skipped" for s in run.steps if s.index > stopped[0].index)
         assert all(s.status == "passed" for s in run.steps if s.index <= stopped[0].index)
     # 'input-lost': the shipping form comes back empty
-    postcode = probes.outcome(recorded("probes~short-postcode"))
+    postcode = probe_outcome.outcome(recorded("probes~short-postcode"))
     assert postcode.kept == [] and postcode.lost == ["Full name", "Street address", "Postcode", "Town or city"]
-    card = probes.outcome(recorded("probes~card-typo"))
+    card = probe_outcome.outcome(recorded("probes~card-typo"))
     assert card.kept == ["Name on card", "Expiry date (MM/YY)"] and card.lost == ["Card number", "Security code (CVC)"]
 
 
 def test_the_failing_request_outcome_quotes_what_the_customer_was_told():
     run = recorded("probes~fail-shipping-rates")
-    outcome = probes.outcome(run)
+    outcome = probe_outcome.outcome(run)
     assert outcome.verdict == "told" and outcome.refused_step == "Shipping address"
     assert outcome.message == "An error occurred. Please try again later."
     assert run.steps[0].actions[0].name == "intercept"
@@ -132,11 +132,11 @@ def test_page_text_in_the_probes_table_is_escaped():
 def test_the_recorded_field_confirms_the_guess_or_says_it_was_wrong():
     run = recorded("probes~bad-email")
     assert run.probe.field == "email" and run.probe.selector == "#email"
-    assert probes.outcome(run).note == ""
+    assert probe_outcome.outcome(run).note == ""
     # had the guess picked the postcode for the email, the recorded autocomplete says so
     run = recorded("probes~short-postcode")
     run.probe.field = "email"
-    note = probes.outcome(run).note
+    note = probe_outcome.outcome(run).note
     assert "'Postcode' (postal-code)" in note and "probes.fields.email" in note
 
 
@@ -145,6 +145,6 @@ def test_a_notice_on_a_later_page_is_not_what_the_customer_was_told_about_the_re
     shipping = next(s for s in run.steps if s.name == "Shipping address")
     shipping.html = shipping.html.replace("An error occurred. Please try again later.", "")
     shipping.html = shipping.html.replace('id="rates-error" role="alert"', 'id="rates-error"')
-    outcome = probes.outcome(run)
+    outcome = probe_outcome.outcome(run)
     assert outcome.verdict == "not-told", outcome.summary
     assert outcome.summary == "The request failed at 'Shipping address' (step 4); the customer was told nothing."

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from tests.unit.recorded import recorded
-
 from journeyaudit.audit import summarise
-from journeyaudit.judge import RuleSettings, judge
+from journeyaudit.judge.engine import RuleSettings, judge
 from journeyaudit.model import Result
 from journeyaudit.report.emails import email_views
 from journeyaudit.report.html import render_html
 from journeyaudit.rules import all_rules
+from tests.unit.recorded import recorded
 
 
 def report(*journeys: str) -> tuple[str, Result, dict]:

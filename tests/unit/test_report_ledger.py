@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from tests.unit.recorded import recorded, run, step
-
-from journeyaudit import ledger, model
+from journeyaudit import model
 from journeyaudit.audit import summarise
+from journeyaudit.facts import ledger
 from journeyaudit.report.html import render_html
 from journeyaudit.report.ledger_view import ledger_views
 from journeyaudit.rules.registry import all_rules
+from tests.unit.recorded import recorded, run, step
 
 
 def _render(*traces, with_ledgers=True):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from journeyaudit.cli import main
+from journeyaudit.cli.main import main
 from journeyaudit.rules.registry import all_rules, get_rule
 
 # DESIGN.md, "Rules: permanent codes": code -> slug. Codes are never reused, slugs never renamed.

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from tests.unit.recorded import JOURNEYS, findings, recorded
 
-from journeyaudit.judge import options_for
+from journeyaudit.judge.engine import options_for
 from journeyaudit.model import EmailMessage
 from journeyaudit.rules.email_rules import list_unsubscribe_problem, order_contradictions
+from tests.unit.recorded import JOURNEYS, findings, recorded
 
 MY_CODES = ("JA104", "JA701", "JA702", "JA703", "JA704", "JA705")
 # each recorded mail journey -> exactly the codes of MY_CODES it must produce

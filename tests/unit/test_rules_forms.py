@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from tests.unit.recorded import JOURNEYS, findings, recorded, run, step
 
+from journeyaudit.facts import form_fields as ff
 from journeyaudit.model import ActionRecord, FormField
-from journeyaudit.rules import form_fields as ff
 from journeyaudit.rules.registry import get_rule
+from tests.unit.recorded import JOURNEYS, findings, recorded, run, step
 
 CODES = ("JA105", "JA303", "JA304", "JA601", "JA602", "JA603", "JA604")
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from tests.unit.recorded import EXPECTED, JOURNEYS, findings, recorded, run, step
 
 from journeyaudit.model import ActionRecord, Dialog, FormField
+from tests.unit.recorded import EXPECTED, JOURNEYS, findings, recorded, run, step
 
 CODES = ("JA102", "JA103")
 
@@ -140,7 +140,7 @@ def test_skipped_confirmation_is_silent():
 
 
 def test_blocked_step_quotes_the_message_the_customer_saw_not_the_page_header():
-    from journeyaudit.judge import RuleSettings, judge
+    from journeyaudit.judge.engine import RuleSettings, judge
 
     (finding,), _ = judge([recorded("payment-refused")], RuleSettings(select=["JA101"]))
     said = [e for e in finding.evidence if e.kind == "text"]

@@ -6,9 +6,9 @@ Also: the ledger-based JA102/JA103/JA201/JA202/JA301/JA302 on the three new demo
 from __future__ import annotations
 
 import pytest
-from tests.unit.recorded import EXPECTED, JOURNEYS, findings, recorded, run, step
 
 from journeyaudit.model import ActionRecord, FormField
+from tests.unit.recorded import EXPECTED, JOURNEYS, findings, recorded, run, step
 
 CODES = ("JA203", "JA204", "JA305")
 LEDGER_JOURNEYS = ("sneaked-item", "delivery-drift", "cheerful-failure")

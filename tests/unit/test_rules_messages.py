@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from tests.unit.recorded import EXPECTED, JOURNEYS, findings, recorded, run, step
 
 from journeyaudit.model import ActionRecord
+from tests.unit.recorded import EXPECTED, JOURNEYS, findings, recorded, run, step
 
 CODES = ("JA301", "JA302")
 

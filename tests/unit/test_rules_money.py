@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from tests.unit.recorded import EXPECTED, JOURNEYS, findings, recorded, run, step
 
 CODES = ("JA201", "JA202")

@@ -7,10 +7,10 @@ nowhere else) and on hand-made traces for what the demo shop does not do.
 from __future__ import annotations
 
 import pytest
-from tests.unit.recorded import JOURNEYS, findings, recorded, run, step
 
 from journeyaudit.model import ActionRecord, NetworkEntry
 from journeyaudit.rules.page_rules import _trusted
+from tests.unit.recorded import JOURNEYS, findings, recorded, run, step
 
 CODES = ("JA402", "JA504", "JA505", "JA605")
 # the demo audit's option for the shop's own payment widget (audits/demo.yaml)

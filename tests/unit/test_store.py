@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from journeyaudit import model, store
+from journeyaudit import model
+from journeyaudit.history import store
 
 
 def _run_with_secret(secret: str) -> model.Run:

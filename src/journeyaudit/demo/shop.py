@@ -25,7 +25,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
 
-from journeyaudit.probes import declined_card
+from journeyaudit.demo.payments import decline_reason
 
 from . import forms, mail, mail_pages, pages
 from .catalog import (  # the ledger's faults
@@ -820,7 +820,7 @@ def checkout_payment_submit(shop: DemoShop, req: _Request) -> _Response:
             errors=errors,
         )
         return _Response(page, 422)
-    declined = declined_card(req.form.get("card_number", ""), req.form.get("card_name", ""))
+    declined = decline_reason(req.form.get("card_number", ""), req.form.get("card_name", ""))
     if declined is not None and "late-decline" not in req.faults:
         # the shop asks the bank right away: the refusal is where the card was typed, name and expiry kept
         lines = shop._lines(s, req.faults)
@@ -833,11 +833,11 @@ def checkout_payment_submit(shop: DemoShop, req: _Request) -> _Response:
             email=s.email,
             address=s.address,
             values=values,
-            errors={"card-number": decline_message(declined.reason)},
+            errors={"card-number": decline_message(declined)},
         )
         return _Response(page, 402)
     if declined is not None:
-        card["declined"] = declined.reason
+        card["declined"] = declined
     s.card = card
     return _redirect("/checkout/review")
 

@@ -12,13 +12,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from journeyaudit.mailbox import mask_address
 from journeyaudit.model import EmailMessage, Finding, Result, Run
 
 #: headers the report shows: the ones JA703/JA704 reason about
 SHOWN_HEADERS = ("List-Unsubscribe", "List-Unsubscribe-Post", "List-Id", "Precedence", "Auto-Submitted")
 PREVIEW_CHARS = 600
 EMAIL_CODES = ("JA104", "JA701", "JA702", "JA703", "JA704", "JA705")
+
+
+def mask_address(address: str) -> str:
+    """``customer+ab12cd34-mail-order@mail.test`` -> ``cu•••@mail.test`` for reports."""
+    local, _, domain = address.rpartition("@")
+    if not domain:
+        return "•••"
+    return f"{local[:2]}•••@{domain}"
 
 
 @dataclass

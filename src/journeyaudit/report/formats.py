@@ -51,11 +51,11 @@ class _Lazy:
         self.function = function
 
     def __call__(self, result, runs, out_dir, *, rules, root, **options):
-        writer = getattr(importlib.import_module(f"journeyaudit.report.{self.module}"), self.function)
+        writer = getattr(importlib.import_module(f"journeyaudit.report.ci.{self.module}"), self.function)
         return writer(result, runs, out_dir, rules=rules, root=root, **options)
 
     def __repr__(self) -> str:
-        return f"<writer journeyaudit.report.{self.module}.{self.function}>"
+        return f"<writer journeyaudit.report.ci.{self.module}.{self.function}>"
 
 
 FORMATS: dict[str, Writer] = {

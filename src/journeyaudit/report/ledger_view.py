@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from journeyaudit import ledger as ledger_mod
+from journeyaudit.facts import ledger as ledger_mod
 from journeyaudit.model import Ledger, LedgerFact, Result, Run
 
 KIND_LABELS = {

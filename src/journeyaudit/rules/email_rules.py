@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from journeyaudit import extract
+from journeyaudit.facts import money, phrase_search
 from journeyaudit.model import EmailMessage, Evidence, Finding, Run, StepRecord
 from journeyaudit.rules.journey_rules import full_stop, quote
 from journeyaudit.rules.registry import rule
@@ -78,7 +78,7 @@ PASSWORD_RESET = {
 
 
 def _says(message: EmailMessage, phrases: list[str] | tuple[str, ...]) -> list[str]:
-    return extract.find_phrases(f"{message.subject}\n{message.text}", phrases)
+    return phrase_search.find_phrases(f"{message.subject}\n{message.text}", phrases)
 
 
 def _label(run: Run, index: int | None) -> str:
@@ -129,7 +129,7 @@ def is_marketing(message: EmailMessage, options: Mapping[str, Any]) -> bool:
 def _order_number(run: Run) -> tuple[StepRecord, str] | None:
     for step in reversed(run.steps):
         if step.role == "confirmation" and step.status == "passed":
-            number = extract.order_number(step.visible_text)
+            number = phrase_search.order_number(step.visible_text)
             if number:
                 return step, number
     return None
@@ -141,8 +141,8 @@ def cancelled_at(run: Run, options: Mapping[str, Any]) -> tuple[StepRecord, str]
     for step in run.steps:
         if step.status == "skipped" or step.role == "email" and not step.visible_text:
             continue
-        for line in extract.find_phrases(step.visible_text, options["cancellation_phrases"]):
-            about_order = extract.find_phrases(line, ORDER_WORDS) or (number and number[1] in line)
+        for line in phrase_search.find_phrases(step.visible_text, options["cancellation_phrases"]):
+            about_order = phrase_search.find_phrases(line, ORDER_WORDS) or (number and number[1] in line)
             if about_order and len(line) <= 200:
                 return step, line
     return None
@@ -206,7 +206,7 @@ def duplicate_email(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
 
 def _promise_line(step: StepRecord, inbox: str) -> str | None:
     """The page's line about the email (its address masked: reports show the inbox masked)."""
-    lines = extract.find_phrases(step.visible_text, ["email", "e-mail", "mail"])
+    lines = phrase_search.find_phrases(step.visible_text, ["email", "e-mail", "mail"])
     if not lines:
         return None
     local, _, domain = inbox.rpartition("@")
@@ -258,7 +258,7 @@ def missing_email(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
             )
     for expectation in options.get("expect") or []:
         for step in run.reached():
-            said = extract.find_phrases(step.visible_text, expectation.get("page_phrases") or [])
+            said = phrase_search.find_phrases(step.visible_text, expectation.get("page_phrases") or [])
             if not said:
                 continue
             later = [m for m in run.emails if m.received_at >= step.started_at - 1]
@@ -285,14 +285,14 @@ def missing_email(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
 def unsubscribed_at(run: Run, options: Mapping[str, Any]) -> tuple[StepRecord, str] | None:
     """The step where the customer unsubscribed: its page confirms it, or it followed an unsubscribe link."""
     for step in run.reached():
-        said = extract.find_phrases(step.visible_text, options["unsubscribed_phrases"])
+        said = phrase_search.find_phrases(step.visible_text, options["unsubscribed_phrases"])
         if said:
             return step, said[0]
     for step in run.reached():
         for action in step.actions:
             if action.name == "follow_email_link" and action.status == "passed":
                 words = f"{action.target.get('text', '')} {action.target.get('link', '')}"
-                if extract.find_phrases(words.replace("/", " ").replace("?", " "), options["unsubscribe_phrases"]):
+                if phrase_search.find_phrases(words.replace("/", " ").replace("?", " "), options["unsubscribe_phrases"]):
                     return step, f"followed the link {quote(str(action.target.get('text') or 'Unsubscribe'), 60)!r}"
     return None
 
@@ -441,24 +441,24 @@ def order_contradictions(run: Run, options: Mapping[str, Any]) -> list[Contradic
     out: list[Contradiction] = []
     order = _order_number(run)
     number = order[1] if order else None
-    page_total = extract.find_total(order[0].visible_text) if order else None
+    page_total = money.find_total(order[0].visible_text) if order else None
     cancelled = cancelled_at(run, options)
     for message in run.emails:
         body = f"{message.subject}\n{message.text}"
         if number and number not in body:
             continue
-        email_total = extract.find_total(message.text)
+        email_total = money.find_total(message.text)
         if (
             page_total is not None
             and email_total is not None
-            and extract.same_currency(page_total.currency, email_total.currency)
+            and money.same_currency(page_total.currency, email_total.currency)
             and page_total.amount != email_total.amount
         ):
             out.append(Contradiction(message, "amount", email_total.text, page_total.text, order[0] if order else None))
         cheerful = _says(message, options["cheerful_phrases"])
         if not cheerful:
             continue
-        is_cancellation = bool(extract.find_phrases(message.subject, options["cancellation_phrases"]))
+        is_cancellation = bool(phrase_search.find_phrases(message.subject, options["cancellation_phrases"]))
         after_cancel = cancelled is not None and message.received_at >= cancelled[0].started_at
         says_cancel = bool(_says(message, options["cancellation_phrases"]))
         if is_cancellation or (after_cancel and not says_cancel):

@@ -14,9 +14,9 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from journeyaudit import extract
+from journeyaudit.facts import form_fields as ff
+from journeyaudit.facts import messages, phrase_search
 from journeyaudit.model import Evidence, Finding, FormField, Run, StepRecord
-from journeyaudit.rules import form_fields as ff
 from journeyaudit.rules.journey_rules import full_stop, page_evidence, page_heading, quote
 from journeyaudit.rules.registry import rule
 
@@ -77,7 +77,7 @@ def _error_of(step: StepRecord) -> str | None:
         if ff.is_field(field) and field.error.strip():
             return field.error.strip()
     flagged = any(ff.is_field(f) and f.invalid for f in fields)
-    texts = extract.error_texts(step.html) if step.html else []
+    texts = messages.error_texts(step.html) if step.html else []
     status = step.http_status if step.http_status and 400 <= step.http_status < 600 else None
     if texts and (flagged or status):
         return texts[0]
@@ -240,7 +240,7 @@ def late_validation(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
             if not ff.flagged(field):
                 continue
             message = field.error.strip() or "marked as invalid"
-            if declines and extract.find_phrases(message, declines):
+            if declines and phrase_search.find_phrases(message, declines):
                 continue
             earlier = previous.get(key)
             if earlier is not None and earlier.has_value and not ff.flagged(earlier) and field.type not in ff.TOGGLES:
@@ -359,7 +359,7 @@ def _password_gate(step: StepRecord, new_words: list[str]) -> list[FormField]:
             "new-password" in tokens
             or field.required
             or (field.name, field.id) in filled
-            or extract.find_phrases(ff.words(field), new_words)
+            or phrase_search.find_phrases(ff.words(field), new_words)
         ):
             gate.append(field)
     return gate
@@ -404,7 +404,7 @@ def forced_account_creation(run: Run, options: Mapping[str, Any]) -> Iterator[Fi
         if step.role in ("product", "confirmation", "email"):
             continue
         gate = _password_gate(step, new_words)
-        if gate and not extract.find_phrases(step.visible_text, guest):
+        if gate and not phrase_search.find_phrases(step.visible_text, guest):
             heading = page_heading(step)
             where = f"{step.label}" + (f" ('{quote(heading, 80)}')" if heading else "")
             yield Finding(
@@ -435,7 +435,7 @@ def _counted(field: FormField, options: Mapping[str, Any]) -> bool:
     tokens = ff.autocomplete_tokens(field)
     if tokens and tokens[-1] in set(options.get("ignore_autocomplete") or ()):
         return False
-    return not extract.find_phrases(ff.words(field), list(options.get("ignore_words") or ()))
+    return not phrase_search.find_phrases(ff.words(field), list(options.get("ignore_words") or ()))
 
 
 @rule(

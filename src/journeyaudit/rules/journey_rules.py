@@ -6,8 +6,8 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from journeyaudit import extract, ledger
-from journeyaudit.ledger import customer_texts, mentions, page_heading, product_names  # noqa: F401 (shared helpers)
+from journeyaudit.facts import ledger, messages, money, page_text, phrase_search, wording
+from journeyaudit.facts.ledger import customer_texts, mentions, page_heading, product_names  # noqa: F401 (shared helpers)
 from journeyaudit.model import ActionRecord, Evidence, Finding, Run, StepRecord
 from journeyaudit.rules.registry import rule
 
@@ -22,11 +22,11 @@ def page_evidence(step: StepRecord, max_lines: int = 6) -> list[Evidence]:
     evidence = [Evidence("url", f"Page at {step.label}", step.url, step.index)] if step.url else []
     if step.http_status and step.http_status >= 400:
         evidence.append(Evidence("request", "HTTP status of the page", str(step.http_status), step.index))
-    messages = extract.error_texts(step.html) if step.html else []
-    if messages:
-        evidence.append(Evidence("text", "Message shown to the customer", "\n".join(messages[:max_lines]), step.index))
+    shown = messages.error_texts(step.html) if step.html else []
+    if shown:
+        evidence.append(Evidence("text", "Message shown to the customer", "\n".join(shown[:max_lines]), step.index))
     else:
-        text_lines = extract.lines(step.visible_text)
+        text_lines = page_text.lines(step.visible_text)
         if text_lines:
             evidence.append(Evidence("text", "What the page said", "\n".join(text_lines[:max_lines]), step.index))
     if step.screenshot:
@@ -122,7 +122,7 @@ def _submitted_with(step: StepRecord) -> str:
     severity="high",
     roles=["payment"],
     options={
-        "phrases": list(extract.PAYMENT_REFUSED_PHRASES),
+        "phrases": list(wording.PAYMENT_REFUSED_PHRASES),
         "extra_phrases": [],
         "card_field_pattern": _CARD_FIELD,
     },
@@ -142,7 +142,7 @@ def late_payment_failure(run: Run, options: Mapping[str, Any]) -> Iterator[Findi
     filled element's ``autocomplete`` starts with ``cc-``, or its name, id,
     label or selector looks like a card number: option ``card_field_pattern``,
     a regular expression), and a LATER step shows a payment refusal: one of
-    ``phrases`` (default: extract's PAYMENT_REFUSED_PHRASES, e.g. "payment
+    ``phrases`` (default: the built-in PAYMENT_REFUSED_PHRASES, e.g. "payment
     declined", "card was declined", "error processing request") or
     ``extra_phrases`` in the step's error notices, dialogs or visible text. A
     later step that failed with such text on its page counts the same. A refusal
@@ -243,7 +243,7 @@ THANK_YOU_PHRASES: tuple[str, ...] = (
 )
 
 
-# extract's patterns want the number right after the keyword; confirmation pages often say "is".
+# the built-in patterns want the number right after the keyword; confirmation pages often say "is".
 _ORDER_NUMBER_IS = (
     r"\b(?:order|confirmation|booking|reference)\s+(?:number|no\.?|id|code)\s+is\s*:?\s*#?\s?"
     r"((?=[A-Za-z0-9\-_/]*\d)[A-Za-z0-9][A-Za-z0-9\-_/]{2,})(?![\w\-/])"
@@ -263,12 +263,12 @@ def _cart_items(run: Run, before: int) -> list[str]:
     return names
 
 
-def _last_total(run: Run, before: int, labels: list[str]) -> tuple[StepRecord, extract.Money] | None:
+def _last_total(run: Run, before: int, labels: list[str]) -> tuple[StepRecord, money.Money] | None:
     found = None
     for step in run.reached():
         if step.index >= before or step.role == "confirmation":
             continue
-        total = extract.find_total(step.visible_text, labels)
+        total = money.find_total(step.visible_text, labels)
         if total is not None:
             found = (step, total)
     return found
@@ -281,8 +281,8 @@ def _last_total(run: Run, before: int, labels: list[str]) -> tuple[StepRecord, e
     severity="high",
     roles=["confirmation"],
     options={
-        "order_number_patterns": [*extract.ORDER_NUMBER_PATTERNS, _ORDER_NUMBER_IS],
-        "total_labels": list(extract.TOTAL_LABELS),
+        "order_number_patterns": [*wording.ORDER_NUMBER_PATTERNS, _ORDER_NUMBER_IS],
+        "total_labels": list(wording.TOTAL_LABELS),
         "thank_you_phrases": list(THANK_YOU_PHRASES),
         "require": ["order number", "total", "items"],
     },
@@ -325,15 +325,15 @@ def missing_confirmation(run: Run, options: Mapping[str, Any]) -> Iterator[Findi
         if step.status == "skipped" or step.probe_stop:
             continue  # a probe variant that stopped here never meant to reach a confirmation
         text = step.visible_text
-        if step.status == "failed" and not extract.find_phrases(text, options["thank_you_phrases"]):
+        if step.status == "failed" and not phrase_search.find_phrases(text, options["thank_you_phrases"]):
             continue
         missing: list[str] = []
         evidence: list[Evidence] = []
-        if "order number" in required and not extract.order_number(text, options["order_number_patterns"]):
+        if "order number" in required and not phrase_search.order_number(text, options["order_number_patterns"]):
             missing.append("an order number")
-        if "total" in required and extract.find_total(text, options["total_labels"]) is None:
+        if "total" in required and money.find_total(text, options["total_labels"]) is None:
             before = _last_total(run, step.index, options["total_labels"])
-            shown = [m.amount for m in extract.find_money(text)]
+            shown = [m.amount for m in money.find_money(text)]
             if before is None or before[1].amount not in shown:
                 missing.append("the order total")
                 if before is not None:

@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
-from journeyaudit import extract, ledger
+from journeyaudit.facts import ledger, money, page_text, phrase_search, wording
 from journeyaudit.model import Evidence, Finding, LedgerFact, Run, StepRecord
 from journeyaudit.rules.journey_rules import THANK_YOU_PHRASES, customer_texts, full_stop, page_evidence, quote
 from journeyaudit.rules.registry import rule
@@ -52,7 +52,7 @@ _NAME_WORD = re.compile(r"[^\W_]{2,}")
 
 
 def _words(name: str) -> set[str]:
-    return set(_NAME_WORD.findall(extract.normalise(name)))
+    return set(_NAME_WORD.findall(page_text.normalise(name)))
 
 
 def _is_chosen(name: str, chosen: list[str], clicked: str) -> bool:
@@ -120,14 +120,14 @@ def sneaked_item(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
         if step.role not in roles:
             continue
         for item in ledger.items_at(book, step.index):
-            key = extract.normalise(item.label)
+            key = page_text.normalise(item.label)
             if key in reported or item.amount is None or Decimal(item.amount) <= 0:
                 continue
             if _is_chosen(item.label, chosen, clicked):
                 continue
             reported.add(key)
             later = [s for s in run.reached() if s.index > step.index and any(
-                extract.normalise(f.label) == key for f in ledger.items_at(book, s.index))]
+                page_text.normalise(f.label) == key for f in ledger.items_at(book, s.index))]
             still = f" It was still in the order at {later[-1].label}." if later else ""
             yield Finding(
                 step=step.index,
@@ -148,11 +148,11 @@ def sneaked_item(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
         for form_field in step.fields:
             if form_field.type != "checkbox" or not form_field.checked or not form_field.visible or not form_field.label:
                 continue
-            key = "option:" + extract.normalise(form_field.label)
+            key = "option:" + page_text.normalise(form_field.label)
             if key in reported or _ticked_by_customer(run, step, form_field):
                 continue
-            amounts = [m for m in extract.find_money(form_field.label) if m.amount > 0]
-            if not amounts and not extract.find_phrases(form_field.label, words):
+            amounts = [m for m in money.find_money(form_field.label) if m.amount > 0]
+            if not amounts and not phrase_search.find_phrases(form_field.label, words):
                 continue
             reported.add(key)
             yield Finding(
@@ -189,7 +189,7 @@ def _ticked_by_customer(run: Run, upto: StepRecord, form_field) -> bool:
 
 
 def _method_key(label: str) -> frozenset[str]:
-    return frozenset(re.findall(r"[^\W\d_]{3,}", extract.normalise(label)))
+    return frozenset(re.findall(r"[^\W\d_]{3,}", page_text.normalise(label)))
 
 
 def _same_method(a: str, b: str) -> bool:
@@ -295,7 +295,7 @@ CHEERFUL_PHRASES: tuple[str, ...] = (
     severity="high",
     options={
         "cheerful_phrases": list(CHEERFUL_PHRASES),
-        "payment_refused_phrases": list(extract.PAYMENT_REFUSED_PHRASES),
+        "payment_refused_phrases": list(wording.PAYMENT_REFUSED_PHRASES),
         "order_cancelled_phrases": list(ledger.ORDER_CANCELLED_PHRASES),
         "order_failed_phrases": list(ledger.ORDER_FAILED_PHRASES),
     },
@@ -335,7 +335,7 @@ def contradictory_message(run: Run, options: Mapping[str, Any]) -> Iterator[Find
             continue
         happy = [
             text for text in customer_texts(step)
-            if extract.find_phrases(text, cheerful) and not extract.find_phrases(text, bad_phrases) and len(text) <= 300
+            if phrase_search.find_phrases(text, cheerful) and not phrase_search.find_phrases(text, bad_phrases) and len(text) <= 300
         ]
         if not happy:
             continue

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from journeyaudit import extract, ledger
+from journeyaudit.facts import ledger, page_text, phrase_search, wording
 from journeyaudit.model import Evidence, Finding, Ledger, Run, StepRecord
 from journeyaudit.rules.journey_rules import customer_texts, full_stop, mentions, page_evidence, product_names, quote
 from journeyaudit.rules.registry import rule
@@ -64,20 +64,20 @@ def _stock_out_text(step: StepRecord, names: list[str], options: Mapping[str, An
     """The first thing the step told the customer that says the item is unavailable."""
     context = list(options.get("context_words") or ())
     for text in customer_texts(step):
-        if not extract.out_of_stock(text, options["out_of_stock_phrases"], options["in_stock_phrases"]):
+        if not phrase_search.out_of_stock(text, options["out_of_stock_phrases"], options["in_stock_phrases"]):
             continue
         if any(mentions(text, name) for name in names):
             return text
-        if step.role != "product" and context and extract.find_phrases(_without_stock_phrases(text, options), context):
+        if step.role != "product" and context and phrase_search.find_phrases(_without_stock_phrases(text, options), context):
             return text
     return None
 
 
 def _without_stock_phrases(text: str, options: Mapping[str, Any]) -> str:
     """The text minus its stock phrases: a bare "Sold out" badge is not about the customer's item."""
-    remainder = extract.normalise(text)
+    remainder = page_text.normalise(text)
     phrases = [*options["out_of_stock_phrases"], *options["in_stock_phrases"]]
-    for phrase in sorted({extract.normalise(p) for p in phrases if p.strip()}, key=len, reverse=True):
+    for phrase in sorted({page_text.normalise(p) for p in phrases if p.strip()}, key=len, reverse=True):
         remainder = re.sub(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)", " ", remainder)
     return remainder
 
@@ -86,7 +86,7 @@ def _removed_by_customer(steps: list[StepRecord]) -> bool:
     for step in steps:
         for action in step.actions:
             words = " ".join([action.description, *(str(v) for v in (action.target or {}).values())])
-            if action.name == "click" and extract.find_phrases(words, REMOVE_WORDS):
+            if action.name == "click" and phrase_search.find_phrases(words, REMOVE_WORDS):
                 return True
             if action.name in ("fill", "select") and "quantity" in words.lower():
                 return True
@@ -100,8 +100,8 @@ def _removed_by_customer(steps: list[StepRecord]) -> bool:
     severity="high",
     roles=["product"],
     options={
-        "in_stock_phrases": list(extract.IN_STOCK_PHRASES),
-        "out_of_stock_phrases": list(extract.OUT_OF_STOCK_PHRASES),
+        "in_stock_phrases": list(wording.IN_STOCK_PHRASES),
+        "out_of_stock_phrases": list(wording.OUT_OF_STOCK_PHRASES),
         "available_terms": list(AVAILABLE_TERMS),
         "context_words": list(STOCK_CONTEXT_WORDS),
         "basket_roles": ["cart", "review"],
@@ -118,7 +118,7 @@ def unannounced_stock_out(run: Run, options: Mapping[str, Any]) -> Iterator[Find
     where the customer decides: on the product page and when adding to the cart.
 
     A product step claims availability with a line of visible text that says so
-    (``in_stock_phrases``, default extract's IN_STOCK_PHRASES, negations such as
+    (``in_stock_phrases``, default the built-in IN_STOCK_PHRASES, negations such as
     "not in stock" excluded) or with a JSON-LD offer availability in
     ``available_terms`` (default InStock, LimitedAvailability, OnlineOnly,
     InStoreOnly): the promise ledger's availability facts of the product step
@@ -126,7 +126,7 @@ def unannounced_stock_out(run: Run, options: Mapping[str, Any]) -> Iterator[Find
 
     * tells the customer (an error or notice in the HTML, a dialog, or a line
       of visible text) that an item is unavailable (``out_of_stock_phrases``,
-      default extract's OUT_OF_STOCK_PHRASES: "no longer available", "sold
+      default the built-in OUT_OF_STOCK_PHRASES: "no longer available", "sold
       out", "removed from your order"...), when the text names the product or
       uses one of ``context_words`` besides the stock phrase itself ("this
       item", "your cart"...): "Express is not available on Sundays" and a bare
@@ -203,7 +203,7 @@ def unannounced_stock_out(run: Run, options: Mapping[str, Any]) -> Iterator[Find
     title="An error message that says nothing useful",
     severity="medium",
     options={
-        "phrases": list(extract.GENERIC_ERROR_PHRASES),
+        "phrases": list(wording.GENERIC_ERROR_PHRASES),
         "extra_phrases": [],
         "max_chars": 200,
     },
@@ -222,7 +222,7 @@ def generic_error_message(run: Run, options: Mapping[str, Any]) -> Iterator[Find
     texts of the page's HTML (``role=alert``, ``aria-live`` regions, elements
     whose class or id says error, alert, notice...), dialogs, and the lines of
     its visible text, and reports those that contain one of ``phrases``
-    (default extract's GENERIC_ERROR_PHRASES: "something went wrong", "please
+    (default the built-in GENERIC_ERROR_PHRASES: "something went wrong", "please
     try again later", "internal server error"...) or ``extra_phrases`` (for a
     profile to add its shop's own wording without repeating the defaults).
     Texts longer than ``max_chars`` characters (they usually explain) and
@@ -240,10 +240,10 @@ def generic_error_message(run: Run, options: Mapping[str, Any]) -> Iterator[Find
         for text in customer_texts(step):
             if len(text) > max_chars or text.rstrip().endswith("?"):
                 continue
-            if not extract.find_phrases(text, phrases):
+            if not phrase_search.find_phrases(text, phrases):
                 continue
-            norm = extract.normalise(text)
-            if any(norm in extract.normalise(q) for q in quotes):
+            norm = page_text.normalise(text)
+            if any(norm in page_text.normalise(q) for q in quotes):
                 continue  # the same message, already quoted from the page's notices
             quotes.append(text)
         if not quotes:

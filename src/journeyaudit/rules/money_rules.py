@@ -7,8 +7,9 @@ from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
-from journeyaudit import extract, ledger
-from journeyaudit.extract import Money
+from journeyaudit.facts import ledger, page_text, structured, wording
+from journeyaudit.facts import money as money_reader
+from journeyaudit.facts.money import Money
 from journeyaudit.model import Evidence, Finding, Run, StepRecord
 from journeyaudit.rules.journey_rules import mentions, product_names
 from journeyaudit.rules.registry import rule
@@ -23,17 +24,17 @@ _WORD = re.compile(r"[^\W\d_]{3,}")
 
 
 def _words(text: str) -> set[str]:
-    return {word for word in _WORD.findall(extract.normalise(text))}
+    return {word for word in _WORD.findall(page_text.normalise(text))}
 
 
 def _base_label(label: str) -> str:
     """'Shipping (Standard)' -> 'shipping'; 'VAT 19%' -> 'vat': the label without qualifiers."""
     base = re.sub(r"\([^()]*\)|\[[^\[\]]*\]|\d+(?:[.,]\d+)?\s?%", " ", label)
-    return extract.normalise(base).strip(" :-–—")
+    return page_text.normalise(base).strip(" :-–—")
 
 
 def _same_money(a: Money, b: Money) -> bool:
-    return a.amount == b.amount and extract.same_currency(a.currency, b.currency)
+    return a.amount == b.amount and money_reader.same_currency(a.currency, b.currency)
 
 
 def _shown_before(label: str, money: Money, earlier: list[StepRecord], labels: list[str]) -> bool:
@@ -46,11 +47,11 @@ def _shown_before(label: str, money: Money, earlier: list[StepRecord], labels: l
     base = _base_label(label)
     words = _words(label)
     for step in earlier:
-        for other_label, other in extract.fee_lines(step.visible_text, labels):
+        for other_label, other in money_reader.fee_lines(step.visible_text, labels):
             if _base_label(other_label) == base and _same_money(money, other):
                 return True
-        for line in extract.lines(step.visible_text):
-            if any(_same_money(money, seen) for seen in extract.find_money(line)) and words & _words(line):
+        for line in page_text.lines(step.visible_text):
+            if any(_same_money(money, seen) for seen in money_reader.find_money(line)) and words & _words(line):
                 return True
     return False
 
@@ -63,9 +64,9 @@ def _shown_before(label: str, money: Money, earlier: list[StepRecord], labels: l
     roles=["review", "confirmation"],
     options={
         "late_roles": ["review", "confirmation"],
-        "fee_labels": list(extract.FEE_LABELS),
-        "total_labels": list(extract.TOTAL_LABELS),
-        "subtotal_labels": list(extract.SUBTOTAL_LABELS),
+        "fee_labels": list(wording.FEE_LABELS),
+        "total_labels": list(wording.TOTAL_LABELS),
+        "subtotal_labels": list(wording.SUBTOTAL_LABELS),
     },
 )
 def late_extra_cost(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
@@ -77,7 +78,7 @@ def late_extra_cost(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
     too late). The customer who does pay feels tricked, and asks for refunds.
 
     For each step with one of the ``late_roles`` (default review, confirmation)
-    the rule reads its fee lines (``fee_labels``, default extract's FEE_LABELS:
+    the rule reads its fee lines (``fee_labels``, default the built-in FEE_LABELS:
     "Shipping", "Service fee", "Versandkosten"...). A fee is late when neither
     its label with that amount, nor its amount on a line sharing a word with its
     label, appeared on any earlier step: so a shipping option's price shown on
@@ -113,7 +114,7 @@ def late_extra_cost(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
         if total_now is None or reference is None:
             continue
         ref_step, ref_total = reference
-        if not extract.same_currency(total_now.currency, ref_total.currency):
+        if not money_reader.same_currency(total_now.currency, ref_total.currency):
             continue
         growth = total_now.amount - ref_total.amount
         fees = [(f.label, ledger.as_money(f)) for f in ledger.facts(book, "fee", step=step.index, sources=shown)]
@@ -163,13 +164,13 @@ def _row_amounts(text: str, name: str, window: int) -> tuple[str, list[Money]] |
     the prices on different lines). A line where the name is part of a sentence
     ("Sorry, X is no longer available") is not a row.
     """
-    text_lines = extract.lines(text.replace("\t", "  "))
+    text_lines = page_text.lines(text.replace("\t", "  "))
     for i, line in enumerate(text_lines):
         if not mentions(line, name):
             continue
-        rest = extract.normalise(line).replace(extract.normalise(name), " ")
-        if extract.find_money(line):
-            return line, [m for m in extract.find_money(line) if m.amount > 0]
+        rest = page_text.normalise(line).replace(page_text.normalise(name), " ")
+        if money_reader.find_money(line):
+            return line, [m for m in money_reader.find_money(line) if m.amount > 0]
         if len(_WORD.findall(rest)) > 4:
             continue  # a sentence that names the item, not the item's row
         row = [line]
@@ -177,7 +178,7 @@ def _row_amounts(text: str, name: str, window: int) -> tuple[str, list[Money]] |
             if ledger.is_summary_line(following):
                 break
             row.append(following)
-            found = [m for m in extract.find_money(following) if m.amount > 0]
+            found = [m for m in money_reader.find_money(following) if m.amount > 0]
             if found:
                 return " / ".join(row), found
     return None
@@ -185,14 +186,14 @@ def _row_amounts(text: str, name: str, window: int) -> tuple[str, list[Money]] |
 
 def _quantities(row: str) -> set[int]:
     without_money = row
-    for money in extract.find_money(row):
+    for money in money_reader.find_money(row):
         without_money = without_money.replace(money.text, " ")
     return {int(q) for q in _QUANTITY.findall(without_money) if 1 < int(q) < 1000}
 
 
 def _charged(prices: list[Money], row: str, amounts: list[Money], tolerance: Decimal) -> Money | None:
     """The unit price a row charges when it is none of the product page's ``prices``; None when it agrees or is unreadable."""
-    amounts = [m for m in amounts if extract.same_currency(m.currency, prices[0].currency)]
+    amounts = [m for m in amounts if money_reader.same_currency(m.currency, prices[0].currency)]
     if not amounts:
         return None
     quantities = {1, *_quantities(row)}
@@ -202,7 +203,7 @@ def _charged(prices: list[Money], row: str, amounts: list[Money], tolerance: Dec
     return amounts[0]
 
 
-def _declared(offer: extract.Offer) -> Money:
+def _declared(offer: structured.Offer) -> Money:
     """A JSON-LD offer's price as Money, written as the data says it: '39.90 EUR'."""
     amount = offer.price if offer.price is not None else Decimal(0)
     shown = f"{amount:.2f}" if amount == amount.quantize(Decimal("0.01")) else str(amount)
@@ -266,12 +267,12 @@ def price_mismatch(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
         if step.role != "product":
             continue
         names = product_names(step)
-        offers = [offer for offer in extract.offers(step.structured_data) if offer.price is not None]
+        offers = [offer for offer in structured.offers(step.structured_data) if offer.price is not None]
         hinted = [ledger.as_money(f) for f in ledger.facts(book, "price", step=step.index, sources=("element",))]
         shown = hinted or ledger.shown_prices(step, names, window)
         name = names[0] if names else "the product"
         declared = _declared(offers[0]) if offers else None
-        comparable = [m for m in shown if declared is None or extract.same_currency(m.currency, declared.currency)]
+        comparable = [m for m in shown if declared is None or money_reader.same_currency(m.currency, declared.currency)]
         agreeing = [m for m in comparable if declared is not None and abs(m.amount - declared.amount) <= tolerance]
         if declared is not None and comparable and not agreeing:
             visible = comparable[0]

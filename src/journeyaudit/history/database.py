@@ -35,7 +35,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 from sqlalchemy.pool import StaticPool
 
-from journeyaudit.fingerprint import assign, compare_findings, judged_in
+from journeyaudit.history.fingerprint import assign, compare_findings, judged_in
 from journeyaudit.model import SEVERITIES, Comparison, Result, Run, StepTiming, TrendPoint
 
 HISTORY_FILE = "history.sqlite"

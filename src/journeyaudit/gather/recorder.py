@@ -19,7 +19,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
 from journeyaudit import model
-from journeyaudit.store import Redactor, atomic_write_bytes, step_file_stem
+from journeyaudit.history.store import Redactor, atomic_write_bytes, step_file_stem
 
 # Fields whose contents are secret by nature, masked in every screenshot.
 SECRET_FIELD_SELECTORS = (
@@ -197,7 +197,7 @@ class Recorder:
         if screenshot:
             record.screenshot = self._screenshot(record, full_page)
         if self.accessibility:
-            from journeyaudit.accessibility import run_axe
+            from journeyaudit.gather.accessibility import run_axe
 
             record.accessibility = run_axe(page)
         self._redact(record)

@@ -18,16 +18,16 @@ from typing import Any
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
-from journeyaudit import (
+from journeyaudit import model
+from journeyaudit.gather import (
     interception,  # noqa: F401  (registers the probes' 'intercept' action)
     mail_actions,
-    model,
 )
-from journeyaudit import mailbox as mail
-from journeyaudit.actions import ActionContext, ActionFailed, perform
-from journeyaudit.browser import BrowserChoice, launch
-from journeyaudit.recorder import Recorder
-from journeyaudit.store import Redactor
+from journeyaudit.gather import mailbox as mail
+from journeyaudit.gather.actions import ActionContext, ActionFailed, perform
+from journeyaudit.gather.browser import BrowserChoice, launch
+from journeyaudit.gather.recorder import Recorder
+from journeyaudit.history.store import Redactor
 
 StepCallback = Callable[[model.Journey, model.StepRecord], None]
 

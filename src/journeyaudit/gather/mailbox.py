@@ -109,14 +109,6 @@ def fill_inbox(params: dict[str, Any], address: str) -> dict[str, Any]:
     }
 
 
-def mask_address(address: str) -> str:
-    """``customer+ab12cd34-mail-order@mail.test`` -> ``cu•••@mail.test`` for reports."""
-    local, _, domain = address.rpartition("@")
-    if not domain:
-        return "•••"
-    return f"{local[:2]}•••@{domain}"
-
-
 # --------------------------------------------------------------------------
 # Parsing
 # --------------------------------------------------------------------------

@@ -30,8 +30,8 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from journeyaudit import model
-from journeyaudit.probespec import ProbesSpec
-from journeyaudit.yamlsource import Document, LocatedError, ValidationFailed, load
+from journeyaudit.spec.probespec import ProbesSpec
+from journeyaudit.spec.yamlsource import Document, LocatedError, ValidationFailed, load
 
 __all__ = [
     "ACTION_NAMES",
@@ -784,7 +784,7 @@ def journey_from_document(doc: Document, journey_id: str | None = None) -> model
         probes=spec.probes.model_dump(exclude_none=True) if spec.probes else {},
     )
     if journey.probes:
-        from journeyaudit import probes  # the expansion needs the whole journey; it says what it cannot do
+        from journeyaudit.spec import probes  # the expansion needs the whole journey; it says what it cannot do
 
         problems = [doc.error(("probes", *path), message) for path, message in probes.problems(journey)]
         if problems:

@@ -26,10 +26,10 @@ import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from journeyaudit.history.store import atomic_write_text
 from journeyaudit.model import Finding, Result, Run, RunSummary, StepRecord
 from journeyaudit.report import formats
 from journeyaudit.rules.registry import RuleInfo
-from journeyaudit.store import atomic_write_text
 
 FILE_NAME = "junit.xml"
 JOURNEY_CASE = "journey"

@@ -25,10 +25,10 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from journeyaudit.history.store import atomic_write_text
 from journeyaudit.model import Finding, Result, Run
 from journeyaudit.report import formats
 from journeyaudit.rules.registry import RuleInfo
-from journeyaudit.store import atomic_write_text
 
 FILE_NAME = "gl-code-quality-report.json"
 SEVERITIES = {"low": "minor", "medium": "major", "high": "critical", "critical": "blocker"}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from journeyaudit import extract
+from journeyaudit.facts import money, page_text, phrase_search, wording
 
 __all__ = ["DELIVERY_WORDS", "parse_promise"]
 
@@ -57,7 +57,7 @@ def parse_promise(text: str) -> dict[str, Any] | None:
     "min_days": 3, "max_days": 5, "value": "3-5 days", "dispatch": False}.
     Dates ("by Friday, 5 December", "05.12.") become {"date": "12-05"}.
     """
-    norm = extract.normalise(text)
+    norm = page_text.normalise(text)
     if not any(re.search(r"(?<!\w)" + re.escape(word), norm) for word in DELIVERY_WORDS) and not _TOMORROW.search(norm):
         return None
     if _RETURNS.search(norm):
@@ -123,10 +123,10 @@ def _method(text: str) -> str:
     head = _SEPARATOR.split(text.strip(), maxsplit=1)[0].strip()
     head = re.sub(r"^(?:method|versandart|méthode|método|shipping|delivery)\s+", "", head, flags=re.IGNORECASE)
     words = head.split()
-    if not 1 <= len(words) <= 3 or head == text.strip() or extract.find_money(head):
+    if not 1 <= len(words) <= 3 or head == text.strip() or money.find_money(head):
         return ""
-    if any(re.search(r"(?<!\w)" + re.escape(w), extract.normalise(head)) for w in DELIVERY_WORDS) or re.search(r"\d", head):
+    if any(re.search(r"(?<!\w)" + re.escape(w), page_text.normalise(head)) for w in DELIVERY_WORDS) or re.search(r"\d", head):
         return ""
-    if extract.find_phrases(head, extract.IN_STOCK_PHRASES):
+    if phrase_search.find_phrases(head, wording.IN_STOCK_PHRASES):
         return ""
     return head

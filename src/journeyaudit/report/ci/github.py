@@ -32,10 +32,10 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
+from journeyaudit.history.store import atomic_write_text
 from journeyaudit.model import SEVERITIES, Finding, Result, Run
 from journeyaudit.report import formats
 from journeyaudit.rules.registry import RuleInfo
-from journeyaudit.store import atomic_write_text
 
 SUMMARY_FILE = "github-summary.md"
 ANNOTATIONS_PER_KIND = 10  # per step, for each of error, warning and notice

@@ -27,10 +27,10 @@ from pathlib import Path
 from typing import Any
 
 from journeyaudit import __version__
+from journeyaudit.history.store import atomic_write_text
 from journeyaudit.model import Finding, Result, Run
 from journeyaudit.report import formats
 from journeyaudit.rules.registry import RuleInfo
-from journeyaudit.store import atomic_write_text
 
 FILE_NAME = "journeyaudit.sarif"
 SARIF_VERSION = "2.1.0"

@@ -107,11 +107,11 @@ def run(files, base_url, out, fail_on, select, ignore, headed, browser_path, for
     <out>/<timestamp>-<audit>/ with result.json, traces/ and report.html.
     """
     from journeyaudit.audit import AuditCannotRun, run_audit
-    from journeyaudit.browser import BrowserNotFound, find_browser
-    from journeyaudit.config import resolve
-    from journeyaudit.journey import ValidationFailed
+    from journeyaudit.gather.browser import BrowserNotFound, find_browser
     from journeyaudit.postrun import finish
     from journeyaudit.report.terminal import TerminalProgress, print_summary
+    from journeyaudit.spec.config import resolve
+    from journeyaudit.spec.journey import ValidationFailed
 
     overrides = {
         "base_url": base_url,
@@ -197,13 +197,13 @@ def audit_command(trace_dir, out, profile, fail_on, select, ignore, formats, bas
     trace.json files below it). Use it after changing rule options or upgrading
     journeyaudit: the shop is not visited again.
     """
-    from journeyaudit import store
     from journeyaudit.audit import rejudge, relocate_traces, write_report
-    from journeyaudit.config import history_url, load_profile, rule_settings
-    from journeyaudit.journey import ValidationFailed
-    from journeyaudit.judge import RuleSettings, option_errors, unknown_patterns
+    from journeyaudit.history import store
+    from journeyaudit.judge.engine import RuleSettings, option_errors, unknown_patterns
     from journeyaudit.postrun import finish
     from journeyaudit.report.terminal import print_summary
+    from journeyaudit.spec.config import history_url, load_profile, rule_settings
+    from journeyaudit.spec.journey import ValidationFailed
 
     settings = RuleSettings()
     threshold = "high"
@@ -251,7 +251,7 @@ def report(result_json, out, formats) -> None:
       journeyaudit report reports/latest/result.json
       journeyaudit report reports/latest/result.json --format junit --format gitlab
     """
-    from journeyaudit import store
+    from journeyaudit.history import store
     from journeyaudit.report.html import write_html
     from journeyaudit.rules.registry import all_rules
 
@@ -303,9 +303,9 @@ def history(audit_name, history, out, limit, as_json) -> None:
     """
     import os
 
-    from journeyaudit.config import history_url
-    from journeyaudit.history import History, HistoryError, format_runs
+    from journeyaudit.history.database import History, HistoryError, format_runs
     from journeyaudit.report.trends import text_trends
+    from journeyaudit.spec.config import history_url
 
     url = history_url(history or os.environ.get("JOURNEYAUDIT_HISTORY") or None,
                       out or os.environ.get("JOURNEYAUDIT_OUT") or "reports")
@@ -365,8 +365,8 @@ def baseline_create(result_json, out) -> None:
     Running with --baseline FILE then lists those findings as suppressed:
     they still count, but no longer fail the audit.
     """
-    from journeyaudit import baseline as baselines
-    from journeyaudit import store
+    from journeyaudit.history import baseline as baselines
+    from journeyaudit.history import store
 
     path = Path(result_json or Path("reports") / "latest" / store.RESULT_FILE)
     if not path.is_file():
@@ -390,7 +390,7 @@ def check(files) -> None:
 
     Every problem is printed as FILE:LINE:COLUMN: message; exit code 2 if any.
     """
-    from journeyaudit.config import check_file
+    from journeyaudit.spec.config import check_file
 
     problems = 0
     for name in files:
@@ -413,12 +413,12 @@ def schema(kind) -> None:
     Save it and point your YAML files at it with a first line like
     `# yaml-language-server: $schema=../schema/journey.schema.json`.
     """
-    from journeyaudit.journey import schema_text
+    from journeyaudit.spec.journey import schema_text
 
     if kind == "journey":
-        from journeyaudit.journey import json_schema
+        from journeyaudit.spec.journey import json_schema
     else:
-        from journeyaudit.config import json_schema
+        from journeyaudit.spec.config import json_schema
     click.echo(schema_text(json_schema()), nl=False)
 
 
@@ -490,7 +490,7 @@ def demo_shop(port, smtp) -> None:
 @click.option("--browser-path", metavar="PATH", help="Chromium/Chrome executable to check.")
 def doctor(install, browser_path) -> None:
     """Find and launch the browser; print Playwright's and Chromium's versions."""
-    from journeyaudit.browser import BrowserNotFound, ensure_browser, find_browser, versions
+    from journeyaudit.gather.browser import BrowserNotFound, ensure_browser, find_browser, versions
 
     try:
         choice = ensure_browser(click.echo) if install and not browser_path else find_browser(browser_path)

@@ -7,7 +7,7 @@ customer ask whether those promises were kept at step 6. ``build(run)`` reads
 them once, from the recorded run, as typed facts (:class:`model.LedgerFact`)
 with the step and the evidence they came from:
 
-* ``text``: the rendered visible text (labels from extract's defaults, or the
+* ``text``: the rendered visible text (labels from the built-in defaults, or the
   caller's labels for another shop and language);
 * ``element``: an HTML element (a table row, a checked option, a disabled
   "Add to cart" button, an element named by a journey hint);
@@ -31,9 +31,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from journeyaudit import extract
-from journeyaudit.delivery import parse_promise
-from journeyaudit.extract import Money
+from journeyaudit.facts import messages, page_text, phrase_search, structured, wording
+from journeyaudit.facts import money as money_reader
+from journeyaudit.facts.delivery import parse_promise
+from journeyaudit.facts.money import Money
 from journeyaudit.model import Ledger, LedgerChange, LedgerFact, Run, StepRecord
 
 __all__ = [
@@ -184,20 +185,20 @@ SOURCE_ORDER = ("element", "text", "structured_data", "data_layer", "network")
 
 @dataclass(frozen=True)
 class Labels:
-    """The words a shop uses, per audit and language: extract's EN/DE/FR/ES defaults unless given."""
+    """The words a shop uses, per audit and language: the built-in EN/DE/FR/ES defaults unless given."""
 
-    total: tuple[str, ...] = extract.TOTAL_LABELS
-    subtotal: tuple[str, ...] = extract.SUBTOTAL_LABELS
-    fee: tuple[str, ...] = extract.FEE_LABELS
-    in_stock: tuple[str, ...] = extract.IN_STOCK_PHRASES
-    out_of_stock: tuple[str, ...] = extract.OUT_OF_STOCK_PHRASES
-    payment_refused: tuple[str, ...] = extract.PAYMENT_REFUSED_PHRASES
+    total: tuple[str, ...] = wording.TOTAL_LABELS
+    subtotal: tuple[str, ...] = wording.SUBTOTAL_LABELS
+    fee: tuple[str, ...] = wording.FEE_LABELS
+    in_stock: tuple[str, ...] = wording.IN_STOCK_PHRASES
+    out_of_stock: tuple[str, ...] = wording.OUT_OF_STOCK_PHRASES
+    payment_refused: tuple[str, ...] = wording.PAYMENT_REFUSED_PHRASES
     payment_accepted: tuple[str, ...] = PAYMENT_ACCEPTED_PHRASES
     payment_pending: tuple[str, ...] = PAYMENT_PENDING_PHRASES
     order_confirmed: tuple[str, ...] = ORDER_CONFIRMED_PHRASES
     order_cancelled: tuple[str, ...] = ORDER_CANCELLED_PHRASES
     order_failed: tuple[str, ...] = ORDER_FAILED_PHRASES
-    order_number_patterns: tuple[str, ...] = extract.ORDER_NUMBER_PATTERNS
+    order_number_patterns: tuple[str, ...] = wording.ORDER_NUMBER_PATTERNS
 
     @classmethod
     def from_options(cls, options: Mapping[str, Any]) -> "Labels":
@@ -251,32 +252,32 @@ def product_names(step: StepRecord) -> list[str]:
     Only the first offer: later ones are often related products or accessories.
     """
     names: list[str] = []
-    for offer in extract.offers(step.structured_data):
+    for offer in structured.offers(step.structured_data):
         if offer.name:
             names.append(offer.name)
             break
     heading = page_heading(step)
-    if heading and len(heading) <= 150 and extract.normalise(heading) not in {extract.normalise(n) for n in names}:
+    if heading and len(heading) <= 150 and page_text.normalise(heading) not in {page_text.normalise(n) for n in names}:
         names.append(heading)
     return names
 
 
 def mentions(text: str, name: str) -> bool:
     """Does ``text`` name ``name`` (case-, space- and quote-insensitive, whole words)?"""
-    key = extract.normalise(name)
+    key = page_text.normalise(name)
     if not key:
         return False
-    return re.search(r"(?<!\w)" + re.escape(key) + r"(?!\w)", extract.normalise(text)) is not None
+    return re.search(r"(?<!\w)" + re.escape(key) + r"(?!\w)", page_text.normalise(text)) is not None
 
 
 def customer_texts(step: StepRecord) -> list[str]:
     """What the shop told the customer on a step: notices/errors from the HTML, dialogs, then text lines."""
-    return _customer_texts(step, extract.error_texts(step.html))
+    return _customer_texts(step, messages.error_texts(step.html))
 
 
 def _customer_texts(step: StepRecord, notices: list[str]) -> list[str]:
     texts: list[str] = []
-    for text in [*notices, *(d.message for d in step.dialogs), *extract.lines(step.visible_text)]:
+    for text in [*notices, *(d.message for d in step.dialogs), *page_text.lines(step.visible_text)]:
         if text and text not in texts:
             texts.append(text)
     return texts
@@ -308,7 +309,7 @@ class _Builder:
 def build(run: Run, labels: Labels | None = None, hints: Mapping[str, Any] | None = None) -> Ledger:
     """The ledger of one recorded run: its facts in step order, and the changes between steps.
 
-    ``labels`` default to extract's EN/DE/FR/ES lists; ``hints`` to the run's
+    ``labels`` default to the built-in EN/DE/FR/ES lists; ``hints`` to the run's
     journey hints (``total_selector``, ``price_selector``... see HINT_KEYS).
     The same run read with the same labels gives the same (shared) ledger:
     callers must not change it.
@@ -342,7 +343,7 @@ def _build(run: Run, labels: Labels, hints: dict[str, Any]) -> Ledger:
     builder = _Builder(run, labels, hints)
     for step in run.reached():
         soup = _soup(step.html)
-        notices = extract.error_texts(step.html) if step.html else []
+        notices = messages.error_texts(step.html) if step.html else []
         texts = _customer_texts(step, notices)
         _money_facts(builder, step, soup)
         _item_facts(builder, step, soup)
@@ -390,22 +391,22 @@ def _money_facts(b: _Builder, step: StepRecord, soup: Any) -> None:
         b.money("total", step, "element", hinted_total.text, hinted_total, label="Total",
                 detail={"selector": b.hints["total_selector"]})
     else:
-        total = extract.find_total(text, b.labels.total)
+        total = money_reader.find_total(text, b.labels.total)
         if total is not None:
-            line = next((ln for ln in extract.lines(text) if total.text in ln), total.text)
+            line = next((ln for ln in page_text.lines(text) if total.text in ln), total.text)
             b.money("total", step, "text", line, total, label="Total")
     hinted_sub = _first_money(_select_text(soup, b.hints.get("subtotal_selector")))
     if hinted_sub is not None:
         b.money("subtotal", step, "element", hinted_sub.text, hinted_sub, label="Subtotal",
                 detail={"selector": b.hints["subtotal_selector"]})
     else:
-        found = extract.labelled_amounts(text, b.labels.subtotal)
+        found = money_reader.labelled_amounts(text, b.labels.subtotal)
         if found:
             label, money = found[-1]
             b.money("subtotal", step, "text", f"{label} {money.text}", money, label="Subtotal")
     seen: set[tuple[str, Decimal]] = set()
-    for label, money in extract.fee_lines(text, b.labels.fee):
-        key = (extract.normalise(label), money.amount)
+    for label, money in money_reader.fee_lines(text, b.labels.fee):
+        key = (page_text.normalise(label), money.amount)
         if key in seen:
             continue
         seen.add(key)
@@ -423,7 +424,7 @@ def _money_facts(b: _Builder, step: StepRecord, soup: Any) -> None:
             shown = shown_prices(step, names)
             if shown:
                 b.money("price", step, "text", shown[0].text, shown[0], label=name)
-        for offer in extract.offers(step.structured_data)[:1]:
+        for offer in structured.offers(step.structured_data)[:1]:
             if offer.price is not None:
                 money = Money(offer.price, offer.currency, f"{offer.price} {offer.currency or ''}".strip())
                 b.money("price", step, "structured_data", money.text, money, label=offer.name or name)
@@ -447,7 +448,7 @@ def _microdata_offer(soup: Any) -> tuple[Decimal | None, str | None, str | None]
             return ""
         return str(tag.get("content") or tag.get("href") or tag.get("value") or tag.get_text(" ")).strip()
 
-    price = extract.parse_amount(value(price_tag)) if price_tag is not None else None
+    price = money_reader.parse_amount(value(price_tag)) if price_tag is not None else None
     currency = value(soup.find(attrs={"itemprop": "priceCurrency"})) or None
     term = value(availability_tag).rstrip("/").rsplit("/", 1)[-1] or None
     return price, currency, term
@@ -455,24 +456,24 @@ def _microdata_offer(soup: Any) -> tuple[Decimal | None, str | None, str | None]
 
 def _first_money(texts: list[str]) -> Money | None:
     for text in texts:
-        found = extract.find_money(text) or ([extract.parse_money(text)] if extract.parse_money(text) else [])
+        found = money_reader.find_money(text) or ([money_reader.parse_money(text)] if money_reader.parse_money(text) else [])
         if found:
             return found[0]
-        amount = extract.parse_amount(text)
+        amount = money_reader.parse_amount(text)
         if amount is not None:
             return Money(amount, None, text)
     return None
 
 
-_SUMMARY_SETS = (extract.TOTAL_LABELS, extract.SUBTOTAL_LABELS, extract.FEE_LABELS, extract.DISCOUNT_LABELS)
+_SUMMARY_SETS = (wording.TOTAL_LABELS, wording.SUBTOTAL_LABELS, wording.FEE_LABELS, wording.DISCOUNT_LABELS)
 
 
 def is_summary_line(line: str) -> bool:
     """A totals line ("Subtotal €39.90", "Shipping (Standard)"): never an item's row."""
-    norm = extract.normalise(line)
+    norm = page_text.normalise(line)
     for labels in _SUMMARY_SETS:
         for label in labels:
-            key = extract.normalise(label)
+            key = page_text.normalise(label)
             if norm.startswith(key) and not re.match(r"\w", norm[len(key):][:1]):
                 return True
     return False
@@ -484,19 +485,19 @@ def shown_prices(step: StepRecord, names: list[str], window: int = 8) -> list[Mo
     Several amounts are usual: "Regular price €60.00  Sale price €54.80", "€39.90
     (€26.60 / 100 g)". Lines that are totals, fees or discounts are skipped.
     """
-    text_lines = extract.lines(step.visible_text)
+    text_lines = page_text.lines(step.visible_text)
     heading = page_heading(step)
     anchors = [heading] if heading else []
     anchors += [n for n in names if n not in anchors]
     for anchor in anchors:
-        starts = [i for i, line in enumerate(text_lines) if extract.normalise(line) == extract.normalise(anchor)]
+        starts = [i for i, line in enumerate(text_lines) if page_text.normalise(line) == page_text.normalise(anchor)]
         starts = starts or [i for i, line in enumerate(text_lines) if mentions(line, anchor)]
         for start in reversed(starts):  # the heading comes after breadcrumbs that repeat the name
             found = [
                 money
                 for line in text_lines[start : start + window]
                 if not is_summary_line(line)
-                for money in extract.find_money(line)
+                for money in money_reader.find_money(line)
                 if money.amount > 0
             ]
             if found:
@@ -512,7 +513,7 @@ def _item_facts(b: _Builder, step: StepRecord, soup: Any) -> None:
     seen: set[str] = set()
 
     def add(name: str, text: str, source: str, money: Money | None, quantity: int | None, **detail: Any) -> None:
-        key = extract.normalise(name)
+        key = page_text.normalise(name)
         if not key or key in seen:
             return
         seen.add(key)
@@ -529,7 +530,7 @@ def _item_facts(b: _Builder, step: StepRecord, soup: Any) -> None:
             hinted = []
         for tag in hinted:
             row = " ".join(tag.get_text(" ").split())
-            found = [m for m in extract.find_money(row) if m.amount > 0]
+            found = [m for m in money_reader.find_money(row) if m.amount > 0]
             name = _row_name(tag) or (row.split(found[0].text)[0].strip() if found else row)
             add(name, row, "element", found[0] if found else None, _row_quantity(tag, row))
     if soup is not None:
@@ -538,21 +539,21 @@ def _item_facts(b: _Builder, step: StepRecord, soup: Any) -> None:
             if len(cells) < 2 or row.find_parent("thead") is not None:
                 continue
             text = " ".join(row.get_text(" ").split())
-            amounts = [m for m in extract.find_money(text) if m.amount > 0]
+            amounts = [m for m in money_reader.find_money(text) if m.amount > 0]
             name = _row_name(cells[0])
-            if not amounts or not name or is_summary_line(name) or extract.find_money(name):
+            if not amounts or not name or is_summary_line(name) or money_reader.find_money(name):
                 continue
             add(name, text, "element", amounts[0], _row_quantity(row, text))
-    text_lines = extract.lines(step.visible_text)
+    text_lines = page_text.lines(step.visible_text)
     for position, line in enumerate(text_lines):
         match = _QTY_NAME.match(line.replace("\t", " "))
         if not match:
             continue
         rest = match.group(2)
-        amounts = extract.find_money(rest)
+        amounts = money_reader.find_money(rest)
         following = text_lines[position + 1] if position + 1 < len(text_lines) else ""
         if not amounts and following and _amount_only(following):
-            amounts = extract.find_money(following)  # "1 × AeroPress Go" / "€39.90" on the next line
+            amounts = money_reader.find_money(following)  # "1 × AeroPress Go" / "€39.90" on the next line
             line = f"{line} {following}"
         name = rest.split(amounts[0].text)[0].strip() if amounts else rest
         quantity = int(match.group(1))
@@ -564,7 +565,7 @@ def _item_facts(b: _Builder, step: StepRecord, soup: Any) -> None:
 
 
 def _amount_only(line: str) -> bool:
-    found = extract.find_money(line)
+    found = money_reader.find_money(line)
     return len(found) == 1 and not re.sub(re.escape(found[0].text), "", line).strip(" \t:–-")
 
 
@@ -575,7 +576,7 @@ def _row_name(tag: Any) -> str:
         return " ".join(link.get_text(" ").split())
     for piece in tag.stripped_strings:
         piece = " ".join(piece.split())
-        if piece and not extract.find_money(piece):
+        if piece and not money_reader.find_money(piece):
             return piece
     return ""
 
@@ -599,18 +600,18 @@ def _availability_facts(b: _Builder, step: StepRecord, soup: Any, texts: list[st
     names = product_names(step) if step.role == "product" else []
     name = names[0] if names else ""
     if step.role == "product":
-        for line in extract.in_stock(step.visible_text, b.labels.in_stock, b.labels.out_of_stock):
+        for line in phrase_search.in_stock(step.visible_text, b.labels.in_stock, b.labels.out_of_stock):
             low = _LOW_STOCK.search(line)
             if low:
                 count = int(low.group(1) or low.group(2))
                 b.add("availability", step, "text", line, label=name, state="low_stock", quantity=count)
             else:
                 b.add("availability", step, "text", line, label=name, state="in_stock")
-        for line in extract.out_of_stock(step.visible_text, b.labels.out_of_stock, b.labels.in_stock):
+        for line in phrase_search.out_of_stock(step.visible_text, b.labels.out_of_stock, b.labels.in_stock):
             b.add("availability", step, "text", line, label=name, state="out_of_stock")
-        for line in extract.find_phrases(step.visible_text, PRE_ORDER_PHRASES):
+        for line in phrase_search.find_phrases(step.visible_text, PRE_ORDER_PHRASES):
             b.add("availability", step, "text", line, label=name, state="pre_order")
-        for offer in extract.offers(step.structured_data):  # every variant: one in stock is a claim
+        for offer in structured.offers(step.structured_data):  # every variant: one in stock is a claim
             state = _SCHEMA_STATES.get(offer.availability or "")
             if state:
                 b.add("availability", step, "structured_data", str(offer.availability), label=offer.name or name,
@@ -629,7 +630,7 @@ def _availability_facts(b: _Builder, step: StepRecord, soup: Any, texts: list[st
     else:
         known = [n for s in b.run.reached() if s.role == "product" and s.index < step.index for n in product_names(s)]
         for text in texts:
-            if extract.out_of_stock(text, b.labels.out_of_stock, b.labels.in_stock) and len(text) <= 300:
+            if phrase_search.out_of_stock(text, b.labels.out_of_stock, b.labels.in_stock) and len(text) <= 300:
                 label = next((n for n in known if mentions(text, n)), "")
                 b.add("availability", step, "text", text, label=label, state="out_of_stock")
 
@@ -655,7 +656,7 @@ def _add_to_cart_button(soup: Any) -> Any:
         if tag.name == "input" and str(tag.get("type", "")).lower() not in ("submit", "button"):
             continue
         words = " ".join([tag.get_text(" "), str(tag.get("value", "")), str(tag.get("aria-label", ""))])
-        if extract.find_phrases(words, ADD_TO_CART_PHRASES):
+        if phrase_search.find_phrases(words, ADD_TO_CART_PHRASES):
             return tag
     return None
 
@@ -672,8 +673,8 @@ def _delivery_facts(b: _Builder, step: StepRecord, soup: Any) -> None:
             seen.add(form_field.label)
             b.add("delivery", step, "element", form_field.label, label=promise["method"], state=promise["value"],
                   detail={**promise, "chosen": True})
-    texts = _select_text(soup, b.hints.get("delivery_selector")) or extract.lines(step.visible_text)
-    source = "element" if b.hints.get("delivery_selector") and texts != extract.lines(step.visible_text) else "text"
+    texts = _select_text(soup, b.hints.get("delivery_selector")) or page_text.lines(step.visible_text)
+    source = "element" if b.hints.get("delivery_selector") and texts != page_text.lines(step.visible_text) else "text"
     labels = {f.label for f in step.fields if f.type in ("radio", "checkbox")}
     for line in texts:
         if line in seen or line in labels or len(line) > 200:
@@ -690,19 +691,19 @@ def _delivery_facts(b: _Builder, step: StepRecord, soup: Any) -> None:
 
 
 def _state_facts(b: _Builder, step: StepRecord, texts: list[str], notices: list[str]) -> None:
-    for state, phrases in (
+    for state, state_phrases in (
         ("refused", b.labels.payment_refused),
         ("pending", b.labels.payment_pending),
         ("accepted", b.labels.payment_accepted),
     ):
-        said = next((t for t in texts if extract.find_phrases(t, phrases)), None)
+        said = next((t for t in texts if phrase_search.find_phrases(t, state_phrases)), None)
         if said is not None:
             b.add("payment", step, "text", said, state=state)
     number = None
     if step.role == "confirmation" or any(
-        extract.find_phrases(t, (*b.labels.order_confirmed, *b.labels.order_cancelled, *b.labels.order_failed)) for t in texts
+        phrase_search.find_phrases(t, (*b.labels.order_confirmed, *b.labels.order_cancelled, *b.labels.order_failed)) for t in texts
     ):
-        number = extract.order_number(step.visible_text, b.labels.order_number_patterns)
+        number = phrase_search.order_number(step.visible_text, b.labels.order_number_patterns)
     order_states = []
     for text in texts:
         match = _ORDER_IS.search(text)
@@ -711,12 +712,12 @@ def _state_facts(b: _Builder, step: StepRecord, texts: list[str], notices: list[
             if state not in order_states:
                 order_states.append(state)
                 b.add("order", step, "text", text, state=state, detail={"number": number} if number else {})
-    for state, phrases in (
+    for state, state_phrases in (
         ("cancelled", b.labels.order_cancelled),
         ("failed", b.labels.order_failed),
         ("confirmed", b.labels.order_confirmed),
     ):
-        said = next((t for t in texts if extract.find_phrases(t, phrases)), None)
+        said = next((t for t in texts if phrase_search.find_phrases(t, state_phrases)), None)
         if said is not None and state not in order_states:
             order_states.append(state)
             b.add("order", step, "text", said, state=state, detail={"number": number} if number else {})
@@ -738,14 +739,14 @@ def _data_layer_facts(b: _Builder, step: StepRecord) -> None:
         for item in ecommerce.get("items") or []:
             if not isinstance(item, dict) or not item.get("item_name"):
                 continue
-            price = extract.parse_amount(item.get("price"))
+            price = money_reader.parse_amount(item.get("price"))
             quantity = item.get("quantity") if isinstance(item.get("quantity"), int) else None
             text = f"{name}: {item['item_name']}"
             fact = b.add("item", step, "data_layer", text, label=str(item["item_name"]), quantity=quantity,
                          detail={"event": name})
             if price is not None:
                 fact.amount, fact.currency = str(price), currency
-        value = extract.parse_amount(ecommerce.get("value"))
+        value = money_reader.parse_amount(ecommerce.get("value"))
         if name == "purchase" and value is not None:
             b.add("total", step, "data_layer", f"purchase value {value} {currency or ''}".strip(), label="Total",
                   amount=str(value), currency=currency, detail={"event": name})
@@ -772,9 +773,9 @@ def _network_facts(b: _Builder, step: StepRecord) -> None:
         currency = body.get("currency") if isinstance(body.get("currency"), str) else None
         found = False
         for keys, kind in ((_NET_TOTAL_KEYS, "total"), (_NET_SUBTOTAL_KEYS, "subtotal")):
-            key = next((k for k in keys if k in body and extract.parse_amount(body[k]) is not None), None)
+            key = next((k for k in keys if k in body and money_reader.parse_amount(body[k]) is not None), None)
             if key is not None:
-                amount = extract.parse_amount(body[key])
+                amount = money_reader.parse_amount(body[key])
                 found = True
                 b.add(kind, step, "network", f"{_path(entry.url)}: {key} {body[key]}", label=kind.capitalize(),
                       amount=str(amount), currency=currency, detail={"url": entry.url})
@@ -784,7 +785,7 @@ def _network_facts(b: _Builder, step: StepRecord) -> None:
             if not isinstance(item, dict):
                 continue
             name = next((str(item[k]) for k in ("name", "title", "product_name", "item_name") if item.get(k)), "")
-            price = next((extract.parse_amount(item[k]) for k in ("unit_price", "price") if k in item), None)
+            price = next((money_reader.parse_amount(item[k]) for k in ("unit_price", "price") if k in item), None)
             quantity = item.get("quantity") if isinstance(item.get("quantity"), int) else None
             if name:
                 b.add("item", step, "network", f"{_path(entry.url)}: {name}", label=name, quantity=quantity,
@@ -806,9 +807,9 @@ def _key(fact: LedgerFact) -> tuple[str, str] | None:
     if fact.kind in ("total", "subtotal"):
         return fact.kind, fact.kind
     if fact.kind in ("item", "price", "fee"):
-        return ("item" if fact.kind == "price" else fact.kind), extract.normalise(fact.label)
+        return ("item" if fact.kind == "price" else fact.kind), page_text.normalise(fact.label)
     if fact.kind in ("availability", "delivery") and fact.label:
-        return fact.kind, extract.normalise(fact.label)
+        return fact.kind, page_text.normalise(fact.label)
     if fact.kind in ("payment", "order"):
         return fact.kind, fact.kind
     return None
@@ -889,7 +890,7 @@ def _last(ledger: Ledger, kind: str) -> LedgerFact | None:
 
 
 def as_money(fact: LedgerFact) -> Money:
-    """A money fact as extract's Money, written as the page wrote it ("€44.80")."""
+    """A money fact as the built-in Money, written as the page wrote it ("€44.80")."""
     amount = Decimal(fact.amount or 0)
     return Money(amount, fact.currency, str(fact.detail.get("shown") or f"{amount} {fact.currency or ''}".strip()))
 

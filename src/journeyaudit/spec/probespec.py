@@ -1,7 +1,7 @@
 """The ``probes:`` section of a journey (or an audit profile), as pydantic models.
 
-Kept apart from :mod:`journeyaudit.journey` so that journeys and profiles share one
-definition (and one JSON Schema), and from :mod:`journeyaudit.probes` so that the
+Kept apart from :mod:`journeyaudit.spec.journey` so that journeys and profiles share one
+definition (and one JSON Schema), and from :mod:`journeyaudit.spec.probes` so that the
 expansion stays plain Python over :class:`journeyaudit.model.Journey`::
 
     probes:

@@ -26,9 +26,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from journeyaudit.fingerprint import assign, judged_in
+from journeyaudit.history.fingerprint import assign, judged_in
+from journeyaudit.history.store import write_json
 from journeyaudit.model import Comparison, FindingChange, Result, severity_rank
-from journeyaudit.store import write_json
 
 BASELINE_FILE = ".journeyaudit-baseline.json"
 BASELINE_SCHEMA_VERSION = 1

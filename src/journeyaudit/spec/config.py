@@ -41,10 +41,11 @@ from urllib.parse import urlparse
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
-from journeyaudit import judge, model
-from journeyaudit.journey import SCHEMA_DIALECT, journey_from_document, slugify, translate_errors
-from journeyaudit.probespec import ProbesSpec
-from journeyaudit.yamlsource import Document, LocatedError, ValidationFailed, load, sort_errors
+from journeyaudit import model
+from journeyaudit.judge import engine as judge
+from journeyaudit.spec.journey import SCHEMA_DIALECT, journey_from_document, slugify, translate_errors
+from journeyaudit.spec.probespec import ProbesSpec
+from journeyaudit.spec.yamlsource import Document, LocatedError, ValidationFailed, load, sort_errors
 
 __all__ = [
     "AuditProfile",
@@ -368,7 +369,7 @@ def profile_from_document(doc: Document) -> Profile:
     if rules is not None:
         errors += _rule_errors(doc, rules)
     if spec is not None and spec.probes is not None:
-        from journeyaudit import probes
+        from journeyaudit.spec import probes
 
         found = probes.profile_problems(spec.probes.model_dump(exclude_none=True))
         errors += [doc.error(("probes", *path), message) for path, message in found]
@@ -595,7 +596,7 @@ def resolve(
         errors.append(LocatedError(profile.path if profile else "", 0, 0, NO_BASE_URL))
 
     if not errors:  # every journey followed by its probe variants (probes.py)
-        from journeyaudit import probes
+        from journeyaudit.spec import probes
 
         journeys = probes.expand_all(journeys, spec.probes.model_dump(exclude_none=True) if spec and spec.probes else None)
     if errors:
@@ -630,7 +631,7 @@ def history_url(history: str | bool | None, out: str | Path) -> str | None:
 
     A value without ``://`` is a path to a SQLite file.
     """
-    from journeyaudit.history import default_url
+    from journeyaudit.history.database import default_url
 
     if history is False or (isinstance(history, str) and history.strip().lower() in HISTORY_OFF):
         return None
@@ -644,7 +645,7 @@ def history_url(history: str | bool | None, out: str | Path) -> str | None:
 
 def _mail_without_capture(journeys: list[model.Journey]) -> list[LocatedError]:
     """A journey that reads email needs a profile that captures it: say so before a browser starts."""
-    from journeyaudit.mailbox import EMAIL_ACTIONS, INBOX_PLACEHOLDER
+    from journeyaudit.gather.mailbox import EMAIL_ACTIONS, INBOX_PLACEHOLDER
 
     errors = []
     for journey in journeys:

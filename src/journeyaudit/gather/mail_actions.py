@@ -1,8 +1,8 @@
 """Email actions for journeys: the customer reads their mail and acts on it.
 
-Registered into :data:`journeyaudit.actions.ACTIONS` like the browser actions, and
+Registered into :data:`journeyaudit.gather.actions.ACTIONS` like the browser actions, and
 documented in docs/journeys.md. They read the journey's own inbox (the address a
-journey writes as ``{inbox}``) through the audit's :class:`~journeyaudit.mailbox.Mailbox`,
+journey writes as ``{inbox}``) through the audit's :class:`~journeyaudit.gather.mailbox.Mailbox`,
 which the runner puts into ``ActionContext.extra``:
 
 * ``mailbox`` - the Mailbox, ``inbox`` - this journey's address,
@@ -20,8 +20,8 @@ from typing import Any
 from playwright.sync_api import Page
 
 from journeyaudit import model
-from journeyaudit.actions import ActionContext, ActionFailed, action
-from journeyaudit.mailbox import EMAIL_ACTIONS, MailboxError, html_links  # noqa: F401 (EMAIL_ACTIONS re-exported)
+from journeyaudit.gather.actions import ActionContext, ActionFailed, action
+from journeyaudit.gather.mailbox import EMAIL_ACTIONS, MailboxError, html_links  # noqa: F401 (EMAIL_ACTIONS re-exported)
 
 POLL_SECONDS = 0.2
 DEFAULT_WAIT_MS = 10_000

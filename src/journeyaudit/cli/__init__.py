@@ -1,0 +1,1 @@
+"""The `journeyaudit` command line (click)."""

@@ -1,0 +1,117 @@
+"""Phrases in page text: stock claims (with negation), error and refusal wording, order numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+from journeyaudit.facts.page_text import lines, normalise
+from journeyaudit.facts.wording import IN_STOCK_PHRASES, ORDER_NUMBER_PATTERNS, OUT_OF_STOCK_PHRASES
+
+# ==========================================================================
+# Phrases: stock claims, errors, payment refusals
+# ==========================================================================
+
+
+@lru_cache(maxsize=64)
+def _phrase_matcher(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
+    keys = sorted({normalise(phrase) for phrase in phrases if phrase and phrase.strip()}, key=len, reverse=True)
+    if not keys:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(key) for key in keys) + r")(?!\w)")
+
+
+def find_phrases(text: str, phrases: Iterable[str]) -> list[str]:
+    """The lines of ``text`` that contain any of ``phrases`` (whole words, case- and whitespace-insensitive)."""
+    matcher = _phrase_matcher(tuple(phrases))
+    if matcher is None:
+        return []
+    found: list[str] = []
+    for line in lines(text):
+        if line not in found and matcher.search(normalise(line)):
+            found.append(line)
+    return found
+
+
+_NEGATION_BEFORE = re.compile(
+    r"(?:(?<!\w)(?:not|no|no longer|never|isn't|aren't|isnt|arent|nicht|kein|keine|keinen|pas|non|nunca|zero|null|0)"
+    r"|\w+n't)\s+(?:[\w'-]+\s+){0,2}$"
+)
+_NEGATION_AFTER = re.compile(r"^\s*[:\-–]?\s*(?:no|nein|non|none|0)(?!\w)")
+
+
+def _negated(line_norm: str, start: int, end: int) -> bool:
+    return bool(_NEGATION_BEFORE.search(line_norm[:start]) or _NEGATION_AFTER.match(line_norm[end:]))
+
+
+def in_stock(
+    text: str,
+    phrases: Iterable[str] = IN_STOCK_PHRASES,
+    negative: Iterable[str] = OUT_OF_STOCK_PHRASES,
+) -> list[str]:
+    """Lines that claim availability ("In stock", "Auf Lager", "Ships in 2 days").
+
+    A negated claim ("not in stock", "nicht verfügbar", "Available: no") or a
+    line that also says out of stock does not count.
+    """
+    positive_re = _phrase_matcher(tuple(phrases))
+    negative_re = _phrase_matcher(tuple(negative))
+    if positive_re is None:
+        return []
+    found: list[str] = []
+    for line in lines(text):
+        norm = normalise(line)
+        if negative_re is not None and negative_re.search(norm):
+            continue
+        if any(not _negated(norm, m.start(), m.end()) for m in positive_re.finditer(norm)):
+            if line not in found:
+                found.append(line)
+    return found
+
+
+def out_of_stock(
+    text: str,
+    phrases: Iterable[str] = OUT_OF_STOCK_PHRASES,
+    positive: Iterable[str] = IN_STOCK_PHRASES,
+) -> list[str]:
+    """Lines that say an item is unavailable, including negated stock claims ("no longer in stock")."""
+    negative_re = _phrase_matcher(tuple(phrases))
+    positive_re = _phrase_matcher(tuple(positive))
+    found: list[str] = []
+    for line in lines(text):
+        norm = normalise(line)
+        hit = bool(negative_re and negative_re.search(norm))
+        if not hit and positive_re is not None:
+            hit = any(_negated(norm, m.start(), m.end()) for m in positive_re.finditer(norm))
+        if hit and line not in found:
+            found.append(line)
+    return found
+
+
+# ==========================================================================
+# Order numbers
+# ==========================================================================
+
+
+@lru_cache(maxsize=32)
+def _compile_patterns(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(pattern, re.IGNORECASE) for pattern in patterns)
+
+
+def order_number(text: str, patterns: Iterable[str] = ORDER_NUMBER_PATTERNS) -> str | None:
+    """The order number the page shows ("Order KC-10234" -> "KC-10234"; "Order #A1B2" -> "A1B2").
+
+    Each pattern's group "number" (or else its first group) is the number; the
+    earliest match in the text wins.
+    """
+    compiled = _compile_patterns(tuple(patterns))
+    for line in lines(text):
+        matches = [match for match in (pattern.search(line) for pattern in compiled) if match]
+        for match in sorted(matches, key=lambda m: m.start()):
+            number = match.groupdict().get("number") or (match.group(1) if match.re.groups else match.group(0))
+            number = (number or "").strip().lstrip("#").strip()
+            if number:
+                return number
+    return None

@@ -1,0 +1,1 @@
+"""Persistence: traces and results on disk, fingerprints, the run history database, baselines and comparisons."""

@@ -1,0 +1,1 @@
+"""Report formats read by CI systems: JUnit, SARIF, GitHub annotations, GitLab Code Quality."""
