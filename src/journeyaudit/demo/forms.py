@@ -142,7 +142,7 @@ def _without_labels(html: str) -> str:
     stripped = _LABEL.sub(swap, html)
     for field_id, text in removed:
         pattern = re.compile(rf'(<input\b(?![^>]*placeholder=)[^>]*\bid="{re.escape(field_id)}")')
-        stripped = pattern.sub(lambda m: f'{m.group(1)} placeholder="{pages.e(text)}"', stripped, count=1)
+        stripped = pattern.sub(lambda m, text=text: f'{m.group(1)} placeholder="{pages.e(text)}"', stripped, count=1)
     return stripped
 
 
