@@ -98,83 +98,94 @@ def _matches(summary: dict, query: str) -> bool:
     return True
 
 
+class _SmtpController(Controller):
+    """aiosmtpd's controller on port 0: learns the port the system chose."""
+
+    def _trigger_server(self):
+        if self.port == 0 and self.server is not None:
+            self.port = self.server.sockets[0].getsockname()[1]
+        super()._trigger_server()
+
+
+class _ApiHandler(BaseHTTPRequestHandler):
+    """The subset of Mailpit's HTTP API that the adapter uses."""
+
+    store: _Store  # set on a subclass per server
+
+    def log_message(self, *args):
+        pass
+
+    def _send(self, status: int, body: bytes, content_type: str = "application/json") -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _json(self, data, status: int = 200) -> None:
+        self._send(status, json.dumps(data).encode())
+
+    def do_GET(self):  # noqa: N802
+        split = urllib.parse.urlsplit(self.path)
+        with self.store.lock:
+            items = list(self.store.messages)
+        if split.path in ("/api/v1/messages", "/api/v1/search"):
+            return self._list(split, items)
+        match = re.fullmatch(r"/api/v1/message/([^/]+)(/raw|/headers)?", split.path)
+        if match:
+            return self._message(match.group(1), match.group(2), items)
+        self._send(404, b"404 page not found", "text/plain")
+
+    def _list(self, split, items) -> None:
+        query = urllib.parse.parse_qs(split.query)
+        summaries = [_summary(item) for item in reversed(items)]
+        if split.path == "/api/v1/search":
+            if not query.get("query"):
+                return self._send(400, b"no search query", "text/plain")
+            summaries = [s for s in summaries if _matches(s, query["query"][0])]
+        start = int(query.get("start", ["0"])[0])
+        limit = int(query.get("limit", ["50"])[0])
+        page = summaries[start : start + limit]
+        self._json(
+            {"total": len(items), "unread": len(items), "count": len(page), "messages_count": len(summaries),
+             "start": start, "tags": [], "messages": page}
+        )
+
+    def _message(self, wanted: str, part: str | None, items) -> None:
+        item = items[-1] if wanted == "latest" and items else next((i for i in items if i["ID"] == wanted), None)
+        if item is None:
+            return self._send(404, b"message not found", "text/plain")
+        if part == "/raw":
+            return self._send(200, item["raw"], "text/plain; charset=utf-8")
+        msg = email.message_from_bytes(item["raw"], policy=email.policy.default)
+        if part == "/headers":
+            headers: dict[str, list[str]] = {}
+            for name, value in msg.items():
+                headers.setdefault(name, []).append(str(value))
+            return self._json(headers)
+        text = msg.get_body(preferencelist=("plain",))
+        html = msg.get_body(preferencelist=("html",))
+        data = _summary(item)
+        data.update(Text=text.get_content() if text else "", HTML=html.get_content() if html else "",
+                    Date=data["Created"], ReturnPath="", Inline=[], Attachments=[])
+        self._json(data)
+
+    def do_DELETE(self):  # noqa: N802
+        if urllib.parse.urlsplit(self.path).path != "/api/v1/messages":
+            return self._send(404, b"404 page not found", "text/plain")
+        with self.store.lock:
+            self.store.messages.clear()
+        self._send(200, b"ok", "text/plain")
+
+
 class MailpitCompatible:
     """``with MailpitCompatible() as mp:`` - ``mp.url`` (HTTP API) and ``mp.smtp`` ("host:port")."""
 
     def __init__(self) -> None:
         self.store = _Store()
-        store = self.store
-
-        class _Controller(Controller):
-            def _trigger_server(self):
-                if self.port == 0 and self.server is not None:
-                    self.port = self.server.sockets[0].getsockname()[1]
-                super()._trigger_server()
-
-        self._smtp = _Controller(store, hostname="127.0.0.1", port=0)
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def _send(self, status: int, body: bytes, content_type: str = "application/json") -> None:
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def _json(self, data, status: int = 200) -> None:
-                self._send(status, json.dumps(data).encode())
-
-            def do_GET(self):  # noqa: N802
-                split = urllib.parse.urlsplit(self.path)
-                query = urllib.parse.parse_qs(split.query)
-                with store.lock:
-                    items = list(store.messages)
-                if split.path in ("/api/v1/messages", "/api/v1/search"):
-                    summaries = [_summary(item) for item in reversed(items)]
-                    if split.path == "/api/v1/search":
-                        if not query.get("query"):
-                            return self._send(400, b"no search query", "text/plain")
-                        summaries = [s for s in summaries if _matches(s, query["query"][0])]
-                    start = int(query.get("start", ["0"])[0])
-                    limit = int(query.get("limit", ["50"])[0])
-                    page = summaries[start : start + limit]
-                    return self._json(
-                        {"total": len(items), "unread": len(items), "count": len(page), "messages_count": len(summaries),
-                         "start": start, "tags": [], "messages": page}
-                    )
-                match = re.fullmatch(r"/api/v1/message/([^/]+)(/raw|/headers)?", split.path)
-                if match:
-                    wanted = match.group(1)
-                    item = items[-1] if wanted == "latest" and items else next((i for i in items if i["ID"] == wanted), None)
-                    if item is None:
-                        return self._send(404, b"message not found", "text/plain")
-                    if match.group(2) == "/raw":
-                        return self._send(200, item["raw"], "text/plain; charset=utf-8")
-                    msg = email.message_from_bytes(item["raw"], policy=email.policy.default)
-                    if match.group(2) == "/headers":
-                        headers: dict[str, list[str]] = {}
-                        for name, value in msg.items():
-                            headers.setdefault(name, []).append(str(value))
-                        return self._json(headers)
-                    text = msg.get_body(preferencelist=("plain",))
-                    html = msg.get_body(preferencelist=("html",))
-                    data = _summary(item)
-                    data.update(Text=text.get_content() if text else "", HTML=html.get_content() if html else "",
-                                Date=data["Created"], ReturnPath="", Inline=[], Attachments=[])
-                    return self._json(data)
-                self._send(404, b"404 page not found", "text/plain")
-
-            def do_DELETE(self):  # noqa: N802
-                if urllib.parse.urlsplit(self.path).path != "/api/v1/messages":
-                    return self._send(404, b"404 page not found", "text/plain")
-                with store.lock:
-                    store.messages.clear()
-                self._send(200, b"ok", "text/plain")
-
-        self._http = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._smtp = _SmtpController(self.store, hostname="127.0.0.1", port=0)
+        handler = type("Handler", (_ApiHandler,), {"store": self.store})
+        self._http = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self._http.daemon_threads = True
         self._thread = threading.Thread(target=self._http.serve_forever, daemon=True)
 
