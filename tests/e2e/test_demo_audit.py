@@ -72,7 +72,7 @@ EXPECTED = {
 PROBE_RUNS = {"probes"}
 
 
-def cli(*args: str, timeout: float = 600, **kwargs) -> subprocess.CompletedProcess:
+def cli(*args: str, timeout: float = 1500, **kwargs) -> subprocess.CompletedProcess:
     return subprocess.run([*CLI, *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout, **kwargs)
 
 
