@@ -9,6 +9,7 @@ option is the type of its default, so ``budget_ms: "5s"`` fails before a run.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
@@ -29,6 +30,7 @@ RuleCatalogue = Sequence[RuleEntry]
 #: the caller places each at its line in the file
 Problem = tuple[tuple[Any, ...], str, bool]
 
+_NUMBER = re.compile(r"-?\d+(\.\d+)?")
 _TYPE_NAMES = {bool: "true or false", int: "an integer", float: "a number", str: "a string",
                list: "a list", dict: "a mapping"}
 
@@ -72,8 +74,8 @@ def _fits(default: Any, value: Any) -> bool:
     """True when ``value`` has the type of the option's default (int is a number, bool is not)."""
     if isinstance(default, bool) or isinstance(value, bool):
         return isinstance(default, bool) and isinstance(value, bool)
-    if isinstance(default, float):
-        return isinstance(value, (int, float))
+    if isinstance(default, float) or (isinstance(default, str) and _NUMBER.fullmatch(default)):
+        return isinstance(value, (int, float)) or isinstance(value, type(default))  # a decimal text takes 0.01
     for kind in (int, str, list, dict):
         if isinstance(default, kind):
             return isinstance(value, kind)
