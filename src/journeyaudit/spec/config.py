@@ -24,7 +24,8 @@ from pydantic import ValidationError
 
 from journeyaudit import model
 from journeyaudit.spec import rulecheck
-from journeyaudit.spec.journey import SCHEMA_DIALECT, journey_from_document, slugify, translate_errors
+from journeyaudit.spec.errors import translate_errors
+from journeyaudit.spec.journey import SCHEMA_DIALECT, journey_from_document, slugify
 from journeyaudit.spec.profile import (
     FAIL_ON,
     FORMATS,
