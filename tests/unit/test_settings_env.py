@@ -171,6 +171,7 @@ CATALOGUE = [Entry("JA900", "typed", {"count": 3, "ratio": 0.5, "on": True, "wor
         ({"anything": [1, "b"], "budgets": {"cart": 5}}, []),  # an empty default says nothing of its items
         ({"by_role": {"cart": "x"}}, ["rules.options.JA900.by_role.cart must be a list, got 'x'"]),
         ({"by_role": ["x"]}, ["rules.options.JA900.by_role must be a mapping, got a list"]),
+        ({"tolerance": [1]}, ["rules.options.JA900.tolerance must be a number, got a list"]),
     ],
 )
 def test_option_types_follow_the_defaults(options, problems):

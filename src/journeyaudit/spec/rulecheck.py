@@ -83,6 +83,8 @@ def _fits(default: Any, value: Any) -> bool:
 
 
 def _expected(default: Any) -> str:
+    if isinstance(default, str) and _NUMBER.fullmatch(default):
+        return "a number"
     return next((name for kind, name in _TYPE_NAMES.items() if isinstance(default, kind)), "any value")
 
 
