@@ -10,10 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from journeyaudit.judge import engine as judge
-from journeyaudit.rules.registry import RuleInfo
+from journeyaudit.rules.registry import RuleInfo, all_rules
 from journeyaudit.spec import config
-from journeyaudit.spec.config import check_file, load_profile, resolve
 from journeyaudit.spec.yamlsource import ValidationFailed
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,15 +31,20 @@ FAKE_RULES = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def fake_rules(monkeypatch):
-    """Rule names are checked against the registry; use a fixed one, whatever is registered."""
+# Rule names and options are checked against the rules the caller passes: a fixed set here,
+# whatever is registered.
 
-    def get_rule(name):
-        return next((r for r in FAKE_RULES if r.code == name.strip().upper() or r.slug == name.strip().lower()), None)
 
-    monkeypatch.setattr(judge, "all_rules", lambda: list(FAKE_RULES))
-    monkeypatch.setattr(judge, "get_rule", get_rule)
+def resolve(paths, overrides=None, env=None):
+    return config.resolve(paths, overrides, env, rules=FAKE_RULES)
+
+
+def load_profile(path, env=None):
+    return config.load_profile(path, env, rules=FAKE_RULES)
+
+
+def check_file(path, env=None, rules=FAKE_RULES):
+    return config.check_file(path, env, rules=rules)
 
 
 @pytest.fixture
@@ -102,7 +105,7 @@ def test_profile_values(shop):
     assert settings.out_dir == Path("out/reports")
     assert (settings.action_timeout_ms, settings.navigation_timeout_ms) == (5000, 20000)
     assert settings.viewport == (390, 844)
-    assert settings.rules == judge.RuleSettings(
+    assert settings.rules == config.RuleChoice(
         select=["JA4", "console-error"],
         ignore=["JA501"],
         severity={"JA501": "high"},  # slugs become codes: the judge looks options up by code
@@ -118,28 +121,12 @@ def test_defaults(shop):
     assert settings.fail_on == "high"
     assert settings.out_dir == Path("reports")
     assert (settings.action_timeout_ms, settings.navigation_timeout_ms, settings.viewport) == (10000, 30000, (1280, 800))
-    assert settings.rules == judge.RuleSettings()
+    assert settings.rules == config.RuleChoice()
 
 
-def test_environment_beats_profile_and_command_line_beats_environment(shop):
+def test_overrides_beat_the_profile(shop):
+    """The command line's values (environment variables merged in by click: test_settings_env.py)."""
     profile_path = write(shop / "audits" / "staging.yaml", PROFILE)
-    env = {
-        **ENV,
-        "JOURNEYAUDIT_BASE_URL": "https://env.example.com",
-        "JOURNEYAUDIT_FAIL_ON": "low",
-        "JOURNEYAUDIT_OUT": "env-out",
-        "JOURNEYAUDIT_BROWSER_PATH": "/env/chrome",
-        "JOURNEYAUDIT_SELECT": "JA401, JA501",
-        "JOURNEYAUDIT_IGNORE": "slow-step",
-    }
-    settings = resolve([str(profile_path)], {}, env)
-    assert settings.base_url == "https://env.example.com"
-    assert settings.fail_on == "low"
-    assert settings.out_dir == Path("env-out")
-    assert settings.browser_path == "/env/chrome"
-    assert settings.rules.select == ["JA401", "JA501"]
-    assert settings.rules.ignore == ["slow-step"]
-
     overrides = {
         "base_url": "http://cli.example.com:8080",
         "fail_on": "none",
@@ -149,7 +136,7 @@ def test_environment_beats_profile_and_command_line_beats_environment(shop):
         "headed": True,
         "browser_path": "/cli/chrome",
     }
-    settings = resolve([str(profile_path)], overrides, env)
+    settings = resolve([str(profile_path)], overrides, ENV)
     assert settings.base_url == "http://cli.example.com:8080"
     assert settings.fail_on == "none"
     assert settings.out_dir == Path("cli-out")
@@ -159,7 +146,7 @@ def test_environment_beats_profile_and_command_line_beats_environment(shop):
     assert settings.rules.ignore == []
 
     not_given = {key: None for key in overrides}
-    assert resolve([str(profile_path)], not_given, env).base_url == "https://env.example.com"
+    assert resolve([str(profile_path)], not_given, ENV).base_url == "https://staging.example.com"
 
 
 def test_journey_files_without_a_profile(shop):
@@ -170,7 +157,7 @@ def test_journey_files_without_a_profile(shop):
     assert [j.name for j in settings.journeys] == ["Buy an AeroPress as a guest"]
 
     two = [str(one), str(shop / "journeys" / "demo" / "member.yaml")]
-    assert resolve(two, {}, {**ENV, "JOURNEYAUDIT_BASE_URL": "https://shop.test"}).name == "journeys"
+    assert resolve(two, {"base_url": "https://shop.test"}, ENV).name == "journeys"
 
 
 def test_same_stem_in_two_folders_gets_unique_ids(shop):
@@ -241,7 +228,7 @@ def test_profile_errors_are_located_and_all_reported(shop):
         f"{profile_path}:6:25: unknown key 'depth' in viewport (allowed: width, height)",
         f"{profile_path}:8:17: rules.select: no rule matches 'slow-stp' (did you mean 'slow-step'?)",
         f"{profile_path}:9:21: 'JA501' must be one of low, medium, high, critical, got 'urgent'",
-        f"{profile_path}:10:21: rules.options.JA401: JA401 has no option 'budget' (options: budget_ms)",
+        f"{profile_path}:10:21: rules.options.JA401: JA401 has no option 'budget' (did you mean 'budget_ms'? options: budget_ms)",
         f"{profile_path}:10:33: rules.options: no rule 'JA999'",
     ]
 
@@ -282,13 +269,14 @@ def test_no_base_url(shop):
     assert errors_of(lambda: resolve([str(profile_path)], {}, ENV)) == [f"{profile_path}: {config.NO_BASE_URL}"]
 
 
-def test_bad_values_from_environment_and_command_line(shop):
+def test_bad_values_from_the_command_line(shop):
     one = str(shop / "journeys" / "demo" / "guest.yaml")
-    env = {**ENV, "JOURNEYAUDIT_FAIL_ON": "sometimes", "JOURNEYAUDIT_SELECT": "JA9"}
-    assert errors_of(lambda: resolve([one], {"base_url": "ftp://shop"}, env)) == [
+    bad = {"base_url": "ftp://shop", "fail_on": "sometimes", "select": "JA9, slow-stp"}
+    assert errors_of(lambda: resolve([one], bad, ENV)) == [
         "--base-url: 'base_url' must be an http(s) URL, got 'ftp://shop'",
-        "JOURNEYAUDIT_FAIL_ON: fail_on 'sometimes' is not one of low, medium, high, critical, none",
-        "JOURNEYAUDIT_SELECT: no rule matches 'JA9'",
+        "--fail-on: fail_on 'sometimes' is not one of low, medium, high, critical, none",
+        "--select: no rule matches 'JA9'",
+        "--select: no rule matches 'slow-stp' (did you mean 'slow-step'?)",
     ]
 
 
@@ -350,10 +338,9 @@ REPO_FILES = sorted((ROOT / "journeys").rglob("*.yaml")) + sorted((ROOT / "audit
 
 @pytest.mark.skipif(not REPO_FILES, reason="no journeys or audits in the repository yet")
 @pytest.mark.parametrize("path", REPO_FILES, ids=lambda p: p.relative_to(ROOT).as_posix())
-def test_repository_files_validate(path, monkeypatch):
-    monkeypatch.undo()  # the real rule registry
+def test_repository_files_validate(path):
     env = {"TEST_CARD": "4242424242424242", **os.environ}
-    assert [str(e) for e in check_file(path, env)] == []
+    assert [str(e) for e in check_file(path, env, rules=all_rules())] == []  # the real rule registry
 
 
 # --------------------------------------------------------------------------
@@ -371,18 +358,16 @@ def test_formats_history_and_baseline_precedence(shop):
     assert settings.history_url == "sqlite:///team.sqlite"
     assert settings.baseline == "base.json" and settings.trend_runs == 5
 
-    env = {**ENV, "JOURNEYAUDIT_FORMAT": "gitlab,html", "JOURNEYAUDIT_HISTORY": "postgresql://ci@db/ja",
-           "JOURNEYAUDIT_BASELINE": "env-base.json"}
-    settings = resolve([str(profile_path)], {}, env)
+    settings = resolve([str(profile_path)], {"formats": "gitlab,html", "history": "postgresql://ci@db/ja"}, ENV)
     assert settings.formats == ["gitlab"]  # html and json are always written
-    assert settings.history_url == "postgresql://ci@db/ja" and settings.baseline == "env-base.json"
+    assert settings.history_url == "postgresql://ci@db/ja"
 
     cli = {"formats": ["github", "junit", "github"], "history": "hist.db", "baseline": "cli.json"}
-    settings = resolve([str(profile_path)], cli, env)
+    settings = resolve([str(profile_path)], cli, ENV)
     assert settings.formats == ["github", "junit"]
     assert settings.history_url == "sqlite:///" + str(Path("hist.db").resolve())
     assert settings.baseline == "cli.json"
-    assert resolve([str(profile_path)], {"no_history": True}, env).history_url is None
+    assert resolve([str(profile_path)], {"no_history": True}, ENV).history_url is None
 
 
 def test_history_defaults_to_a_file_next_to_the_reports_and_can_be_off(shop):
@@ -392,7 +377,7 @@ def test_history_defaults_to_a_file_next_to_the_reports_and_can_be_off(shop):
     assert settings.formats == [] and settings.baseline is None
     off = write(shop / "audits" / "off.yaml", PROFILE + "history: false\n")
     assert resolve([str(off)], {}, ENV).history_url is None
-    assert resolve([str(profile_path)], {}, {**ENV, "JOURNEYAUDIT_HISTORY": "off"}).history_url is None
+    assert resolve([str(profile_path)], {"history": "off"}, ENV).history_url is None
 
 
 def test_bad_formats_are_located(shop):
@@ -400,5 +385,5 @@ def test_bad_formats_are_located(shop):
     errors = errors_of(lambda: resolve([str(profile_path)], {}, ENV))
     assert errors == [f"{profile_path}:14:18: 'formats' must be one of html, json, junit, sarif, github, gitlab, got 'pdf'"]
     good = write(shop / "audits" / "good.yaml", PROFILE)
-    errors = errors_of(lambda: resolve([str(good)], {}, {**ENV, "JOURNEYAUDIT_FORMAT": "junit,xml"}))
-    assert errors == ["JOURNEYAUDIT_FORMAT: unknown report format 'xml' (formats: html, json, junit, sarif, github, gitlab)"]
+    errors = errors_of(lambda: resolve([str(good)], {"formats": "junit,xml"}, ENV))
+    assert errors == ["--format: unknown report format 'xml' (formats: html, json, junit, sarif, github, gitlab)"]

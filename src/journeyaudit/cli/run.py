@@ -1,0 +1,117 @@
+"""``journeyaudit run``: resolve the settings, run the journeys in Chromium, write the reports."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from journeyaudit.cli.common import (
+    EXIT_CANNOT_RUN,
+    EXIT_INTERRUPTED,
+    EXIT_USAGE,
+    FAIL_ON,
+    FORMAT,
+    FORMAT_HELP,
+    check_base_url,
+    check_rules,
+    env_option,
+    exit_code,
+    fail,
+    formats_of,
+    prepare,
+    print_post,
+    rule_catalogue,
+)
+
+RUN_EPILOG = """\b
+Examples:
+  journeyaudit run audits/demo.yaml
+  journeyaudit run audits/staging.yaml --fail-on high --format github --format junit --format sarif
+  journeyaudit run journeys/checkout.yaml --base-url https://staging.example.com
+  journeyaudit run audits/staging.yaml --history postgresql://ci:secret@db.internal/journeyaudit
+  journeyaudit run audits/staging.yaml --baseline .journeyaudit-baseline.json
+\b
+History: every run is recorded (default: <out>/history.sqlite) so the report can
+say what changed since the last run and draw trends. --no-history turns it off.
+Baseline: findings listed in the baseline file still appear (as suppressed) but
+do not fail the audit. Create one with `journeyaudit baseline create`.
+\b
+Settings come from defaults < the audit profile < JOURNEYAUDIT_* environment
+variables (shown with each option below) < these options.
+"""
+
+
+def run_overrides(params: dict) -> dict:
+    """The command's parameters (environment variables merged in by click) as resolve's overrides."""
+    return {
+        "base_url": params.get("base_url"),
+        "out": params.get("out"),
+        "fail_on": params["fail_on"].lower() if params.get("fail_on") else None,
+        "select": params.get("select"),
+        "ignore": params.get("ignore"),
+        "headed": params.get("headed"),
+        "browser_path": params.get("browser_path"),
+        "formats": formats_of(params.get("formats")),
+        "history": params.get("history"),
+        "no_history": params.get("no_history") or None,
+        "baseline": params.get("baseline"),
+    }
+
+
+@click.command(epilog=RUN_EPILOG)
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@env_option("--base-url", env="BASE_URL", metavar="URL", callback=check_base_url, help="Shop to audit (overrides the profile).")
+@env_option("--out", env="OUT", metavar="DIR", help="Parent folder for the report folder [default: reports].")
+@env_option("--fail-on", env="FAIL_ON", type=FAIL_ON, help="Lowest severity that fails the audit (exit 1) [default: high].")
+@env_option("--select", env="SELECT", multiple=True, metavar="CODES", callback=check_rules,
+            help="Only these rules: codes, prefixes (JA5) or slugs, comma-separated.")
+@env_option("--ignore", env="IGNORE", multiple=True, metavar="CODES", callback=check_rules,
+            help="Skip these rules: codes, prefixes or slugs, comma-separated.")
+@click.option("--headed", is_flag=True, default=None, help="Show the browser window while it runs.")
+@env_option("--browser-path", env="BROWSER_PATH", metavar="PATH", help="Chromium/Chrome executable to use.")
+@env_option("--format", "formats", env="FORMAT", multiple=True, type=FORMAT, metavar="NAME", help=FORMAT_HELP)
+@env_option("--history", env="HISTORY", metavar="URL",
+            help="Run history database: SQLAlchemy URL or SQLite file (off: none) [default: <out>/history.sqlite].")
+@click.option("--no-history", is_flag=True, help="Do not read or record the run history.")
+@env_option("--baseline", env="BASELINE", metavar="FILE",
+            help="Baseline file: its known findings are listed as suppressed and do not fail.")
+@click.option("-v", "--verbose", is_flag=True, help="A line per step, not just per journey.")
+def run(files, verbose, **params) -> None:
+    """Run an audit profile, or journey files, in Chromium and write a report.
+
+    FILES is one audit profile (audits/*.yaml) or one or more journey files
+    (journeys/*.yaml, then --base-url is needed). The report folder is
+    <out>/<timestamp>-<audit>/ with result.json, traces/ and report.html.
+    """
+    from journeyaudit.audit import AuditCannotRun, run_audit
+    from journeyaudit.gather.browser import BrowserNotFound, find_browser
+    from journeyaudit.postrun import finish
+    from journeyaudit.report.terminal import TerminalProgress, print_summary
+    from journeyaudit.spec.config import resolve
+    from journeyaudit.spec.yamlsource import ValidationFailed
+
+    try:
+        settings = resolve(list(files), run_overrides(params), rules=rule_catalogue())
+    except ValidationFailed as exc:
+        fail(f"invalid input:\n{exc}", EXIT_USAGE)
+    post = prepare(formats=settings.formats, history_url=settings.history_url, baseline=settings.baseline,
+                   trend_runs=settings.trend_runs)
+    try:
+        browser = find_browser(settings.browser_path)
+    except BrowserNotFound as exc:
+        fail(str(exc), EXIT_CANNOT_RUN)
+    try:
+        result, out_dir = run_audit(
+            settings, browser, TerminalProgress(verbose=verbose), after=lambda r, runs, d: finish(post, r, runs, d)
+        )
+    except AuditCannotRun as exc:
+        fail(str(exc), EXIT_CANNOT_RUN)
+    except KeyboardInterrupt:
+        click.echo("\ninterrupted: finished journeys are saved in the report folder.", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    finally:
+        post.close()
+    print_summary(result, out_dir / "report.html")
+    print_post(post, result)
+    sys.exit(exit_code(result))

@@ -1,0 +1,201 @@
+"""The audit profile's schema (pydantic): what an ``audits/*.yaml`` file may say.
+
+Only the shape and values of a profile live here; the rule registry, journeys on
+disk and the run's resolved settings are checked elsewhere (config.py, settings.py).
+
+An audit profile (``audits/*.yaml``)::
+
+    name: demo                              # required
+    description: ...
+    base_url: https://staging.example.com   # http(s) URL; optional when demo_shop is true
+    demo_shop: false                        # start the built-in demo shop and use its URL
+    journeys: ["../journeys/demo/*.yaml"]   # required: files or globs, relative to this file's folder
+    fail_on: high                           # low|medium|high|critical|none
+    out: reports                            # output folder (relative to the working directory)
+    timeouts: {action_ms: 10000, navigation_ms: 30000}
+    viewport: {width: 1280, height: 800}
+    rules:
+      select: [JA1, JA301]                  # codes, code prefixes or slugs; empty/absent = all
+      ignore: []
+      severity: {JA501: low}
+      options: {JA401: {budget_ms: 5000}}
+    formats: [junit, sarif]                 # more outputs besides report.html and result.json
+    history: sqlite:///reports/history.sqlite   # SQLAlchemy URL; default: <out>/history.sqlite; false: off
+    baseline: .journeyaudit-baseline.json   # known findings that do not fail the audit
+    trend_runs: 20                          # how many runs the report's trends show
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, ClassVar, Literal
+from urllib.parse import urlparse
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
+
+from journeyaudit import model
+from journeyaudit.spec.probespec import ProbesSpec
+
+FAIL_ON = (*model.SEVERITIES, "none")
+FailOn = Literal["low", "medium", "high", "critical", "none"]
+Severity = Literal["low", "medium", "high", "critical"]
+
+# Report formats: html and json are always written; the others on request (see report/formats.py).
+FORMATS = ("html", "json", "junit", "sarif", "github", "gitlab")
+ReportFormat = Literal["html", "json", "junit", "sarif", "github", "gitlab"]
+
+
+def check_url(value: str) -> str:
+    """The value when it is an http(s) URL with a host; a pydantic error naming it otherwise."""
+    parsed = urlparse(value)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise PydanticCustomError("profile_url", "'base_url' must be an http(s) URL, got '{value}'", {"value": value})
+    return value
+
+
+HttpUrlText = Annotated[str, AfterValidator(check_url)]
+
+
+def _check_host(value: str) -> str:
+    if not re.fullmatch(r"[A-Za-z0-9*]([A-Za-z0-9*.:\[\]-]{0,252})", value or ""):
+        raise PydanticCustomError("profile_host", "'{value}' is not a host name or IP address", {"value": value})
+    return value
+
+
+HostName = Annotated[str, AfterValidator(_check_host)]
+PositiveMs = Annotated[int, Field(gt=0)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    __noun__: ClassVar[str] = "mapping"
+
+
+class Timeouts(_Strict):
+    """How long actions and navigations may wait before they fail."""
+
+    __noun__ = "timeouts"
+    action_ms: PositiveMs = Field(10000, description="Default timeout of an action (click, fill, ...), in ms.")
+    navigation_ms: PositiveMs = Field(30000, description="Default timeout of a navigation (goto, submit), in ms.")
+
+
+class Viewport(_Strict):
+    """The browser window's size, in CSS pixels."""
+
+    __noun__ = "viewport"
+    width: PositiveMs = Field(1280, description="Width in CSS pixels.")
+    height: PositiveMs = Field(800, description="Height in CSS pixels.")
+
+
+class RulesSpec(_Strict):
+    """Which rules run, how severe their findings are, and their options."""
+
+    __noun__ = "rules"
+    select: list[str] = Field(
+        default_factory=list, description="Codes (JA301), code prefixes (JA3) or slugs; empty or absent: all rules."
+    )
+    ignore: list[str] = Field(default_factory=list, description="Codes, code prefixes or slugs to leave out.")
+    severity: dict[str, Severity] = Field(
+        default_factory=dict, description="Rule code -> severity of its findings (low, medium, high, critical)."
+    )
+    options: dict[str, dict[str, Any]] = Field(
+        default_factory=dict, description="Rule code -> option overrides, e.g. {JA401: {budget_ms: 5000}}."
+    )
+
+
+class MailTrigger(_Strict):
+    """How the shop is asked to send its next mailing (the trigger_mailing action's default)."""
+
+    __noun__ = "mail trigger"
+    url: Annotated[str, Field(min_length=1)] = Field(description="URL or path that starts the shop's mailing job.")
+    method: Literal["GET", "POST"] = Field("POST", description="HTTP method of the trigger.")
+
+
+class MailSpec(_Strict):
+    """Mail capture: where the shop's email to each journey's customer is read from."""
+
+    __noun__ = "mail"
+    capture: Literal["smtp"] | None = Field(
+        None, description="smtp: start journeyaudit's own SMTP sink on 'host':'port' and point the shop at it."
+    )
+    host: Annotated[str, Field(min_length=1)] = Field("127.0.0.1", description="Address the SMTP sink binds to.")
+    port: Annotated[int, Field(ge=0, le=65535)] = Field(0, description="Port of the SMTP sink (0: a free port).")
+    mailpit: str | None = Field(None, description="Read mail from a Mailpit server's HTTP API at this http(s) URL.")
+    smtp: str | None = Field(None, description="With mailpit: its SMTP 'host:port', for a shop journeyaudit starts.")
+    address: str = Field(
+        "customer@journeyaudit.test",
+        description="Base customer address; each journey gets name+<run>-<journey>@domain, written {inbox}.",
+    )
+    settle_ms: Annotated[int, Field(ge=0)] = Field(1500, description="After a journey, how long late mail may take.")
+    trigger: MailTrigger | None = Field(None, description="Default of the trigger_mailing action.")
+
+    @model_validator(mode="after")
+    def _one_source(self) -> "MailSpec":
+        if (self.capture is None) == (self.mailpit is None):
+            raise PydanticCustomError("profile_mail", "mail needs exactly one of capture: smtp or mailpit: URL")
+        if self.mailpit is not None and (urlparse(self.mailpit).scheme not in ("http", "https") or not urlparse(self.mailpit).netloc):
+            raise PydanticCustomError("profile_mail", "mail.mailpit must be an http(s) URL, got '{value}'", {"value": self.mailpit})
+        if not re.fullmatch(r"[^@\s]+@[^@\s]+", self.address):
+            raise PydanticCustomError("profile_mail", "mail.address must be name@domain, got '{value}'", {"value": self.address})
+        if self.smtp is not None and not re.fullmatch(r"[^:\s]*:\d{1,5}", self.smtp):
+            raise PydanticCustomError("profile_mail", "mail.smtp must be host:port, got '{value}'", {"value": self.smtp})
+        return self
+
+
+class AuditProfile(_Strict):
+    """A journeyaudit audit profile: which site, which journeys, which rules, when to fail."""
+
+    model_config = ConfigDict(title="journeyaudit audit profile")
+    __noun__ = "audit profile"
+    name: Annotated[str, Field(min_length=1)] = Field(description="The audit's name, shown in reports.")
+    description: str = Field("", description="What this audit is for.")
+    base_url: HttpUrlText | None = Field(
+        None, description="The shop's http(s) URL; relative journey URLs are joined to it. Optional with demo_shop."
+    )
+    demo_shop: bool = Field(False, description="Start the built-in demo shop and audit it.")
+    journeys: list[Annotated[str, Field(min_length=1)]] = Field(
+        min_length=1, description="Journey files or globs, relative to this profile's folder."
+    )
+    fail_on: FailOn = Field(
+        "high", description="Exit with code 1 when a finding is at least this severe (none: never)."
+    )
+    out: Annotated[str, Field(min_length=1)] = Field("reports", description="Output folder for traces and reports.")
+    timeouts: Timeouts = Field(default_factory=Timeouts)
+    viewport: Viewport = Field(default_factory=Viewport)
+    rules: RulesSpec = Field(default_factory=RulesSpec)
+    formats: list[ReportFormat] = Field(
+        default_factory=list, description="Report formats besides html and json: junit, sarif, github, gitlab."
+    )
+    history: Annotated[str, Field(min_length=1)] | bool | None = Field(
+        None,
+        description="Run history: a SQLAlchemy database URL (sqlite:///..., postgresql://...); "
+        "absent or true: <out>/history.sqlite; false: no history.",
+    )
+    baseline: Annotated[str, Field(min_length=1)] | None = Field(
+        None, description="Baseline file (journeyaudit baseline create): its findings do not fail the audit."
+    )
+    trend_runs: Annotated[int, Field(ge=1, le=500)] = Field(20, description="How many runs the report's trends show.")
+    host_map: dict[HostName, HostName] = Field(
+        default_factory=dict,
+        description="Host name -> IP address or host, resolved inside the browser only (Chromium's "
+        "--host-resolver-rules): a staging shop or payment host behind custom DNS.",
+    )
+    accessibility: bool = Field(True, description="Run axe-core on every step (JA605); off saves time per step.")
+    mail: MailSpec | None = Field(None, description="Capture the shop's email (SMTP sink or Mailpit), see docs/journeys.md.")
+    probes: ProbesSpec | None = Field(
+        None,
+        description="Probes for every journey without its own probes section, where they apply; "
+        "decline_cards.extra extends every journey's decline cards.",
+    )
+
+
+@dataclass
+class Profile:
+    """A validated audit profile with its journey globs expanded."""
+
+    path: str
+    spec: AuditProfile
+    journey_files: list[Path] = field(default_factory=list)  # in listed order, each file once

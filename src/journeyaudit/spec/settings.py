@@ -1,0 +1,208 @@
+"""The resolved settings of a run: built-in defaults < the audit profile < the caller's overrides.
+
+The command line merges ``JOURNEYAUDIT_*`` environment variables into its options
+(click's ``envvar=``), so the overrides given here already are "environment < flags".
+Values that did not come from a file are checked here too, named by the flag.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic_core import PydanticCustomError
+
+from journeyaudit import model
+from journeyaudit.spec import rulecheck
+from journeyaudit.spec.profile import FAIL_ON, FORMATS, AuditProfile, MailSpec, Timeouts, Viewport, check_url
+from journeyaudit.spec.rulecheck import RuleCatalogue
+from journeyaudit.spec.yamlsource import LocatedError
+
+#: what a caller may override, and the command-line flag each value is named by in errors
+OVERRIDE_FLAGS = {
+    "base_url": "--base-url", "fail_on": "--fail-on", "out": "--out", "select": "--select", "ignore": "--ignore",
+    "headed": "--headed", "browser_path": "--browser-path", "demo_shop": "--demo-shop", "formats": "--format",
+    "history": "--history", "no_history": "--no-history", "baseline": "--baseline",
+}
+OVERRIDE_KEYS = tuple(OVERRIDE_FLAGS)
+HISTORY_OFF = ("false", "off", "no", "none", "0")
+HISTORY_FILE = "history.sqlite"  # the same name as history/database.py's default store
+NO_BASE_URL = "no base URL: set base_url in the profile, JOURNEYAUDIT_BASE_URL, or --base-url"
+
+
+@dataclass
+class RuleChoice:
+    """What an audit says about rules: which run, how severe, with which options.
+
+    The same fields as the judge's RuleSettings, which takes it as it is.
+    """
+
+    select: list[str] = field(default_factory=list)  # codes, code prefixes (JA5) or slugs; empty = all
+    ignore: list[str] = field(default_factory=list)
+    severity: dict[str, str] = field(default_factory=dict)  # code -> severity override
+    options: dict[str, dict[str, Any]] = field(default_factory=dict)  # code -> option overrides
+
+
+@dataclass
+class AuditSettings:
+    """Everything a run needs, after defaults < profile < environment < command line."""
+
+    name: str
+    description: str
+    profile_path: str | None
+    base_url: str | None
+    demo_shop: bool
+    journeys: list[model.Journey]
+    fail_on: str
+    out_dir: Path
+    rules: RuleChoice
+    action_timeout_ms: int = 10000
+    navigation_timeout_ms: int = 30000
+    viewport: tuple[int, int] = (1280, 800)
+    headed: bool = False
+    browser_path: str | None = None
+    formats: list[str] = field(default_factory=list)  # besides html and json, each once
+    history_url: str | None = None  # None: no history
+    baseline: str | None = None  # baseline file, None: none
+    trend_runs: int = 20
+    host_map: dict[str, str] = field(default_factory=dict)
+    accessibility: bool = True
+    mail: MailSpec | None = None
+
+
+def split(value: str) -> list[str]:
+    """``"JA1, JA301"`` -> ['JA1', 'JA301']."""
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def as_list(value: Any) -> list[str]:
+    """A comma-separated string, or a list of them, as one flat list."""
+    if isinstance(value, str):
+        return split(value)
+    return [item for part in value for item in split(str(part))]
+
+
+def rule_settings(spec: AuditProfile, catalogue: RuleCatalogue | None = None) -> RuleChoice:
+    """A profile's rules section as the judge takes it (slugs turned into codes when the rules are known)."""
+    return RuleChoice(
+        select=list(spec.rules.select),
+        ignore=list(spec.rules.ignore),
+        severity={rulecheck.rule_key(catalogue, code): value for code, value in spec.rules.severity.items()},
+        options={rulecheck.rule_key(catalogue, code): dict(value) for code, value in spec.rules.options.items()},
+    )
+
+
+def defaults(name: str) -> dict[str, Any]:
+    """The built-in settings, for a run of journey files without a profile."""
+    return {
+        "name": name, "description": "", "base_url": None, "demo_shop": False, "fail_on": "high", "out": "reports",
+        "rules": RuleChoice(), "timeouts": Timeouts(), "viewport": Viewport(), "formats": [], "history": None,
+        "baseline": None, "trend_runs": 20, "headed": False, "browser_path": None, "host_map": {},
+        "accessibility": True, "mail": None,
+    }
+
+
+def from_profile(spec: AuditProfile, catalogue: RuleCatalogue | None) -> dict[str, Any]:
+    """The profile's settings, over the defaults."""
+    values = defaults(spec.name)
+    values.update(
+        description=spec.description, base_url=spec.base_url, demo_shop=spec.demo_shop, fail_on=spec.fail_on,
+        out=spec.out, rules=rule_settings(spec, catalogue), timeouts=spec.timeouts, viewport=spec.viewport,
+        formats=list(spec.formats), history=spec.history, baseline=spec.baseline, trend_runs=spec.trend_runs,
+        host_map=dict(spec.host_map), accessibility=spec.accessibility, mail=spec.mail,
+    )
+    return values
+
+
+def given(overrides: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The overrides that were given (None: not given), each known."""
+    chosen = {key: value for key, value in (overrides or {}).items() if value is not None}
+    unknown = sorted(set(chosen) - set(OVERRIDE_KEYS))
+    if unknown:
+        raise TypeError(f"unknown override(s) {', '.join(unknown)}; known: {', '.join(OVERRIDE_KEYS)}")
+    return chosen
+
+
+def apply_overrides(values: dict[str, Any], chosen: Mapping[str, Any]) -> None:
+    """The caller's values over the profile's (lists as comma-separated strings or lists)."""
+    plain = {key: chosen[key] for key in ("base_url", "out", "browser_path", "history", "baseline") if key in chosen}
+    values.update({key: str(value) for key, value in plain.items()})
+    if "fail_on" in chosen:
+        values["fail_on"] = str(chosen["fail_on"]).strip().lower()
+    for key in ("headed", "demo_shop"):
+        if key in chosen:
+            values[key] = bool(chosen[key])
+    if chosen.get("formats"):
+        values["formats"] = [name.lower() for name in as_list(chosen["formats"])]
+    if chosen.get("no_history"):
+        values["history"] = False
+    rules: RuleChoice = values["rules"]
+    for section in ("select", "ignore"):
+        if section in chosen:
+            setattr(rules, section, as_list(chosen[section]))
+
+
+def override_errors(chosen: Mapping[str, Any], catalogue: RuleCatalogue | None) -> list[LocatedError]:
+    """Checks of the values that did not come from a file (those were checked where they stand)."""
+    errors: list[str] = []
+    if "base_url" in chosen:
+        try:
+            check_url(str(chosen["base_url"]))
+        except PydanticCustomError as exc:
+            errors.append(f"{OVERRIDE_FLAGS['base_url']}: {exc.message()}")
+    fail_on = str(chosen.get("fail_on", "high")).strip().lower()
+    if fail_on not in FAIL_ON:
+        errors.append(f"--fail-on: fail_on {fail_on!r} is not one of {', '.join(FAIL_ON)}")
+    for section in ("select", "ignore"):
+        for pattern in as_list(chosen.get(section) or []) if catalogue else []:
+            problem = rulecheck.pattern_problem(catalogue, pattern)
+            if problem:
+                errors.append(f"--{section}: {problem}")
+    bad = [name for name in as_list(chosen.get("formats") or []) if name.lower() not in FORMATS]
+    if bad:
+        errors.append(f"--format: unknown report format {', '.join(map(repr, bad))} (formats: {', '.join(FORMATS)})")
+    return [LocatedError("", 0, 0, message) for message in errors]
+
+
+def history_url(history: str | bool | None, out: str | Path) -> str | None:
+    """The history store's URL: the one given, ``<out>/history.sqlite`` by default, None when off.
+
+    A value without ``://`` is a path to a SQLite file.
+    """
+    text = history.strip() if isinstance(history, str) else history
+    if text is False or (isinstance(text, str) and text.lower() in HISTORY_OFF):
+        return None
+    if text is None or text is True or text.lower() in ("true", "on", "yes", "default"):
+        return "sqlite:///" + str(Path(out).expanduser().resolve() / HISTORY_FILE)
+    if "://" not in text:
+        return "sqlite:///" + str(Path(text).expanduser().resolve())
+    return text
+
+
+def build(values: dict[str, Any], journeys: list[model.Journey], profile_path: str | None) -> AuditSettings:
+    """The AuditSettings of merged values."""
+    return AuditSettings(
+        name=values["name"],
+        description=values["description"],
+        profile_path=profile_path,
+        base_url=values["base_url"],
+        demo_shop=values["demo_shop"],
+        journeys=journeys,
+        fail_on=values["fail_on"],
+        out_dir=Path(values["out"]),
+        rules=values["rules"],
+        action_timeout_ms=values["timeouts"].action_ms,
+        navigation_timeout_ms=values["timeouts"].navigation_ms,
+        viewport=(values["viewport"].width, values["viewport"].height),
+        headed=values["headed"],
+        browser_path=values["browser_path"],
+        formats=[name for name in dict.fromkeys(values["formats"]) if name not in ("html", "json")],
+        history_url=history_url(values["history"], values["out"]),
+        baseline=values["baseline"],
+        trend_runs=values["trend_runs"],
+        host_map=values["host_map"],
+        accessibility=values["accessibility"],
+        mail=values["mail"],
+    )
