@@ -514,4 +514,4 @@ def test_imports_stay_light(module):
             modules.add(node.module.split(".")[0])
     assert not modules & {"playwright", "jinja2"}
     assert modules <= {"__future__", "re", "unicodedata", "collections", "dataclasses", "decimal", "functools",
-                       "typing", "bs4", "journeyaudit"}
+                       "typing", "bs4", "journeyaudit", "json", "extruct"}
