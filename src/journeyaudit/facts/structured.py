@@ -196,6 +196,7 @@ def offers(structured_data: list[dict]) -> list[Offer]:
 # ==========================================================================
 
 PAGE_SYNTAXES = ("json-ld", "microdata", "opengraph")
+_MARKERS = {"json-ld": "ld+json", "microdata": "itemscope", "opengraph": "og:"}
 _JSON_LD_XPATH = (
     "//script[translate(normalize-space(@type), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
     " = 'application/ld+json']"
@@ -214,6 +215,10 @@ def page_offers(html: str, syntaxes: tuple[str, ...] = PAGE_SYNTAXES) -> list[Of
 
 @functools.lru_cache(maxsize=8)  # the ledger asks for a step's price and its availability
 def _page_offers(html: str, syntaxes: tuple[str, ...]) -> tuple[Offer, ...]:
+    lowered = html.lower()
+    syntaxes = tuple(s for s in syntaxes if _MARKERS.get(s, "") in lowered)  # parse only what the page may hold
+    if not syntaxes:
+        return ()
     tree = _tree(html)
     if tree is None:
         return ()
