@@ -5,7 +5,8 @@
 
 Runs audits/demo.yaml (only the named journeys, when given: their fixtures are
 replaced and the others kept) and copies each journey's trace (trace.json and HTML
-snapshots, without screenshots) to tests/fixtures/traces/<journey-id>/. The
+snapshots, without screenshots, and without the <style> and behaviour <script> contents every
+snapshot repeats: scripts/strip_fixture_html.py) to tests/fixtures/traces/<journey-id>/. The
 rules' unit tests judge these recordings, so they are recorded, never written
 by hand. Run it again after changing the demo shop or the recorder.
 """
@@ -19,6 +20,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from strip_fixture_html import strip_html  # noqa: E402
 
 from journeyaudit.audit import run_audit  # noqa: E402
 from journeyaudit.gather.browser import find_browser  # noqa: E402
@@ -46,6 +50,7 @@ def main(only: list[str]) -> int:
             shift = run.started_at  # keep times relative to the run's start: emails are placed by them
             for step in run.steps:
                 step.screenshot = None  # pictures are for people; rules read the rest
+                step.html = strip_html(step.html)  # the stylesheet and page scripts every snapshot repeats
                 step.started_at = round(step.started_at - shift, 3) if step.started_at else 0.0
             for message in run.emails:
                 message.received_at = round(message.received_at - shift, 3)

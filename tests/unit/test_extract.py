@@ -66,6 +66,13 @@ D = Decimal
         ("0,99 €", "0.99", "EUR"),
         ("1.299 €", "1299", "EUR"),  # German thousands, no decimals
         ("A$19.95", "19.95", "AUD"),
+        ("12€50", "12.50", "EUR"),  # the symbol as decimal mark (French shelf labels)
+        ("Rp 150.000", "150000", "IDR"),
+        ("Rp150.000", "150000", "IDR"),
+        ("$1.5k", "1500", "$"),  # "$" alone stays ambiguous (USD, CAD, AUD...): same_currency("$", "USD")
+        ("€5k", "5000", "EUR"),
+        ("($5.00)", "-5.00", "$"),  # accounting style: negative
+        ("Refund:\t(€12,50)", "-12.50", "EUR"),
     ],
 )
 def test_parse_money_formats(text, amount, currency):
@@ -113,10 +120,21 @@ def test_parse_money_rejects_non_money(text):
         ("Order 10-€5 voucher", ["€5"]),  # a hyphen glued to a number is not a minus sign
         ("Range €10 – €20", ["€10", "€20"]),
         ("No money here, just 42 and 3.14", []),
+        ("DHL Express ($9.90)", ["$9.90"]),  # a price in parentheses after a word is no accounting negative
+        ("(€5.00 off)", ["€5.00"]),
+        ("5 kg for €5kg", ["€5"]),  # "k" glued to a word is no thousand
+        ("Paid 12€50 for 2", ["12€50"]),
     ],
 )
 def test_find_money_in_text(text, expected):
     assert [money.text for money in find_money(text)] == expected
+
+
+@pytest.mark.parametrize(("text", "amount"), [("($5.00)", "-5.00"), ("$1.5k", "1500"), ("12€50", "12.50"),
+                                             ("DHL Express ($9.90)", "9.90")])
+def test_new_money_forms_amounts(text, amount):
+    assert [money.amount for money in find_money(text)] == [D(amount)]
+    assert same_currency(find_money("$1.5k")[0].currency, "USD")
 
 
 def test_money_str_is_the_original_snippet():
@@ -514,4 +532,4 @@ def test_imports_stay_light(module):
             modules.add(node.module.split(".")[0])
     assert not modules & {"playwright", "jinja2"}
     assert modules <= {"__future__", "re", "unicodedata", "collections", "dataclasses", "decimal", "functools",
-                       "typing", "bs4", "journeyaudit"}
+                       "typing", "bs4", "journeyaudit", "json", "extruct"}

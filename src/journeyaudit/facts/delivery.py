@@ -7,18 +7,21 @@ ledger (ledger.py) reads these per step so that JA204 can compare them. Pure.
 
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
 from typing import Any
 
 from journeyaudit.facts import money, page_text, phrase_search, wording
 
-__all__ = ["DELIVERY_WORDS", "parse_promise"]
+__all__ = ["DELIVERY_WORDS", "MONTH_LOCALES", "month_table", "parse_promise"]
 
 # A delivery promise: the words that make a line about delivery or dispatch.
 DELIVERY_WORDS: tuple[str, ...] = (
     "arrive", "arrives", "arriving", "delivery", "delivered", "deliver", "get it", "ships", "shipped", "dispatch",
     "dispatched", "lieferung", "geliefert", "lieferzeit", "zustellung", "versand", "versandfertig", "livraison",
     "livré", "livrée", "expédié", "expédition", "entrega", "recíbelo", "envío", "enviado",
+    "consegna", "consegnato", "levering", "bezorging", "bezorgd", "geleverd",
 )
 _DISPATCH = re.compile(r"\b(?:ships|shipped|dispatch\w*|versand\w*|expédié\w*|enviado)\b", re.IGNORECASE)
 _DASH = "[-–—]"
@@ -36,16 +39,39 @@ _RETURNS = re.compile(r"(?<!\w)(?:returns?|rückgabe|rücksendung|retours?|devol
 _SEPARATOR = re.compile(r"\s+[—–·|]\s+|\s*:\s+|\s+-\s+")
 _TOMORROW = re.compile(r"\b(?:tomorrow|next[- ]day|morgen|demain|mañana)\b", re.IGNORECASE)
 _TODAY = re.compile(r"\b(?:today|same[- ]day|heute|aujourd'hui|hoy)\b", re.IGNORECASE)
-_MONTHS = {
-    **{m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)},
-    "januar": 1, "februar": 2, "märz": 3, "mai": 5, "juni": 6, "juli": 7, "okt": 10, "dez": 12,
-    "janvier": 1, "février": 2, "mars": 3, "avril": 4, "juin": 6, "juillet": 7, "août": 8, "septembre": 9,
-    "octobre": 10, "novembre": 11, "décembre": 12,
-    "enero": 1, "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7, "agosto": 8,
-    "septiembre": 9, "octubre": 10, "noviembre": 11, "diciembre": 12,
-}
-_MONTH_RE = r"(jan\w*|feb\w*|mar\w*|apr\w*|may|mai|jun\w*|jul\w*|aug\w*|août|sep\w*|oct\w*|okt\w*|nov\w*|dec\w*|dez\w*|déc\w*|févr\w*|avr\w*|enero|febrero|marzo|abril|mayo|agosto|diciembre)"
-_DATE_DM = re.compile(r"\b(\d{1,2})\.?\s+(?:de\s+)?" + _MONTH_RE + r"\b", re.IGNORECASE)
+# The locales whose month names dates are read in ("5 déc.", "5. März", "3 dic", "12 abr."): CLDR's via Babel.
+MONTH_LOCALES = ("en", "en_GB", "de", "fr", "es", "it", "nl", "pt", "pt_PT")
+
+
+def _fold(word: str) -> str:
+    """'Déc.' -> 'dec': lower case, no accents, no trailing dot."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold().rstrip("."))
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+@functools.lru_cache(maxsize=1)
+def month_table() -> dict[str, int]:
+    """Folded month name -> month number: wide and abbreviated, format and stand-alone, every
+    supported locale, plus unambiguous prefixes of the wide names of at least 3 letters ("sept", "janv")."""
+    from babel import Locale
+
+    exact: dict[str, int] = {}
+    prefixes: dict[str, set[int]] = {}
+    for code in MONTH_LOCALES:
+        months = Locale.parse(code).months
+        for context in ("format", "stand-alone"):
+            for width in ("wide", "abbreviated"):
+                for number, name in months[context][width].items():
+                    exact.setdefault(_fold(name), number)
+                    if width == "wide":
+                        for end in range(3, len(_fold(name)) + 1):
+                            prefixes.setdefault(_fold(name)[:end], set()).add(number)
+    unique = {prefix: numbers.pop() for prefix, numbers in prefixes.items() if len(numbers) == 1}
+    return {**unique, **exact}
+
+
+_MONTH_RE = r"([^\W\d_]{3,})(?!\w)"  # any word; _month() tells whether it names a month
+_DATE_DM = re.compile(r"\b(\d{1,2})\.?\s+(?:de\s+)?" + _MONTH_RE, re.IGNORECASE)
 _DATE_MD = re.compile(r"\b" + _MONTH_RE + r"\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b", re.IGNORECASE)
 _DATE_NUM = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(?:(\d{2,4})\b)?")
 
@@ -112,10 +138,7 @@ def _dates(text: str) -> list[str]:
 
 
 def _month(word: str) -> int | None:
-    word = word.lower().rstrip(".")
-    if word in _MONTHS:
-        return _MONTHS[word]
-    return _MONTHS.get(word[:3]) if word[:3] in _MONTHS and len(word) >= 3 else None
+    return month_table().get(_fold(word))
 
 
 def _method(text: str) -> str:

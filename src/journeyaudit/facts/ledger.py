@@ -428,30 +428,23 @@ def _money_facts(b: _Builder, step: StepRecord, soup: Any) -> None:
             if offer.price is not None:
                 money = Money(offer.price, offer.currency, f"{offer.price} {offer.currency or ''}".strip())
                 b.money("price", step, "structured_data", money.text, money, label=offer.name or name)
-        micro = _microdata_offer(soup)
-        if micro is not None and micro[0] is not None:
-            money = Money(micro[0], micro[1], f"{micro[0]} {micro[1] or ''}".strip())
-            b.money("price", step, "structured_data", money.text, money, label=name, detail={"microdata": True})
+        micro = _microdata_offer(step, name)
+        if micro is not None and micro.price is not None:
+            money = Money(micro.price, micro.currency, f"{micro.price} {micro.currency or ''}".strip())
+            b.money("price", step, "structured_data", money.text, money, label=name,
+                    detail={"syntax": micro.syntax, "microdata": micro.syntax == "microdata"})
 
 
-def _microdata_offer(soup: Any) -> tuple[Decimal | None, str | None, str | None] | None:
-    """schema.org microdata of the page's first offer: (price, currency, availability term), or None."""
-    if soup is None:
-        return None
-    price_tag = soup.find(attrs={"itemprop": "price"})
-    availability_tag = soup.find(attrs={"itemprop": "availability"})
-    if price_tag is None and availability_tag is None:
-        return None
-
-    def value(tag: Any) -> str:
-        if tag is None:
-            return ""
-        return str(tag.get("content") or tag.get("href") or tag.get("value") or tag.get_text(" ")).strip()
-
-    price = money_reader.parse_amount(value(price_tag)) if price_tag is not None else None
-    currency = value(soup.find(attrs={"itemprop": "priceCurrency"})) or None
-    term = value(availability_tag).rstrip("/").rsplit("/", 1)[-1] or None
-    return price, currency, term
+def _microdata_offer(step: StepRecord, name: str) -> structured.Offer | None:
+    """The product's own offer in the page's microdata or OpenGraph, read per item from the recorded
+    HTML (a mini-cart line's price never pairs with the product's availability); JSON-LD too when
+    the recorder kept none (it drops blocks with comments or trailing commas)."""
+    syntaxes = ("microdata", "opengraph") if structured.offers(step.structured_data) else structured.PAGE_SYNTAXES
+    found = structured.page_offers(step.html, syntaxes)
+    key = page_text.normalise(name)
+    named = [offer for offer in found if key and offer.name and page_text.normalise(offer.name) == key]
+    products = [offer for offer in found if offer.name]
+    return (named or products or found or [None])[0]
 
 
 def _first_money(texts: list[str]) -> Money | None:
@@ -616,10 +609,11 @@ def _availability_facts(b: _Builder, step: StepRecord, soup: Any, texts: list[st
             if state:
                 b.add("availability", step, "structured_data", str(offer.availability), label=offer.name or name,
                       state=state, detail={"sku": offer.sku} if offer.sku else {})
-        micro = _microdata_offer(soup)
-        if micro is not None and micro[2] in _SCHEMA_STATES:
-            b.add("availability", step, "structured_data", micro[2], label=name, state=_SCHEMA_STATES[micro[2]],
-                  detail={"microdata": True})
+        micro = _microdata_offer(step, name)
+        if micro is not None and micro.availability in _SCHEMA_STATES:
+            b.add("availability", step, "structured_data", str(micro.availability), label=name,
+                  state=_SCHEMA_STATES[str(micro.availability)],
+                  detail={"syntax": micro.syntax, "microdata": micro.syntax == "microdata"})
         button = _add_to_cart_button(soup)
         if button is not None:
             disabled = button.has_attr("disabled") or str(button.get("aria-disabled", "")).lower() == "true"

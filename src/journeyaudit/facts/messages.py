@@ -65,12 +65,17 @@ def error_texts(html: str) -> list[str]:
     """
     if not html:
         return []
+    tags = list(_visible_soup(html).find_all(True))
+    return _texts(tags, _candidates(tags))
+
+
+def _visible_soup(html: str) -> Any:
+    """The page without non-text and hidden elements (and their content)."""
     from bs4 import BeautifulSoup  # local: only this helper needs a parser
 
     soup = BeautifulSoup(html, "html.parser")
-    # Drop non-text and hidden elements with their content. Extracted subtrees are
-    # skipped by their root's id: bs4's ``decomposed`` goes through a slow
-    # attribute lookup (a child search) on every call.
+    # Extracted subtrees are skipped by their root's id: bs4's ``decomposed`` goes
+    # through a slow attribute lookup (a child search) on every call.
     removed: set[int] = set()
     for tag in soup.find_all(_NOT_TEXT):
         if not any(id(parent) in removed for parent in (tag, *tag.parents)):
@@ -79,8 +84,11 @@ def error_texts(html: str) -> list[str]:
     for tag in soup.find_all(True):
         if _hidden(tag):
             tag.extract()
+    return soup
 
-    tags = list(soup.find_all(True))
+
+def _candidates(tags: list[Any]) -> set[int]:
+    """ids of the message elements: by role/class/live region, and invalid fields' message targets."""
     by_id = {}
     for tag in tags:
         if tag.get("id") and tag["id"] not in by_id:
@@ -88,12 +96,14 @@ def error_texts(html: str) -> list[str]:
     candidates = {id(tag) for tag in tags if _is_candidate(tag)}
     for tag in tags:
         invalid = str(tag.get("aria-invalid", "")).strip().lower()
-        if invalid and invalid != "false":
-            for attribute in ("aria-describedby", "aria-errormessage"):
-                for ref in str(tag.get(attribute, "")).split():
-                    if ref in by_id:
-                        candidates.add(id(by_id[ref]))
+        if not invalid or invalid == "false":
+            continue
+        for attribute in ("aria-describedby", "aria-errormessage"):
+            candidates.update(id(by_id[ref]) for ref in str(tag.get(attribute, "")).split() if ref in by_id)
+    return candidates
 
+
+def _texts(tags: list[Any], candidates: set[int]) -> list[str]:
     texts: list[str] = []
     for tag in tags:
         if id(tag) not in candidates:

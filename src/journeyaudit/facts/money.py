@@ -79,6 +79,8 @@ _WORD_SYMBOLS: dict[str, str] = {
     "Rs": "INR",
     "lei": "RON",
     "Ft": "HUF",
+    "Rp.": "IDR",
+    "Rp": "IDR",
 }
 # Upper case only. Codes that are also English words ("TRY", "PEN", "MAD", "ALL") are left
 # out: inner_text applies text-transform, so "TRY 30 DAYS FREE" is common on pages.
@@ -111,13 +113,19 @@ _NUM_SEP = rf"(?<![\d.,'’])(?:{_GROUPED}(?:{_DEC})?|\d+{_DEC}){_END}"
 _INT = r"(?<![\d.,'’])\d+(?![\d]|[.,'’]\d)"
 _SIGN = "[-−–+]"
 
+# Accounting style "($5.00)" is negative: only where the parenthesis opens a line or a cell, or
+# follows a colon, so "DHL Express ($9.90)" stays a price.
+_OPEN = r"(?P<open>(?:(?<![^\n])|(?<=\t)|(?<=:)|(?<=: )|(?<=  ))\((?=[^()\n]{1,40}\)))?"
 _MONEY_RE = re.compile(
-    rf"(?P<sign>(?<![\w\-−–+]){_SIGN}(?=\S))?"
+    _OPEN
+    + rf"(?P<sign>(?<![\w\-−–+]){_SIGN}(?=\S))?"
     r"(?:"
-    rf"(?P<m1>{_MARK}){_SP}?(?P<sign2>[-−–])?(?P<n1>{_NUM})(?:{_SP}?(?P<c1>{_ISO_RE}))?"
+    rf"(?P<m1>{_MARK}){_SP}?(?P<sign2>[-−–])?(?P<n1>{_NUM})(?P<k1>[kK](?![^\W\d_]))?(?:{_SP}?(?P<c1>{_ISO_RE}))?"
     rf"|(?P<n2>{_NUM_SEP}){_SP}?(?P<m2>{_MARK})"
     rf"|(?P<n3>{_INT}){_SP}?(?P<m3>{_MARK})(?!{_SP}?{_SIGN}?\d)"
+    rf"|(?<![\d.,'’])(?P<n4>\d{{1,6}})(?P<m4>{_SYM_RE})(?P<f4>\d{{2}})(?![\d]|[.,]\d)"  # "12€50": the symbol as decimal mark
     r")"
+    r"(?(open)\))"
 )
 _ISO_ONLY = re.compile(_ISO_RE)
 
@@ -161,12 +169,15 @@ def _marker_currency(marker: str) -> str | None:
 def _scan(text: str) -> Iterator[tuple[int, int, Money]]:
     """Every amount in ``text`` with its (start, end) offsets."""
     for match in _MONEY_RE.finditer(text or ""):
-        number = match.group("n1") or match.group("n2") or match.group("n3")
-        marker = match.group("m1") or match.group("m2") or match.group("m3")
+        number = match.group("n1") or match.group("n2") or match.group("n3") or f"{match.group('n4')}.{match.group('f4')}"
+        marker = match.group("m1") or match.group("m2") or match.group("m3") or match.group("m4")
         amount = _to_decimal(number)
         if amount is None:
             continue
-        if match.group("sign") in ("-", "−", "–") or match.group("sign2"):
+        if match.group("k1"):  # "$1.5k"
+            amount = (amount * 1000).quantize(Decimal(1)) if (amount * 1000) % 1 == 0 else amount * 1000
+        negative = match.group("sign") in ("-", "−", "–") or match.group("sign2") or match.group("open")
+        if negative:
             amount = -amount
         currency = match.group("c1") or _marker_currency(marker)
         yield match.start(), match.end(), Money(amount, currency, match.group(0).strip())
@@ -340,67 +351,70 @@ def _labelled(text: str, labels: Iterable[str]) -> list[_Labelled]:
     if mine_re is None:
         return []
     shadow_re = _label_matcher(_shadows(mine_labels))
-
-    # classify each line: labelled amount, label only, amount only, transparent, other
     entries: list[tuple[str, int, Any]] = []
     for index, line in enumerate(_cell_lines(text)):
-        mine = mine_re.match(line)
-        shadow = shadow_re.match(line) if shadow_re else None
-        if mine and shadow and len(normalise(shadow.group("label"))) > len(normalise(mine.group("label"))):
-            match, is_mine = shadow, False
-        elif mine or shadow:
-            match, is_mine = (mine, True) if mine else (shadow, False)
-        else:
-            match = None
-        if match is not None:
-            rest = line[match.end():]
-            offset, separated, qualifier = _skip_gap(rest)
-            written = (line[match.start("label"):match.end()] + rest[:offset]).strip(" \t:：=-–—|")
-            tail = rest[offset:]
-            key = normalise(match.group("label"))
-            if not tail.strip():
-                entries.append(("label", index, _Labelled(index, written, key, qualifier, is_mine, None)))
-                continue
-            found = list(_scan(tail))
-            if found and (found[0][0] == 0 or separated):
-                money = _amount_only(tail.strip()) or found[0][2]
-                entries.append(("labelled", index, _Labelled(index, written, key, qualifier, is_mine, money)))
-                continue
-            entries.append(("other", index, None))
-            continue
-        if _QUALIFIER_LINE.fullmatch(line.replace("\t", " ")):
-            continue  # "(incl. VAT)" or "EUR" on its own line: look through it
-        money = _amount_only(line)
-        entries.append(("amount", index, money) if money else ("other", index, None))
+        entry = _classify(index, line, mine_re, shadow_re)
+        if entry is not None:
+            entries.append(entry)
+    return [item for item in _pair(entries) if item.mine and item.money is not None]
 
+
+def _classify(
+    index: int, line: str, mine_re: re.Pattern[str], shadow_re: re.Pattern[str] | None
+) -> tuple[str, int, Any] | None:
+    """One line: labelled amount, label only, amount only, other; None for a line to look through."""
+    mine = mine_re.match(line)
+    shadow = shadow_re.match(line) if shadow_re else None
+    if mine and shadow and len(normalise(shadow.group("label"))) > len(normalise(mine.group("label"))):
+        match, is_mine = shadow, False
+    else:
+        match, is_mine = (mine, True) if mine else (shadow, False)
+    if match is None:
+        if _QUALIFIER_LINE.fullmatch(line.replace("\t", " ")):
+            return None  # "(incl. VAT)" or "EUR" on its own line: look through it
+        money = _amount_only(line)
+        return ("amount", index, money) if money else ("other", index, None)
+    rest = line[match.end():]
+    offset, separated, qualifier = _skip_gap(rest)
+    written = (line[match.start("label"):match.end()] + rest[:offset]).strip(" \t:：=-–—|")
+    tail = rest[offset:]
+    key = normalise(match.group("label"))
+    if not tail.strip():
+        return ("label", index, _Labelled(index, written, key, qualifier, is_mine, None))
+    found = list(_scan(tail))
+    if found and (found[0][0] == 0 or separated):
+        money = _amount_only(tail.strip()) or found[0][2]
+        return ("labelled", index, _Labelled(index, written, key, qualifier, is_mine, money))
+    return ("other", index, None)
+
+
+def _pair(entries: list[tuple[str, int, Any]]) -> list[_Labelled]:
+    """Labelled lines as they are; runs of label lines take the run of amount lines that follows."""
     result: list[_Labelled] = []
     i = 0
     while i < len(entries):
         kind, _, item = entries[i]
-        if kind == "labelled":
-            result.append(item)
+        if kind != "label":
+            if kind == "labelled":
+                result.append(item)
             i += 1
-        elif kind == "label":
-            j = i
-            while j < len(entries) and entries[j][0] == "label":
-                j += 1
-            k = j
-            while k < len(entries) and entries[k][0] == "amount":
-                k += 1
-            run_labels = [entry[2] for entry in entries[i:j]]
-            run_amounts = [entry[2] for entry in entries[j:k]]
-            if run_amounts:
-                if len(run_amounts) < len(run_labels):
-                    # fewer values than labels: the labels nearest the values own them
-                    run_labels = run_labels[len(run_labels) - len(run_amounts):]
-                for label_item, money in zip(run_labels, run_amounts):
-                    result.append(_Labelled(
-                        label_item.index, label_item.label, label_item.key, label_item.qualifier, label_item.mine, money
-                    ))
-            i = k if k > j else j
-        else:
-            i += 1
-    return [item for item in result if item.mine and item.money is not None]
+            continue
+        j = i
+        while j < len(entries) and entries[j][0] == "label":
+            j += 1
+        k = j
+        while k < len(entries) and entries[k][0] == "amount":
+            k += 1
+        run_labels = [entry[2] for entry in entries[i:j]]
+        run_amounts = [entry[2] for entry in entries[j:k]]
+        if run_amounts and len(run_amounts) < len(run_labels):
+            run_labels = run_labels[len(run_labels) - len(run_amounts):]  # the labels nearest the values own them
+        for label_item, money in zip(run_labels, run_amounts):
+            result.append(_Labelled(
+                label_item.index, label_item.label, label_item.key, label_item.qualifier, label_item.mine, money
+            ))
+        i = k if k > j else j
+    return result
 
 
 def labelled_amounts(text: str, labels: Iterable[str]) -> list[tuple[str, Money]]:

@@ -1,10 +1,17 @@
-"""Structured data: schema.org Product / Offer declared in JSON-LD.
+"""Structured data: schema.org Product / Offer declared in JSON-LD, microdata or OpenGraph.
+
+``offers`` reads the JSON-LD the recorder kept; ``page_offers`` reads a recorded
+page's HTML with extruct, item by item, so one item's price never pairs with
+another item's availability, and JSON-LD the recorder dropped (comments,
+trailing commas) is read by a lenient fallback.
 """
 
 from __future__ import annotations
 
+import functools
+import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -25,6 +32,7 @@ class Offer:
     price: Decimal | None
     currency: str | None
     availability: str | None  # schema.org term: "InStock", "OutOfStock", "PreOrder", ...
+    syntax: str = "json-ld"  # where the page declared it: json-ld | microdata | opengraph
 
 
 _AVAILABILITY_TERMS = (
@@ -181,3 +189,195 @@ def offers(structured_data: list[dict]) -> list[Offer]:
     found: list[Offer] = []
     _walk(structured_data or [], found)
     return found
+
+
+# ==========================================================================
+# The recorded page's HTML: JSON-LD, microdata and OpenGraph, per item
+# ==========================================================================
+
+PAGE_SYNTAXES = ("json-ld", "microdata", "opengraph")
+_MARKERS = {"json-ld": "ld+json", "microdata": "itemscope", "opengraph": "og:"}
+_JSON_LD_XPATH = (
+    "//script[translate(normalize-space(@type), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
+    " = 'application/ld+json']"
+)
+
+
+def page_offers(html: str, syntaxes: tuple[str, ...] = PAGE_SYNTAXES) -> list[Offer]:
+    """Offers the page's HTML declares, one per product item, in the given syntaxes' order.
+
+    Each item (a JSON-LD node, a microdata ``itemscope``, an OpenGraph product)
+    keeps its own price, currency and availability: a mini-cart line's price is
+    never read as the main product's.
+    """
+    return list(_page_offers(html or "", tuple(syntaxes)))
+
+
+@functools.lru_cache(maxsize=8)  # the ledger asks for a step's price and its availability
+def _page_offers(html: str, syntaxes: tuple[str, ...]) -> tuple[Offer, ...]:
+    lowered = html.lower()
+    syntaxes = tuple(s for s in syntaxes if _MARKERS.get(s, "") in lowered)  # parse only what the page may hold
+    if not syntaxes:
+        return ()
+    tree = _tree(html)
+    if tree is None:
+        return ()
+    found: list[Offer] = []
+    for syntax in syntaxes:
+        if syntax == "json-ld":
+            found += _tagged(json_ld_items(tree), "json-ld")
+        elif syntax == "microdata":
+            found += _tagged(_extruct(tree, "microdata"), "microdata")
+        elif syntax == "opengraph":
+            found += [o for o in map(_og_offer, _extruct(tree, "opengraph")) if o is not None]
+    return tuple(found)
+
+
+def _tree(html: str) -> Any:
+    if not html.strip():
+        return None
+    from extruct.utils import parse_html
+
+    try:
+        return parse_html(html.encode("utf-8", "replace"), encoding="UTF-8")
+    except (ValueError, TypeError):  # lxml: an empty or unparsable document
+        return None
+
+
+def _extruct(tree: Any, syntax: str) -> list[dict]:
+    import extruct
+
+    try:
+        data = extruct.extract(tree, syntaxes=[syntax], uniform=True, errors="log")
+    except Exception:  # noqa: BLE001 -- a third-party parser on shop HTML: no fact, not a crash
+        return []
+    return [item for item in data.get(syntax, []) if isinstance(item, dict)]
+
+
+def _tagged(items: list[dict], syntax: str) -> list[Offer]:
+    """Offers of each top-level item on its own (``_walk`` per item, not over the whole page)."""
+    found: list[Offer] = []
+    for item in items:
+        mine: list[Offer] = []
+        _walk(item, mine)
+        found += [replace(offer, syntax=syntax) for offer in mine]
+    return found
+
+
+def _og_offer(item: dict) -> Offer | None:
+    """An OpenGraph product (``og:type`` product; ``product:price:amount`` or ``og:price:amount``)."""
+    if str(item.get("@type", "")).split(".")[0].casefold() not in ("product", "og:product"):
+        return None
+
+    def first(*keys: str) -> str | None:
+        for key in keys:
+            value = item.get(key)
+            value = value[0] if isinstance(value, list) and value else value
+            if value:
+                return str(value).strip()
+        return None
+
+    price = parse_amount(first("product:price:amount", "og:price:amount", "product:sale_price:amount"))
+    availability = first("product:availability", "og:availability")
+    if price is None and availability is None:
+        return None
+    return Offer(
+        name=_collapse(first("og:title") or ""),
+        sku=first("product:retailer_item_id"),
+        price=price,
+        currency=first("product:price:currency", "og:price:currency", "product:sale_price:currency"),
+        availability=_availability(availability),
+        syntax="opengraph",
+    )
+
+
+def json_ld_items(tree: Any) -> list[dict]:
+    """Every JSON-LD node of the page, block by block: extruct's parser, else the lenient one.
+
+    One broken block loses only itself (extruct alone drops the page's JSON-LD).
+    """
+    from extruct.jsonld import JsonLdExtractor
+
+    extractor = JsonLdExtractor()
+    found: list[dict] = []
+    for script in tree.xpath(_JSON_LD_XPATH):
+        try:
+            items = list(extractor.extract_items(script))
+        except ValueError:
+            items = lenient_json(script.xpath("string()"))
+        for item in items:
+            for node in item if isinstance(item, list) else [item]:
+                if isinstance(node, dict):
+                    found.append(node)
+    return found
+
+
+_SEPARATORS = re.compile(r"[\s;,]*")
+
+
+def lenient_json(text: str) -> list[Any]:
+    """JSON as shops write it: comments, trailing commas, HTML comment or CDATA wrappers,
+    a trailing semicolon, several objects one after the other. Unreadable parts are skipped."""
+    text = re.sub(r"^\s*(?:<!--|<!\[CDATA\[)|(?:-->|\]\]>)\s*$", "", text.strip())
+    text = _drop_trailing_commas(_strip_comments(text))
+    decoder = json.JSONDecoder(strict=False)
+    found: list[Any] = []
+    index = 0
+    while index < len(text):
+        start = _SEPARATORS.match(text, index).end()  # type: ignore[union-attr]
+        if start >= len(text):
+            break
+        try:
+            value, index = decoder.raw_decode(text, start)
+        except ValueError:
+            break
+        found.append(value)
+    return found
+
+
+def _strip_comments(text: str) -> str:
+    """Removes // and /* */ comments outside strings."""
+    out: list[str] = []
+    index, quote = 0, ""
+    while index < len(text):
+        char = text[index]
+        if quote:
+            out.append(text[index:index + 2] if char == "\\" else char)
+            index += 2 if char == "\\" else 1
+            quote = "" if char == quote else quote
+            continue
+        if text.startswith("//", index):
+            end = text.find("\n", index)
+            index = len(text) if end < 0 else end
+            continue
+        if text.startswith("/*", index):
+            end = text.find("*/", index + 2)
+            index = len(text) if end < 0 else end + 2
+            continue
+        quote = char if char == '"' else ""
+        out.append(char)
+        index += 1
+    return "".join(out)
+
+
+_CLOSER = re.compile(r"\s*[}\]]")
+
+
+def _drop_trailing_commas(text: str) -> str:
+    """'[1, 2,]' -> '[1, 2]' and '{"a": 1,}' -> '{"a": 1}', outside strings."""
+    out: list[str] = []
+    index, quote = 0, False
+    while index < len(text):
+        char = text[index]
+        if char == "\\" and quote:
+            out.append(text[index:index + 2])
+            index += 2
+            continue
+        if char == '"':
+            quote = not quote
+        elif char == "," and not quote and _CLOSER.match(text, index + 1):
+            index += 1
+            continue
+        out.append(char)
+        index += 1
+    return "".join(out)
