@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from journeyaudit.audit import summarise  # noqa: E402
-from journeyaudit.history.database import store  # noqa: E402
+from journeyaudit.history import store  # noqa: E402
 from journeyaudit.judge.engine import judge  # noqa: E402
 from journeyaudit.model import Result  # noqa: E402
 from journeyaudit.rules.registry import all_rules  # noqa: E402

@@ -26,7 +26,7 @@ from strip_fixture_html import strip_html  # noqa: E402
 
 from journeyaudit.audit import run_audit  # noqa: E402
 from journeyaudit.gather.browser import find_browser  # noqa: E402
-from journeyaudit.history.database import store  # noqa: E402
+from journeyaudit.history import store  # noqa: E402
 from journeyaudit.report.terminal import TerminalProgress  # noqa: E402
 from journeyaudit.spec.config import resolve  # noqa: E402
 
