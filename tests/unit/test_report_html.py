@@ -209,6 +209,15 @@ def test_summary_verdict_and_counts(audit):
     assert "4 problems a customer would hit" in soup.title.get_text()
 
 
+def test_axe_core_version_shown_when_the_run_checked_accessibility(audit):
+    result, runs, trace_root = audit
+    result.axe_version = "4.12.1"
+    soup = BeautifulSoup(render_html(result, runs, trace_root=trace_root, rules=RULES), "html.parser")
+    facts = {_text(d.dt): _text(d.dd) for d in soup.select(".summary .facts > div")}
+    assert facts["Tool"] == "journeyaudit 9.8.7 · axe-core 4.12.1"
+    assert "with axe-core 4.12.1" in _text(soup.footer)
+
+
 def test_clean_verdict(audit):
     result, runs, trace_root = audit
     result.findings = []

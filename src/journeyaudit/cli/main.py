@@ -406,9 +406,9 @@ def check(files) -> None:
 
 
 @main.command()
-@click.option("--kind", type=click.Choice(["journey", "audit"]), default="journey", show_default=True)
+@click.option("--kind", type=click.Choice(["journey", "audit", "result"]), default="journey", show_default=True)
 def schema(kind) -> None:
-    """Print the JSON Schema of a journey (or audit) file, for editors.
+    """Print the JSON Schema of a journey (or audit) file, for editors, or of result.json.
 
     Save it and point your YAML files at it with a first line like
     `# yaml-language-server: $schema=../schema/journey.schema.json`.
@@ -417,6 +417,8 @@ def schema(kind) -> None:
 
     if kind == "journey":
         from journeyaudit.spec.journey import json_schema
+    elif kind == "result":
+        from journeyaudit.history.result_schema import json_schema
     else:
         from journeyaudit.spec.config import json_schema
     click.echo(schema_text(json_schema()), nl=False)

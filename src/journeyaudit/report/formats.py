@@ -19,10 +19,8 @@ them (:func:`register`).
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import os
-import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Protocol
@@ -194,20 +192,6 @@ def worst_first(result: Result, findings: Sequence[Finding] | None = None) -> li
             f.code,
         ),
     )
-
-
-def fingerprint(finding: Finding) -> str:
-    """The finding's own fingerprint, or a stable hash of rule, journey, step name and message.
-
-    The fallback drops digits from the message so that ports, prices and
-    timings do not make the same problem look new on every run.
-    """
-    if finding.fingerprint:
-        return finding.fingerprint
-    message = re.sub(r"\d+", "#", finding.message.lower())
-    message = re.sub(r"\s+", " ", message).strip()
-    key = "\x1f".join([finding.code, finding.journey, finding.step_name.strip().lower(), message])
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
 def evidence_lines(finding: Finding) -> list[str]:

@@ -213,6 +213,7 @@ def render_html(
         "date": format_date(result.started_at),
         "tool_version": result.tool_version or "unknown",
         "browser": result.browser or "unknown",
+        "axe_version": result.axe_version,
         "fail_on": result.fail_on,
         "journeys": journeys,
         "other_findings": other_findings,
