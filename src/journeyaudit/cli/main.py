@@ -508,5 +508,7 @@ def doctor(install, browser_path) -> None:
     click.echo("Browser launches headless: ok")
 
 
+main.add_command(__import__("journeyaudit.cli.init_command", fromlist=["init"]).init)  # journeyaudit init
+
 if __name__ == "__main__":  # pragma: no cover
     main()
