@@ -428,6 +428,7 @@ def schema(kind) -> None:
 @click.argument("code", required=False)
 def rules(code) -> None:
     """List the rules, or print one rule's documentation (e.g. `rules JA301`)."""
+    from journeyaudit.report.formats import rule_doc
     from journeyaudit.rules.registry import all_rules, get_rule
 
     if code:
@@ -437,7 +438,7 @@ def rules(code) -> None:
         click.echo(click.style(f"{info.code} {info.slug}", bold=True) + f"  ({info.severity})")
         click.echo(info.title)
         click.echo("")
-        click.echo(info.doc)
+        click.echo(rule_doc(info))  # without the internal research notes
         if info.roles:
             click.echo(f"\nApplies to journeys with a step of role: {', '.join(sorted(info.roles))}.")
         if info.options:

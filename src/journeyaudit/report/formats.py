@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Protocol
@@ -205,6 +206,32 @@ def evidence_lines(finding: Finding) -> list[str]:
 
 def rule_index(rules: Sequence[RuleInfo]) -> dict[str, RuleInfo]:
     return {info.code: info for info in rules}
+
+
+# Internal research notes in rule docstrings ("research H5", "customer story C1", "H12"):
+# meaningful to the rule's authors, noise to the people reading a report.
+_INTERNAL_NOTE = re.compile(r"(?:research\s+H\d+|customer\s+story\b[^;]*|H\d+)")
+_RESEARCH_PREFIX = re.compile(r"^\s*research\s+H\d+\s*:\s*")
+_PARENTHESIS = re.compile(r"(\s*)\(([^()]*)\)")
+
+
+def _without_internal_notes(match: re.Match[str]) -> str:
+    space, inside = match.group(1), match.group(2)
+    parts = [_RESEARCH_PREFIX.sub("", part).strip() for part in inside.split(";")]
+    kept = [part for part in parts if part and not _INTERNAL_NOTE.fullmatch(part)]
+    if len(kept) == len(parts) and kept == [p.strip() for p in inside.split(";")]:
+        return match.group(0)
+    return f"{space}({'; '.join(kept)})" if kept else ""
+
+
+def rule_doc(info: RuleInfo) -> str:
+    """A rule's documentation for users: its docstring without the internal research notes."""
+    return _PARENTHESIS.sub(_without_internal_notes, info.doc)
+
+
+def rule_summary(info: RuleInfo) -> str:
+    """First paragraph of :func:`rule_doc`, on one line."""
+    return " ".join(rule_doc(info).split("\n\n", 1)[0].split())
 
 
 def finding_title(finding: Finding) -> str:

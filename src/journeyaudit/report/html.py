@@ -35,7 +35,12 @@ from PIL import Image
 from journeyaudit.model import SEVERITIES, Evidence, Finding, Result, Run, RunSummary, StepRecord, severity_rank
 from journeyaudit.report.changes import comparison_views
 from journeyaudit.report.emails import email_views  # issue #5
-from journeyaudit.report.formats import plural, verdict  # Jinja-free, shared with the CI formats
+from journeyaudit.report.formats import (  # Jinja-free, shared with the CI formats
+    plural,
+    rule_doc,
+    rule_summary,
+    verdict,
+)
 from journeyaudit.report.ledger_view import ledger_views
 from journeyaudit.report.probes_view import probe_groups
 from journeyaudit.report.trends import Spark, finding_sparks, step_sparks
@@ -449,7 +454,7 @@ def _finding_view(
         message=finding.message,
         confidence=finding.confidence,
         evidence=[_evidence_view(item, trace_dir) for item in finding.evidence],
-        rule_doc=_doc_paragraphs(info.doc) if info else [],
+        rule_doc=_doc_paragraphs(rule_doc(info)) if info else [],
         journey=finding.journey,
         suppressed=finding.suppressed,
     )
@@ -547,7 +552,7 @@ def _rule_rows(result: Result, rule_index: Mapping[str, RuleInfo], names: Mappin
                 title=info.title if info else "",
                 severity=severity,
                 severity_label=SEVERITY_LABELS.get(severity, ""),
-                summary=info.summary if info else "",
+                summary=rule_summary(info) if info else "",
                 counts=counts,
                 errors=[(names.get(o.journey, o.journey), o.detail) for o in outcomes if o.status == "error"],
                 ran=bool(outcomes),

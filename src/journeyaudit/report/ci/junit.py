@@ -108,8 +108,8 @@ def _failure_text(finding: Finding, where: str, rule: RuleInfo | None) -> str:
     if evidence:
         lines.append("Evidence:")
         lines.extend(f"- {line}" for line in evidence)
-    if rule is not None and rule.summary:
-        lines.append(f"Rule: {rule.summary}")
+    if rule is not None and formats.rule_summary(rule):
+        lines.append(f"Rule: {formats.rule_summary(rule)}")
     return "\n".join(lines)
 
 

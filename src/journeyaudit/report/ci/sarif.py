@@ -59,12 +59,12 @@ def _utc(unix: float) -> str | None:
 
 
 def _rule_descriptor(info: RuleInfo) -> dict[str, Any]:
-    doc = info.doc.strip()
+    doc = formats.rule_doc(info).strip()
     descriptor: dict[str, Any] = {
         "id": info.code,
         "name": info.slug,
         "shortDescription": {"text": info.title or info.slug},
-        "fullDescription": {"text": info.summary or info.title or info.slug},
+        "fullDescription": {"text": formats.rule_summary(info) or info.title or info.slug},
         "defaultConfiguration": {"level": level(info.severity)},
         "properties": {"severity": info.severity, "tags": ["journeyaudit", "customer-journey"]},
     }
