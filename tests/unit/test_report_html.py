@@ -439,13 +439,10 @@ def test_write_html_is_atomic(audit, tmp_path: Path):
     def broken_replace(src, dst):
         raise OSError("disk full")
 
-    original = os.replace
-    try:
-        report_html.os.replace = broken_replace
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(os, "replace", broken_replace)
         with pytest.raises(OSError, match="disk full"):
             write_html(result, runs, out, trace_root=trace_root, rules=RULES)
-    finally:
-        report_html.os.replace = original
     assert out.read_text(encoding="utf-8") == "old report"
     assert os.listdir(out.parent) == ["report.html"]
 
