@@ -174,7 +174,7 @@ def test_relative_path_under_root_elsewhere_and_outside(tmp_path):
 
 
 def test_ci_fingerprints_are_the_historys(demo_result, tmp_path):
-    """GitLab and SARIF name a finding by the same fingerprint the history and baselines use."""
+    """GitLab, SARIF and JUnit name a finding by the same fingerprint the history and baselines use."""
     result, runs = demo_result
     for finding in result.findings:
         finding.fingerprint = ""  # as judged, before the history assigns them: the formats compute the same
@@ -186,6 +186,8 @@ def test_ci_fingerprints_are_the_historys(demo_result, tmp_path):
     sarif_prints = [item["partialFingerprints"][sarif.FINGERPRINT_KEY] for item in by_name["journeyaudit.sarif"]["runs"][0]["results"]]
     assert sorted(gitlab_prints) == sorted(expected)
     assert sorted(sarif_prints) == sorted(expected)
+    junit_text = write("junit", result, runs, tmp_path)[0].read_text(encoding="utf-8")
+    assert all(f"Fingerprint: {fingerprint(f)}" in junit_text for f in result.findings if formats.fails(result, f))
     assert fingerprint_of(Finding(fingerprint="abc")) == "abc"
 
 

@@ -27,6 +27,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from journeyaudit.history.fingerprint import fingerprint_of
 from journeyaudit.history.store import atomic_write_text
 from journeyaudit.model import Finding, Result, Run, RunSummary, StepRecord
 from journeyaudit.report import formats
@@ -103,8 +104,7 @@ def _failure_text(finding: Finding, where: str, rule: RuleInfo | None) -> str:
     lines = [f"{finding.code} {finding.slug} ({finding.severity}, confidence {finding.confidence})"]
     if where:
         lines.append(f"Where: {where}")
-    if finding.fingerprint:
-        lines.append(f"Fingerprint: {finding.fingerprint}")
+    lines.append(f"Fingerprint: {fingerprint_of(finding)}")
     evidence = formats.evidence_lines(finding)
     if evidence:
         lines.append("Evidence:")
