@@ -60,9 +60,11 @@ fixtures: setup
 bench: setup
 	$(BIN)/python benchmarks/bench.py
 
+## schema: regenerate the committed JSON Schemas (journey, audit profile, result.json)
 schema: $(STAMP)
 	$(BIN)/journeyaudit schema > schema/journey.schema.json
 	$(BIN)/journeyaudit schema --kind audit > schema/audit.schema.json
+	$(BIN)/journeyaudit schema --kind result > schema/result.schema.json
 
 clean:
 	rm -rf $(VENV) reports .pytest_cache build src/*.egg-info

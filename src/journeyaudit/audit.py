@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Protocol
 
 from journeyaudit import __version__, model
+from journeyaudit.gather.accessibility import axe_version
 from journeyaudit.gather.browser import BrowserChoice
 from journeyaudit.history import store
 from journeyaudit.judge.engine import judge, judge_run, selected_rules
@@ -114,6 +115,7 @@ def new_result(settings: AuditSettings, base_url: str, browser: str, started: fl
         fail_on=settings.fail_on,
         tool_version=__version__,
         browser=browser,
+        axe_version=axe_version() if settings.accessibility else "",
     )
 
 

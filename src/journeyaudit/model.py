@@ -449,6 +449,7 @@ class Result:
     fail_on: str = "high"
     tool_version: str = ""
     browser: str = ""
+    axe_version: str = ""  # axe-core's version when the run checked accessibility (JA605), else ""
     runs: list[RunSummary] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     outcomes: list[RuleOutcome] = field(default_factory=list)

@@ -23,6 +23,7 @@ import pytest
 from junitparser import Error, Failure, JUnitXml, Skipped
 
 from journeyaudit import __version__
+from journeyaudit.history.fingerprint import fingerprint, fingerprint_of
 from journeyaudit.judge.engine import judge
 from journeyaudit.model import Evidence, Finding, Result, Run, RunSummary
 from journeyaudit.report import formats
@@ -172,13 +173,22 @@ def test_relative_path_under_root_elsewhere_and_outside(tmp_path):
     assert formats.relative_path("", ROOT) == ""
 
 
-def test_fallback_fingerprint_is_stable_and_ignores_numbers():
-    a = Finding(code="JA502", journey="j", step_name="Pay", message="answered 500 at http://127.0.0.1:45513/x")
-    b = Finding(code="JA502", journey="j", step_name="Pay", message="answered 500 at http://127.0.0.1:38001/x")
-    c = Finding(code="JA502", journey="j", step_name="Pay", message="answered 500 at http://127.0.0.1:38001/other")
-    assert formats.fingerprint(a) == formats.fingerprint(b) != formats.fingerprint(c)
-    assert len(formats.fingerprint(a)) == 32
-    assert formats.fingerprint(Finding(fingerprint="abc")) == "abc"
+def test_ci_fingerprints_are_the_historys(demo_result, tmp_path):
+    """GitLab, SARIF and JUnit name a finding by the same fingerprint the history and baselines use."""
+    result, runs = demo_result
+    for finding in result.findings:
+        finding.fingerprint = ""  # as judged, before the history assigns them: the formats compute the same
+    expected = [fingerprint(f) for f in result.findings]
+    assert expected and all(len(p) == 16 for p in expected)
+    written = write("gitlab", result, runs, tmp_path) + write("sarif", result, runs, tmp_path)
+    by_name = {path.name: json.loads(path.read_text(encoding="utf-8")) for path in written}
+    gitlab_prints = [issue["fingerprint"] for issue in by_name["gl-code-quality-report.json"]]
+    sarif_prints = [item["partialFingerprints"][sarif.FINGERPRINT_KEY] for item in by_name["journeyaudit.sarif"]["runs"][0]["results"]]
+    assert sorted(gitlab_prints) == sorted(expected)
+    assert sorted(sarif_prints) == sorted(expected)
+    junit_text = write("junit", result, runs, tmp_path)[0].read_text(encoding="utf-8")
+    assert all(f"Fingerprint: {fingerprint(f)}" in junit_text for f in result.findings if formats.fails(result, f))
+    assert fingerprint_of(Finding(fingerprint="abc")) == "abc"
 
 
 def test_worst_first_puts_failing_before_suppressed_and_by_severity(demo_result):

@@ -209,6 +209,15 @@ def test_summary_verdict_and_counts(audit):
     assert "4 problems a customer would hit" in soup.title.get_text()
 
 
+def test_axe_core_version_shown_when_the_run_checked_accessibility(audit):
+    result, runs, trace_root = audit
+    result.axe_version = "4.12.1"
+    soup = BeautifulSoup(render_html(result, runs, trace_root=trace_root, rules=RULES), "html.parser")
+    facts = {_text(d.dt): _text(d.dd) for d in soup.select(".summary .facts > div")}
+    assert facts["Tool"] == "journeyaudit 9.8.7 · axe-core 4.12.1"
+    assert "with axe-core 4.12.1" in _text(soup.footer)
+
+
 def test_clean_verdict(audit):
     result, runs, trace_root = audit
     result.findings = []
@@ -430,13 +439,10 @@ def test_write_html_is_atomic(audit, tmp_path: Path):
     def broken_replace(src, dst):
         raise OSError("disk full")
 
-    original = os.replace
-    try:
-        report_html.os.replace = broken_replace
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(os, "replace", broken_replace)
         with pytest.raises(OSError, match="disk full"):
             write_html(result, runs, out, trace_root=trace_root, rules=RULES)
-    finally:
-        report_html.os.replace = original
     assert out.read_text(encoding="utf-8") == "old report"
     assert os.listdir(out.parent) == ["report.html"]
 

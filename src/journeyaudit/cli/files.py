@@ -37,7 +37,7 @@ def check(files) -> None:
 
 
 @click.command()
-@click.option("--kind", type=click.Choice(["journey", "audit"]), default="journey", show_default=True)
+@click.option("--kind", type=click.Choice(["journey", "audit", "result"]), default="journey", show_default=True)
 def schema(kind) -> None:
     """Print the JSON Schema of a journey (or audit) file, for editors.
 
@@ -48,6 +48,8 @@ def schema(kind) -> None:
 
     if kind == "journey":
         from journeyaudit.spec.journey import json_schema
+    elif kind == "result":
+        from journeyaudit.history.result_schema import json_schema
     else:
         from journeyaudit.spec.config import json_schema
     click.echo(schema_text(json_schema()), nl=False)
@@ -57,6 +59,7 @@ def schema(kind) -> None:
 @click.argument("code", required=False)
 def rules(code) -> None:
     """List the rules, or print one rule's documentation (e.g. `rules JA301`)."""
+    from journeyaudit.report.formats import rule_doc
     from journeyaudit.rules.registry import all_rules, get_rule
 
     if code:
@@ -66,7 +69,7 @@ def rules(code) -> None:
         click.echo(click.style(f"{info.code} {info.slug}", bold=True) + f"  ({info.severity})")
         click.echo(info.title)
         click.echo("")
-        click.echo(info.doc)
+        click.echo(rule_doc(info))  # without the internal research notes
         if info.roles:
             click.echo(f"\nApplies to journeys with a step of role: {', '.join(sorted(info.roles))}.")
         if info.options:

@@ -188,10 +188,6 @@ def parse_message(
     )
 
 
-def addressed_to(message: model.EmailMessage, recipient: str) -> bool:
-    return recipient.lower() in {r.lower() for r in message.recipients}
-
-
 # --------------------------------------------------------------------------
 # The interface
 # --------------------------------------------------------------------------

@@ -47,9 +47,6 @@ class BaselineEntry:
     step: str = ""
     message: str = ""
 
-    def as_change(self) -> FindingChange:
-        return FindingChange(self.fingerprint, self.code, self.journey, self.step, self.severity, self.message, "")
-
 
 @dataclass
 class Baseline:

@@ -146,6 +146,14 @@ def fingerprint(finding: Finding) -> str:
     return hashlib.sha256(payload).hexdigest()[:LENGTH]
 
 
+def fingerprint_of(finding: Finding) -> str:
+    """The finding's fingerprint as history and baselines know it: its own, else computed.
+
+    Every CI format (GitLab, SARIF) uses this, so a finding has one identity everywhere.
+    """
+    return finding.fingerprint or fingerprint(finding)
+
+
 def assign(findings: Iterable[Finding], *, overwrite: bool = True) -> list[Finding]:
     """Set ``finding.fingerprint`` on each finding (only where empty unless ``overwrite``)."""
     done = []

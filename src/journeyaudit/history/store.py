@@ -72,12 +72,22 @@ class Redactor:
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> Path:
+    """Write through a temporary file in the same folder, then replace: readers never see half a file.
+
+    The file keeps its mode when it exists, else gets 0644 (mkstemp's 0600 would hide a
+    report from the web server or colleague that serves it).
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode = path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        mode = 0o644
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -19,7 +19,6 @@ them (:func:`register`).
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import os
 import re
@@ -196,20 +195,6 @@ def worst_first(result: Result, findings: Sequence[Finding] | None = None) -> li
     )
 
 
-def fingerprint(finding: Finding) -> str:
-    """The finding's own fingerprint, or a stable hash of rule, journey, step name and message.
-
-    The fallback drops digits from the message so that ports, prices and
-    timings do not make the same problem look new on every run.
-    """
-    if finding.fingerprint:
-        return finding.fingerprint
-    message = re.sub(r"\d+", "#", finding.message.lower())
-    message = re.sub(r"\s+", " ", message).strip()
-    key = "\x1f".join([finding.code, finding.journey, finding.step_name.strip().lower(), message])
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
-
-
 def evidence_lines(finding: Finding) -> list[str]:
     """Each piece of evidence as one 'label: value' entry (values may span lines)."""
     lines = []
@@ -221,6 +206,32 @@ def evidence_lines(finding: Finding) -> list[str]:
 
 def rule_index(rules: Sequence[RuleInfo]) -> dict[str, RuleInfo]:
     return {info.code: info for info in rules}
+
+
+# Internal research notes in rule docstrings ("research H5", "customer story C1", "H12"):
+# meaningful to the rule's authors, noise to the people reading a report.
+_INTERNAL_NOTE = re.compile(r"(?:research\s+H\d+|customer\s+story\b[^;]*|H\d+)")
+_RESEARCH_PREFIX = re.compile(r"^\s*research\s+H\d+\s*:\s*")
+_PARENTHESIS = re.compile(r"(\s*)\(([^()]*)\)")
+
+
+def _without_internal_notes(match: re.Match[str]) -> str:
+    space, inside = match.group(1), match.group(2)
+    parts = [_RESEARCH_PREFIX.sub("", part).strip() for part in inside.split(";")]
+    kept = [part for part in parts if part and not _INTERNAL_NOTE.fullmatch(part)]
+    if len(kept) == len(parts) and kept == [p.strip() for p in inside.split(";")]:
+        return match.group(0)
+    return f"{space}({'; '.join(kept)})" if kept else ""
+
+
+def rule_doc(info: RuleInfo) -> str:
+    """A rule's documentation for users: its docstring without the internal research notes."""
+    return _PARENTHESIS.sub(_without_internal_notes, info.doc)
+
+
+def rule_summary(info: RuleInfo) -> str:
+    """First paragraph of :func:`rule_doc`, on one line."""
+    return " ".join(rule_doc(info).split("\n\n", 1)[0].split())
 
 
 def finding_title(finding: Finding) -> str:

@@ -20,9 +20,6 @@ import base64
 import datetime as dt
 import functools
 import hashlib
-import io
-import os
-import tempfile
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -30,14 +27,20 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
-from PIL import Image
 
+from journeyaudit.history.store import atomic_write_text
 from journeyaudit.model import SEVERITIES, Evidence, Finding, Result, Run, RunSummary, StepRecord, severity_rank
 from journeyaudit.report.changes import comparison_views
 from journeyaudit.report.emails import email_views  # issue #5
-from journeyaudit.report.formats import plural, verdict  # Jinja-free, shared with the CI formats
+from journeyaudit.report.formats import (  # Jinja-free, shared with the CI formats
+    plural,
+    rule_doc,
+    rule_summary,
+    verdict,
+)
 from journeyaudit.report.ledger_view import ledger_views
 from journeyaudit.report.probes_view import probe_groups
+from journeyaudit.report.screenshots import Shot, shot
 from journeyaudit.report.trends import Spark, finding_sparks, step_sparks
 from journeyaudit.rules.registry import RuleInfo
 
@@ -45,9 +48,6 @@ __all__ = ["render_html", "write_html"]
 
 TEMPLATE = "report.html"
 SCRIPT = "report.js"
-
-# A screenshot larger than this is not embedded (the report must stay mailable).
-MAX_SCREENSHOT_BYTES = 4 * 1024 * 1024
 
 # Evidence kinds whose value is text taken from the page or the browser: shown in monospace.
 MONOSPACE_KINDS = frozenset({"text", "request", "console", "error", "url", "field", "screenshot"})
@@ -57,22 +57,11 @@ RUN_STATUS_LABELS = {"passed": "Completed", "failed": "Failed", "error": "Could 
 STEP_STATUS_LABELS = {"passed": "Passed", "failed": "Failed", "skipped": "Not reached"}
 OUTCOME_STATUSES = ("passed", "failed", "not_applicable", "error", "skipped")
 
-_IMAGE_TYPES = (
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-)
 
 
 # --------------------------------------------------------------------------
 # View model: plain values the template only has to lay out
 # --------------------------------------------------------------------------
-
-
-@dataclass
-class Shot:
-    src: str = ""  # data: URI, empty when there is nothing to show
-    note: str = "no screenshot"
-    alt: str = ""
 
 
 @dataclass
@@ -213,6 +202,7 @@ def render_html(
         "date": format_date(result.started_at),
         "tool_version": result.tool_version or "unknown",
         "browser": result.browser or "unknown",
+        "axe_version": result.axe_version,
         "fail_on": result.fail_on,
         "journeys": journeys,
         "other_findings": other_findings,
@@ -271,28 +261,7 @@ def write_html(
     rules: Sequence[RuleInfo],
 ) -> Path:
     """Render and write the report atomically (temp file in the same folder, then replace)."""
-    path = Path(path)
-    html = render_html(result, runs, trace_root=trace_root, rules=rules)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        mode = path.stat().st_mode & 0o777
-    except FileNotFoundError:
-        mode = 0o644
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(html)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp_name, mode)
-        os.replace(tmp_name, path)
-    except BaseException:
-        try:
-            os.unlink(tmp_name)
-        except FileNotFoundError:
-            pass
-        raise
-    return path
+    return atomic_write_text(Path(path), render_html(result, runs, trace_root=trace_root, rules=rules))
 
 
 # --------------------------------------------------------------------------
@@ -365,52 +334,10 @@ def _trace_dir(trace_root: Path | None, summary: RunSummary) -> Path | None:
     return Path(trace_root) / summary.trace
 
 
-def _shot(trace_dir: Path | None, name: str | None, alt: str) -> Shot:
-    """A screenshot as a data: URI; never reads outside the run's trace directory."""
-    if not name or trace_dir is None:
-        return Shot(alt=alt)
-    try:
-        base = trace_dir.resolve()
-        file = (base / name).resolve()
-        if not file.is_relative_to(base) or not file.is_file():
-            return Shot(alt=alt)
-        if file.stat().st_size > MAX_SCREENSHOT_BYTES:
-            return Shot(note="screenshot too large to embed", alt=alt)
-        data = file.read_bytes()
-    except OSError:
-        return Shot(alt=alt)
-    mime = next((m for magic, m in _IMAGE_TYPES if data.startswith(magic)), None)
-    if mime is None:
-        return Shot(note="screenshot unreadable", alt=alt)
-    return Shot(src=_embedded(str(file), file.stat().st_mtime, data, mime), note="", alt=alt)
-
-
-EMBED_WIDTH = 560  # px: readable when enlarged, small enough to mail a report of many steps
-EMBED_QUALITY = 50
-
-
-@functools.lru_cache(maxsize=256)
-def _embedded(path: str, mtime: float, data: bytes, mime: str) -> str:
-    """A data: URI of the screenshot, scaled down to a small JPEG (the full size stays in traces/)."""
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            image.load()
-            if image.width <= EMBED_WIDTH:
-                return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
-            height = round(image.height * EMBED_WIDTH / image.width)
-            image = image.resize((EMBED_WIDTH, height), Image.LANCZOS)
-            buffer = io.BytesIO()
-            image.convert("RGB").save(buffer, "JPEG", quality=EMBED_QUALITY, optimize=True)
-            data, mime = buffer.getvalue(), "image/jpeg"
-    except (OSError, ValueError):
-        pass  # not decodable by Pillow: embed the original bytes, the browser may still show them
-    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
-
-
 def _evidence_view(item: Evidence, trace_dir: Path | None) -> EvidenceView:
     shot = None
     if item.kind == "screenshot" and item.value:
-        candidate = _shot(trace_dir, item.value, item.label)
+        candidate = shot(trace_dir, item.value, item.label)
         shot = candidate if candidate.src else None
     return EvidenceView(
         label=item.label,
@@ -448,7 +375,7 @@ def _finding_view(
         message=finding.message,
         confidence=finding.confidence,
         evidence=[_evidence_view(item, trace_dir) for item in finding.evidence],
-        rule_doc=_doc_paragraphs(info.doc) if info else [],
+        rule_doc=_doc_paragraphs(rule_doc(info)) if info else [],
         journey=finding.journey,
         suppressed=finding.suppressed,
     )
@@ -474,7 +401,7 @@ def _step_view(anchor: str, step: StepRecord, scale: float, trace_dir: Path | No
         over_budget=bool(budget) and duration > (budget or 0),
         bar_pct=round(min(100.0, 100.0 * duration / scale), 1) if ran and scale else 0.0,
         budget_pct=round(min(100.0, 100.0 * budget / scale), 1) if budget and scale else None,
-        shot=_shot(trace_dir, step.screenshot, f"Screenshot of step {step.index}") if ran else Shot(note=""),
+        shot=shot(trace_dir, step.screenshot, f"Screenshot of step {step.index}") if ran else Shot(note=""),
     )
 
 
@@ -546,7 +473,7 @@ def _rule_rows(result: Result, rule_index: Mapping[str, RuleInfo], names: Mappin
                 title=info.title if info else "",
                 severity=severity,
                 severity_label=SEVERITY_LABELS.get(severity, ""),
-                summary=info.summary if info else "",
+                summary=rule_summary(info) if info else "",
                 counts=counts,
                 errors=[(names.get(o.journey, o.journey), o.detail) for o in outcomes if o.status == "error"],
                 ran=bool(outcomes),

@@ -274,11 +274,3 @@ def load(path: str | Path, env: Mapping[str, str] | None = None) -> Document:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         return Document(file=file, errors=[LocatedError(file, 0, 0, f"cannot read file: {reason}")], syntax_error=True)
     return parse(text, file, env)
-
-
-def load_data(path: str | Path, env: Mapping[str, str] | None = None) -> Document:
-    """Like :func:`load`, but raises :class:`ValidationFailed` if the YAML itself has problems."""
-    doc = load(path, env)
-    if doc.errors:
-        raise ValidationFailed(doc.errors)
-    return doc

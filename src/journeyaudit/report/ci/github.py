@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TextIO
 
 from journeyaudit.history.store import atomic_write_text
-from journeyaudit.model import SEVERITIES, Finding, Result, Run
+from journeyaudit.model import SEVERITIES, Finding, Result, Run, RunSummary
 from journeyaudit.report import formats
 from journeyaudit.rules.registry import RuleInfo
 
@@ -187,6 +187,81 @@ def _date(unix: float) -> str:
     return dt.datetime.fromtimestamp(unix, tz=dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 
 
+def _summary_head(result: Result, failing: Sequence[Finding], errored: Sequence[RunSummary]) -> list[str]:
+    """Title with the gate's outcome, the verdict, counts by severity and the run's facts."""
+    if failing:
+        icon, state = "❌", "fails"
+    elif result.findings or errored or result.errors:
+        icon, state = "⚠️", "passes with findings" if result.findings else "passes, but not every journey ran"
+    else:
+        icon, state = "✅", "passes"
+    out = [f"## {icon} journeyaudit: {md(result.audit or 'audit', 120)} {state}", ""]
+    out += [f"**{md(formats.verdict(result), 500)}.** {md(formats.gate(result), 500)}", ""]
+    counts = result.counts()
+    suppressed = sum(1 for f in result.findings if f.suppressed)
+    header = [f"{SEVERITY_MARK[s]} {s}" for s in reversed(SEVERITIES)] + ["suppressed", f"failing (fail on: {md(result.fail_on, 20)})"]
+    values = [str(counts.get(s, 0)) for s in reversed(SEVERITIES)] + [str(suppressed), str(len(failing))]
+    out += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header), "| " + " | ".join(values) + " |", ""]
+    passed = sum(1 for s in result.runs if s.status == "passed")
+    failed = sum(1 for s in result.runs if s.status == "failed")
+    facts = [f"Shop: {md(result.base_url, 200)}" if result.base_url else "",
+             f"journeys: {passed} passed, {failed} failed, {len(errored)} could not run",
+             f"took {_duration(result.duration_ms)}" if result.duration_ms else "",
+             _date(result.started_at),
+             f"journeyaudit {md(result.tool_version, 40)}" if result.tool_version else ""]
+    return out + [" · ".join(f for f in facts if f), ""]
+
+
+def _summary_errors(errors: Sequence[str]) -> list[str]:
+    if not errors:
+        return []
+    out = ["**The audit reported errors:**", ""]
+    out += [f"- {md(error, 500)}" for error in errors[:20]]
+    if len(errors) > 20:
+        out.append(f"- … and {len(errors) - 20} more")
+    return out + [""]
+
+
+def _finding_row(result: Result, runs: Mapping[str, Run], root: Path, finding: Finding) -> str:
+    severity = f"{SEVERITY_MARK.get(finding.severity, '')} {md(finding.severity, 20)}".strip()
+    if finding.suppressed:
+        severity += " (suppressed)"
+    elif formats.fails(result, finding):
+        severity = f"**{severity}**"
+    where = formats.relative_path(formats.journey_path(result, runs, finding.journey), root)
+    journey = md(finding.journey, 80) + (f" ({md(where, 120)}:{formats.step_line(runs, finding)})" if where else "")
+    step = f"{finding.step} {md(finding.step_name, 80)}" if finding.step is not None else "whole journey"
+    return f"| {severity} | {md(formats.finding_title(finding), 80)} | {journey} | {step} | {md(finding.message)} |"
+
+
+def _summary_findings(result: Result, runs: Mapping[str, Run], root: Path, rows: int) -> list[str]:
+    ordered = formats.worst_first(result)
+    if not ordered:
+        return []
+    out = ["### Findings, worst first", ""]
+    out += ["| Severity | Rule | Journey | Step | What the customer hit |", "|---|---|---|---|---|"]
+    out += [_finding_row(result, runs, root, finding) for finding in ordered[:rows]]
+    if len(ordered) > rows:
+        more = len(ordered) - rows
+        out.append("")
+        out.append(f"… and {more} more {('finding' if more == 1 else 'findings')}: see the HTML report (`report.html`) or `result.json`.")
+    return out + [""]
+
+
+def _summary_journeys(result: Result) -> list[str]:
+    out = ["<details><summary>Journeys</summary>", "", "| Journey | Status | Steps passed | Findings |", "|---|---|---|---|"]
+    per_journey = Counter(f.journey for f in result.findings)
+    for summary in result.runs[:JOURNEY_ROWS]:
+        status = md(summary.status, 20) + (f": {md(summary.error, 200)}" if summary.error else "")
+        out.append(
+            f"| {md(summary.journey_name or summary.journey_id, 120)} | {status} "
+            f"| {summary.steps_passed}/{summary.steps_total} | {per_journey.get(summary.journey_id, 0)} |"
+        )
+    if len(result.runs) > JOURNEY_ROWS:
+        out.append(f"| … and {len(result.runs) - JOURNEY_ROWS} more | | | |")
+    return out + ["", "</details>", ""]
+
+
 def job_summary(
     result: Result,
     runs: Mapping[str, Run],
@@ -198,71 +273,11 @@ def job_summary(
     """The Markdown job summary: verdict, counts, journeys and findings worst first."""
     failing = result.failing()
     errored = [s for s in result.runs if s.status == "error"]
-    if failing:
-        icon, state = "❌", "fails"
-    elif result.findings or errored or result.errors:
-        icon, state = "⚠️", "passes with findings" if result.findings else "passes, but not every journey ran"
-    else:
-        icon, state = "✅", "passes"
-    out = [f"## {icon} journeyaudit: {md(result.audit or 'audit', 120)} {state}", ""]
-    out.append(f"**{md(formats.verdict(result), 500)}.** {md(formats.gate(result), 500)}")
-    out.append("")
-
-    counts = result.counts()
-    suppressed = sum(1 for f in result.findings if f.suppressed)
-    header = [f"{SEVERITY_MARK[s]} {s}" for s in reversed(SEVERITIES)] + ["suppressed", f"failing (fail on: {md(result.fail_on, 20)})"]
-    values = [str(counts.get(s, 0)) for s in reversed(SEVERITIES)] + [str(suppressed), str(len(failing))]
-    out += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header), "| " + " | ".join(values) + " |", ""]
-
-    passed = sum(1 for s in result.runs if s.status == "passed")
-    failed = sum(1 for s in result.runs if s.status == "failed")
-    facts = [f"Shop: {md(result.base_url, 200)}" if result.base_url else "",
-             f"journeys: {passed} passed, {failed} failed, {len(errored)} could not run",
-             f"took {_duration(result.duration_ms)}" if result.duration_ms else "",
-             _date(result.started_at),
-             f"journeyaudit {md(result.tool_version, 40)}" if result.tool_version else ""]
-    out += [" · ".join(f for f in facts if f), ""]
-
-    if result.errors:
-        out.append("**The audit reported errors:**")
-        out.append("")
-        out += [f"- {md(error, 500)}" for error in result.errors[:20]]
-        if len(result.errors) > 20:
-            out.append(f"- … and {len(result.errors) - 20} more")
-        out.append("")
-
-    ordered = formats.worst_first(result)
-    if ordered:
-        out += ["### Findings, worst first", ""]
-        out += ["| Severity | Rule | Journey | Step | What the customer hit |", "|---|---|---|---|---|"]
-        for finding in ordered[:rows]:
-            severity = f"{SEVERITY_MARK.get(finding.severity, '')} {md(finding.severity, 20)}".strip()
-            if finding.suppressed:
-                severity += " (suppressed)"
-            elif formats.fails(result, finding):
-                severity = f"**{severity}**"
-            where = formats.relative_path(formats.journey_path(result, runs, finding.journey), root)
-            journey = md(finding.journey, 80) + (f" ({md(where, 120)}:{formats.step_line(runs, finding)})" if where else "")
-            step = f"{finding.step} {md(finding.step_name, 80)}" if finding.step is not None else "whole journey"
-            out.append(f"| {severity} | {md(formats.finding_title(finding), 80)} | {journey} | {step} | {md(finding.message)} |")
-        if len(ordered) > rows:
-            out.append("")
-            out.append(f"… and {len(ordered) - rows} more {('finding' if len(ordered) - rows == 1 else 'findings')}: see the HTML report (`report.html`) or `result.json`.")
-        out.append("")
-
+    out = _summary_head(result, failing, errored)
+    out += _summary_errors(result.errors)
+    out += _summary_findings(result, runs, root, rows)
     if len(result.runs) > 1 or errored:
-        out += ["<details><summary>Journeys</summary>", "", "| Journey | Status | Steps passed | Findings |", "|---|---|---|---|"]
-        per_journey = Counter(f.journey for f in result.findings)
-        for summary in result.runs[:JOURNEY_ROWS]:
-            status = md(summary.status, 20) + (f": {md(summary.error, 200)}" if summary.error else "")
-            out.append(
-                f"| {md(summary.journey_name or summary.journey_id, 120)} | {status} "
-                f"| {summary.steps_passed}/{summary.steps_total} | {per_journey.get(summary.journey_id, 0)} |"
-            )
-        if len(result.runs) > JOURNEY_ROWS:
-            out.append(f"| … and {len(result.runs) - JOURNEY_ROWS} more | | | |")
-        out += ["", "</details>", ""]
-
+        out += _summary_journeys(result)
     if notes is not None and notes.omitted_total:
         out.append(
             f"> GitHub shows at most {ANNOTATIONS_PER_KIND} error, {ANNOTATIONS_PER_KIND} warning and "

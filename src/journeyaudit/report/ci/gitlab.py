@@ -5,9 +5,9 @@ format that GitLab reads (docs: "Code Quality report format"):
 
 * ``description``: the finding's message (suppressed ones say so);
 * ``check_name``: ``JA301 unannounced-stock-out``;
-* ``fingerprint``: the finding's fingerprint, or a stable hash of rule,
-  journey, step name and message when it has none (GitLab shows findings with
-  the same fingerprint once, and compares them between branches by it);
+* ``fingerprint``: the finding's fingerprint as the run history and baselines
+  know it (history/fingerprint.py; GitLab shows findings with the same
+  fingerprint once, and compares them between branches by it);
 * ``severity``: low -> minor, medium -> major, high -> critical,
   critical -> blocker;
 * ``location.path``: the journey YAML file relative to the repository, and
@@ -25,6 +25,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from journeyaudit.history.fingerprint import fingerprint_of
 from journeyaudit.history.store import atomic_write_text
 from journeyaudit.model import Finding, Result, Run
 from journeyaudit.report import formats
@@ -48,7 +49,7 @@ def _issue(finding: Finding, result: Result, runs: Mapping[str, Run], root: Path
         "type": "issue",
         "description": description,
         "check_name": formats.finding_title(finding) or "journeyaudit",
-        "fingerprint": formats.fingerprint(finding),
+        "fingerprint": fingerprint_of(finding),
         "severity": severity(finding.severity),
         "location": {"path": path, "lines": {"begin": formats.step_line(runs, finding)}},
     }

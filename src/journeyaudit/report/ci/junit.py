@@ -24,8 +24,10 @@ import datetime as dt
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
+from journeyaudit.history.fingerprint import fingerprint_of
 from journeyaudit.history.store import atomic_write_text
 from journeyaudit.model import Finding, Result, Run, RunSummary, StepRecord
 from journeyaudit.report import formats
@@ -102,14 +104,13 @@ def _failure_text(finding: Finding, where: str, rule: RuleInfo | None) -> str:
     lines = [f"{finding.code} {finding.slug} ({finding.severity}, confidence {finding.confidence})"]
     if where:
         lines.append(f"Where: {where}")
-    if finding.fingerprint:
-        lines.append(f"Fingerprint: {finding.fingerprint}")
+    lines.append(f"Fingerprint: {fingerprint_of(finding)}")
     evidence = formats.evidence_lines(finding)
     if evidence:
         lines.append("Evidence:")
         lines.extend(f"- {line}" for line in evidence)
-    if rule is not None and rule.summary:
-        lines.append(f"Rule: {rule.summary}")
+    if rule is not None and formats.rule_summary(rule):
+        lines.append(f"Rule: {formats.rule_summary(rule)}")
     return "\n".join(lines)
 
 
@@ -143,109 +144,136 @@ def _step_cases(
     return cases, steps
 
 
+def _summaries(result: Result, runs: Mapping[str, Run], journeys_with_findings: Sequence[str]) -> list[RunSummary]:
+    """The result's runs, plus any run or finding's journey it does not list (never drop one)."""
+    summaries = list(result.runs)
+    known = {s.journey_id for s in summaries}
+    for journey_id, run in runs.items():
+        if journey_id not in known:
+            summaries.append(
+                RunSummary(run.journey_id, run.journey_name, run.journey_path, run.status, run.error, len(run.steps))
+            )
+            known.add(journey_id)
+    for journey_id in journeys_with_findings:  # findings for journeys with neither run nor summary
+        if journey_id not in known:
+            summaries.append(RunSummary(journey_id, journey_id, "", "failed"))
+            known.add(journey_id)
+    return summaries
+
+
+@dataclass
+class _Journey:
+    """One journey's test cases, and what its testsuite element says about it."""
+
+    summary: RunSummary
+    run: Run | None
+    path: str
+    status: str
+    steps: list[StepRecord]
+    cases: list[_Case]
+
+
+def _finding_failure(result: Result, runs: Mapping[str, Run], finding: Finding, path: str, rule: RuleInfo | None) -> tuple[str, str, str]:
+    line = formats.step_line(runs, finding)
+    where = f"{path}:{line}" if path else ""
+    if finding.step is not None:
+        where += f" (step {finding.step} '{finding.step_name}')" if where else f"step {finding.step}"
+    return (" ".join(finding.message.split()), finding.code, _failure_text(finding, where, rule))
+
+
+def _journey(
+    result: Result, runs: Mapping[str, Run], summary: RunSummary, findings: Sequence[Finding], rules: Mapping[str, RuleInfo], root: Path
+) -> _Journey:
+    """A case per step, and a whole-journey case when something concerns no recorded step."""
+    run = runs.get(summary.journey_id)
+    path = formats.relative_path(formats.journey_path(result, runs, summary.journey_id), root)
+    cases, steps = _step_cases(summary, run, findings, path)
+    whole = _Case(JOURNEY_CASE, summary.journey_id, 0.0, path, 1 if path else 0)
+    status = run.status if run is not None else summary.status
+    if status == "error":
+        reason = (run.error if run is not None else summary.error) or "the journey could not be run"
+        whole.errors.append((f"could not run the journey: {reason}", "journey-error", reason))
+    whole_used = status == "error"
+    for finding in findings:
+        case = cases.get(finding.step) if finding.step is not None else None
+        if case is None:
+            case, whole_used = whole, True
+        if formats.fails(result, finding):
+            case.failures.append(_finding_failure(result, runs, finding, path, rules.get(finding.code)))
+        else:
+            case.out.append(_out_line(finding))
+    ordered = [cases[index] for index in sorted(cases)]
+    return _Journey(summary, run, path, status, steps, ([whole] if whole_used else []) + ordered)
+
+
+def _set_counts(suite: ET.Element, cases: Sequence[_Case], totals: dict[str, int]) -> None:
+    counts = {
+        "tests": len(cases),
+        "failures": sum(1 for c in cases if c.outcome == "failure"),
+        "errors": sum(1 for c in cases if c.outcome == "error"),
+        "skipped": sum(1 for c in cases if c.outcome == "skipped"),
+    }
+    for key, value in counts.items():
+        suite.set(key, str(value))
+        totals[key] += value
+
+
+def _journey_suite(parent: ET.Element, result: Result, journey: _Journey, totals: dict[str, int]) -> float:
+    """Append the journey's testsuite; returns its duration in ms."""
+    summary, run = journey.summary, journey.run
+    duration = run.duration_ms if run is not None else summary.duration_ms
+    suite = ET.SubElement(parent, "testsuite", {"name": clean(summary.journey_id)})
+    _set_counts(suite, journey.cases, totals)
+    suite.set("time", _seconds(duration))
+    started = run.started_at if run is not None else 0.0
+    stamp = _timestamp(started or (journey.steps[0].started_at if journey.steps else 0.0) or result.started_at)
+    if stamp:
+        suite.set("timestamp", stamp)
+    if journey.path:
+        suite.set("file", clean(journey.path))
+    properties = ET.SubElement(suite, "properties")
+    for name, value in (
+        ("journey", summary.journey_name),
+        ("journey_file", journey.path),
+        ("base_url", result.base_url),
+        ("fail_on", result.fail_on),
+        ("status", journey.status),
+    ):
+        if value:
+            ET.SubElement(properties, "property", {"name": name, "value": clean(value)})
+    for case in journey.cases:
+        suite.append(case.finish())
+    return duration or 0.0
+
+
+def _errors_suite(parent: ET.Element, errors: Sequence[str], totals: dict[str, int]) -> None:
+    """The audit's own errors, one erroring testcase each."""
+    suite = ET.SubElement(parent, "testsuite", {"name": "journeyaudit"})
+    cases = []
+    for n, error in enumerate(errors, start=1):
+        case = _Case(f"audit error {n}", "journeyaudit")
+        case.errors.append((error.splitlines()[0] if error.strip() else "audit error", "audit-error", error))
+        cases.append(case)
+    _set_counts(suite, cases, totals)
+    suite.set("time", "0.000")
+    for case in cases:
+        suite.append(case.finish())
+
+
 def render_junit(result: Result, runs: Mapping[str, Run], *, rules: Sequence[RuleInfo], root: Path) -> str:
     """The JUnit XML document for a result, as text."""
     rule_by_code = formats.rule_index(rules)
     by_journey: dict[str, list[Finding]] = {}
     for finding in formats.worst_first(result):
         by_journey.setdefault(finding.journey, []).append(finding)
-
-    summaries = list(result.runs)
-    known = {s.journey_id for s in summaries}
-    for journey_id, run in runs.items():  # runs the result does not list (should not happen, but never drop one)
-        if journey_id not in known:
-            summaries.append(
-                RunSummary(run.journey_id, run.journey_name, run.journey_path, run.status, run.error, len(run.steps))
-            )
-            known.add(journey_id)
-    for journey_id in by_journey:  # findings for journeys with neither run nor summary
-        if journey_id not in known:
-            summaries.append(RunSummary(journey_id, journey_id, "", "failed"))
-            known.add(journey_id)
-
     suites_element = ET.Element("testsuites", {"name": clean(f"journeyaudit: {result.audit}")})
     totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     total_ms = 0.0
-
-    for summary in summaries:
-        run = runs.get(summary.journey_id)
-        findings = by_journey.get(summary.journey_id, [])
-        path = formats.relative_path(formats.journey_path(result, runs, summary.journey_id), root)
-        cases, steps = _step_cases(summary, run, findings, path)
-        journey_case: _Case | None = None
-
-        def whole_journey() -> _Case:
-            nonlocal journey_case
-            if journey_case is None:
-                journey_case = _Case(JOURNEY_CASE, summary.journey_id, 0.0, path, 1 if path else 0)
-            return journey_case
-
-        status = run.status if run is not None else summary.status
-        if status == "error":
-            reason = (run.error if run is not None else summary.error) or "the journey could not be run"
-            whole_journey().errors.append((f"could not run the journey: {reason}", "journey-error", reason))
-
-        for finding in findings:
-            case = cases.get(finding.step) if finding.step is not None else None
-            if case is None:
-                case = whole_journey()
-            if formats.fails(result, finding):
-                line = formats.step_line(runs, finding)
-                where = f"{path}:{line}" if path else ""
-                if finding.step is not None:
-                    where += f" (step {finding.step} '{finding.step_name}')" if where else f"step {finding.step}"
-                text = _failure_text(finding, where, rule_by_code.get(finding.code))
-                case.failures.append((" ".join(finding.message.split()), finding.code, text))
-            else:
-                case.out.append(_out_line(finding))
-
-        ordered = [cases[index] for index in sorted(cases)]
-        if journey_case is not None:
-            ordered.insert(0, journey_case)
-        duration = run.duration_ms if run is not None else summary.duration_ms
-        suite = ET.SubElement(suites_element, "testsuite", {"name": clean(summary.journey_id)})
-        counts = {
-            "tests": len(ordered),
-            "failures": sum(1 for c in ordered if c.outcome == "failure"),
-            "errors": sum(1 for c in ordered if c.outcome == "error"),
-            "skipped": sum(1 for c in ordered if c.outcome == "skipped"),
-        }
-        for key, value in counts.items():
-            suite.set(key, str(value))
-            totals[key] += value
-        suite.set("time", _seconds(duration))
-        total_ms += duration or 0.0
-        started = run.started_at if run is not None else 0.0
-        stamp = _timestamp(started or (steps[0].started_at if steps else 0.0) or result.started_at)
-        if stamp:
-            suite.set("timestamp", stamp)
-        if path:
-            suite.set("file", clean(path))
-        properties = ET.SubElement(suite, "properties")
-        for name, value in (
-            ("journey", summary.journey_name),
-            ("journey_file", path),
-            ("base_url", result.base_url),
-            ("fail_on", result.fail_on),
-            ("status", status),
-        ):
-            if value:
-                ET.SubElement(properties, "property", {"name": name, "value": clean(value)})
-        for case in ordered:
-            suite.append(case.finish())
-
+    for summary in _summaries(result, runs, list(by_journey)):
+        journey = _journey(result, runs, summary, by_journey.get(summary.journey_id, []), rule_by_code, root)
+        total_ms += _journey_suite(suites_element, result, journey, totals)
     if result.errors:
-        suite = ET.SubElement(suites_element, "testsuite", {"name": "journeyaudit"})
-        for n, error in enumerate(result.errors, start=1):
-            case = _Case(f"audit error {n}", "journeyaudit")
-            case.errors.append((error.splitlines()[0] if error.strip() else "audit error", "audit-error", error))
-            suite.append(case.finish())
-        count = len(result.errors)
-        for key, value in (("tests", count), ("failures", 0), ("errors", count), ("skipped", 0)):
-            suite.set(key, str(value))
-            totals[key] += value
-        suite.set("time", "0.000")
-
+        _errors_suite(suites_element, result.errors, totals)
     for key, value in totals.items():
         suites_element.set(key, str(value))
     suites_element.set("time", _seconds(result.duration_ms or total_ms))

@@ -8,7 +8,7 @@
   finding's severity (critical/high -> error, medium -> warning, low -> note),
   the message and its evidence, a location in the journey YAML file (relative
   to ``%SRCROOT%``, the repository) at the step's line, ``partialFingerprints``
-  with the finding's fingerprint, and ``properties`` with journey, step,
+  with the finding's fingerprint (the history's, history/fingerprint.py), and ``properties`` with journey, step,
   severity, confidence, suppressed and whether it fails the audit. A finding
   known in the baseline carries an external ``suppressions`` entry.
 * journeys that could not run and errors of the audit become
@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from journeyaudit import __version__
+from journeyaudit.history.fingerprint import fingerprint_of
 from journeyaudit.history.store import atomic_write_text
 from journeyaudit.model import Finding, Result, Run
 from journeyaudit.report import formats
@@ -58,12 +59,12 @@ def _utc(unix: float) -> str | None:
 
 
 def _rule_descriptor(info: RuleInfo) -> dict[str, Any]:
-    doc = info.doc.strip()
+    doc = formats.rule_doc(info).strip()
     descriptor: dict[str, Any] = {
         "id": info.code,
         "name": info.slug,
         "shortDescription": {"text": info.title or info.slug},
-        "fullDescription": {"text": info.summary or info.title or info.slug},
+        "fullDescription": {"text": formats.rule_summary(info) or info.title or info.slug},
         "defaultConfiguration": {"level": level(info.severity)},
         "properties": {"severity": info.severity, "tags": ["journeyaudit", "customer-journey"]},
     }
@@ -109,7 +110,7 @@ def _result(
         {"name": logical_name, "fullyQualifiedName": f"{finding.journey}/{logical_name}"}
     ]
     item["locations"] = [location]
-    item["partialFingerprints"] = {FINGERPRINT_KEY: formats.fingerprint(finding)}
+    item["partialFingerprints"] = {FINGERPRINT_KEY: fingerprint_of(finding)}
     if finding.suppressed:
         item["suppressions"] = [{"kind": "external", "justification": "known in the baseline"}]
     properties: dict[str, Any] = {
