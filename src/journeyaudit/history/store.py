@@ -29,6 +29,30 @@ RESULT_FILE = "result.json"
 REDACTED = "[redacted]"
 
 
+# Put first in every stored HTML snapshot: a snapshot opened from disk runs no script
+# (inline, external, event handler or javascript: URL), embeds nothing active and submits nowhere.
+# Rules read the snapshot text (JSON-LD included) unchanged: load_run takes the line off again.
+INERT_META = (
+    '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; script-src \'none\'; '
+    "object-src 'none'; frame-src 'none'; base-uri 'none'; form-action 'none'; "
+    "img-src * data:; style-src * 'unsafe-inline'; font-src * data:\">\n"
+)
+_DOCTYPE = re.compile(r"\A\s*<!doctype[^>]*>\s*", re.IGNORECASE)
+
+
+def inert_html(html: str) -> str:
+    """The snapshot with :data:`INERT_META` before anything that could run (after a doctype)."""
+    doctype = _DOCTYPE.match(html)
+    cut = doctype.end() if doctype else 0
+    return html[:cut] + INERT_META + html[cut:]
+
+
+def readable_html(stored: str) -> str:
+    """The snapshot as the page gave it: :func:`inert_html` undone."""
+    at = stored.find(INERT_META)
+    return stored if at < 0 else stored[:at] + stored[at + len(INERT_META):]
+
+
 class Redactor:
     """Replaces secret values (and their spacing variants) in any text.
 
@@ -107,7 +131,7 @@ def save_run(run: Run, run_dir: Path, redactor: Redactor | None = None) -> Path:
     for step, step_data in zip(run.steps, data["steps"]):
         if step.html:
             name = step_file_stem(step.index, step.name) + ".html"
-            atomic_write_text(run_dir / name, redactor.text(step.html))
+            atomic_write_text(run_dir / name, inert_html(redactor.text(step.html)))
             step_data["html_file"] = name
         step_data["html"] = ""
     return write_json(run_dir / TRACE_FILE, redactor.data(data))
@@ -122,7 +146,7 @@ def load_run(run_dir: Path) -> Run:
         if step.html_file and not step.html:
             html_path = run_dir / step.html_file
             if html_path.is_file():
-                step.html = html_path.read_text(encoding="utf-8")
+                step.html = readable_html(html_path.read_text(encoding="utf-8"))
     return run
 
 
