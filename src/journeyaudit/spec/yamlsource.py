@@ -14,6 +14,10 @@ later check (pydantic, globs, rule names) can report ``file:line:col: message``.
   ``$${`` writes a literal ``${``. An unset variable without a default is an error
   at that string.
 * A YAML syntax error becomes one located error (line and column of the problem).
+* A number is kept as written: YAML 1.1 reads ``01067`` as 567, ``12:30`` as 750,
+  ``1.10`` as 1.1 and ``0x12`` as 18. Such a scalar is still a number, but its
+  ``str()`` is the text in the file (:class:`WrittenInt`, :class:`WrittenFloat`),
+  so a text field (``fill: {value: 01067}``) types ``01067``: never a silent change.
 
 Positions are 1-based. Paths are tuples of mapping keys and list indices:
 ``("steps", 2, "actions", 0, "click")``.
@@ -138,6 +142,52 @@ def interpolate(text: str, env: Mapping[str, str]) -> tuple[str, list[str]]:
 
 
 # --------------------------------------------------------------------------
+# Numbers as written
+# --------------------------------------------------------------------------
+
+
+class WrittenInt(int):
+    """An integer whose ``str()`` is its text in the YAML file (``01067``, ``12:30``, ``0x12``)."""
+
+    written: str
+
+    def __new__(cls, value: int, written: str) -> WrittenInt:
+        number = super().__new__(cls, value)
+        number.written = written
+        return number
+
+    def __str__(self) -> str:
+        return self.written
+
+    def __format__(self, spec: str) -> str:
+        return self.written if not spec else int.__format__(self, spec)
+
+
+class WrittenFloat(float):
+    """A float whose ``str()`` is its text in the YAML file (``1.10``, ``1e3``)."""
+
+    written: str
+
+    def __new__(cls, value: float, written: str) -> WrittenFloat:
+        number = super().__new__(cls, value)
+        number.written = written
+        return number
+
+    def __str__(self) -> str:
+        return self.written
+
+    def __format__(self, spec: str) -> str:
+        return self.written if not spec else float.__format__(self, spec)
+
+
+def as_written(node: ScalarNode, value: Any) -> Any:
+    """A plain number whose usual text differs from the file's keeps the file's text."""
+    if node.style or type(value) not in (int, float) or str(value) == node.value:
+        return value
+    return (WrittenInt if type(value) is int else WrittenFloat)(value, node.value)
+
+
+# --------------------------------------------------------------------------
 # Parsing
 # --------------------------------------------------------------------------
 
@@ -171,7 +221,8 @@ class _Walker:
                 value, problems = interpolate(value, self.env)
                 for problem in problems:
                     self._error(node, problem)
-            return value
+                return value
+            return as_written(node, value)
         self.active.add(id(node))
         try:
             if isinstance(node, SequenceNode):
