@@ -143,7 +143,7 @@ def run(files, base_url, out, fail_on, select, ignore, headed, browser_path, for
             settings, browser, TerminalProgress(verbose=verbose), after=lambda r, runs, d: finish(post, r, runs, d)
         )
     except AuditCannotRun as exc:
-        _fail(str(exc), EXIT_CANNOT_RUN)
+        _fail(str(exc), exc.exit_code)
     except KeyboardInterrupt:
         click.echo("\ninterrupted: finished journeys are saved in the report folder.", err=True)
         sys.exit(EXIT_INTERRUPTED)
