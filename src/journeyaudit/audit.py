@@ -98,6 +98,19 @@ def output_folder(parent: Path, name: str, started: float) -> Path:
     return folder
 
 
+def claim_folder(parent: Path, name: str, started: float) -> Path:
+    """Create the run's folder atomically: two runs started in the same second get separate folders."""
+    folder = output_folder(parent, name, started)
+    stem, n = folder.name, 1
+    while True:
+        try:
+            folder.mkdir(parents=True)
+            return folder
+        except FileExistsError:
+            n += 1
+            folder = folder.with_name(f"{stem}-{n}")
+
+
 def check_reachable(base_url: str, timeout: float = 15.0) -> None:
     """Any HTTP answer counts: a 404 home page is the rules' business, silence is not."""
     try:
@@ -233,7 +246,7 @@ def run_audit(
         result = new_result(settings, base_url, runner.browser_version, started)
         total = len(settings.journeys)
         try:
-            out_dir.mkdir(parents=True, exist_ok=True)
+            out_dir = claim_folder(settings.out_dir, settings.name, started)
             _point_latest(out_dir)
             progress.audit_started(settings, base_url, runner.browser_version, out_dir)
             for position, journey in enumerate(settings.journeys, start=1):
@@ -323,8 +336,10 @@ def _point_latest(out_dir: Path) -> None:
     """``reports/latest`` -> the newest run folder, for people and CI artifacts."""
     link = out_dir.parent / "latest"
     with contextlib.suppress(OSError):
-        if link.is_symlink() or link.exists():
+        if link.is_symlink():
             link.unlink()
+        elif link.exists():  # a file or folder of someone else's: never ours to delete
+            return
         link.symlink_to(out_dir.name, target_is_directory=True)
 
 

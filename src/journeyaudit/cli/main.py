@@ -226,7 +226,7 @@ def audit_command(trace_dir, out, profile, fail_on, select, ignore, formats, bas
         _fail("\n".join(problems), EXIT_USAGE)
     try:
         result, runs = rejudge(Path(trace_dir), settings, name=name, fail_on=(fail_on or threshold).lower())
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, store.TraceUnreadable) as exc:
         _fail(str(exc), EXIT_USAGE)
     out_dir = Path(out or trace_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -269,7 +269,10 @@ def report(result_json, out, formats) -> None:
     for summary in result.runs:
         trace_dir = path.parent / summary.trace
         if (trace_dir / store.TRACE_FILE).is_file():
-            runs[summary.journey_id] = store.load_run(trace_dir)
+            try:
+                runs[summary.journey_id] = store.load_run(trace_dir)
+            except store.TraceUnreadable as exc:
+                _fail(str(exc), EXIT_USAGE)
     target = Path(out) if out else path.parent / "report.html"
     written = write_html(result, runs, target, trace_root=path.parent, rules=all_rules())
     click.echo(f"Report: {written}")

@@ -181,15 +181,27 @@ def save_run(run: Run, run_dir: Path, redactor: Redactor | None = None) -> Path:
     return write_json(run_dir / TRACE_FILE, redactor.data(data))
 
 
+class TraceUnreadable(ValueError):
+    """A trace.json that is truncated, not JSON or not a journeyaudit trace (the CLI's exit code 2)."""
+
+
 def load_run(run_dir: Path) -> Run:
-    """Read a run back, with its HTML snapshots, from a folder holding trace.json."""
+    """Read a run back, with its HTML snapshots, from a folder holding trace.json.
+
+    A snapshot is read only from inside ``run_dir``: a trace cannot make us read
+    (and put in a report) any other file on the machine.
+    """
     run_dir = Path(run_dir)
-    data = json.loads((run_dir / TRACE_FILE).read_text(encoding="utf-8"))
-    run = from_dict(Run, data)
+    path = run_dir / TRACE_FILE
+    try:
+        run = from_dict(Run, json.loads(path.read_text(encoding="utf-8")))
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        raise TraceUnreadable(f"{path}: not a readable journeyaudit trace ({type(exc).__name__}: {exc})") from None
+    root = run_dir.resolve()
     for step in run.steps:
         if step.html_file and not step.html:
-            html_path = run_dir / step.html_file
-            if html_path.is_file():
+            html_path = (run_dir / step.html_file).resolve()
+            if html_path.parent == root and html_path.is_file():
                 step.html = readable_html(html_path.read_text(encoding="utf-8"))
     return run
 
