@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
+import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -27,7 +30,49 @@ from journeyaudit.spec.config import AuditSettings
 
 
 class AuditCannotRun(RuntimeError):
-    """The audit could not start: no browser, unreachable shop (exit code 3)."""
+    """The audit could not start or go on: no browser, unreachable shop, output not writable (exit code 3)."""
+
+    exit_code = 3
+
+
+class OutputNotWritable(AuditCannotRun):
+    """The --out folder cannot be written, found before the browser starts (exit code 2: fix the option)."""
+
+    exit_code = 2
+
+
+def check_writable(parent: Path) -> None:
+    """Create ``parent`` and write a file in it, so a bad --out fails now and not after the journeys."""
+    try:
+        Path(parent).mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=parent) as probe:
+            probe.write(b"journeyaudit")
+            probe.flush()
+            os.fsync(probe.fileno())
+    except OSError as exc:
+        raise OutputNotWritable(f"cannot write the output folder {parent}: {exc.strerror or exc}") from None
+
+
+def _cannot_write(out_dir: Path, exc: OSError) -> AuditCannotRun:
+    where = exc.filename or out_dir
+    return AuditCannotRun(f"cannot write to the output folder ({where}): {exc.strerror or exc}; finished journeys may be missing")
+
+
+@contextlib.contextmanager
+def sigterm_as_interrupt() -> Iterator[None]:
+    """CI runners stop a job with SIGTERM: treated as Ctrl-C (journeys saved, report written, exit 130)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum, frame) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 class Progress(Protocol):
@@ -52,6 +97,19 @@ def output_folder(parent: Path, name: str, started: float) -> Path:
         n += 1
         folder = Path(parent) / f"{stamp}-{name}-{n}"
     return folder
+
+
+def claim_folder(parent: Path, name: str, started: float) -> Path:
+    """Create the run's folder atomically: two runs started in the same second get separate folders."""
+    folder = output_folder(parent, name, started)
+    stem, n = folder.name, 1
+    while True:
+        try:
+            folder.mkdir(parents=True)
+            return folder
+        except FileExistsError:
+            n += 1
+            folder = folder.with_name(f"{stem}-{n}")
 
 
 def check_reachable(base_url: str, timeout: float = 15.0) -> None:
@@ -162,10 +220,15 @@ def run_audit(
 
     progress = progress or QuietProgress()
     started = time.time()
+    check_writable(settings.out_dir)
     out_dir = output_folder(settings.out_dir, settings.name, started)
     runs: dict[str, model.Run] = {}
     rules = selected_rules(settings.rules)
-    with mail_capture(settings) as mailbox, shop_url(settings, getattr(mailbox, "smtp_address", None)) as base_url:
+    with (
+        sigterm_as_interrupt(),
+        mail_capture(settings) as mailbox,
+        shop_url(settings, getattr(mailbox, "smtp_address", None)) as base_url,
+    ):
         check_reachable(base_url)
         options = RunnerOptions(
             base_url=base_url,
@@ -183,11 +246,11 @@ def run_audit(
         except Exception as exc:
             raise AuditCannotRun(f"could not launch Chromium ({browser.describe()}): {exc}") from None
         result = new_result(settings, base_url, runner.browser_version, started)
-        out_dir.mkdir(parents=True, exist_ok=True)
-        _point_latest(out_dir)
-        progress.audit_started(settings, base_url, runner.browser_version, out_dir)
         total = len(settings.journeys)
         try:
+            out_dir = claim_folder(settings.out_dir, settings.name, started)
+            _point_latest(out_dir)
+            progress.audit_started(settings, base_url, runner.browser_version, out_dir)
             for position, journey in enumerate(settings.journeys, start=1):
                 progress.journey_started(position, total, journey)
                 run_dir = out_dir / "traces" / journey.id
@@ -210,13 +273,26 @@ def run_audit(
         except KeyboardInterrupt:
             result.errors.append(f"interrupted after {len(result.runs)} of {total} journeys")
             raise
+        except OSError as exc:  # a full disk, a folder gone or made read-only: told, not a traceback
+            raise _cannot_write(out_dir, exc) from None
         finally:
             with contextlib.suppress(Exception):
                 runner.__exit__(None, None, None)
             result.duration_ms = round((time.time() - started) * 1000, 1)
-            store.save_result(result, out_dir / store.RESULT_FILE)
-            write_report(result, runs, out_dir)
+            unsaved = _save_last(result, runs, out_dir)
+        if unsaved is not None:
+            raise _cannot_write(out_dir, unsaved)
     return result, out_dir
+
+
+def _save_last(result: model.Result, runs: dict[str, model.Run], out_dir: Path) -> OSError | None:
+    """result.json and report.html a last time; a failed write is returned, never raised over another error."""
+    try:
+        store.save_result(result, out_dir / store.RESULT_FILE)
+        write_report(result, runs, out_dir)
+    except OSError as exc:
+        return exc
+    return None
 
 
 def rejudge(trace_root: Path, settings_rules, *, name: str | None = None, fail_on: str = "high") -> tuple[model.Result, dict[str, model.Run]]:
@@ -262,8 +338,10 @@ def _point_latest(out_dir: Path) -> None:
     """``reports/latest`` -> the newest run folder, for people and CI artifacts."""
     link = out_dir.parent / "latest"
     with contextlib.suppress(OSError):
-        if link.is_symlink() or link.exists():
+        if link.is_symlink():
             link.unlink()
+        elif link.exists():  # a file or folder of someone else's: never ours to delete
+            return
         link.symlink_to(out_dir.name, target_is_directory=True)
 
 

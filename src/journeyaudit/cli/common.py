@@ -90,7 +90,9 @@ def formats_of(values: tuple[list[str], ...] | None) -> list[str] | None:
 
 
 def fail(message: str, code: int) -> None:
-    click.echo(click.style("error: ", fg="red", bold=True) + message, err=True)
+    from journeyaudit.report.terminal import echo  # messages may quote a page or a URL: no line may start with ::
+
+    echo(click.style("error: ", fg="red", bold=True) + message, err=True)
     sys.exit(code)
 
 
@@ -115,6 +117,9 @@ def prepare(**kwargs):
 
 def print_post(post, result) -> None:
     """What the history, the baseline and the CI formats made of the run, after the summary."""
+    from journeyaudit.report.terminal import echo as safe_echo
+    from journeyaudit.report.terminal import flat
+
     suppressed = sum(1 for f in result.findings if f.suppressed)
     if post.baseline is not None:
         click.echo(f"Baseline {post.baseline.path}: {suppressed} known finding{'s' if suppressed != 1 else ''} suppressed.")
@@ -124,8 +129,8 @@ def print_post(post, result) -> None:
             f"Since the {comparison.against}: {counts['new']} new, {counts['fixed']} fixed, {counts['still_open']} still open."
         )
     if post.history is not None and post.recorded_id is not None:
-        click.echo(f"History: run #{post.recorded_id} recorded in {post.history.display_url}")
+        safe_echo(f"History: run #{post.recorded_id} recorded in {flat(post.history.display_url, None)}")
     for path in post.written:
-        click.echo(f"Wrote {path}")
+        safe_echo(f"Wrote {flat(path, None)}")
     for warning in post.warnings:
-        click.echo(click.style("warning: ", fg="yellow", bold=True) + warning, err=True)
+        safe_echo(click.style("warning: ", fg="yellow", bold=True) + flat(warning, None), err=True)

@@ -61,7 +61,7 @@ def audit_command(trace_dir, out, profile, fail_on, select, ignore, formats, bas
     settings.ignore = (ignore or []) + settings.ignore
     try:
         result, runs = rejudge(Path(trace_dir), settings, name=name, fail_on=(fail_on or threshold).lower())
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, store.TraceUnreadable) as exc:
         fail(str(exc), EXIT_USAGE)
     out_dir = Path(out or trace_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -42,7 +42,10 @@ def report(result_json, out, formats) -> None:
     for summary in result.runs:
         trace_dir = path.parent / summary.trace
         if (trace_dir / store.TRACE_FILE).is_file():
-            runs[summary.journey_id] = store.load_run(trace_dir)
+            try:
+                runs[summary.journey_id] = store.load_run(trace_dir)
+            except store.TraceUnreadable as exc:
+                fail(str(exc), EXIT_USAGE)
     target = Path(out) if out else path.parent / "report.html"
     written = write_html(result, runs, target, trace_root=path.parent, rules=all_rules())
     click.echo(f"Report: {written}")

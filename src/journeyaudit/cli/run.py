@@ -106,7 +106,7 @@ def run(files, verbose, **params) -> None:
             settings, browser, TerminalProgress(verbose=verbose), after=lambda r, runs, d: finish(post, r, runs, d)
         )
     except AuditCannotRun as exc:
-        fail(str(exc), EXIT_CANNOT_RUN)
+        fail(str(exc), exc.exit_code)
     except KeyboardInterrupt:
         click.echo("\ninterrupted: finished journeys are saved in the report folder.", err=True)
         sys.exit(EXIT_INTERRUPTED)

@@ -14,6 +14,9 @@ through :class:`Redactor`, the last line of defence for secrets.
 
 from __future__ import annotations
 
+import functools
+import html
+import html.entities
 import json
 import os
 import re
@@ -29,26 +32,91 @@ RESULT_FILE = "result.json"
 REDACTED = "[redacted]"
 
 
+# Between two characters of a secret: nothing, or one space or dash, written plain or encoded.
+_SEPARATOR = (
+    r"(?:[\s\-+]|%(?i:20|2d|a0)|&(?i:nbsp|dash|hyphen);|&#0*(?:32|45|160);|&#[xX]0*(?i:20|2d|a0);"
+    r"|\\u00(?i:20|2d|a0)|\\x(?i:20|2d|a0))?"
+)
+
+
+def _char_forms(char: str) -> str:
+    """A regex for one character as written, percent-, entity- or backslash-encoded."""
+    forms = [re.escape(char)]
+    code = ord(char)
+    forms.append("".join(f"%(?i:{byte:02x})" for byte in char.encode("utf-8")))
+    forms.append(f"&#0*{code};|&#[xX]0*(?i:{code:x});")
+    forms.extend(re.escape(f"&{name}") + ("" if name.endswith(";") else ";?") for name in _entity_names().get(char, ()))
+    forms.append(rf"\\u(?i:{code:04x})")
+    if code < 256:
+        forms.append(rf"\\x(?i:{code:02x})")
+    if char == " ":
+        forms.append(r"\+")
+    return "(?:" + "|".join(forms) + ")"
+
+
+@functools.cache
+def _entity_names() -> dict[str, list[str]]:
+    """HTML's named character references, by the character they stand for (``!`` -> ``excl;``)."""
+    names: dict[str, list[str]] = {}
+    for name, value in html.entities.html5.items():
+        if len(value) == 1:
+            names.setdefault(value, []).append(name)
+    return names
+
+
+# Put first in every stored HTML snapshot: a snapshot opened from disk runs no script
+# (inline, external, event handler or javascript: URL), embeds nothing active and submits nowhere.
+# Rules read the snapshot text (JSON-LD included) unchanged: load_run takes the line off again.
+INERT_META = (
+    '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; script-src \'none\'; '
+    "object-src 'none'; frame-src 'none'; base-uri 'none'; form-action 'none'; "
+    "img-src * data:; style-src * 'unsafe-inline'; font-src * data:\">\n"
+)
+_DOCTYPE = re.compile(r"\A\s*<!doctype[^>]*>\s*", re.IGNORECASE)
+
+
+def inert_html(html: str) -> str:
+    """The snapshot with :data:`INERT_META` before anything that could run (after a doctype)."""
+    doctype = _DOCTYPE.match(html)
+    cut = doctype.end() if doctype else 0
+    return html[:cut] + INERT_META + html[cut:]
+
+
+def readable_html(stored: str) -> str:
+    """The snapshot as the page gave it: :func:`inert_html` undone."""
+    at = stored.find(INERT_META)
+    return stored if at < 0 else stored[:at] + stored[at + len(INERT_META):]
+
+
 class Redactor:
-    """Replaces secret values (and their spacing variants) in any text.
+    """Replaces secret values, in every form a page or a file may show them, in any text.
 
     A card number typed as ``4242 4242 4242 4242`` may come back from a shop as
-    ``4242424242424242`` or ``4242-4242-4242-4242``; all of them are redacted.
+    ``4242424242424242`` or ``4242-4242-4242-4242``; a password ``pa ss!`` as
+    ``pa+ss%21`` in a query string, ``pa&#32;ss&excl;`` in HTML or ``pa ss\\u0021``
+    in a script. Each character of a secret matches itself or any of its
+    encodings (:func:`_char_forms`), and spaces or dashes (plain or encoded) may
+    sit between any two of its characters.
     """
 
     def __init__(self, secrets: Iterable[str] = ()):
         patterns = []
         for secret in {s for s in secrets if s and len(s.strip()) >= 3}:
-            compact = re.sub(r"[\s-]", "", secret)
+            compact = re.sub(r"[\s-]", "", secret) or secret
+            spaced = _SEPARATOR.join(_char_forms(c) for c in compact)
             if compact.isdigit():
-                # digits with any spacing/dash between them, never part of a longer number
-                # (a CVC "123" must not eat the "123" of order KC-10123)
-                spaced = r"[\s-]?".join(re.escape(d) for d in compact)
-                patterns.append(rf"(?<!\d){spaced}(?!\d)")
-            else:
-                patterns.append(re.escape(secret))
-        patterns.sort(key=len, reverse=True)
-        self._pattern = re.compile("|".join(patterns)) if patterns else None
+                # never part of a longer number (a CVC "123" must not eat the "123" of order KC-10123)
+                spaced = rf"(?<!\d){spaced}(?!\d)"
+            patterns.append((len(compact), spaced))
+        patterns.sort(key=lambda item: item[0], reverse=True)
+        # every form of every secret starts with its first character, %, & or a backslash: a cheap first test
+        starts = "".join(sorted({re.escape(c) for c in self._firsts(secrets)} | {"%", "&", r"\\"}))
+        self._pattern = re.compile(f"(?=[{starts}])(?:" + "|".join(p for _, p in patterns) + ")") if patterns else None
+
+    @staticmethod
+    def _firsts(secrets: Iterable[str]) -> set[str]:
+        compacts = [re.sub(r"[\s-]", "", s) or s for s in secrets if s and len(s.strip()) >= 3]
+        return {c[0] for c in compacts} | {c[0].swapcase() for c in compacts}
 
     def __bool__(self) -> bool:
         return self._pattern is not None
@@ -117,22 +185,34 @@ def save_run(run: Run, run_dir: Path, redactor: Redactor | None = None) -> Path:
     for step, step_data in zip(run.steps, data["steps"]):
         if step.html:
             name = step_file_stem(step.index, step.name) + ".html"
-            atomic_write_text(run_dir / name, redactor.text(step.html))
+            atomic_write_text(run_dir / name, inert_html(redactor.text(step.html)))
             step_data["html_file"] = name
         step_data["html"] = ""
     return write_json(run_dir / TRACE_FILE, redactor.data(data))
 
 
+class TraceUnreadable(ValueError):
+    """A trace.json that is truncated, not JSON or not a journeyaudit trace (the CLI's exit code 2)."""
+
+
 def load_run(run_dir: Path) -> Run:
-    """Read a run back, with its HTML snapshots, from a folder holding trace.json."""
+    """Read a run back, with its HTML snapshots, from a folder holding trace.json.
+
+    A snapshot is read only from inside ``run_dir``: a trace cannot make us read
+    (and put in a report) any other file on the machine.
+    """
     run_dir = Path(run_dir)
-    data = json.loads((run_dir / TRACE_FILE).read_text(encoding="utf-8"))
-    run = from_dict(Run, data)
+    path = run_dir / TRACE_FILE
+    try:
+        run = from_dict(Run, json.loads(path.read_text(encoding="utf-8")))
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        raise TraceUnreadable(f"{path}: not a readable journeyaudit trace ({type(exc).__name__}: {exc})") from None
+    root = run_dir.resolve()
     for step in run.steps:
         if step.html_file and not step.html:
-            html_path = run_dir / step.html_file
-            if html_path.is_file():
-                step.html = html_path.read_text(encoding="utf-8")
+            html_path = (run_dir / step.html_file).resolve()
+            if html_path.parent == root and html_path.is_file():
+                step.html = readable_html(html_path.read_text(encoding="utf-8"))
     return run
 
 

@@ -3,10 +3,17 @@
 A line when a journey starts, a line when it finishes (steps done, findings by
 severity, time), and a summary at the end. Plain text when the output is not
 a terminal (CI logs), colours when it is.
+
+Everything a page said (errors, messages, URLs, titles) is untrusted: it goes
+through :func:`flat` (one line, no control characters or ANSI escapes) and every
+line printed through :func:`echo`, which never lets a line start with ``::``, so
+a shop cannot write GitHub Actions workflow commands into the run's log.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
@@ -16,6 +23,37 @@ import click
 from journeyaudit import model
 
 SEVERITY_COLOURS = {"critical": "magenta", "high": "red", "medium": "yellow", "low": "cyan"}
+
+_ESCAPE_SEQUENCE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x9b[0-?]*[ -/]*[@-~]|\x1b.?")
+_STYLE = re.compile(r"\x1b\[[0-9;]*m")  # click.style's own colours, added after flattening
+_LINE_BREAKS = re.compile(r"\s*[\n\r\v\f\x85\u2028\u2029]+\s*")
+_COMMAND_START = re.compile(r"^\s*(::|##\[|##vso\[)")
+
+
+def _control(char: str) -> bool:
+    """C0/C1 controls, DEL and format characters (bidi overrides, zero-width joiners)."""
+    return unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp")
+
+
+def flat(text: object, limit: int | None = 500) -> str:
+    """Untrusted text as one printable line: escapes dropped, line breaks and controls become spaces."""
+    value = _ESCAPE_SEQUENCE.sub("", str(text))
+    value = _LINE_BREAKS.sub(" ", value)
+    value = "".join(" " if _control(c) else c for c in value).replace("##[", "# #[")
+    if limit is not None and len(value) > limit:
+        value = value[: limit - 1] + "…"
+    return value
+
+
+def safe_line(line: str) -> str:
+    """A line that a CI runner cannot take for a workflow command (``::error``, ``##[``)."""
+    plain = _STYLE.sub("", line)
+    return "| " + line if _COMMAND_START.match(plain) else line
+
+
+def echo(message: str = "", err: bool = False) -> None:
+    """click.echo for text that may hold page-derived parts: each line made safe."""
+    click.echo("\n".join(safe_line(line) for line in str(message).split("\n")), err=err)
 
 
 def severity_counts(findings: Iterable[model.Finding]) -> str:
@@ -41,28 +79,28 @@ class TerminalProgress:
 
     def audit_started(self, settings, base_url: str, browser: str, out_dir: Path) -> None:
         journeys = len(settings.journeys)
-        click.echo(
-            f"journeyaudit: audit {click.style(settings.name, bold=True)}, "
-            f"{journeys} journey{'s' if journeys != 1 else ''} against {base_url} ({browser})"
+        echo(
+            f"journeyaudit: audit {click.style(flat(settings.name), bold=True)}, "
+            f"{journeys} journey{'s' if journeys != 1 else ''} against {flat(base_url)} ({flat(browser)})"
         )
         self.width = max((len(j.id) for j in settings.journeys), default=10)
 
     def journey_started(self, position: int, total: int, journey: model.Journey) -> None:
-        click.echo(f"[{position:>{len(str(total))}}/{total}] {journey.id:<{self.width}}  running {len(journey.steps)} steps ...")
+        echo(f"[{position:>{len(str(total))}}/{total}] {flat(journey.id):<{self.width}}  running {len(journey.steps)} steps ...")
 
     def step_done(self, journey: model.Journey, step: model.StepRecord) -> None:
         if self.verbose or step.status == "failed":
             mark = click.style("failed", fg="red") if step.status == "failed" else "ok"
-            reason = f": {step.error}" if step.error else ""
-            click.echo(f"      step {step.index} {step.name!r} {mark} in {seconds(step.duration_ms)}{reason}")
+            reason = f": {flat(step.error)}" if step.error else ""
+            echo(f"      step {step.index} {flat(step.name)!r} {mark} in {seconds(step.duration_ms)}{reason}")
 
     def journey_done(self, position: int, total: int, run: model.Run, findings: list[model.Finding]) -> None:
         passed = sum(1 for s in run.steps if s.status == "passed")
         if run.status == "error":
-            status = click.style("ERROR", fg="red", bold=True) + f" {run.error}"
+            status = click.style("ERROR", fg="red", bold=True) + f" {flat(run.error)}"
         else:
             status = f"{passed}/{len(run.steps)} steps  {severity_counts(findings)}"
-        click.echo(f"[{position:>{len(str(total))}}/{total}] {run.journey_id:<{self.width}}  {status}  {seconds(run.duration_ms)}")
+        echo(f"[{position:>{len(str(total))}}/{total}] {flat(run.journey_id):<{self.width}}  {status}  {seconds(run.duration_ms)}")
 
 
 def print_summary(result: model.Result, report: Path | None) -> None:
@@ -77,12 +115,13 @@ def print_summary(result: model.Result, report: Path | None) -> None:
     )
     worst = sorted(result.findings, key=lambda f: -model.severity_rank(f.severity))[:10]
     for finding in worst:
-        where = f"{finding.journey}" + (f" step {finding.step}" if finding.step else "")
-        click.echo(f"  {click.style(finding.severity.upper(), fg=SEVERITY_COLOURS.get(finding.severity))} {finding.code} {where}: {finding.message}")
+        where = flat(finding.journey) + (f" step {finding.step}" if finding.step else "")
+        severity = click.style(finding.severity.upper(), fg=SEVERITY_COLOURS.get(finding.severity))
+        echo(f"  {severity} {flat(finding.code)} {where}: {flat(finding.message)}")
     if len(result.findings) > len(worst):
         click.echo(f"  ... and {len(result.findings) - len(worst)} more in the report")
     for error in result.errors:
-        click.echo(click.style(f"  error: {error}", fg="red"))
+        echo(click.style(f"  error: {flat(error)}", fg="red"))
     failing = result.failing()
     if result.fail_on == "none":
         click.echo("fail_on is 'none': findings do not fail this audit.")
@@ -91,4 +130,4 @@ def print_summary(result: model.Result, report: Path | None) -> None:
     else:
         click.echo(f"No findings at or above '{result.fail_on}'.")
     if report:
-        click.echo(f"Report: {report}")
+        echo(f"Report: {flat(report, None)}")

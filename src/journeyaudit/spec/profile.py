@@ -86,8 +86,8 @@ class Viewport(_Strict):
     """The browser window's size, in CSS pixels."""
 
     __noun__ = "viewport"
-    width: PositiveMs = Field(1280, description="Width in CSS pixels.")
-    height: PositiveMs = Field(800, description="Height in CSS pixels.")
+    width: int = Field(1280, ge=200, le=8000, description="Width in CSS pixels (200 to 8000).")
+    height: int = Field(800, ge=200, le=8000, description="Height in CSS pixels (200 to 8000).")
 
 
 class RulesSpec(_Strict):

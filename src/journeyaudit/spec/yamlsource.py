@@ -14,6 +14,14 @@ later check (pydantic, globs, rule names) can report ``file:line:col: message``.
   ``$${`` writes a literal ``${``. An unset variable without a default is an error
   at that string.
 * A YAML syntax error becomes one located error (line and column of the problem).
+* A number is kept as written: YAML 1.1 reads ``01067`` as 567, ``12:30`` as 750,
+  ``1.10`` as 1.1 and ``0x12`` as 18. Such a scalar is still a number, but its
+  ``str()`` is the text in the file (:class:`WrittenInt`, :class:`WrittenFloat`),
+  so a text field (``fill: {value: 01067}``) types ``01067``: never a silent change.
+* Inputs are bounded: a file over :data:`MAX_FILE_BYTES`, a list over
+  :data:`MAX_ITEMS` items (steps included) or more than :data:`MAX_VALUES`
+  values once aliases are expanded (an alias bomb) is one located error, found
+  before it costs memory. A byte that is not UTF-8 is reported at its line and column.
 
 Positions are 1-based. Paths are tuples of mapping keys and list indices:
 ``("steps", 2, "actions", 0, "click")``.
@@ -138,10 +146,67 @@ def interpolate(text: str, env: Mapping[str, str]) -> tuple[str, list[str]]:
 
 
 # --------------------------------------------------------------------------
+# Numbers as written
+# --------------------------------------------------------------------------
+
+
+class WrittenInt(int):
+    """An integer whose ``str()`` is its text in the YAML file (``01067``, ``12:30``, ``0x12``)."""
+
+    written: str
+
+    def __new__(cls, value: int, written: str) -> WrittenInt:
+        number = super().__new__(cls, value)
+        number.written = written
+        return number
+
+    def __str__(self) -> str:
+        return self.written
+
+    def __format__(self, spec: str) -> str:
+        return self.written if not spec else int.__format__(self, spec)
+
+
+class WrittenFloat(float):
+    """A float whose ``str()`` is its text in the YAML file (``1.10``, ``1e3``)."""
+
+    written: str
+
+    def __new__(cls, value: float, written: str) -> WrittenFloat:
+        number = super().__new__(cls, value)
+        number.written = written
+        return number
+
+    def __str__(self) -> str:
+        return self.written
+
+    def __format__(self, spec: str) -> str:
+        return self.written if not spec else float.__format__(self, spec)
+
+
+def as_written(node: ScalarNode, value: Any) -> Any:
+    """A plain number whose usual text differs from the file's keeps the file's text."""
+    if node.style or type(value) not in (int, float) or str(value) == node.value:
+        return value
+    return (WrittenInt if type(value) is int else WrittenFloat)(value, node.value)
+
+
+# --------------------------------------------------------------------------
 # Parsing
 # --------------------------------------------------------------------------
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+MAX_FILE_BYTES = 1_000_000  # the largest real profile or journey is a few kB
+MAX_ITEMS = 500  # items in one list: steps of a journey, actions of a step, journeys of a profile
+MAX_VALUES = 50_000  # values walked, aliases expanded: a 420-byte alias bomb expands to billions
+
+
+class _TooBig(Exception):
+    """Stops the walk at the first value over a limit (an alias bomb would never finish)."""
+
+    def __init__(self, node: Node, message: str):
+        super().__init__(message)
+        self.node, self.message = node, message
 
 
 class _Walker:
@@ -150,6 +215,7 @@ class _Walker:
         self.doc = doc
         self.env = env
         self.active: set[int] = set()  # nodes being walked: guards against recursive aliases
+        self.count = 0  # values walked so far, every alias expansion counted
 
     @staticmethod
     def _mark(node: Node) -> tuple[int, int]:
@@ -160,6 +226,13 @@ class _Walker:
         self.doc.errors.append(LocatedError(self.doc.file, line, column, message))
 
     def walk(self, node: Node, path: Path_, record: bool = True) -> Any:
+        self.count += 1
+        if self.count > MAX_VALUES:
+            where = ".".join(str(part) for part in path[:3])
+            raise _TooBig(node, f"more than {MAX_VALUES} values once YAML aliases are expanded, at {where} (an alias bomb?)")
+        if isinstance(node, SequenceNode) and len(node.value) > MAX_ITEMS:
+            name = f"{path[-1]!r}" if path and isinstance(path[-1], str) else "a list"
+            raise _TooBig(node, f"{name} has {len(node.value)} items: at most {MAX_ITEMS} are allowed")
         if record:
             self.doc.values.setdefault(path, self._mark(node))
         if id(node) in self.active:
@@ -171,7 +244,8 @@ class _Walker:
                 value, problems = interpolate(value, self.env)
                 for problem in problems:
                     self._error(node, problem)
-            return value
+                return value
+            return as_written(node, value)
         self.active.add(id(node))
         try:
             if isinstance(node, SequenceNode):
@@ -229,7 +303,16 @@ def parse(text: str, file: str, env: Mapping[str, str] | None = None) -> Documen
     """Parse YAML text. Never raises for bad input: problems are in ``Document.errors``."""
     env = os.environ if env is None else env
     doc = Document(file=file)
-    loader = yaml.SafeLoader(text)
+    if len(text) > MAX_FILE_BYTES:
+        doc.syntax_error = True
+        doc.errors.append(LocatedError(file, 0, 0, f"file too large ({len(text)} characters): at most {MAX_FILE_BYTES} are read"))
+        return doc
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.reader.ReaderError as exc:
+        doc.syntax_error = True
+        doc.errors.append(_reader_error(file, text, exc))
+        return doc
     try:
         node = loader.get_single_node()
         if node is None:
@@ -243,13 +326,37 @@ def parse(text: str, file: str, env: Mapping[str, str] | None = None) -> Documen
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         doc.errors.append(LocatedError(file, line, column, _syntax_message(exc)))
-    except yaml.YAMLError as exc:  # reader errors (bad bytes) carry no mark of the usual kind
+    except _TooBig as exc:
+        doc.data = None
+        doc.syntax_error = True
+        line, column = exc.node.start_mark.line + 1, exc.node.start_mark.column + 1
+        doc.errors.append(LocatedError(file, line, column, exc.message))
+    except yaml.reader.ReaderError as exc:
+        doc.data = None
+        doc.syntax_error = True
+        doc.errors.append(_reader_error(file, text, exc))
+    except RecursionError:
+        doc.data = None
+        doc.syntax_error = True
+        doc.errors.append(LocatedError(file, 1, 1, "invalid YAML: lists or mappings nested too deeply"))
+    except yaml.YAMLError as exc:  # pragma: no cover (every other YAML error carries a mark)
         doc.data = None
         doc.syntax_error = True
         doc.errors.append(LocatedError(file, 1, 1, f"invalid YAML: {exc}"))
     finally:
         loader.dispose()
     return doc
+
+
+def _line_column(text: str, position: int) -> tuple[int, int]:
+    line_start = text.rfind("\n", 0, position) + 1
+    return text.count("\n", 0, position) + 1, position - line_start + 1
+
+
+def _reader_error(file: str, text: str, exc: yaml.reader.ReaderError) -> LocatedError:
+    """A character YAML does not accept (a NUL, an escape), at its line and column."""
+    line, column = _line_column(text, exc.position)
+    return LocatedError(file, line, column, f"invalid YAML: character U+{exc.character:04X} is not allowed ({exc.reason})")
 
 
 def _syntax_message(exc: yaml.MarkedYAMLError) -> str:
@@ -267,10 +374,22 @@ def load(path: str | Path, env: Mapping[str, str] | None = None) -> Document:
     """Read and parse a file; an unreadable file is a (line 0) error in the document."""
     file = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         return Document(file=file, errors=[LocatedError(file, 0, 0, "file not found")], syntax_error=True)
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
         return Document(file=file, errors=[LocatedError(file, 0, 0, f"cannot read file: {reason}")], syntax_error=True)
+    if len(data) > MAX_FILE_BYTES:
+        return Document(file=file, syntax_error=True, errors=[
+            LocatedError(file, 0, 0, f"file too large (over {MAX_FILE_BYTES} bytes): journeyaudit reads at most {MAX_FILE_BYTES}")
+        ])
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        good = data[: exc.start].decode("utf-8")
+        line, column = _line_column(good, len(good))
+        message = f"not UTF-8: byte 0x{data[exc.start]:02x} cannot be read (save the file as UTF-8)"
+        return Document(file=file, errors=[LocatedError(file, line, column, message)], syntax_error=True)
     return parse(text, file, env)
