@@ -506,5 +506,7 @@ def doctor(install, browser_path) -> None:
     click.echo("Browser launches headless: ok")
 
 
+from journeyaudit.cli import crawl_command  # noqa: E402,F401  (registers "crawl")
+
 if __name__ == "__main__":  # pragma: no cover
     main()
