@@ -12,6 +12,7 @@ import asyncio
 import logging
 import re
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -21,6 +22,7 @@ from crawlee._utils.sitemap import Sitemap
 from crawlee.crawlers import BeautifulSoupCrawler, BeautifulSoupCrawlingContext
 from crawlee.http_clients import ImpitHttpClient
 from crawlee.storage_clients import MemoryStorageClient
+from crawlee.storages import RequestQueue
 
 from journeyaudit.crawl.reading import listing_soup, read_soup
 from journeyaudit.crawl.records import ListingClaim, PageRecord
@@ -101,9 +103,13 @@ async def crawl(
     records: dict[str, PageRecord] = {}
     claims: dict[str, list[ListingClaim]] = {}
     progress = CrawlProgress()
+    storage = MemoryStorageClient()
+    # a queue of its own: the default queue is cached per process, so a second crawl would find it drained
+    queue = await RequestQueue.open(alias=f"crawl-{uuid.uuid4().hex}", storage_client=storage)
     crawler = BeautifulSoupCrawler(
         http_client=client,
-        storage_client=MemoryStorageClient(),
+        storage_client=storage,
+        request_manager=queue,
         max_requests_per_crawl=settings.max_pages,
         max_crawl_depth=settings.max_depth,
         respect_robots_txt_file=settings.respect_robots,
@@ -144,7 +150,10 @@ async def crawl(
     sitemap_urls = await _sitemap_urls(base_url, client, settings) if settings.use_sitemaps else []
     start = [Request.from_url(base_url, user_data={"source": "start"})]
     start += [Request.from_url(url, user_data={"source": "sitemap"}) for url in sitemap_urls]
-    await crawler.run(start)
+    try:
+        await crawler.run(start)
+    finally:
+        await queue.drop()
     return CrawlOutcome(_merge(records, claims, set(sitemap_urls)), sitemap_urls, time.monotonic() - progress.started)
 
 
