@@ -85,7 +85,9 @@ async def _sitemap_urls(base_url: str, client: ImpitHttpClient, settings: CrawlS
 
 async def _check_image(context: BeautifulSoupCrawlingContext, record: PageRecord) -> None:
     try:
-        response = await context.send_request(record.image_url, method="GET")
+        response = await context.send_request(record.image_url, method="HEAD")
+        if response.status_code in (405, 501):  # HEAD not supported: ask for the image itself
+            response = await context.send_request(record.image_url, method="GET")
         record.image_status = response.status_code
     except Exception:
         record.image_status = 0

@@ -23,8 +23,7 @@ ADD_TO_CART = re.compile(r"\badd to (cart|basket|bag)\b|\bbuy now\b|in den waren
 SOLD_OUT = re.compile(r"\b(sold out|out of stock|not in stock|currently unavailable|unavailable|ausverkauft)\b", re.I)
 IN_STOCK = re.compile(r"\b(in stock|available now|auf lager)\b", re.I)
 NOT_FOUND = re.compile(r"\b(not found|404|no longer available|does not exist|doesn't exist)\b", re.I)
-PRICE_SELECTORS = ("[data-price]", "[itemprop=price]:not(meta)", ".price-big", ".product-price", ".price")
-STOCK_SELECTORS = ("#availability", "[itemprop=availability]:not(meta):not(link)", "[class*=availability]", ".stock")
+PRICE_CLASSES = ("price-big", "product-price", "price")
 
 
 def _amount(value: Any) -> str:
@@ -102,18 +101,40 @@ def _cart_control(soup: BeautifulSoup) -> Tag | None:
     return None
 
 
-def _first_text(soup: BeautifulSoup, selectors: tuple[str, ...], pattern: re.Pattern[str] | None = None) -> str:
-    for selector in selectors:
-        for tag in soup.select(selector):
+def _price_rank(tag: Tag) -> int | None:
+    """How surely this element is the product's price (lower is surer), None when it is not one."""
+    if tag.has_attr("data-price"):
+        return 0
+    if tag.get("itemprop") == "price" and tag.name != "meta":
+        return 1
+    classes = tag.get("class") or []
+    return next((2 + i for i, name in enumerate(PRICE_CLASSES) if name in classes), None)
+
+
+def _stock_rank(tag: Tag) -> int | None:
+    if tag.get("id") == "availability":
+        return 0
+    if tag.get("itemprop") == "availability" and tag.name not in ("meta", "link"):
+        return 1
+    classes = " ".join(tag.get("class") or [])
+    return 2 if "availability" in classes else 3 if "stock" in (tag.get("class") or []) else None
+
+
+def _best_texts(soup: BeautifulSoup) -> tuple[str, str]:
+    """The page's price text and stock text, in one walk (CSS selectors cost a walk each)."""
+    best: dict[str, tuple[int, str]] = {}
+    for tag in soup.find_all(True):
+        for kind, rank in (("price", _price_rank(tag)), ("stock", _stock_rank(tag))):
+            if rank is None or (kind in best and best[kind][0] <= rank):
+                continue
             text = tag.get_text(" ", strip=True)
-            if text and (pattern is None or pattern.search(text)):
-                return text
-    return ""
+            if text:
+                best[kind] = (rank, text)
+    return best.get("price", (0, ""))[1], best.get("stock", (0, ""))[1]
 
 
-def _availability(soup: BeautifulSoup) -> tuple[str, str]:
+def _availability(soup: BeautifulSoup, text: str) -> tuple[str, str]:
     """What the page tells the customer about stock: (in_stock | sold_out | "", the words it uses)."""
-    text = _first_text(soup, STOCK_SELECTORS)
     for candidate in (text, soup.get_text(" ", strip=True) if not text else ""):
         if SOLD_OUT.search(candidate):
             return "sold_out", SOLD_OUT.search(candidate).group(0)
@@ -150,7 +171,8 @@ def read_soup(url: str, status: int, soup: BeautifulSoup) -> PageRecord:
         _fill_structured(record, structured, url)
     microdata = _top_microdata_products(soup)
     control = _cart_control(soup)
-    record.visible_price = _visible_amount(_first_text(soup, PRICE_SELECTORS))
+    price_text, stock_text = _best_texts(soup)
+    record.visible_price = _visible_amount(price_text)
     if _meta(soup, "og:type").lower() in ("product", "og:product", "product.item"):
         record.product_signals.append("opengraph")
     if len(microdata) == 1 and control is not None:
@@ -162,7 +184,7 @@ def read_soup(url: str, status: int, soup: BeautifulSoup) -> PageRecord:
         record.name = record.name or _meta(soup, "og:title") or _h1(soup)
         if not record.image_url and _meta(soup, "og:image"):
             record.image_url = urljoin(url, _meta(soup, "og:image"))
-        record.visible_availability, record.visible_availability_text = _availability(soup)
+        record.visible_availability, record.visible_availability_text = _availability(soup, stock_text)
         if control is not None:
             disabled = control.has_attr("disabled") or str(control.get("aria-disabled", "")).lower() == "true"
             record.add_to_cart = "disabled" if disabled else "enabled"
