@@ -67,20 +67,45 @@ def _allowed(url: str, settings: CrawlSettings) -> bool:
     return (not settings.include or hit(settings.include)) and not hit(settings.exclude)
 
 
-async def _sitemap_urls(base_url: str, client: ImpitHttpClient, settings: CrawlSettings) -> list[str]:
-    """Every page URL in the sitemaps robots.txt names (else /sitemap.xml), index files followed."""
-    sitemaps: list[str] = []
+async def _robots(base_url: str, client: ImpitHttpClient) -> RobotsTxtFile | None:
     try:
-        robots = await RobotsTxtFile.find(base_url, client)
-        sitemaps = robots.get_sitemaps(enqueue_strategy="same-hostname")
-    except Exception:  # no robots.txt: fall back to the usual place
-        sitemaps = []
+        return await RobotsTxtFile.find(base_url, client)
+    except Exception:  # no robots.txt, or none readable: nothing is disallowed
+        return None
+
+
+async def _sitemap_urls(
+    base_url: str, robots: RobotsTxtFile | None, client: ImpitHttpClient, settings: CrawlSettings
+) -> list[str]:
+    """Every page URL in the sitemaps robots.txt names (else /sitemap.xml), index files followed."""
+    sitemaps = robots.get_sitemaps(enqueue_strategy="same-hostname") if robots else []
     sitemaps = sitemaps or [base_url.rstrip("/") + "/sitemap.xml"]
     try:
         sitemap = await Sitemap.load(sitemaps, client, parse_sitemap_options={"enqueue_strategy": "same-hostname"})
     except Exception:
         return []
     return [url for url in sitemap.urls if _allowed(url, settings)]
+
+
+def _concurrency(robots: RobotsTxtFile | None, settings: CrawlSettings) -> ConcurrencySettings:
+    """Autoscaled, unless robots.txt asks for a Crawl-delay: then one request per delay (one host per crawl).
+
+    Crawlee enforces Crawl-delay only through its ThrottlingRequestManager, whose per-host queues are
+    cached per process (a second crawl in the same process found them drained); the crawl covers one
+    host, so a task rate does the same job.
+    """
+    delay = robots.get_crawl_delay() if robots and settings.respect_robots else None
+    if delay:
+        return ConcurrencySettings(min_concurrency=1, desired_concurrency=1, max_concurrency=1,
+                                   max_tasks_per_minute=60 / delay)
+    return ConcurrencySettings(min_concurrency=4, desired_concurrency=16, max_concurrency=settings.max_concurrency)
+
+
+class _KnownWarnings(logging.Filter):
+    """Drop Crawlee's warning that Crawl-delay is not enforced: :func:`_concurrency` enforces it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "ThrottlingRequestManager" not in record.getMessage()
 
 
 async def _check_image(context: BeautifulSoupCrawlingContext, record: PageRecord) -> None:
@@ -102,6 +127,7 @@ async def crawl(
     settings = settings or CrawlSettings()
     logging.getLogger("crawlee").setLevel(logging.WARNING)
     client = ImpitHttpClient(browser=None, headers={"User-Agent": USER_AGENT})
+    robots = await _robots(base_url, client)
     records: dict[str, PageRecord] = {}
     claims: dict[str, list[ListingClaim]] = {}
     progress = CrawlProgress()
@@ -117,11 +143,11 @@ async def crawl(
         respect_robots_txt_file=settings.respect_robots,
         ignore_http_error_status_codes=list(range(400, 600)),
         max_request_retries=1,
-        concurrency_settings=ConcurrencySettings(
-            min_concurrency=4, desired_concurrency=16, max_concurrency=settings.max_concurrency
-        ),
+        concurrency_settings=_concurrency(robots, settings),
         configure_logging=False,
     )
+    for handler_owner in (crawler.log, logging.getLogger("crawlee")):
+        handler_owner.addFilter(_KnownWarnings())
     include = [Glob(p) for p in settings.include] or None
     exclude = [Glob(p) for p in settings.exclude] or None
 
@@ -149,7 +175,7 @@ async def crawl(
         if on_page is not None:
             on_page(record, progress)
 
-    sitemap_urls = await _sitemap_urls(base_url, client, settings) if settings.use_sitemaps else []
+    sitemap_urls = await _sitemap_urls(base_url, robots, client, settings) if settings.use_sitemaps else []
     start = [Request.from_url(base_url, user_data={"source": "start"})]
     start += [Request.from_url(url, user_data={"source": "sitemap"}) for url in sitemap_urls]
     try:

@@ -1,0 +1,46 @@
+"""Crawl settings: robots.txt's Crawl-delay slows the crawl down; the profile's crawl: section is checked."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from click.testing import CliRunner
+from crawlee._utils.robots import RobotsTxtFile
+
+from journeyaudit.cli.main import main
+from journeyaudit.crawl.discovery import CrawlSettings, _allowed, _concurrency
+
+
+def robots(text: str) -> RobotsTxtFile:
+    return asyncio.run(RobotsTxtFile.from_content("http://shop.test/robots.txt", text))
+
+
+def test_crawl_delay_means_one_request_per_delay():
+    slow = _concurrency(robots("User-agent: *\nCrawl-delay: 2\n"), CrawlSettings())
+    assert (slow.max_concurrency, slow.max_tasks_per_minute) == (1, 30)
+    ignored = _concurrency(robots("User-agent: *\nCrawl-delay: 2\n"), CrawlSettings(respect_robots=False))
+    assert ignored.max_concurrency > 1
+    assert _concurrency(None, CrawlSettings()).max_concurrency > 1
+
+
+def test_include_and_exclude_globs():
+    settings = CrawlSettings(include=["http://shop.test/catalogue/**"], exclude=["http://**/img/**"])
+    assert _allowed("http://shop.test/catalogue/p/x", settings)
+    assert not _allowed("http://shop.test/cart", settings)
+    assert not _allowed("http://shop.test/catalogue/img/x.svg", settings)
+
+
+@pytest.mark.parametrize(
+    "profile, message",
+    [
+        ("crawl:\n  max_pags: 10\n", "unknown key(s) max_pags"),
+        ("name: x\n", "needs --base-url"),
+        ("crawl: [1]\n", "'crawl' must be a mapping"),
+    ],
+)
+def test_profile_errors_are_usage_errors(tmp_path, profile, message):
+    path = tmp_path / "audit.yaml"
+    path.write_text(profile)
+    result = CliRunner().invoke(main, ["crawl", str(path)])
+    assert result.exit_code == 2 and message in result.output
