@@ -44,3 +44,11 @@ def test_profile_errors_are_usage_errors(tmp_path, profile, message):
     path.write_text(profile)
     result = CliRunner().invoke(main, ["crawl", str(path)])
     assert result.exit_code == 2 and message in result.output
+
+
+def test_explain_prints_a_rules_documentation():
+    listing = CliRunner().invoke(main, ["crawl", "--explain", "all"])
+    assert listing.exit_code == 0 and "JA807  missing-offer-data" in listing.output
+    one = CliRunner().invoke(main, ["crawl", "--explain", "listing-price-mismatch"])
+    assert one.exit_code == 0 and one.output.startswith("JA802 listing-price-mismatch (high)")
+    assert CliRunner().invoke(main, ["crawl", "--explain", "JA899"]).exit_code == 2

@@ -71,11 +71,18 @@ class _Progress:
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Never crawl URLs matching (repeatable).")
 @click.option("--ignore-robots", is_flag=True, help="Do not respect robots.txt (only on your own shop).")
 @click.option("--fail-on", type=FAIL_ON, default="high", show_default=True, help="Lowest severity that exits 1.")
-def crawl(profile, base_url, out, max_pages, max_depth, include, exclude, ignore_robots, fail_on) -> None:
-    """Discover the shop's catalogue and check what each product claims (JA8xx)."""
+@click.option("--explain", metavar="CODE", help="Print a JA8xx rule's documentation (or 'all' for the list) and exit.")
+def crawl(profile, base_url, out, max_pages, max_depth, include, exclude, ignore_robots, fail_on, explain) -> None:
+    """Discover the shop's catalogue and check what each product claims (JA8xx).
+
+    Globs for --include/--exclude match the whole URL: 'http*://shop.example/catalogue/**'.
+    """
     from journeyaudit.crawl.discovery import CrawlSettings, run_crawl
     from journeyaudit.rules.catalogue_rules import check_catalogue
 
+    if explain:
+        _explain(explain)
+        return
     profile_url, section = _profile(profile)
     base_url = base_url or profile_url
     if not base_url:
@@ -104,6 +111,19 @@ def crawl(profile, base_url, out, max_pages, max_depth, include, exclude, ignore
         click.echo(f"  {finding.code} {finding.severity:<6} {click.unstyle(finding.message)}")
     click.echo(f"Result: {path}")
     sys.exit(_exit(findings, fail_on))
+
+
+def _explain(code: str) -> None:
+    from journeyaudit.rules.catalogue_rules import catalogue_rules, get_catalogue_rule
+
+    if code.lower() == "all":
+        for info in catalogue_rules():
+            click.echo(f"{info.code}  {info.slug:<28} {info.severity:<7} {info.title}")
+        return
+    info = get_catalogue_rule(code)
+    if info is None:
+        _fail(f"no catalogue rule {code!r} (try --explain all)", EXIT_USAGE)
+    click.echo(f"{info.code} {info.slug} ({info.severity}): {info.title}\n\n{info.doc}")
 
 
 def _exit(findings, fail_on: str) -> int:
