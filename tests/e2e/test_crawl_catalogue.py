@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -59,3 +60,9 @@ def test_exit_code_follows_fail_on_and_output_names_the_findings(crawled):
     done, result, _ = crawled
     assert done.returncode == 1, done.stderr
     assert "JA801" in done.stdout and f"{len(result['findings'])} findings" in done.stdout
+
+
+def test_writes_the_crawl_page_beside_result_json(crawled, tmp_path_factory):
+    done, result, _ = crawled
+    page = (Path(done.args[-1]) / "crawl.html").read_text()
+    assert "Catalogue crawl" in page and "Copper Burr Grinder 1" in page and page.count("<tr") > len(result["products"])

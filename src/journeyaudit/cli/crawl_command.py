@@ -6,6 +6,7 @@ Its own module so the command line stays split by command; registered on ``main`
 from __future__ import annotations
 
 import json
+import re
 import sys
 import time
 from pathlib import Path
@@ -108,9 +109,14 @@ def crawl(profile, base_url, out, max_pages, max_depth, include, exclude, ignore
         f"({len(outcome.pages) / max(outcome.seconds, 1e-6):.0f}/s): {len(products)} products, {len(findings)} findings."
     )
     for finding in findings:
-        click.echo(f"  {finding.code} {finding.severity:<6} {click.unstyle(finding.message)}")
+        click.echo(f"  {finding.code} {finding.severity:<6} {_flat(finding.message)}")
     click.echo(f"Result: {path}")
     sys.exit(_exit(findings, fail_on))
+
+
+def _flat(text: str) -> str:
+    """Page text on one terminal line: no escape sequences, no control characters."""
+    return re.sub(r"[\x00-\x1f\x7f-\x9f]+", " ", click.unstyle(text))
 
 
 def _explain(code: str) -> None:
@@ -162,4 +168,16 @@ def _write(out: Path, base_url: str, outcome, findings, fail_on: str) -> Path:
     }
     path = out / "result.json"
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
+    (out / "crawl.html").write_text(_html(data), encoding="utf-8")
     return path
+
+
+def _html(data: dict[str, Any]) -> str:
+    """The crawl's own report page: findings, products per category, each product's claims side by side."""
+    from collections import Counter
+
+    from journeyaudit.report.html import _environment
+
+    categories = sorted(Counter(p["category"] for p in data["products"]).items())
+    flagged = {f["url"] for f in data["findings"]}
+    return _environment().get_template("crawl.html").render(**data, categories=categories, flagged=flagged)
