@@ -72,3 +72,42 @@ def test_crawl_page_escapes_page_text(tmp_path):
                   "products": [product], "findings": [finding]})
     assert "<script>x" not in page and "&lt;script&gt;x" in page and "&lt;b&gt;bad" in page
     assert 'class="bad"' in page and "<td>Mugs</td>" in page
+
+
+def test_crawl_respects_robots_and_names_itself():
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from journeyaudit.crawl.discovery import USER_AGENT, run_crawl
+
+    pages = {
+        "/robots.txt": "User-agent: *\nDisallow: /private\n",
+        "/": '<a href="/private/a">a</a> <a href="/public/b">b</a>',
+        "/public/b": "<h1>b</h1>",
+        "/private/a": "<h1>a</h1>",
+    }
+    seen: list[tuple[str, str]] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            seen.append((self.path, self.headers.get("User-Agent", "")))
+            body = pages.get(self.path)
+            self.send_response(200 if body is not None else 404)
+            self.send_header("Content-Type", "text/plain" if self.path.endswith(".txt") else "text/html")
+            self.end_headers()
+            self.wfile.write((body or "").encode())
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        outcome = run_crawl(f"http://127.0.0.1:{server.server_address[1]}")
+    finally:
+        server.shutdown()
+        server.server_close()
+    paths = {path for path, _ in seen}
+    assert "/public/b" in paths and "/private/a" not in paths
+    assert {agent for _, agent in seen} == {USER_AGENT}
+    assert len(outcome.pages) == 2

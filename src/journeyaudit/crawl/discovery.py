@@ -24,10 +24,12 @@ from crawlee.http_clients import ImpitHttpClient
 from crawlee.storage_clients import MemoryStorageClient
 from crawlee.storages import RequestQueue
 
+from journeyaudit import __version__
 from journeyaudit.crawl.reading import listing_soup, read_soup
 from journeyaudit.crawl.records import ListingClaim, PageRecord
 
-USER_AGENT = "journeyaudit-crawler/0.1 (+https://github.com/journeyaudit; catalogue audit)"
+#: Names the tool, so a shop's logs say who crawled it.
+USER_AGENT = f"journeyaudit/{__version__} (catalogue crawler)"
 
 
 @dataclass
