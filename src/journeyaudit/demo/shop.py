@@ -454,4 +454,4 @@ def _route(shop: DemoShop, req: _Request) -> _Response:
 
 
 # the route modules register their routes on import
-from . import checkout, mail_routes, storefront  # noqa: E402,F401
+from . import catalogue_routes, checkout, mail_routes, storefront  # noqa: E402,F401

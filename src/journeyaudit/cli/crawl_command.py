@@ -1,0 +1,184 @@
+"""``journeyaudit crawl``: discover the catalogue, check every product (JA8xx), write result.json.
+
+Its own module so the command line stays split by command; listed in cli/main.py's COMMANDS.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+import yaml
+
+from journeyaudit.cli.common import EXIT_CANNOT_RUN, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, FAIL_ON
+from journeyaudit.cli.common import fail as _fail
+from journeyaudit.model import SEVERITIES
+
+CRAWL_KEYS = {"max_pages", "max_depth", "include", "exclude", "respect_robots", "use_sitemaps", "check_images"}
+
+
+def _profile(path: str | None) -> tuple[str | None, dict[str, Any]]:
+    """base_url and the ``crawl:`` section of an audit profile (unknown keys are a usage error)."""
+    if not path:
+        return None, {}
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        _fail(f"{path}: {exc}", EXIT_USAGE)
+    section = data.get("crawl") or {}
+    if not isinstance(section, dict):
+        _fail(f"{path}: 'crawl' must be a mapping", EXIT_USAGE)
+    unknown = set(section) - CRAWL_KEYS
+    if unknown:
+        _fail(f"{path}: crawl: unknown key(s) {', '.join(sorted(unknown))} (known: {', '.join(sorted(CRAWL_KEYS))})", EXIT_USAGE)
+    return data.get("base_url"), section
+
+
+class _Progress:
+    """One live line on stderr: pages, pages/s, products, findings so far."""
+
+    def __init__(self) -> None:
+        self.findings = 0
+        self.live = sys.stderr.isatty()
+        self.last = 0.0
+
+    def __call__(self, record, progress) -> None:
+        from journeyaudit.rules.catalogue_rules import check_catalogue
+
+        self.findings += len(check_catalogue([record]))
+        now = time.monotonic()
+        if self.live and now - self.last > 0.2:
+            self.last = now
+            click.echo(f"\r{self.line(progress)}", nl=False, err=True)
+
+    def line(self, progress) -> str:
+        return (
+            f"crawl: {progress.pages} pages ({progress.pages_per_second:.0f}/s), "
+            f"{progress.products} products, {self.findings} findings"
+        )
+
+
+@click.command("crawl")
+@click.argument("profile", required=False, type=click.Path(dir_okay=False, exists=True))
+@click.option("--base-url", metavar="URL", help="Shop to crawl (overrides the profile's base_url).")
+@click.option("--out", metavar="DIR", default="reports/crawl", show_default=True, help="Folder for result.json.")
+@click.option("--max-pages", type=int, help="Stop after this many pages [default: 2000].")
+@click.option("--max-depth", type=int, help="Follow links this many levels from the start [default: 5].")
+@click.option("--include", multiple=True, metavar="GLOB", help="Only crawl URLs matching (repeatable).")
+@click.option("--exclude", multiple=True, metavar="GLOB", help="Never crawl URLs matching (repeatable).")
+@click.option("--ignore-robots", is_flag=True, help="Do not respect robots.txt (only on your own shop).")
+@click.option("--fail-on", type=FAIL_ON, default="high", show_default=True, help="Lowest severity that exits 1.")
+@click.option("--explain", metavar="CODE", help="Print a JA8xx rule's documentation (or 'all' for the list) and exit.")
+def crawl(profile, base_url, out, max_pages, max_depth, include, exclude, ignore_robots, fail_on, explain) -> None:
+    """Discover the shop's catalogue and check what each product claims (JA8xx).
+
+    Globs for --include/--exclude match the whole URL: 'http*://shop.example/catalogue/**'.
+    """
+    from journeyaudit.crawl.discovery import CrawlSettings, run_crawl
+    from journeyaudit.rules.catalogue_rules import check_catalogue
+
+    if explain:
+        _explain(explain)
+        return
+    profile_url, section = _profile(profile)
+    base_url = base_url or profile_url
+    if not base_url:
+        _fail("crawl needs --base-url or a profile with base_url", EXIT_USAGE)
+    settings = CrawlSettings(**section)
+    for name, value in (("max_pages", max_pages), ("max_depth", max_depth)):
+        if value is not None:
+            setattr(settings, name, value)
+    settings.include += list(include)
+    settings.exclude += list(exclude)
+    settings.respect_robots = settings.respect_robots and not ignore_robots
+    progress = _Progress()
+    outcome = run_crawl(base_url, settings, on_page=progress)
+    findings = check_catalogue(outcome.pages)
+    products = [page for page in outcome.pages if page.is_product]
+    if progress.live:
+        click.echo("", err=True)
+    if not outcome.pages or all(page.status == 0 for page in outcome.pages):
+        _fail(f"nothing could be fetched from {base_url}", EXIT_CANNOT_RUN)
+    path = _write(Path(out), base_url, outcome, findings, fail_on)
+    click.echo(
+        f"Crawled {len(outcome.pages)} pages in {outcome.seconds:.1f} s "
+        f"({len(outcome.pages) / max(outcome.seconds, 1e-6):.0f}/s): {len(products)} products, {len(findings)} findings."
+    )
+    for finding in findings:
+        click.echo(f"  {finding.code} {finding.severity:<6} {_flat(finding.message)}")
+    click.echo(f"Result: {path}")
+    sys.exit(_exit(findings, fail_on))
+
+
+def _flat(text: str) -> str:
+    """Page text on one terminal line: no escape sequences, no control characters."""
+    return re.sub(r"[\x00-\x1f\x7f-\x9f]+", " ", click.unstyle(text))
+
+
+def _explain(code: str) -> None:
+    from journeyaudit.rules.catalogue_rules import catalogue_rules, get_catalogue_rule
+
+    if code.lower() == "all":
+        for info in catalogue_rules():
+            click.echo(f"{info.code}  {info.slug:<28} {info.severity:<7} {info.title}")
+        return
+    info = get_catalogue_rule(code)
+    if info is None:
+        _fail(f"no catalogue rule {code!r} (try --explain all)", EXIT_USAGE)
+    click.echo(f"{info.code} {info.slug} ({info.severity}): {info.title}\n\n{info.doc}")
+
+
+def _exit(findings, fail_on: str) -> int:
+    if fail_on == "none":
+        return EXIT_OK
+    floor = SEVERITIES.index(fail_on.lower())
+    return EXIT_FINDINGS if any(SEVERITIES.index(f.severity) >= floor for f in findings) else EXIT_OK
+
+
+def _write(out: Path, base_url: str, outcome, findings, fail_on: str) -> Path:
+    out.mkdir(parents=True, exist_ok=True)
+    data = {
+        "kind": "crawl",
+        "base_url": base_url,
+        "fail_on": fail_on,
+        "seconds": round(outcome.seconds, 2),
+        "pages": len(outcome.pages),
+        "sitemap_urls": len(outcome.sitemap_urls),
+        "products": [page.to_dict() for page in outcome.pages if page.is_product],
+        "other_pages": [
+            {"url": p.url, "status": p.status, "sources": p.sources, "soft_404": p.soft_404}
+            for p in outcome.pages
+            if not p.is_product
+        ],
+        "findings": [
+            {
+                "code": f.code,
+                "slug": f.slug,
+                "severity": f.severity,
+                "url": f.step_name,
+                "message": f.message,
+                "evidence": [{"label": ev.label, "value": ev.value} for ev in f.evidence],
+            }
+            for f in findings
+        ],
+    }
+    path = out / "result.json"
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
+    (out / "crawl.html").write_text(_html(data), encoding="utf-8")
+    return path
+
+
+def _html(data: dict[str, Any]) -> str:
+    """The crawl's own report page: findings, products per category, each product's claims side by side."""
+    from collections import Counter
+
+    from journeyaudit.report.html import _environment
+
+    categories = sorted(Counter(p["category"] for p in data["products"]).items())
+    flagged = {f["url"] for f in data["findings"]}
+    return _environment().get_template("crawl.html").render(**data, categories=categories, flagged=flagged)

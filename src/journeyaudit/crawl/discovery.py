@@ -1,0 +1,213 @@
+"""Discover a shop's catalogue with Crawlee's BeautifulSoupCrawler: robots.txt, sitemaps, listing links.
+
+Crawlee brings the request queue (each URL fetched once), autoscaled concurrency, retries, robots.txt
+(and its crawl delay) and sitemap parsing; this module decides what to follow and records each page
+with :mod:`journeyaudit.crawl.reading`. Links are followed from non-product pages only (home,
+categories, listings): a product page's own links lead back to the same catalogue.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from crawlee import ConcurrencySettings, Glob, Request
+from crawlee._utils.robots import RobotsTxtFile
+from crawlee._utils.sitemap import Sitemap
+from crawlee.crawlers import BeautifulSoupCrawler, BeautifulSoupCrawlingContext
+from crawlee.http_clients import ImpitHttpClient
+from crawlee.storage_clients import MemoryStorageClient
+from crawlee.storages import RequestQueue
+
+from journeyaudit import __version__
+from journeyaudit.crawl.reading import listing_soup, read_soup
+from journeyaudit.crawl.records import ListingClaim, PageRecord
+
+#: Names the tool, so a shop's logs say who crawled it.
+USER_AGENT = f"journeyaudit/{__version__} (catalogue crawler)"
+
+
+@dataclass
+class CrawlSettings:
+    max_pages: int = 2000
+    max_depth: int = 5
+    include: list[str] = field(default_factory=list)  # globs; empty: everything on the host
+    exclude: list[str] = field(default_factory=list)
+    respect_robots: bool = True
+    use_sitemaps: bool = True
+    check_images: bool = True
+    max_concurrency: int = 32
+
+
+@dataclass
+class CrawlProgress:
+    started: float = field(default_factory=time.monotonic)
+    pages: int = 0
+    products: int = 0
+
+    @property
+    def pages_per_second(self) -> float:
+        return self.pages / max(time.monotonic() - self.started, 1e-6)
+
+
+@dataclass
+class CrawlOutcome:
+    pages: list[PageRecord]
+    sitemap_urls: list[str]
+    seconds: float
+
+
+def _allowed(url: str, settings: CrawlSettings) -> bool:
+    def hit(patterns: list[str]) -> bool:
+        return any(Glob(p).regexp.match(url) for p in patterns)
+
+    return (not settings.include or hit(settings.include)) and not hit(settings.exclude)
+
+
+async def _robots(base_url: str, client: ImpitHttpClient) -> RobotsTxtFile | None:
+    try:
+        return await RobotsTxtFile.find(base_url, client)
+    except Exception:  # no robots.txt, or none readable: nothing is disallowed
+        return None
+
+
+async def _sitemap_urls(
+    base_url: str, robots: RobotsTxtFile | None, client: ImpitHttpClient, settings: CrawlSettings
+) -> list[str]:
+    """Every page URL in the sitemaps robots.txt names (else /sitemap.xml), index files followed."""
+    sitemaps = robots.get_sitemaps(enqueue_strategy="same-hostname") if robots else []
+    sitemaps = sitemaps or [base_url.rstrip("/") + "/sitemap.xml"]
+    try:
+        sitemap = await Sitemap.load(sitemaps, client, parse_sitemap_options={"enqueue_strategy": "same-hostname"})
+    except Exception:
+        return []
+    return [url for url in sitemap.urls if _allowed(url, settings)]
+
+
+def _concurrency(robots: RobotsTxtFile | None, settings: CrawlSettings) -> ConcurrencySettings:
+    """Autoscaled, unless robots.txt asks for a Crawl-delay: then one request per delay (one host per crawl).
+
+    Crawlee enforces Crawl-delay only through its ThrottlingRequestManager, whose per-host queues are
+    cached per process (a second crawl in the same process found them drained); the crawl covers one
+    host, so a task rate does the same job.
+    """
+    delay = robots.get_crawl_delay() if robots and settings.respect_robots else None
+    if delay:
+        return ConcurrencySettings(min_concurrency=1, desired_concurrency=1, max_concurrency=1,
+                                   max_tasks_per_minute=60 / delay)
+    return ConcurrencySettings(min_concurrency=4, desired_concurrency=16, max_concurrency=settings.max_concurrency)
+
+
+class _KnownWarnings(logging.Filter):
+    """Drop Crawlee's warning that Crawl-delay is not enforced: :func:`_concurrency` enforces it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "ThrottlingRequestManager" not in record.getMessage()
+
+
+async def _check_image(context: BeautifulSoupCrawlingContext, record: PageRecord) -> None:
+    try:
+        response = await context.send_request(record.image_url, method="HEAD")
+        if response.status_code in (405, 501):  # HEAD not supported: ask for the image itself
+            response = await context.send_request(record.image_url, method="GET")
+        record.image_status = response.status_code
+    except Exception:
+        record.image_status = 0
+
+
+async def crawl(
+    base_url: str,
+    settings: CrawlSettings | None = None,
+    on_page: Callable[[PageRecord, CrawlProgress], None] | None = None,
+) -> CrawlOutcome:
+    """Crawl ``base_url``'s catalogue; every page fetched comes back as a record, products read."""
+    settings = settings or CrawlSettings()
+    logging.getLogger("crawlee").setLevel(logging.WARNING)
+    client = ImpitHttpClient(browser=None, headers={"User-Agent": USER_AGENT})
+    robots = await _robots(base_url, client)
+    records: dict[str, PageRecord] = {}
+    claims: dict[str, list[ListingClaim]] = {}
+    progress = CrawlProgress()
+    storage = MemoryStorageClient()
+    # a queue of its own: the default queue is cached per process, so a second crawl would find it drained
+    queue = await RequestQueue.open(alias=f"crawl-{uuid.uuid4().hex}", storage_client=storage)
+    crawler = BeautifulSoupCrawler(
+        http_client=client,
+        storage_client=storage,
+        request_manager=queue,
+        max_requests_per_crawl=settings.max_pages,
+        max_crawl_depth=settings.max_depth,
+        respect_robots_txt_file=settings.respect_robots,
+        ignore_http_error_status_codes=list(range(400, 600)),
+        max_request_retries=1,
+        concurrency_settings=_concurrency(robots, settings),
+        configure_logging=False,
+    )
+    for handler_owner in (crawler.log, logging.getLogger("crawlee")):
+        handler_owner.addFilter(_KnownWarnings())
+    include = [Glob(p) for p in settings.include] or None
+    exclude = [Glob(p) for p in settings.exclude] or None
+
+    @crawler.router.default_handler
+    async def handle(context: BeautifulSoupCrawlingContext) -> None:
+        url = context.request.url
+        status = context.http_response.status_code
+        record = read_soup(url, status, context.soup)
+        record.depth = context.request.crawl_depth
+        record.sources = [str(context.request.user_data.get("source") or "link")]
+        if record.is_product and record.image_url and settings.check_images:
+            await _check_image(context, record)
+        if not record.is_product and status < 400:
+            for product_url, claim in listing_soup(url, context.soup).items():
+                claims.setdefault(product_url, []).append(claim)
+            kwargs = {"strategy": "same-hostname", "user_data": {"source": "link"}}
+            if include:
+                kwargs["include"] = include
+            if exclude:
+                kwargs["exclude"] = exclude
+            await context.enqueue_links(**kwargs)
+        records[url] = record
+        progress.pages += 1
+        progress.products += record.is_product
+        if on_page is not None:
+            on_page(record, progress)
+
+    sitemap_urls = await _sitemap_urls(base_url, robots, client, settings) if settings.use_sitemaps else []
+    start = [Request.from_url(base_url, user_data={"source": "start"})]
+    start += [Request.from_url(url, user_data={"source": "sitemap"}) for url in sitemap_urls]
+    try:
+        await crawler.run(start)
+    finally:
+        await queue.drop()
+    return CrawlOutcome(_merge(records, claims, set(sitemap_urls)), sitemap_urls, time.monotonic() - progress.started)
+
+
+def _key(url: str) -> str:
+    return re.sub(r"#.*$", "", url).rstrip("/")
+
+
+def _merge(records: dict[str, PageRecord], claims: dict[str, list[ListingClaim]], sitemap: set[str]) -> list[PageRecord]:
+    """Attach each listing's claims and every way a page was found to its record."""
+    by_key = {_key(url): record for url, record in records.items()}
+    for url, found in claims.items():
+        record = by_key.get(_key(url))
+        if record is not None:
+            record.listings.extend(found)
+            record.sources.append("listing")
+    for url in sitemap:
+        record = by_key.get(_key(url))
+        if record is not None:
+            record.sources.append("sitemap")
+    for record in records.values():
+        record.sources = sorted(set(record.sources))
+    return sorted(records.values(), key=lambda r: r.url)
+
+
+def run_crawl(base_url: str, settings: CrawlSettings | None = None, on_page=None) -> CrawlOutcome:
+    """Synchronous entry point for the command line and the tests."""
+    return asyncio.run(crawl(base_url, settings, on_page))

@@ -1,0 +1,106 @@
+"""The demo shop's catalogue (issue #12): a few hundred products over several categories, made up deterministically.
+
+The crawler needs a catalogue to find; its checks need products that lie about themselves. Every
+product is clean except the few named in :data:`DEFECTS`, each seeded with one catalogue defect that
+one JA8xx rule must find. The shop's original eight products (``catalog.py``) stay as they are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: Category slug -> shown name. Each gets :data:`PER_CATEGORY` products.
+CATEGORIES: dict[str, str] = {
+    "grinders": "Grinders",
+    "kettles": "Kettles",
+    "brewers": "Brewers",
+    "cups": "Cups & mugs",
+    "beans": "Coffee beans",
+    "filters": "Filters & papers",
+}
+PER_CATEGORY = 50
+PAGE_SIZE = 12  # products per listing page
+
+_ADJECTIVES = ("Nordic", "Copper", "Slate", "Maple", "Harbor", "Ember", "Linen", "Cobalt", "Juniper", "Basalt")
+_NOUNS = {
+    "grinders": "Burr Grinder",
+    "kettles": "Pour-Over Kettle",
+    "brewers": "Dripper",
+    "cups": "Mug",
+    "beans": "Espresso Roast",
+    "filters": "Paper Filters",
+}
+
+#: Seeded catalogue defects: product slug -> defect name (the rule that must find it in brackets).
+DEFECTS: dict[str, str] = {
+    "grinders-copper-burr-grinder-1": "structured-price",  # JA801: JSON-LD price != visible price
+    "kettles-slate-pour-over-kettle-2": "listing-price",  # JA802: listing shows another price
+    "brewers-maple-dripper-3": "structured-in-stock-sold-out",  # JA803: JSON-LD InStock, page "Sold out"
+    "cups-harbor-mug-4": "in-stock-button-disabled",  # JA803: "In stock", add-to-cart disabled
+    "beans-ember-espresso-roast-15": "soft-404",  # JA804: 200 with "Product not found"
+    "filters-linen-paper-filters-6": "dead-sitemap-url",  # JA805: listed in the sitemap, answers 404
+    "grinders-cobalt-burr-grinder-7": "broken-image",  # JA806: main image answers 404
+    "kettles-juniper-pour-over-kettle-8": "no-offer",  # JA807: JSON-LD Product without offers
+}
+
+
+@dataclass(frozen=True)
+class CatalogueProduct:
+    slug: str
+    name: str
+    sku: str
+    category: str  # category slug
+    price: int  # cents, incl. VAT
+    in_stock: bool
+
+    @property
+    def url(self) -> str:
+        return f"/catalogue/p/{self.slug}"
+
+    @property
+    def image(self) -> str:
+        return f"/catalogue/img/{self.slug}.svg"
+
+    @property
+    def defect(self) -> str:
+        return DEFECTS.get(self.slug, "")
+
+
+def _make() -> list[CatalogueProduct]:
+    products = []
+    for c, category in enumerate(CATEGORIES):
+        for i in range(PER_CATEGORY):
+            adjective = _ADJECTIVES[i % len(_ADJECTIVES)]
+            name = f"{adjective} {_NOUNS[category]} {i}"
+            slug = f"{category}-{adjective.lower()}-{_NOUNS[category].lower().replace(' ', '-')}-{i}"
+            price = 490 + ((c * 7919 + i * 104729) % 23000) // 10 * 10  # €4.90 .. €234.80, deterministic
+            in_stock = (i % 9) != 5  # a few honest "Sold out" products: clean, every claim agrees
+            if DEFECTS.get(slug) in ("structured-in-stock-sold-out", "in-stock-button-disabled"):
+                in_stock = DEFECTS[slug] == "in-stock-button-disabled"
+            products.append(CatalogueProduct(slug, name, f"KC-{c + 1}{i:03d}", category, price, in_stock))
+    return products
+
+
+PRODUCTS: list[CatalogueProduct] = _make()
+BY_SLUG: dict[str, CatalogueProduct] = {p.slug: p for p in PRODUCTS}
+
+#: Products whose URL answers a real product page (what a crawl must find).
+REAL_PRODUCTS: list[CatalogueProduct] = [p for p in PRODUCTS if p.defect not in ("soft-404", "dead-sitemap-url")]
+
+
+def in_category(category: str) -> list[CatalogueProduct]:
+    """The products a category's listing shows (the dead sitemap URL is listed only in the sitemap)."""
+    return [p for p in PRODUCTS if p.category == category and p.defect != "dead-sitemap-url"]
+
+
+def listing_price(product: CatalogueProduct) -> int:
+    """The price a listing card shows ('listing-price': €5 less than the product page)."""
+    return product.price - 500 if product.defect == "listing-price" else product.price
+
+
+def structured_price(product: CatalogueProduct) -> int:
+    """The price JSON-LD claims ('structured-price': an old price, €10 below what the page shows)."""
+    return product.price - 1000 if product.defect == "structured-price" else product.price
+
+
+assert all(slug in BY_SLUG for slug in DEFECTS), "every seeded defect names a real catalogue product"

@@ -1,0 +1,68 @@
+"""A real crawl of the demo catalogue over HTTP: every product found, every seeded defect and nothing else.
+
+No browser: Crawlee's BeautifulSoupCrawler against the running demo shop, through the command line.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from journeyaudit.demo import catalog, catalogue_data
+from journeyaudit.demo.shop import DemoShop
+
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
+
+#: seeded defect -> the code that must find it
+EXPECTED = {
+    "structured-price": "JA801",
+    "listing-price": "JA802",
+    "structured-in-stock-sold-out": "JA803",
+    "in-stock-button-disabled": "JA803",
+    "soft-404": "JA804",
+    "dead-sitemap-url": "JA805",
+    "broken-image": "JA806",
+    "no-offer": "JA807",
+}
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory):
+    out = tmp_path_factory.mktemp("crawl")
+    with DemoShop() as shop:
+        done = subprocess.run(
+            [sys.executable, "-m", "journeyaudit.cli", "crawl", "--base-url", shop.url, "--out", str(out)],
+            capture_output=True, text=True, timeout=240,
+        )
+        base = shop.url
+    return done, json.loads((out / "result.json").read_text()), base
+
+
+def test_finds_every_product(crawled):
+    _, result, base = crawled
+    found = {p["url"].removeprefix(base) for p in result["products"]}
+    expected = {p.url for p in catalogue_data.REAL_PRODUCTS} | {p.url for p in catalog.PRODUCTS}
+    assert found == expected
+
+
+def test_every_seeded_defect_with_its_code_and_none_on_clean_products(crawled):
+    _, result, base = crawled
+    got = {(f["code"], f["url"].removeprefix(base)) for f in result["findings"]}
+    expected = {(EXPECTED[p.defect], p.url) for p in catalogue_data.PRODUCTS if p.defect}
+    assert got == expected
+
+
+def test_exit_code_follows_fail_on_and_output_names_the_findings(crawled):
+    done, result, _ = crawled
+    assert done.returncode == 1, done.stderr
+    assert "JA801" in done.stdout and f"{len(result['findings'])} findings" in done.stdout
+
+
+def test_writes_the_crawl_page_beside_result_json(crawled, tmp_path_factory):
+    done, result, _ = crawled
+    page = (Path(done.args[-1]) / "crawl.html").read_text()
+    assert "Catalogue crawl" in page and "Copper Burr Grinder 1" in page and page.count("<tr") > len(result["products"])
