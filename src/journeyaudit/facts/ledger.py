@@ -25,14 +25,14 @@ from __future__ import annotations
 
 import html as _html
 import re
-import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from journeyaudit.facts import messages, page_text, phrase_search, structured, wording
+from journeyaudit.facts import computed, page_text, phrase_search, structured, wording
 from journeyaudit.facts import money as money_reader
+from journeyaudit.facts.computed import customer_texts
 from journeyaudit.facts.delivery import parse_promise
 from journeyaudit.facts.money import Money
 from journeyaudit.model import Ledger, LedgerChange, LedgerFact, Run, StepRecord
@@ -43,6 +43,7 @@ __all__ = [
     "as_money",
     "labels_for_audit",
     "build",
+    "customer_texts",
     "facts",
     "final_total",
     "items_at",
@@ -270,19 +271,6 @@ def mentions(text: str, name: str) -> bool:
     return re.search(r"(?<!\w)" + re.escape(key) + r"(?!\w)", page_text.normalise(text)) is not None
 
 
-def customer_texts(step: StepRecord) -> list[str]:
-    """What the shop told the customer on a step: notices/errors from the HTML, dialogs, then text lines."""
-    return _customer_texts(step, messages.error_texts(step.html))
-
-
-def _customer_texts(step: StepRecord, notices: list[str]) -> list[str]:
-    texts: list[str] = []
-    for text in [*notices, *(d.message for d in step.dialogs), *page_text.lines(step.visible_text)]:
-        if text and text not in texts:
-            texts.append(text)
-    return texts
-
-
 # ==========================================================================
 # Building the ledger
 # ==========================================================================
@@ -311,40 +299,21 @@ def build(run: Run, labels: Labels | None = None, hints: Mapping[str, Any] | Non
 
     ``labels`` default to the built-in EN/DE/FR/ES lists; ``hints`` to the run's
     journey hints (``total_selector``, ``price_selector``... see HINT_KEYS).
-    The same run read with the same labels gives the same (shared) ledger:
-    callers must not change it.
+    While the judge judges the run, every rule asking with the same labels gets
+    the same ledger (:mod:`computed`): callers must not change it.
     """
     labels = labels or Labels()
     hints = dict(run.hints if hints is None else hints)
-    key = (id(run), labels, tuple(sorted((k, str(v)) for k, v in hints.items())), _fingerprint(run))
-    cached = _CACHE.get(key)
-    if cached is not None and cached[0]() is run:
-        return cached[1]  # several rules judge the same run: read it once
-    result = _build(run, labels, hints)
-    if len(_CACHE) >= 32:
-        _CACHE.pop(next(iter(_CACHE)))
-    _CACHE[key] = (weakref.ref(run), result)
-    return result
-
-
-_CACHE: dict[tuple[Any, ...], tuple[Any, Ledger]] = {}
-
-
-def _fingerprint(run: Run) -> tuple[Any, ...]:
-    """Cheap identity of what the ledger reads (str hashes are cached): a changed run is read again."""
-    return tuple(
-        (s.index, s.status, s.role, hash(s.visible_text), hash(s.html), tuple(f.checked for f in s.fields), len(s.data_layer),
-         len(s.structured_data), len(s.dialogs), len(s.network), repr(s.structured_data)[:2000].__hash__())
-        for s in run.steps
-    )
+    key = ("ledger", labels, tuple(sorted((k, str(v)) for k, v in hints.items())))
+    return computed.memo(run, key, lambda: _build(run, labels, hints))
 
 
 def _build(run: Run, labels: Labels, hints: dict[str, Any]) -> Ledger:
     builder = _Builder(run, labels, hints)
     for step in run.reached():
-        soup = _soup(step.html)
-        notices = messages.error_texts(step.html) if step.html else []
-        texts = _customer_texts(step, notices)
+        soup = computed.soup(step)
+        notices = computed.error_texts(step)
+        texts = computed.customer_texts(step)
         _money_facts(builder, step, soup)
         _item_facts(builder, step, soup)
         _availability_facts(builder, step, soup, texts)
@@ -360,14 +329,6 @@ def _build(run: Run, labels: Labels, hints: dict[str, Any]) -> Ledger:
 def _short(text: str, limit: int = 300) -> str:
     text = " ".join(str(text).split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def _soup(html: str) -> Any:
-    if not html:
-        return None
-    from bs4 import BeautifulSoup  # local: only element facts need a parser
-
-    return BeautifulSoup(html, "html.parser")
 
 
 def _select_text(soup: Any, selector: str | None) -> list[str]:

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from journeyaudit.facts import computed
 from journeyaudit.model import SEVERITIES, Finding, RuleOutcome, Run
 from journeyaudit.rules.registry import RuleInfo, all_rules, get_rule
 
@@ -76,6 +77,12 @@ def option_errors(settings: RuleSettings) -> list[str]:
 
 
 def judge_run(run: Run, rules: list[RuleInfo], settings: RuleSettings) -> tuple[list[Finding], list[RuleOutcome]]:
+    """Every rule over one run; what they compute from the run (pages, ledger) is computed once."""
+    with computed.judging(run):
+        return _judge_rules(run, rules, settings)
+
+
+def _judge_rules(run: Run, rules: list[RuleInfo], settings: RuleSettings) -> tuple[list[Finding], list[RuleOutcome]]:
     findings: list[Finding] = []
     outcomes: list[RuleOutcome] = []
     for info in rules:

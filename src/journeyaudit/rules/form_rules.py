@@ -14,8 +14,8 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+from journeyaudit.facts import computed, phrase_search
 from journeyaudit.facts import form_fields as ff
-from journeyaudit.facts import messages, phrase_search
 from journeyaudit.model import Evidence, Finding, FormField, Run, StepRecord
 from journeyaudit.rules.journey_rules import full_stop, page_evidence, page_heading, quote
 from journeyaudit.rules.registry import rule
@@ -77,7 +77,7 @@ def _error_of(step: StepRecord) -> str | None:
         if ff.is_field(field) and field.error.strip():
             return field.error.strip()
     flagged = any(ff.is_field(f) and f.invalid for f in fields)
-    texts = messages.error_texts(step.html) if step.html else []
+    texts = computed.error_texts(step)
     status = step.http_status if step.http_status and 400 <= step.http_status < 600 else None
     if texts and (flagged or status):
         return texts[0]
