@@ -3,7 +3,7 @@
 These rules read ``run.emails`` (every message the shop sent to the journey's own
 address, placed at the step during which it arrived) next to the recorded pages.
 A run with no mail capture (``run.inbox`` empty) gives them nothing to judge: they
-stay silent rather than guess.
+declare ``needs=["mail"]`` and the judge records them as not checked, never passed.
 """
 
 from __future__ import annotations
@@ -163,6 +163,7 @@ def _fingerprint(message: EmailMessage) -> tuple[str, str]:
     title="The same email reached the customer more than once",
     severity="medium",
     options={"burst_copies": 5},
+    needs=["mail"],
 )
 def duplicate_email(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
     """The same message (same subject and text) reached the customer more than once for one step.
@@ -222,6 +223,7 @@ def _promise_line(step: StepRecord, inbox: str) -> str | None:
         "confirmation_phrases": list(CONFIRMATION_PHRASES),
         "expect": [PASSWORD_RESET],
     },
+    needs=["mail"],
 )
 def missing_email(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
     """An expected message never arrived: the order confirmation, or one the audit configures.
@@ -307,6 +309,7 @@ def unsubscribed_at(run: Run, options: Mapping[str, Any]) -> tuple[StepRecord, s
         "unsubscribed_phrases": list(UNSUBSCRIBED_PHRASES),
         "marketing_phrases": list(MARKETING_PHRASES),
     },
+    needs=["mail"],
 )
 def unsubscribe_not_honoured(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
     """Marketing mail arrived after the customer unsubscribed.
@@ -378,6 +381,7 @@ def list_unsubscribe_problem(message: EmailMessage) -> str | None:
     title="Marketing email without a one-click unsubscribe",
     severity="medium",
     options={"unsubscribe_phrases": list(UNSUBSCRIBE_PHRASES), "marketing_phrases": list(MARKETING_PHRASES)},
+    needs=["mail"],
 )
 def missing_list_unsubscribe(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
     """A mailing lacks the List-Unsubscribe / List-Unsubscribe-Post (one-click) headers.
@@ -476,6 +480,7 @@ def order_contradictions(run: Run, options: Mapping[str, Any]) -> list[Contradic
         "cheerful_phrases": list(CHEERFUL_PHRASES),
         "cancellation_phrases": list(CANCELLATION_PHRASES),
     },
+    needs=["mail"],
 )
 def email_contradicts_order(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
     """An email about the order says something the order's record contradicts.
@@ -524,6 +529,7 @@ def email_contradicts_order(run: Run, options: Mapping[str, Any]) -> Iterator[Fi
     title="The order was cancelled and nobody told the customer",
     severity="critical",
     options={"cancellation_phrases": list(CANCELLATION_PHRASES)},
+    needs=["mail"],
 )
 def silent_cancellation(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
     """The order's status page says it was cancelled, and no email told the customer.

@@ -340,6 +340,7 @@ _IMPACT_ORDER = ["minor", "moderate", "serious", "critical"]
     title="Accessibility barriers (axe-core)",
     severity="medium",
     options={"impact_severity": IMPACT_SEVERITY, "min_impact": "moderate", "ignore_rules": [], "max_elements": 3},
+    needs=["accessibility"],
 )
 def accessibility_violation(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
     """axe-core found accessibility barriers on a step's page.
