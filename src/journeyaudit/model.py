@@ -341,8 +341,8 @@ class Finding:
 class RuleOutcome:
     code: str
     journey: str
-    status: str  # passed | failed | not_applicable | error | skipped
-    detail: str = ""
+    status: str  # passed | failed | not_applicable | not_checked | error | skipped
+    detail: str = ""  # not_applicable / not_checked / error / skipped: why
 
 
 @dataclass

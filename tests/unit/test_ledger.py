@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from journeyaudit import model
-from journeyaudit.facts import ledger
+from journeyaudit.facts import computed, ledger
 from journeyaudit.model import Dialog, FormField
 from tests.unit.recorded import recorded, run, step
 
@@ -92,10 +92,13 @@ def test_ledger_round_trips_through_result_json():
     assert again.ledgers[0] == book
 
 
-def test_the_same_run_is_read_once_and_a_changed_run_again():
+def test_the_same_run_is_read_once_while_judged_and_a_changed_run_again():
     trace = recorded("happy-path")
-    first = ledger.build(trace)
-    assert ledger.build(trace) is first
+    with computed.judging(trace):
+        first = ledger.build(trace)
+        assert ledger.build(trace) is first
+        assert computed.soup(trace.steps[0]) is computed.soup(trace.steps[0])
+    assert ledger.build(trace) is not first
     trace.steps[6].visible_text = trace.steps[6].visible_text.replace("€44.80", "€45.80")
     assert ledger.final_total(ledger.build(trace)).amount == "45.80"
 

@@ -351,10 +351,10 @@ def test_rules_table_counts_outcomes(audit):
         code = _text(tr.select_one(".rule-name strong"))
         rows[code] = ([int(_text(td)) for td in tr.select("td.num")], tr)
     assert list(rows) == ["JA102", "JA201", "JA302", "JA401"]
-    # passed, failed, not applicable, errored, skipped
-    assert rows["JA102"][0] == [1, 1, 0, 0, 1]
-    assert rows["JA201"][0] == [0, 1, 1, 0, 0]
-    assert rows["JA302"][0] == [0, 1, 0, 1, 0]
+    # passed, failed, not applicable, not checked, errored, skipped
+    assert rows["JA102"][0] == [1, 1, 0, 0, 0, 1]
+    assert rows["JA201"][0] == [0, 1, 1, 0, 0, 0]
+    assert rows["JA302"][0] == [0, 1, 0, 0, 1, 0]
     assert "Browse: KeyError: 'total'" in _text(rows["JA302"][1].select_one(".rule-errors"))
 
 

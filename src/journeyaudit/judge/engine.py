@@ -1,7 +1,8 @@
 """Judge recorded runs: apply the selected rules, with their options, as pure functions.
 
 A rule that does not apply to a run (none of its roles was recorded) is
-``not_applicable``; a rule that raises is an ``error`` outcome, never a crash of
+``not_applicable``; a rule missing an input it needs (mail capture,
+accessibility results) is ``not_checked``, with the reason; a rule that raises is an ``error`` outcome, never a crash of
 the audit. A run the tool could not record at all is ``skipped`` by every rule.
 """
 
@@ -12,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from journeyaudit.facts import computed
 from journeyaudit.model import SEVERITIES, Finding, RuleOutcome, Run
 from journeyaudit.rules.registry import RuleInfo, all_rules, get_rule
 
@@ -76,6 +78,12 @@ def option_errors(settings: RuleSettings) -> list[str]:
 
 
 def judge_run(run: Run, rules: list[RuleInfo], settings: RuleSettings) -> tuple[list[Finding], list[RuleOutcome]]:
+    """Every rule over one run; what they compute from the run (pages, ledger) is computed once."""
+    with computed.judging(run):
+        return _judge_rules(run, rules, settings)
+
+
+def _judge_rules(run: Run, rules: list[RuleInfo], settings: RuleSettings) -> tuple[list[Finding], list[RuleOutcome]]:
     findings: list[Finding] = []
     outcomes: list[RuleOutcome] = []
     for info in rules:
@@ -85,6 +93,10 @@ def judge_run(run: Run, rules: list[RuleInfo], settings: RuleSettings) -> tuple[
         if not info.applies_to(run):
             roles = ", ".join(sorted(info.roles))
             outcomes.append(RuleOutcome(info.code, run.journey_id, "not_applicable", f"needs a step with role {roles}"))
+            continue
+        missing = info.missing(run)
+        if missing:  # judging without its input, the rule could only say "passed"
+            outcomes.append(RuleOutcome(info.code, run.journey_id, "not_checked", missing))
             continue
         try:
             produced = list(info.function(run, _with_probe_options(run, info, rule_options(info, settings))))

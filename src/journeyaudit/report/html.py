@@ -29,7 +29,17 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from journeyaudit.history.store import atomic_write_text
-from journeyaudit.model import SEVERITIES, Evidence, Finding, Result, Run, RunSummary, StepRecord, severity_rank
+from journeyaudit.model import (
+    SEVERITIES,
+    Evidence,
+    Finding,
+    Result,
+    RuleOutcome,
+    Run,
+    RunSummary,
+    StepRecord,
+    severity_rank,
+)
 from journeyaudit.report.changes import comparison_views
 from journeyaudit.report.emails import email_views  # issue #5
 from journeyaudit.report.formats import (  # Jinja-free, shared with the CI formats
@@ -55,7 +65,7 @@ MONOSPACE_KINDS = frozenset({"text", "request", "console", "error", "url", "fiel
 SEVERITY_LABELS = {"critical": "Critical", "high": "High", "medium": "Medium", "low": "Low"}
 RUN_STATUS_LABELS = {"passed": "Completed", "failed": "Failed", "error": "Could not run"}
 STEP_STATUS_LABELS = {"passed": "Passed", "failed": "Failed", "skipped": "Not reached"}
-OUTCOME_STATUSES = ("passed", "failed", "not_applicable", "error", "skipped")
+OUTCOME_STATUSES = ("passed", "failed", "not_applicable", "not_checked", "error", "skipped")
 
 
 
@@ -144,6 +154,7 @@ class RuleRow:
     counts: dict[str, int]
     errors: list[tuple[str, str]]  # (journey name, detail)
     ran: bool
+    unchecked: list[tuple[str, str]] = field(default_factory=list)  # (why, journey names): an input was not recorded
 
 
 # --------------------------------------------------------------------------
@@ -477,9 +488,19 @@ def _rule_rows(result: Result, rule_index: Mapping[str, RuleInfo], names: Mappin
                 counts=counts,
                 errors=[(names.get(o.journey, o.journey), o.detail) for o in outcomes if o.status == "error"],
                 ran=bool(outcomes),
+                unchecked=_unchecked(outcomes, names),
             )
         )
     return rows
+
+
+def _unchecked(outcomes: list[RuleOutcome], names: Mapping[str, str]) -> list[tuple[str, str]]:
+    """Why a rule could not check some journeys, one line per reason: (reason, journey names)."""
+    journeys: dict[str, list[str]] = {}
+    for outcome in outcomes:
+        if outcome.status == "not_checked":
+            journeys.setdefault(outcome.detail, []).append(names.get(outcome.journey, outcome.journey))
+    return [(reason, ", ".join(found)) for reason, found in journeys.items()]
 
 
 @functools.lru_cache(maxsize=1)

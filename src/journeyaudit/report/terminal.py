@@ -122,6 +122,8 @@ def print_summary(result: model.Result, report: Path | None) -> None:
         click.echo(f"  ... and {len(result.findings) - len(worst)} more in the report")
     for error in result.errors:
         echo(click.style(f"  error: {flat(error)}", fg="red"))
+    for line in unchecked_lines(result.outcomes):
+        echo(f"  not checked: {flat(line)}")
     failing = result.failing()
     if result.fail_on == "none":
         click.echo("fail_on is 'none': findings do not fail this audit.")
@@ -131,3 +133,12 @@ def print_summary(result: model.Result, report: Path | None) -> None:
         click.echo(f"No findings at or above '{result.fail_on}'.")
     if report:
         echo(f"Report: {flat(report, None)}")
+
+
+def unchecked_lines(outcomes: Iterable[model.RuleOutcome]) -> list[str]:
+    """Rules that could not check some journeys, grouped by why: "JA104, JA701 (no mail capture configured)"."""
+    codes: dict[str, list[str]] = {}
+    for outcome in outcomes:
+        if outcome.status == "not_checked" and outcome.code not in codes.setdefault(outcome.detail, []):
+            codes[outcome.detail].append(outcome.code)
+    return [f"{', '.join(sorted(found))} ({reason})" for reason, found in codes.items()]

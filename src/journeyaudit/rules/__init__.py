@@ -4,6 +4,7 @@ Importing this package registers every built-in rule with the registry.
 """
 
 from journeyaudit.rules import (  # noqa: F401  (imported to register the rules)
+    checkout_form_rules,
     email_rules,
     form_rules,
     journey_rules,

@@ -3,7 +3,7 @@
 These rules read ``run.emails`` (every message the shop sent to the journey's own
 address, placed at the step during which it arrived) next to the recorded pages.
 A run with no mail capture (``run.inbox`` empty) gives them nothing to judge: they
-stay silent rather than guess.
+declare ``needs=["mail"]`` and the judge records them as not checked, never passed.
 """
 
 from __future__ import annotations
@@ -15,138 +15,26 @@ from typing import Any
 
 from journeyaudit.facts import money, phrase_search
 from journeyaudit.model import EmailMessage, Evidence, Finding, Run, StepRecord
+from journeyaudit.rules.email_reading import (
+    CANCELLATION_PHRASES,
+    CHEERFUL_PHRASES,
+    CONFIRMATION_PHRASES,
+    MARKETING_PHRASES,
+    PASSWORD_RESET,
+    UNSUBSCRIBE_PHRASES,
+    UNSUBSCRIBED_PHRASES,
+    cancelled_at,
+    email_evidence,
+    is_marketing,
+    order_number,
+    says,
+    seconds_text,
+    step_end,
+    step_label,
+    watched_seconds,
+)
 from journeyaudit.rules.journey_rules import full_stop, quote
 from journeyaudit.rules.registry import rule
-
-# ---- phrase lists (English, German, French, Spanish); audits extend them per shop ----
-
-CONFIRMATION_PHRASES: tuple[str, ...] = (
-    "order confirmation", "order confirmed", "is confirmed", "thank you for your order", "thanks for your order",
-    "bestellbestätigung", "bestellung bestätigt", "vielen dank für ihre bestellung",
-    "confirmation de commande", "commande confirmée", "merci pour votre commande",
-    "confirmación del pedido", "pedido confirmado", "gracias por tu pedido", "gracias por su pedido",
-)
-
-CANCELLATION_PHRASES: tuple[str, ...] = (
-    "cancelled", "canceled", "cancellation", "storniert", "stornierung", "annulée", "annulé", "annulation",
-    "cancelado", "cancelada", "cancelación",
-)
-
-#: Confirmation-tone text that contradicts an order that was cancelled.
-CHEERFUL_PHRASES: tuple[str, ...] = (
-    "thank you for your order", "thanks for your order", "enjoy your", "we hope you enjoy", "on its way",
-    "getting it ready", "has shipped", "vielen dank für ihre bestellung", "danke für ihre bestellung", "viel freude",
-    "ist unterwegs", "merci pour votre commande", "est en route", "profitez de", "gracias por tu pedido",
-    "gracias por su pedido", "disfruta", "está en camino",
-)
-
-#: Words that put a cancellation phrase on a page about the order, not about something else.
-ORDER_WORDS: tuple[str, ...] = ("status", "order", "bestellung", "statut", "commande", "estado", "pedido")
-
-UNSUBSCRIBE_PHRASES: tuple[str, ...] = (
-    "unsubscribe", "abmelden", "abbestellen", "se désabonner", "désabonner", "se désinscrire", "désinscrire",
-    "darse de baja", "darte de baja", "cancelar la suscripción", "cancelar suscripción",
-)
-
-UNSUBSCRIBED_PHRASES: tuple[str, ...] = (
-    "you have been unsubscribed", "you've been unsubscribed", "you are unsubscribed", "unsubscribed successfully",
-    "successfully unsubscribed", "erfolgreich abgemeldet", "sie wurden abgemeldet", "abmeldung bestätigt",
-    "vous êtes désabonné", "vous avez été désabonné", "désinscription confirmée", "te has dado de baja",
-    "se ha dado de baja", "baja confirmada",
-)
-
-MARKETING_PHRASES: tuple[str, ...] = ("newsletter", "you get this because you subscribed", "abonniert", "boletín")
-
-PASSWORD_RESET = {
-    "name": "password reset",
-    "page_phrases": [
-        "we've sent you a link to reset your password", "we have sent you a link to reset your password",
-        "password reset link has been sent", "check your email for a reset link",
-        "wir haben ihnen einen link zum zurücksetzen", "nous vous avons envoyé un lien de réinitialisation",
-        "te hemos enviado un enlace para restablecer",
-    ],
-    "email_phrases": [
-        "reset your password", "password reset", "passwort zurücksetzen", "réinitialiser votre mot de passe",
-        "restablecer tu contraseña", "restablecer su contraseña",
-    ],
-}
-
-
-# --------------------------------------------------------------------------
-# shared helpers
-# --------------------------------------------------------------------------
-
-
-def _says(message: EmailMessage, phrases: list[str] | tuple[str, ...]) -> list[str]:
-    return phrase_search.find_phrases(f"{message.subject}\n{message.text}", phrases)
-
-
-def _label(run: Run, index: int | None) -> str:
-    step = next((s for s in run.steps if s.index == index), None)
-    return step.label if step else "the end of the journey"
-
-
-def _end_time(run: Run) -> float:
-    ran = [s for s in run.steps if s.status != "skipped" and s.started_at]
-    if not ran:
-        return 0.0
-    last = ran[-1]
-    end = last.started_at + (last.duration_ms or 0) / 1000
-    return max([end, *(m.received_at for m in run.emails)])
-
-
-def watched_seconds(run: Run, since: float) -> float:
-    """How long the journey kept reading its inbox after ``since`` (unix time)."""
-    return max(0.0, _end_time(run) - since)
-
-
-def _step_end(step: StepRecord) -> float:
-    return step.started_at + (step.duration_ms or 0) / 1000
-
-
-def _email_evidence(message: EmailMessage, label: str = "Email") -> Evidence:
-    return Evidence("email", f"{label}, received after {_label_short(message)}", quote(message.subject), message.step)
-
-
-def _label_short(message: EmailMessage) -> str:
-    return f"step {message.step}" if message.step is not None else "the journey"
-
-
-def _seconds(value: float) -> str:
-    return f"{value:.0f} s" if value >= 10 else f"{value:.1f} s"
-
-
-def is_marketing(message: EmailMessage, options: Mapping[str, Any]) -> bool:
-    """A mailing rather than a transactional message: list headers, bulk precedence or an unsubscribe offer."""
-    headers = {k.lower(): v for k, v in message.headers.items()}
-    if "list-id" in headers or "list-unsubscribe" in headers:
-        return True
-    if headers.get("precedence", "").strip().lower() in ("bulk", "list"):
-        return True
-    return bool(_says(message, list(options["unsubscribe_phrases"]) + list(options["marketing_phrases"])))
-
-
-def _order_number(run: Run) -> tuple[StepRecord, str] | None:
-    for step in reversed(run.steps):
-        if step.role == "confirmation" and step.status == "passed":
-            number = phrase_search.order_number(step.visible_text)
-            if number:
-                return step, number
-    return None
-
-
-def cancelled_at(run: Run, options: Mapping[str, Any]) -> tuple[StepRecord, str] | None:
-    """The first step whose page says the order is cancelled, with the line that says so."""
-    number = _order_number(run)
-    for step in run.steps:
-        if step.status == "skipped" or step.role == "email" and not step.visible_text:
-            continue
-        for line in phrase_search.find_phrases(step.visible_text, options["cancellation_phrases"]):
-            about_order = phrase_search.find_phrases(line, ORDER_WORDS) or (number and number[1] in line)
-            if about_order and len(line) <= 200:
-                return step, line
-    return None
-
 
 # --------------------------------------------------------------------------
 # JA701 duplicate-email
@@ -163,6 +51,7 @@ def _fingerprint(message: EmailMessage) -> tuple[str, str]:
     title="The same email reached the customer more than once",
     severity="medium",
     options={"burst_copies": 5},
+    needs=["mail"],
 )
 def duplicate_email(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
     """The same message (same subject and text) reached the customer more than once for one step.
@@ -190,11 +79,11 @@ def duplicate_email(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
             severity="high" if burst else "",
             message=full_stop(
                 f"The email {quote(first.subject, 80)!r} reached you {len(copies)} times after "
-                f"{_label(run, step)}, within {_seconds(spread)}"
+                f"{step_label(run, step)}, within {seconds_text(spread)}"
             ),
             evidence=[
-                _email_evidence(first),
-                Evidence("timing", "Copies received", f"{len(copies)} identical messages within {_seconds(spread)}", step),
+                email_evidence(first),
+                Evidence("timing", "Copies received", f"{len(copies)} identical messages within {seconds_text(spread)}", step),
             ],
         )
 
@@ -222,6 +111,7 @@ def _promise_line(step: StepRecord, inbox: str) -> str | None:
         "confirmation_phrases": list(CONFIRMATION_PHRASES),
         "expect": [PASSWORD_RESET],
     },
+    needs=["mail"],
 )
 def missing_email(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
     """An expected message never arrived: the order confirmation, or one the audit configures.
@@ -238,22 +128,22 @@ def missing_email(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
     """
     if not run.inbox:
         return
-    order = _order_number(run)
+    order = order_number(run)
     if order is not None:
         step, number = order
         later = [m for m in run.emails if m.received_at >= step.started_at - 1]
-        found = [m for m in later if number in f"{m.subject}\n{m.text}" or _says(m, options["confirmation_phrases"])]
+        found = [m for m in later if number in f"{m.subject}\n{m.text}" or says(m, options["confirmation_phrases"])]
         if not found:
             waited = watched_seconds(run, step.started_at)
             evidence = [Evidence("text", f"Order number on {step.label}", number, step.index)]
             promise = _promise_line(step, run.inbox)
             if promise:
                 evidence.append(Evidence("text", f"What {step.label} promised", quote(promise), step.index))
-            evidence.append(Evidence("timing", "Inbox watched", f"no confirmation email within {_seconds(waited)}", step.index))
+            evidence.append(Evidence("timing", "Inbox watched", f"no confirmation email within {seconds_text(waited)}", step.index))
             yield Finding(
                 step=step.index,
                 message=f"You placed order {number}, but no confirmation email arrived "
-                f"(none seen within {_seconds(waited)} of {step.label}).",
+                f"(none seen within {seconds_text(waited)} of {step.label}).",
                 evidence=evidence,
             )
     for expectation in options.get("expect") or []:
@@ -262,16 +152,16 @@ def missing_email(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
             if not said:
                 continue
             later = [m for m in run.emails if m.received_at >= step.started_at - 1]
-            if not any(_says(m, expectation.get("email_phrases") or []) for m in later):
+            if not any(says(m, expectation.get("email_phrases") or []) for m in later):
                 waited = watched_seconds(run, step.started_at)
                 yield Finding(
                     step=step.index,
                     confidence="medium",
                     message=f"{step.label} said {quote(said[0])!r}, but no {expectation.get('name', 'email')} "
-                    f"email arrived (none seen within {_seconds(waited)}).",
+                    f"email arrived (none seen within {seconds_text(waited)}).",
                     evidence=[
                         Evidence("text", f"What {step.label} said", quote(said[0]), step.index),
-                        Evidence("timing", "Inbox watched", f"nothing matching within {_seconds(waited)}", step.index),
+                        Evidence("timing", "Inbox watched", f"nothing matching within {seconds_text(waited)}", step.index),
                     ],
                 )
             break
@@ -307,6 +197,7 @@ def unsubscribed_at(run: Run, options: Mapping[str, Any]) -> tuple[StepRecord, s
         "unsubscribed_phrases": list(UNSUBSCRIBED_PHRASES),
         "marketing_phrases": list(MARKETING_PHRASES),
     },
+    needs=["mail"],
 )
 def unsubscribe_not_honoured(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
     """Marketing mail arrived after the customer unsubscribed.
@@ -330,7 +221,7 @@ def unsubscribe_not_honoured(run: Run, options: Mapping[str, Any]) -> Iterator[F
     if found is None:
         return
     step, said = found
-    done = _step_end(step)
+    done = step_end(step)
     later = [m for m in run.emails if m.received_at > done and is_marketing(m, options)]
     if not later:
         return
@@ -339,11 +230,11 @@ def unsubscribe_not_honoured(run: Run, options: Mapping[str, Any]) -> Iterator[F
         step=first.step,
         message=full_stop(
             f"You unsubscribed at {step.label} ({quote(said, 80)!r}), yet {len(later)} marketing email(s) "
-            f"still arrived, the first {_seconds(first.received_at - done)} later: {quote(first.subject, 80)!r}"
+            f"still arrived, the first {seconds_text(first.received_at - done)} later: {quote(first.subject, 80)!r}"
         ),
         evidence=[
             Evidence("text", f"Unsubscribed at {step.label}", quote(said), step.index),
-            _email_evidence(first, "Marketing email after unsubscribing"),
+            email_evidence(first, "Marketing email after unsubscribing"),
         ],
     )
 
@@ -378,6 +269,7 @@ def list_unsubscribe_problem(message: EmailMessage) -> str | None:
     title="Marketing email without a one-click unsubscribe",
     severity="medium",
     options={"unsubscribe_phrases": list(UNSUBSCRIBE_PHRASES), "marketing_phrases": list(MARKETING_PHRASES)},
+    needs=["mail"],
 )
 def missing_list_unsubscribe(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
     """A mailing lacks the List-Unsubscribe / List-Unsubscribe-Post (one-click) headers.
@@ -406,7 +298,7 @@ def missing_list_unsubscribe(run: Run, options: Mapping[str, Any]) -> Iterator[F
             message=f"The mailing {quote(message.subject, 80)!r} has {problem}: your mail app cannot offer "
             "a one-click unsubscribe.",
             evidence=[
-                _email_evidence(message, "Mailing"),
+                email_evidence(message, "Mailing"),
                 Evidence("text", "List-Unsubscribe", message.headers.get("List-Unsubscribe", "(missing)"), message.step),
                 Evidence(
                     "text", "List-Unsubscribe-Post", message.headers.get("List-Unsubscribe-Post", "(missing)"), message.step
@@ -439,7 +331,7 @@ def order_contradictions(run: Run, options: Mapping[str, Any]) -> list[Contradic
     lives, so a promise ledger can take it over whole.
     """
     out: list[Contradiction] = []
-    order = _order_number(run)
+    order = order_number(run)
     number = order[1] if order else None
     page_total = money.find_total(order[0].visible_text) if order else None
     cancelled = cancelled_at(run, options)
@@ -455,12 +347,12 @@ def order_contradictions(run: Run, options: Mapping[str, Any]) -> list[Contradic
             and page_total.amount != email_total.amount
         ):
             out.append(Contradiction(message, "amount", email_total.text, page_total.text, order[0] if order else None))
-        cheerful = _says(message, options["cheerful_phrases"])
+        cheerful = says(message, options["cheerful_phrases"])
         if not cheerful:
             continue
         is_cancellation = bool(phrase_search.find_phrases(message.subject, options["cancellation_phrases"]))
         after_cancel = cancelled is not None and message.received_at >= cancelled[0].started_at
-        says_cancel = bool(_says(message, options["cancellation_phrases"]))
+        says_cancel = bool(says(message, options["cancellation_phrases"]))
         if is_cancellation or (after_cancel and not says_cancel):
             known = quote(cancelled[1]) if cancelled else quote(message.subject)
             out.append(Contradiction(message, "state", cheerful[0], known, cancelled[0] if cancelled else None))
@@ -476,6 +368,7 @@ def order_contradictions(run: Run, options: Mapping[str, Any]) -> list[Contradic
         "cheerful_phrases": list(CHEERFUL_PHRASES),
         "cancellation_phrases": list(CANCELLATION_PHRASES),
     },
+    needs=["mail"],
 )
 def email_contradicts_order(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
     """An email about the order says something the order's record contradicts.
@@ -505,7 +398,7 @@ def email_contradicts_order(run: Run, options: Mapping[str, Any]) -> Iterator[Fi
             )
             confidence = "medium"
         evidence = [
-            _email_evidence(item.message),
+            email_evidence(item.message),
             Evidence("text", "What the email says", quote(item.said), item.message.step),
         ]
         if item.known_step is not None:
@@ -524,6 +417,7 @@ def email_contradicts_order(run: Run, options: Mapping[str, Any]) -> Iterator[Fi
     title="The order was cancelled and nobody told the customer",
     severity="critical",
     options={"cancellation_phrases": list(CANCELLATION_PHRASES)},
+    needs=["mail"],
 )
 def silent_cancellation(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
     """The order's status page says it was cancelled, and no email told the customer.
@@ -542,21 +436,21 @@ def silent_cancellation(run: Run, options: Mapping[str, Any]) -> Iterator[Findin
     if found is None:
         return
     step, line = found
-    notices = [m for m in run.emails if _says(m, options["cancellation_phrases"])]
+    notices = [m for m in run.emails if says(m, options["cancellation_phrases"])]
     if notices:
         return
-    order = _order_number(run)
+    order = order_number(run)
     waited = watched_seconds(run, step.started_at)
     what = f"order {order[1]}" if order else "your order"
     evidence = [Evidence("text", f"Order status on {step.label}", quote(line), step.index)]
     if order:
         evidence.insert(0, Evidence("text", f"Order confirmed on {order[0].label}", order[1], order[0].index))
     evidence.append(
-        Evidence("timing", "Inbox watched", f"{len(run.emails)} email(s), none about the cancellation, within {_seconds(waited)}", step.index)
+        Evidence("timing", "Inbox watched", f"{len(run.emails)} email(s), none about the cancellation, within {seconds_text(waited)}", step.index)
     )
     yield Finding(
         step=step.index,
         message=f"The shop cancelled {what} ({step.label} says {quote(line, 80)!r}) and no email told you: "
-        f"none seen within {_seconds(waited)}.",
+        f"none seen within {seconds_text(waited)}.",
         evidence=evidence,
     )

@@ -1,9 +1,8 @@
 """Form and account rules: what filling in the checkout costs the customer.
 
-JA105 card-data-cleared, JA303 late-validation, JA304 input-lost-after-error
-(errors and what happens to the entries), JA601 forced-account-creation,
-JA602 too-many-fields, JA603 missing-autocomplete, JA604 unlabeled-field
-(how much typing, and how much help, the checkout gives). All read the form
+JA105 card-data-cleared, JA303 late-validation, JA304 input-lost-after-error:
+errors and what happens to the entries (JA601-JA604, how much typing and help
+the checkout gives, are in :mod:`checkout_form_rules`). All read the form
 fields the recorder saw at the end of each step (model.FormField: never values,
 only whether a field had one, its label, autocomplete token and error state).
 """
@@ -14,10 +13,10 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+from journeyaudit.facts import computed, phrase_search
 from journeyaudit.facts import form_fields as ff
-from journeyaudit.facts import messages, phrase_search
 from journeyaudit.model import Evidence, Finding, FormField, Run, StepRecord
-from journeyaudit.rules.journey_rules import full_stop, page_evidence, page_heading, quote
+from journeyaudit.rules.journey_rules import full_stop, page_evidence, quote
 from journeyaudit.rules.registry import rule
 
 # Refusals are not validation: no page can check a card's funds while the customer types.
@@ -28,47 +27,6 @@ DECLINE_PHRASES: tuple[str, ...] = (
     "rechazada", "rechazado", "denegada", "fondos insuficientes",
 )
 
-GUEST_PHRASES: tuple[str, ...] = (
-    "guest", "without an account", "without registering", "without registration", "no account needed",
-    "no account required", "skip sign in", "checkout without",
-    "gast", "als gast", "ohne konto", "ohne kundenkonto", "ohne registrierung", "ohne anmeldung",
-    "invité", "en tant qu'invité", "sans compte", "sans créer de compte", "sans inscription",
-    "invitado", "como invitado", "sin cuenta", "sin registrarse", "sin registro",
-)
-
-NEW_PASSWORD_WORDS: tuple[str, ...] = (
-    "create", "new password", "choose a password", "choose password", "confirm", "repeat", "again", "register",
-    "sign up", "signup",
-    "erstellen", "neues passwort", "passwort wählen", "wiederholen", "bestätigen", "registrieren",
-    "créer", "nouveau mot de passe", "choisissez", "confirmer", "répéter", "inscription",
-    "crear", "nueva contraseña", "elige", "confirmar", "repetir", "registrarse", "regístrate",
-)
-
-IGNORED_FIELD_WORDS: tuple[str, ...] = (
-    "search", "coupon", "promo", "voucher", "gift card", "discount code", "quantity", "qty", "newsletter",
-    "suche", "gutschein", "rabattcode", "aktionscode", "menge", "anzahl",
-    "recherche", "code promo", "bon de réduction", "carte cadeau", "quantité",
-    "buscar", "cupón", "código promocional", "tarjeta regalo", "cantidad",
-)
-
-PURPOSES: dict[str, list[str]] = {
-    "email": [r"e ?mail", r"courriel", r"correo( electr[óo]nico)?"],
-    "tel": [r"phone", r"telephone", r"tel", r"mobile", r"telefon", r"telefonnummer", r"handy", r"t[ée]l[ée]phone",
-            r"portable", r"tel[ée]fono", r"m[óo]vil"],
-    "postal-code": [r"post ?code", r"postal ?code", r"zip( ?code)?", r"plz", r"postleitzahl", r"code postal",
-                    r"c[óo]digo postal", r"cp"],
-    "country": [r"country", r"land", r"pays", r"pa[íi]s"],
-    "address-line2": [r"address ?line ?2", r"address 2", r"apartment", r"suite", r"flat", r"adresszusatz",
-                      r"compl[ée]ment d.adresse", r"piso", r"apartamento"],
-    "street-address": [r"street", r"address ?line ?1", r"address 1", r"street ?address", r"address", r"stra(ß|ss)e",
-                       r"hausnummer", r"adresse", r"rue", r"direcci[óo]n", r"calle"],
-    "address-level2": [r"city", r"town", r"ort", r"stadt", r"wohnort", r"ville", r"ciudad", r"localidad", r"poblaci[óo]n"],
-    "given-name": [r"first ?name", r"given ?name", r"forename", r"vorname", r"pr[ée]nom", r"nombre de pila"],
-    "family-name": [r"last ?name", r"surname", r"family ?name", r"nachname", r"nom de famille", r"apellidos?"],
-    "name": [r"full ?name", r"your name", r"name", r"vor und nachname", r"nom complet", r"nom", r"nombre completo",
-             r"nombre"],
-}
-
 
 def _error_of(step: StepRecord) -> str | None:
     """What the step told the customer went wrong: a field's error, else an error/notice text, else the HTTP status."""
@@ -77,7 +35,7 @@ def _error_of(step: StepRecord) -> str | None:
         if ff.is_field(field) and field.error.strip():
             return field.error.strip()
     flagged = any(ff.is_field(f) and f.invalid for f in fields)
-    texts = messages.error_texts(step.html) if step.html else []
+    texts = computed.error_texts(step)
     status = step.http_status if step.http_status and 400 <= step.http_status < 600 else None
     if texts and (flagged or status):
         return texts[0]
@@ -88,7 +46,7 @@ def _error_of(step: StepRecord) -> str | None:
     return None
 
 
-def _names(fields: list[FormField], limit: int = 6) -> str:
+def field_names(fields: list[FormField], limit: int = 6) -> str:
     shown = [f"'{ff.title(f)}'" for f in fields[:limit]]
     more = f" and {len(fields) - limit} more" if len(fields) > limit else ""
     return ", ".join(shown) + more
@@ -179,7 +137,7 @@ def card_data_cleared(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]
             step=step.index,
             message=full_stop(
                 f"After the error at {step.label} ('{quote(error, 120)}'), the card details entered at "
-                f"{filled_at.label} were wiped: {_names(fields)}. The customer has to type their card details again"
+                f"{filled_at.label} were wiped: {field_names(fields)}. The customer has to type their card details again"
             ),
             evidence=[
                 Evidence("text", f"Error shown at {step.label}", error, step.index),
@@ -251,12 +209,12 @@ def late_validation(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
         yield Finding(
             step=step.index,
             message=full_stop(
-                f"At {before.label} the customer filled in {_names([f for f, _ in late])} and was told nothing; "
+                f"At {before.label} the customer filled in {field_names([f for f, _ in late])} and was told nothing; "
                 f"only after submitting, at {step.label}, did the shop flag {'it' if len(late) == 1 else 'them'}: {said}"
             ),
             evidence=[
                 *(Evidence("field", f"Flagged only at {step.label}: {ff.title(f)}", m, step.index) for f, m in late),
-                Evidence("field", f"No message at {before.label}", _names([f for f, _ in late]), before.index),
+                Evidence("field", f"No message at {before.label}", field_names([f for f, _ in late]), before.index),
                 *(e for e in page_evidence(step) if e.kind in ("url", "screenshot")),
             ],
             confidence="medium",
@@ -324,7 +282,7 @@ def input_lost_after_error(run: Run, options: Mapping[str, Any]) -> Iterator[Fin
             step=step.index,
             message=full_stop(
                 f"{what}, {len(fields)} field(s) the customer had filled in at {filled_at.label} were empty again: "
-                f"{_names(fields)}. The customer has to type them again"
+                f"{field_names(fields)}. The customer has to type them again"
             ),
             evidence=[
                 *([Evidence("text", f"Error shown at {step.label}", error, step.index)] if error else []),
@@ -334,324 +292,5 @@ def input_lost_after_error(run: Run, options: Mapping[str, Any]) -> Iterator[Fin
                     for f in group
                 ),
                 *(e for e in page_evidence(step) if e.kind in ("url", "screenshot")),
-            ],
-        )
-
-
-# --------------------------------------------------------------------------
-# JA601 forced-account-creation
-# --------------------------------------------------------------------------
-
-
-def _password_gate(step: StepRecord, new_words: list[str]) -> list[FormField]:
-    """Password fields on a step that make the customer create (or use) an account to go on."""
-    filled = {
-        (a.target.get("name", ""), a.target.get("id", ""))
-        for a in step.actions
-        if a.name == "fill" and (a.target or {}).get("type") == "password"
-    }
-    gate = []
-    for field in step.fields:
-        if not (ff.is_field(field) and field.type == "password"):
-            continue
-        tokens = ff.autocomplete_tokens(field)
-        if (
-            "new-password" in tokens
-            or field.required
-            or (field.name, field.id) in filled
-            or phrase_search.find_phrases(ff.words(field), new_words)
-        ):
-            gate.append(field)
-    return gate
-
-
-@rule(
-    "JA601",
-    "forced-account-creation",
-    title="No way to pay without creating an account",
-    severity="high",
-    roles=["account", "shipping", "payment"],
-    options={"guest_phrases": list(GUEST_PHRASES), "new_password_words": list(NEW_PASSWORD_WORDS)},
-)
-def forced_account_creation(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
-    """The customer cannot pay without creating an account (or signing in).
-
-    A first-time customer who wants to buy one thing is asked to choose a
-    password first. About one in five abandon a purchase because a site wanted
-    them to create an account (research H10; Baymard's checkout abandonment
-    survey), and more dislike it; an account can be offered after the order,
-    on the confirmation page, with the details already entered (H12).
-
-    The rule walks the steps up to the first payment step (product,
-    confirmation and email steps aside) and looks for a step whose page asks for
-    a password the customer must give to go on: a visible password field that
-    is required, has the ``new-password`` autocomplete token, is labelled or
-    named with one of ``new_password_words`` ("create", "confirm", "repeat",
-    "Passwort wählen"...), or that the journey filled in. When that page offers
-    no guest path, none of ``guest_phrases`` in its text ("Continue as guest",
-    "Als Gast bestellen", "Commander sans compte", "Comprar como invitado"...),
-    the customer was forced to have an account. A sign-in form beside a guest
-    option is fine. Confidence is medium: the guest option is recognised by its
-    wording.
-
-    One finding per journey. Evidence: the password fields, the page heading,
-    the page and its screenshot. Not applicable without an account, shipping or
-    payment step.
-    """
-    guest = list(options.get("guest_phrases") or ())
-    new_words = list(options.get("new_password_words") or ())
-    for step in run.reached():
-        if step.role in ("product", "confirmation", "email"):
-            continue
-        gate = _password_gate(step, new_words)
-        if gate and not phrase_search.find_phrases(step.visible_text, guest):
-            heading = page_heading(step)
-            where = f"{step.label}" + (f" ('{quote(heading, 80)}')" if heading else "")
-            yield Finding(
-                step=step.index,
-                message=(
-                    f"To get to payment the customer had to create an account: {where} asks for a password "
-                    f"({_names(gate)}) and offers no way to check out as a guest."
-                ),
-                evidence=[
-                    *(Evidence("field", f"Password field at {step.label}", ff.title(f), step.index) for f in gate),
-                    *(e for e in page_evidence(step) if e.kind in ("url", "screenshot")),
-                ],
-                confidence="medium",
-            )
-            return
-        if step.role == "payment":
-            return
-
-
-# --------------------------------------------------------------------------
-# JA602 too-many-fields
-# --------------------------------------------------------------------------
-
-
-def _counted(field: FormField, options: Mapping[str, Any]) -> bool:
-    if not ff.is_field(field) or field.type in ff.TOGGLES:
-        return False
-    tokens = ff.autocomplete_tokens(field)
-    if tokens and tokens[-1] in set(options.get("ignore_autocomplete") or ()):
-        return False
-    return not phrase_search.find_phrases(ff.words(field), list(options.get("ignore_words") or ()))
-
-
-@rule(
-    "JA602",
-    "too-many-fields",
-    title="More form fields or checkout steps than the budget",
-    severity="medium",
-    roles=["account", "shipping", "payment"],
-    options={
-        "max_fields": 12,
-        "max_steps": 5,
-        "checkout_roles": ["account", "shipping", "payment", "review"],
-        "ignore_autocomplete": ["username", "current-password", "one-time-code"],
-        "ignore_words": list(IGNORED_FIELD_WORDS),
-    },
-)
-def too_many_fields(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
-    """The checkout makes the customer fill in more fields, or go through more pages, than needed.
-
-    Every field is a question the customer must answer before they can pay;
-    a long form looks like work, and "too long / complicated checkout" is one
-    of the main reasons customers abandon (research H13: Baymard finds about
-    11-12 form fields in the average checkout, 5.1 steps, and that about 8
-    fields is achievable for most shops; 22% abandoned for complexity).
-
-    Fields: the distinct visible fields on the checkout steps (``checkout_roles``,
-    default account, shipping, payment, review) that the customer types into or
-    chooses from: text inputs, selects, text areas. The same field re-shown
-    after an error counts once. Not counted: check boxes and radio buttons
-    (choices, not questions), sign-in fields (``ignore_autocomplete``:
-    username, current-password, one-time-code; the guest does not fill them),
-    and fields whose name, label or placeholder has one of ``ignore_words``
-    (search, coupon, voucher, quantity, newsletter... in four languages).
-    More than ``max_fields`` (default 12, just above the average) is a finding.
-
-    Steps: the distinct pages (URL paths) of the checkout steps; more than
-    ``max_steps`` (default 5, the average) is a finding.
-
-    Up to two findings per journey (fields, pages). Evidence: the fields per
-    step, by label, and the pages. Not applicable without an account, shipping
-    or payment step.
-    """
-    roles = set(options.get("checkout_roles") or ())
-    max_fields = int(options.get("max_fields") or 0)
-    max_steps = int(options.get("max_steps") or 0)
-    steps = [s for s in run.reached() if s.role in roles]
-    seen: set[tuple[str, str, str]] = set()
-    per_step: list[tuple[StepRecord, list[FormField]]] = []
-    for step in steps:
-        new = []
-        for key, field in ff.by_key(step).items():
-            if key not in seen and _counted(field, options):
-                seen.add(key)
-                new.append(field)
-        if new:
-            per_step.append((step, new))
-    total = sum(len(fields) for _, fields in per_step)
-    if max_fields and total > max_fields:
-        first, last = per_step[0][0], per_step[-1][0]
-        busiest, busiest_fields = max(per_step, key=lambda item: len(item[1]))
-        span = f"at {first.label}" if first is last else f"from {first.label} to {last.label}"
-        yield Finding(
-            step=busiest.index,
-            message=(
-                f"The customer had to fill in {total} form fields {span}; the budget is {max_fields} "
-                f"(checkout research: 11-12 on average, about 8 is achievable). "
-                f"{busiest.label} alone asks for {len(busiest_fields)}."
-            ),
-            evidence=[
-                Evidence("field", f"{len(fields)} field(s) at {step.label}", ", ".join(ff.title(f) for f in fields), step.index)
-                for step, fields in per_step
-            ],
-        )
-    pages: dict[str, StepRecord] = {}
-    for step in steps:
-        path = urlsplit(step.url).path if step.url else f"step {step.index}"
-        pages.setdefault(path, step)
-    if max_steps and len(pages) > max_steps:
-        yield Finding(
-            step=None,
-            message=(
-                f"The checkout took the customer through {len(pages)} pages; the budget is {max_steps} "
-                f"(checkout research: 5.1 on average)."
-            ),
-            evidence=[Evidence("url", f"Page of {step.label}", step.url, step.index) for step in pages.values()],
-        )
-
-
-# --------------------------------------------------------------------------
-# JA603 missing-autocomplete
-# --------------------------------------------------------------------------
-
-
-@rule(
-    "JA603",
-    "missing-autocomplete",
-    title="Address or card fields the browser cannot fill in",
-    severity="medium",
-    options={"purposes": {k: list(v) for k, v in PURPOSES.items()}, "card_words": {k: list(v) for k, v in ff.CARD_WORDS.items()}},
-)
-def missing_autocomplete(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
-    """Address, contact or card fields without an autocomplete token, or with autofill turned off.
-
-    Browsers and password managers fill in name, address, email, phone and
-    card in one tap, but only when each field says what it is
-    (``autocomplete="postal-code"``, ``"cc-number"``). Without the token, or
-    with ``autocomplete="off"``, the customer types everything by hand, on a
-    phone keyboard, and makes more mistakes (research H20; WCAG 2.1 success
-    criterion 1.3.5 "Identify Input Purpose" requires the tokens for personal
-    data).
-
-    A field's purpose is recognised from its type (email, tel), its card
-    autocomplete token or ``card_words``, or ``purposes``: autofill token ->
-    regular expressions matched as whole words in the field's name, id, label or placeholder (English, German,
-    French, Spanish; checked in order, so "Email address" is an email, not a
-    street address). Such a field is reported when its autocomplete attribute
-    is missing, is ``on`` or ``off``, or does not end in a token of the HTML
-    standard's autofill list. Hidden fields, passwords, search boxes, check
-    boxes and radio buttons are left out. Confidence is medium: the purpose is
-    recognised by wording.
-
-    One finding per step, each field reported once per journey (at the first
-    step it appears). Evidence: each field, what it is for, and the
-    autocomplete value it has.
-    """
-    purposes = options.get("purposes") or PURPOSES
-    card_words = options.get("card_words") or ff.CARD_WORDS
-    reported: set[tuple[str, str, str]] = set()
-    for step in run.reached():
-        missing: list[tuple[FormField, str]] = []
-        for key, field in ff.by_key(step).items():
-            if key in reported:
-                continue
-            token = ff.purpose(field, purposes, card_words)
-            if token is None:
-                continue
-            tokens = ff.autocomplete_tokens(field)
-            if tokens and tokens[-1] in ff.AUTOFILL_TOKENS:
-                continue
-            reported.add(key)
-            missing.append((field, token))
-        if not missing:
-            continue
-        off = [f for f, _ in missing if f.autocomplete.strip().lower() == "off"]
-        why = "turn autofill off" if len(off) == len(missing) else "carry no autocomplete token"
-        yield Finding(
-            step=step.index,
-            message=(
-                f"At {step.label} the browser cannot fill in {_names([f for f, _ in missing])} for the customer: "
-                f"the fields {why}, so the customer types everything by hand."
-            ),
-            evidence=[
-                Evidence(
-                    "field",
-                    f"{ff.title(f)} at {step.label} (should be autocomplete=\"{token}\")",
-                    f'autocomplete="{f.autocomplete}"' if f.autocomplete else "no autocomplete attribute",
-                    step.index,
-                )
-                for f, token in missing
-            ],
-            confidence="medium",
-        )
-
-
-# --------------------------------------------------------------------------
-# JA604 unlabeled-field
-# --------------------------------------------------------------------------
-
-
-@rule("JA604", "unlabeled-field", title="A form field without a label", severity="medium")
-def unlabeled_field(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
-    """A form field has no accessible label, so the customer may not know what to enter.
-
-    A field needs a name a screen reader announces and that stays on screen
-    while the customer types: a ``<label>``, ``aria-label`` or
-    ``aria-labelledby`` (the recorder also accepts a ``title``). Placeholder
-    text is not a label: it vanishes at the first keystroke, so the customer
-    who looks back cannot check what a field was for, and many screen readers
-    skip it (research H27; WCAG 2.1 success criteria 1.3.1 and 3.3.2 and 4.1.2).
-
-    For each step, every visible field (inputs other than buttons and hidden
-    inputs, selects, text areas) with an empty accessible label as recorded by
-    the browser is reported, each field once per journey (at the first step it
-    appears).
-
-    One finding per step. Evidence: each field, named by its placeholder, name
-    or id.
-    """
-    reported: set[tuple[str, str, str]] = set()
-    for step in run.reached():
-        unlabeled = []
-        for key, field in ff.by_key(step).items():
-            if key in reported or field.label.strip():
-                continue
-            reported.add(key)
-            unlabeled.append(field)
-        if not unlabeled:
-            continue
-        described = ", ".join(
-            f"the field showing only '{f.placeholder}'" if f.placeholder else f"the {f.tag} named '{ff.title(f)}'"
-            for f in unlabeled[:6]
-        )
-        more = f" and {len(unlabeled) - 6} more" if len(unlabeled) > 6 else ""
-        yield Finding(
-            step=step.index,
-            message=full_stop(
-                f"At {step.label} {len(unlabeled)} form field(s) have no label a screen reader can announce or "
-                f"that stays visible while typing: {described}{more}"
-            ),
-            evidence=[
-                Evidence(
-                    "field",
-                    f"Unlabelled {f.tag}{' (' + f.type + ')' if f.type else ''} at {step.label}",
-                    f"placeholder '{f.placeholder}'" if f.placeholder else f"name '{f.name}', id '{f.id}'",
-                    step.index,
-                )
-                for f in unlabeled
             ],
         )

@@ -6,8 +6,9 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from journeyaudit.facts import ledger, messages, money, page_text, phrase_search, wording
-from journeyaudit.facts.ledger import customer_texts, mentions, page_heading, product_names  # noqa: F401 (shared helpers)
+from journeyaudit.facts import computed, ledger, money, page_text, phrase_search, wording
+from journeyaudit.facts.computed import customer_texts  # noqa: F401 (shared helper)
+from journeyaudit.facts.ledger import mentions, page_heading, product_names  # noqa: F401 (shared helpers)
 from journeyaudit.model import ActionRecord, Evidence, Finding, Run, StepRecord
 from journeyaudit.rules.registry import rule
 
@@ -22,7 +23,7 @@ def page_evidence(step: StepRecord, max_lines: int = 6) -> list[Evidence]:
     evidence = [Evidence("url", f"Page at {step.label}", step.url, step.index)] if step.url else []
     if step.http_status and step.http_status >= 400:
         evidence.append(Evidence("request", "HTTP status of the page", str(step.http_status), step.index))
-    shown = messages.error_texts(step.html) if step.html else []
+    shown = computed.error_texts(step)
     if shown:
         evidence.append(Evidence("text", "Message shown to the customer", "\n".join(shown[:max_lines]), step.index))
     else:

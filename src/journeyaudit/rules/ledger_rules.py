@@ -143,7 +143,10 @@ def sneaked_item(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
                 ],
                 confidence="medium",
             )
-    words = list(options.get("add_on_words") or ())
+    yield from _pre_ticked_options(run, list(options.get("add_on_words") or ()), reported)
+
+def _pre_ticked_options(run: Run, words: list[str], reported: set[str]) -> Iterator[Finding]:
+    """Paid options (an amount, or an add-on word, in the label) already ticked when the customer saw them."""
     for step in run.reached():
         for form_field in step.fields:
             if form_field.type != "checkbox" or not form_field.checked or not form_field.visible or not form_field.label:

@@ -153,48 +153,57 @@ def unannounced_stock_out(run: Run, options: Mapping[str, Any]) -> Iterator[Find
         if claim is None:
             continue
         names = product_names(step)
-        name = names[0] if names else "The product"
-        listed_at: StepRecord | None = None
-        for later in reached:
-            if later.index <= step.index:
-                continue
-            said = _stock_out_text(later, names, options)
-            if said is not None:
-                yield Finding(
+        finding = _after_claim(reached, step, claim, names, basket_roles, options)
+        if finding is not None:
+            yield finding
+
+
+def _after_claim(
+    reached: list[StepRecord], step: StepRecord, claim: str, names: list[str], basket_roles: set[str],
+    options: Mapping[str, Any],
+) -> Finding | None:
+    """The first later step that says the product is out of stock, or whose basket lost it without a word."""
+    name = names[0] if names else "The product"
+    listed_at: StepRecord | None = None
+    for later in reached:
+        if later.index <= step.index:
+            continue
+        said = _stock_out_text(later, names, options)
+        if said is not None:
+            return Finding(
+                step=later.index,
+                message=full_stop(
+                    f"'{name}' was '{quote(claim, 80)}' at {step.label}, but at {later.label} "
+                    f"the shop said: '{quote(said)}'"
+                ),
+                evidence=[
+                    Evidence("text", f"Availability claimed at {step.label}", claim, step.index),
+                    Evidence("text", f"What the shop said at {later.label}", said, later.index),
+                    *(e for e in page_evidence(later) if e.kind in ("url", "screenshot")),
+                ],
+                confidence="medium",
+            )
+        if later.role in basket_roles and names:
+            listed = any(mentions(later.visible_text, n) for n in names)
+            if listed:
+                listed_at = later
+            elif listed_at is not None and not _removed_by_customer(
+                [s for s in reached if listed_at.index < s.index <= later.index]
+            ):
+                return Finding(
                     step=later.index,
-                    message=full_stop(
-                        f"'{name}' was '{quote(claim, 80)}' at {step.label}, but at {later.label} "
-                        f"the shop said: '{quote(said)}'"
+                    message=(
+                        f"'{name}' was '{quote(claim, 80)}' at {step.label} and in the basket at "
+                        f"{listed_at.label}, but at {later.label} it was gone from the basket without a word."
                     ),
                     evidence=[
                         Evidence("text", f"Availability claimed at {step.label}", claim, step.index),
-                        Evidence("text", f"What the shop said at {later.label}", said, later.index),
-                        *(e for e in page_evidence(later) if e.kind in ("url", "screenshot")),
+                        Evidence("text", f"Basket at {listed_at.label}", name, listed_at.index),
+                        *page_evidence(later),
                     ],
                     confidence="medium",
                 )
-                break
-            if later.role in basket_roles and names:
-                listed = any(mentions(later.visible_text, n) for n in names)
-                if listed:
-                    listed_at = later
-                elif listed_at is not None and not _removed_by_customer(
-                    [s for s in reached if listed_at.index < s.index <= later.index]
-                ):
-                    yield Finding(
-                        step=later.index,
-                        message=(
-                            f"'{name}' was '{quote(claim, 80)}' at {step.label} and in the basket at "
-                            f"{listed_at.label}, but at {later.label} it was gone from the basket without a word."
-                        ),
-                        evidence=[
-                            Evidence("text", f"Availability claimed at {step.label}", claim, step.index),
-                            Evidence("text", f"Basket at {listed_at.label}", name, listed_at.index),
-                            *page_evidence(later),
-                        ],
-                        confidence="medium",
-                    )
-                    break
+    return None
 
 
 @rule(

@@ -292,35 +292,45 @@ def price_mismatch(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
         if price is None or not names:
             continue
         prices = [price, *(m for m in shown if m is not price)]
-        differing: list[tuple[StepRecord, Money, str]] = []
-        for later in reached:
-            if later.index <= step.index or later.role not in compare_roles:
+        later = [s for s in reached if s.index > step.index and s.role in compare_roles]
+        differing = _charged_differently(later, names, prices, row_lines, tolerance)
+        if differing:
+            yield _charged_finding(step, name, price, differing)
+
+
+def _charged_differently(
+    later: list[StepRecord], names: list[str], prices: list[Money], row_lines: int, tolerance: Decimal
+) -> list[tuple[StepRecord, Money, str]]:
+    """(step, amount charged, the row as written) for each later step whose row for the product charges another price."""
+    differing: list[tuple[StepRecord, Money, str]] = []
+    for step in later:
+        for candidate in names:
+            row = _row_amounts(step.visible_text, candidate, row_lines)
+            if row is None:
                 continue
-            for candidate in names:
-                row = _row_amounts(later.visible_text, candidate, row_lines)
-                if row is None:
-                    continue
-                charged = _charged(prices, row[0], row[1], tolerance)
-                if charged is not None:
-                    differing.append((later, charged, row[0]))
-                break
-        if not differing:
-            continue
-        first, charged, _ = differing[0]
-        more = ""
-        if len(differing) > 1:
-            more = " Also at " + ", ".join(f"{s.label}: {m.text}" for s, m, _ in differing[1:]) + "."
-        direction = "more" if charged.amount > price.amount else "less"
-        evidence = [Evidence("amount", f"Price shown at {step.label}", price.text, step.index)]
-        for later, money, row in differing:
-            evidence.append(Evidence("amount", f"Price charged at {later.label}", money.text, later.index))
-            evidence.append(Evidence("text", f"The line at {later.label}", row, later.index))
-        yield Finding(
-            step=first.index,
-            message=(
-                f"'{name}' cost {price.text} at {step.label}, but {first.label} charged {charged.text} "
-                f"for it ({direction} than shown).{more}"
-            ),
-            evidence=evidence,
-            confidence="medium",
-        )
+            charged = _charged(prices, row[0], row[1], tolerance)
+            if charged is not None:
+                differing.append((step, charged, row[0]))
+            break
+    return differing
+
+
+def _charged_finding(step: StepRecord, name: str, price: Money, differing: list[tuple[StepRecord, Money, str]]) -> Finding:
+    first, charged, _ = differing[0]
+    more = ""
+    if len(differing) > 1:
+        more = " Also at " + ", ".join(f"{s.label}: {m.text}" for s, m, _ in differing[1:]) + "."
+    direction = "more" if charged.amount > price.amount else "less"
+    evidence = [Evidence("amount", f"Price shown at {step.label}", price.text, step.index)]
+    for later, money, row in differing:
+        evidence.append(Evidence("amount", f"Price charged at {later.label}", money.text, later.index))
+        evidence.append(Evidence("text", f"The line at {later.label}", row, later.index))
+    return Finding(
+        step=first.index,
+        message=(
+            f"'{name}' cost {price.text} at {step.label}, but {first.label} charged {charged.text} "
+            f"for it ({direction} than shown).{more}"
+        ),
+        evidence=evidence,
+        confidence="medium",
+    )

@@ -11,8 +11,7 @@ from html import unescape as html_unescape
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from bs4 import BeautifulSoup
-
+from journeyaudit.facts import computed
 from journeyaudit.model import Evidence, Finding, Run, StepRecord
 from journeyaudit.rules.registry import rule
 
@@ -141,7 +140,7 @@ def _secret_forms(step: StepRecord, trusted: list[str]) -> list[tuple[str, list[
     """(absolute action URL, labels of its card/password fields) for each insecure form that takes secrets."""
     if not any(_insecure(url, trusted) for url in _form_actions(step)):
         return []  # the common case: parse nothing
-    soup = BeautifulSoup(step.html, "html.parser")
+    soup = computed.soup(step)
     found = []
     for form in soup.find_all("form"):
         secret = []
@@ -341,6 +340,7 @@ _IMPACT_ORDER = ["minor", "moderate", "serious", "critical"]
     title="Accessibility barriers (axe-core)",
     severity="medium",
     options={"impact_severity": IMPACT_SEVERITY, "min_impact": "moderate", "ignore_rules": [], "max_elements": 3},
+    needs=["accessibility"],
 )
 def accessibility_violation(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
     """axe-core found accessibility barriers on a step's page.

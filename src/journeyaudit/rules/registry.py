@@ -4,6 +4,10 @@ A rule is a plain function ``(run, options) -> iterable of Finding``. The
 ``@rule`` decorator registers it; its docstring is its documentation
 (``journeyaudit rules JA301``). Rules must stay pure: no browser, no network,
 no files; only the recorded :class:`~journeyaudit.model.Run` and their options.
+
+A rule declares what the run must hold for it to judge anything (``needs``):
+without it the rule could only say "passed", which would be a lie, so the
+judge records it as ``not_checked`` with the reason instead.
 """
 
 from __future__ import annotations
@@ -22,6 +26,27 @@ CODE_PATTERN = re.compile(r"^JA[1-9]\d\d$")
 SLUG_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 
 
+def _mail_missing(run: Run) -> str | None:
+    if not run.inbox:
+        return "no mail capture configured"
+    if run.mail_error:
+        return f"the mailbox could not be read: {run.mail_error}"
+    return None
+
+
+def _accessibility_missing(run: Run) -> str | None:
+    if any(step.accessibility is not None for step in run.reached()):
+        return None
+    return "accessibility checks were off"
+
+
+#: What a rule may need beyond the pages themselves: name -> why a run lacks it (None: it has it).
+NEEDS: dict[str, Callable[[Run], str | None]] = {
+    "mail": _mail_missing,  # the journey's mailbox was captured and read (Run.inbox)
+    "accessibility": _accessibility_missing,  # axe-core ran on at least one step (StepRecord.accessibility)
+}
+
+
 @dataclass(frozen=True)
 class RuleInfo:
     code: str
@@ -31,6 +56,7 @@ class RuleInfo:
     roles: frozenset[str]  # the rule applies only to runs with a step of one of these roles
     options: Mapping[str, Any]
     function: RuleFunction = field(compare=False, repr=False)
+    needs: frozenset[str] = frozenset()  # inputs from NEEDS the run must hold for the rule to judge it
 
     @property
     def doc(self) -> str:
@@ -45,6 +71,11 @@ class RuleInfo:
     def applies_to(self, run: Run) -> bool:
         return not self.roles or any(step.role in self.roles for step in run.steps)
 
+    def missing(self, run: Run) -> str | None:
+        """Why the rule cannot check this run (an input it needs was not recorded), or None."""
+        reasons = [reason for need in sorted(self.needs) if (reason := NEEDS[need](run))]
+        return "; ".join(reasons) or None
+
 
 _RULES: dict[str, RuleInfo] = {}
 
@@ -57,6 +88,7 @@ def rule(
     severity: str,
     roles: Iterable[str] = (),
     options: Mapping[str, Any] | None = None,
+    needs: Iterable[str] = (),
 ) -> Callable[[RuleFunction], RuleFunction]:
     """Register a rule function under a permanent code. Codes are never reused."""
     if not CODE_PATTERN.match(code):
@@ -65,6 +97,9 @@ def rule(
         raise ValueError(f"rule slug {slug!r} must be kebab-case")
     if severity not in SEVERITIES:
         raise ValueError(f"rule {code}: severity {severity!r} is not one of {SEVERITIES}")
+    unknown = sorted(set(needs) - set(NEEDS))
+    if unknown:
+        raise ValueError(f"rule {code}: needs {unknown} are not among {sorted(NEEDS)}")
 
     def register(function: RuleFunction) -> RuleFunction:
         if code in _RULES and _RULES[code].function is not function:
@@ -79,6 +114,7 @@ def rule(
             roles=frozenset(roles),
             options=dict(options or {}),
             function=function,
+            needs=frozenset(needs),
         )
         return function
 

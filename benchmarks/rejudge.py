@@ -1,0 +1,65 @@
+"""Re-judging cost per recorded run: printed, not asserted.
+
+    .venv/bin/python benchmarks/rejudge.py [--repeat 3]
+
+Every rule over each fixture trace in tests/fixtures/traces, one run at a time.
+Each repetition judges a freshly loaded run (loading is not timed), so nothing
+computed for one judgement is reused by the next: this is what
+``journeyaudit audit`` pays when it re-judges saved traces. The budget is 50 ms
+per run (see benchmarks/README.md). Both wall time and CPU time are printed: on
+a shared machine the wall time mostly measures the other processes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from journeyaudit.history import store  # noqa: E402
+from journeyaudit.judge.engine import RuleSettings, judge_run, selected_rules  # noqa: E402
+
+FIXTURES = ROOT / "tests" / "fixtures" / "traces"
+BUDGET_MS = 50.0
+
+
+def time_run(trace_dir: Path, repeat: int) -> tuple[int, float, float]:
+    """(steps, median wall ms, median CPU ms) of judging one trace ``repeat`` times, each from a fresh load."""
+    settings = RuleSettings()
+    rules = selected_rules(settings)
+    wall, cpu = [], []
+    steps = 0
+    for _ in range(repeat):
+        run = store.load_run(trace_dir)
+        steps = len(run.steps)
+        w0, c0 = time.perf_counter(), time.process_time()
+        judge_run(run, rules, settings)
+        wall.append((time.perf_counter() - w0) * 1000)
+        cpu.append((time.process_time() - c0) * 1000)
+    return steps, statistics.median(wall), statistics.median(cpu)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    figures = []
+    for trace_dir in store.find_trace_dirs(FIXTURES):
+        steps, wall, cpu = time_run(trace_dir, args.repeat)
+        figures.append((trace_dir.name, wall, cpu))
+        print(f"{trace_dir.name:34} {steps:2} steps {wall:7.1f} ms wall {cpu:7.1f} ms CPU")
+    print()
+    for column, what in ((1, "wall"), (2, "CPU")):
+        mean = statistics.mean(item[column] for item in figures)
+        worst = max(figures, key=lambda item: item[column])
+        print(f"{what:4}: {len(figures)} runs, mean {mean:.1f} ms, worst {worst[column]:.1f} ms ({worst[0]}); "
+              f"budget {BUDGET_MS:.0f} ms: mean at {mean / BUDGET_MS:.2f}x, worst at {worst[column] / BUDGET_MS:.2f}x")
+
+
+if __name__ == "__main__":
+    main()

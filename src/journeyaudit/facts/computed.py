@@ -1,0 +1,93 @@
+"""Facts computed once per judged run and shared by every rule (Lighthouse's computed artifacts).
+
+Thirty-odd rules read the same steps: parsing each page's HTML for every rule
+that wants its error messages cost ten times more than the rules themselves.
+While the judge judges a run (``with judging(run):``), the parsed page, its
+error texts and customer texts per step, and the ledger per set of labels are
+computed on first use and then shared. The memo lives only for that judgement
+and is looked up by object identity, so a run changed afterwards (or another
+run) is read afresh. Outside ``judging`` every call computes directly: rules
+called on their own stay correct, only slower.
+
+Shared values must not be changed by their users (a parsed page is read-only).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, TypeVar
+
+from journeyaudit.facts import messages, page_text
+from journeyaudit.model import Run, StepRecord
+
+_T = TypeVar("_T")
+
+
+class RunFacts:
+    """Memo of one run's computed facts, keyed by (the object it was read from, what was read)."""
+
+    def __init__(self, run: Run) -> None:
+        self.run = run
+        self._values: dict[tuple[int, Hashable], tuple[object, Any]] = {}
+
+    def get(self, owner: object, key: Hashable, compute: Callable[[], _T]) -> _T:
+        slot = (id(owner), key)
+        found = self._values.get(slot)
+        if found is not None and found[0] is owner:
+            return found[1]
+        value = compute()
+        self._values[slot] = (owner, value)  # holding owner keeps its id from being reused meanwhile
+        return value
+
+
+_CURRENT: ContextVar[RunFacts | None] = ContextVar("journeyaudit_run_facts", default=None)
+
+
+@contextmanager
+def judging(run: Run) -> Iterator[RunFacts]:
+    """Share computed facts between the rules judging ``run``, for the duration of the block."""
+    facts = RunFacts(run)
+    token = _CURRENT.set(facts)
+    try:
+        yield facts
+    finally:
+        _CURRENT.reset(token)
+
+
+def memo(owner: object, key: Hashable, compute: Callable[[], _T]) -> _T:
+    """``compute()``, once per judged run for this owner (a Run or a StepRecord) and key."""
+    facts = _CURRENT.get()
+    return compute() if facts is None else facts.get(owner, key, compute)
+
+
+def soup(step: StepRecord) -> Any:
+    """The step's HTML parsed by BeautifulSoup (None without HTML). Shared: read, never change it."""
+    return memo(step, "soup", lambda: _parse(step.html))
+
+
+def _parse(html: str) -> Any:
+    if not html:
+        return None
+    from bs4 import BeautifulSoup  # local: a run without HTML needs no parser
+
+    return BeautifulSoup(html, "html.parser")
+
+
+def error_texts(step: StepRecord) -> list[str]:
+    """The step's error and notice messages (:func:`messages.error_texts`); [] without HTML."""
+    return memo(step, "error_texts", lambda: messages.error_texts(step.html) if step.html else [])
+
+
+def customer_texts(step: StepRecord) -> list[str]:
+    """What the shop told the customer on a step: notices/errors from the HTML, dialogs, then text lines."""
+    return memo(step, "customer_texts", lambda: _customer_texts(step))
+
+
+def _customer_texts(step: StepRecord) -> list[str]:
+    texts: list[str] = []
+    for text in [*error_texts(step), *(d.message for d in step.dialogs), *page_text.lines(step.visible_text)]:
+        if text and text not in texts:
+            texts.append(text)
+    return texts
