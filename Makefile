@@ -35,7 +35,7 @@ demo: setup
 ## test: the whole suite, unit and end-to-end (real headless Chromium vs the demo shop).
 ## PostgreSQL is installed if possible (root + apt-get) so the history runs on a real server too;
 ## otherwise those tests are skipped and -rs prints why.
-test: setup postgres
+test: setup postgres lint
 	$(BIN)/pytest -rs
 
 ## lint: ruff (lint, import order, complexity); settings in pyproject.toml

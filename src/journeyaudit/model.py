@@ -14,17 +14,7 @@ from typing import Any
 
 SCHEMA_VERSION = 1
 
-ROLES = (
-    "product",
-    "cart",
-    "account",
-    "shipping",
-    "payment",
-    "review",
-    "confirmation",
-    "email",
-    "other",
-)
+ROLES = ("product", "cart", "account", "shipping", "payment", "review", "confirmation", "email", "other")
 
 SEVERITIES = ("low", "medium", "high", "critical")
 

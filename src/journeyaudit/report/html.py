@@ -34,7 +34,6 @@ from journeyaudit.model import (
     Evidence,
     Finding,
     Result,
-    RuleOutcome,
     Run,
     RunSummary,
     StepRecord,
@@ -45,11 +44,11 @@ from journeyaudit.report.emails import email_views  # issue #5
 from journeyaudit.report.formats import (  # Jinja-free, shared with the CI formats
     plural,
     rule_doc,
-    rule_summary,
     verdict,
 )
 from journeyaudit.report.ledger_view import ledger_views
 from journeyaudit.report.probes_view import probe_groups
+from journeyaudit.report.rules_view import SEVERITY_LABELS, rule_rows
 from journeyaudit.report.screenshots import Shot, shot
 from journeyaudit.report.trends import Spark, finding_sparks, step_sparks
 from journeyaudit.rules.registry import RuleInfo
@@ -62,10 +61,8 @@ SCRIPT = "report.js"
 # Evidence kinds whose value is text taken from the page or the browser: shown in monospace.
 MONOSPACE_KINDS = frozenset({"text", "request", "console", "error", "url", "field", "screenshot"})
 
-SEVERITY_LABELS = {"critical": "Critical", "high": "High", "medium": "Medium", "low": "Low"}
 RUN_STATUS_LABELS = {"passed": "Completed", "failed": "Failed", "error": "Could not run"}
 STEP_STATUS_LABELS = {"passed": "Passed", "failed": "Failed", "skipped": "Not reached"}
-OUTCOME_STATUSES = ("passed", "failed", "not_applicable", "not_checked", "error", "skipped")
 
 
 
@@ -143,20 +140,6 @@ class JourneyView:
     loose_findings: list[FindingView] = field(default_factory=list)  # not at a recorded step
 
 
-@dataclass
-class RuleRow:
-    code: str
-    slug: str
-    title: str
-    severity: str
-    severity_label: str
-    summary: str
-    counts: dict[str, int]
-    errors: list[tuple[str, str]]  # (journey name, detail)
-    ran: bool
-    unchecked: list[tuple[str, str]] = field(default_factory=list)  # (why, journey names): an input was not recorded
-
-
 # --------------------------------------------------------------------------
 # Public interface
 # --------------------------------------------------------------------------
@@ -219,7 +202,7 @@ def render_html(
         "other_findings": other_findings,
         "errors": list(result.errors),
         "not_run": not_run,
-        "rule_rows": _rule_rows(result, rule_index, names),
+        "rule_rows": rule_rows(result, rule_index, names),
         "rule_errors": sum(1 for o in result.outcomes if o.status == "error"),
         "suppressed": sum(1 for f in result.findings if f.suppressed),
         "changes": comparison_views(
@@ -465,42 +448,6 @@ def _journey_view(
         for (key, _), step in zip(_step_keys(journey), journey.steps):
             step.trend = steps_trend.get(f"{summary.journey_id}/{key}")
     return journey
-
-
-def _rule_rows(result: Result, rule_index: Mapping[str, RuleInfo], names: Mapping[str, str]) -> list[RuleRow]:
-    codes = sorted(set(rule_index) | {o.code for o in result.outcomes})
-    rows = []
-    for code in codes:
-        info = rule_index.get(code)
-        outcomes = [o for o in result.outcomes if o.code == code]
-        counts = {status: 0 for status in OUTCOME_STATUSES}
-        for outcome in outcomes:
-            counts[outcome.status] = counts.get(outcome.status, 0) + 1
-        severity = info.severity if info and info.severity in SEVERITIES else ""
-        rows.append(
-            RuleRow(
-                code=code,
-                slug=info.slug if info else "",
-                title=info.title if info else "",
-                severity=severity,
-                severity_label=SEVERITY_LABELS.get(severity, ""),
-                summary=rule_summary(info) if info else "",
-                counts=counts,
-                errors=[(names.get(o.journey, o.journey), o.detail) for o in outcomes if o.status == "error"],
-                ran=bool(outcomes),
-                unchecked=_unchecked(outcomes, names),
-            )
-        )
-    return rows
-
-
-def _unchecked(outcomes: list[RuleOutcome], names: Mapping[str, str]) -> list[tuple[str, str]]:
-    """Why a rule could not check some journeys, one line per reason: (reason, journey names)."""
-    journeys: dict[str, list[str]] = {}
-    for outcome in outcomes:
-        if outcome.status == "not_checked":
-            journeys.setdefault(outcome.detail, []).append(names.get(outcome.journey, outcome.journey))
-    return [(reason, ", ".join(found)) for reason, found in journeys.items()]
 
 
 @functools.lru_cache(maxsize=1)
