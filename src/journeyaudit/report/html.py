@@ -329,16 +329,16 @@ def _trace_dir(trace_root: Path | None, summary: RunSummary) -> Path | None:
 
 
 def _evidence_view(item: Evidence, trace_dir: Path | None) -> EvidenceView:
-    shot = None
+    picture = None
     if item.kind == "screenshot" and item.value:
         candidate = shot(trace_dir, item.value, item.label)
-        shot = candidate if candidate.src else None
+        picture = candidate if candidate.src else None
     return EvidenceView(
         label=item.label,
         value=str(item.value),
         mono=item.kind in MONOSPACE_KINDS,
         step=item.step,
-        shot=shot,
+        shot=picture,
     )
 
 
