@@ -8,7 +8,7 @@ import pytest
 
 from journeyaudit.crawl.reading import listing_cards, read_page
 from journeyaudit.crawl.records import ListingClaim, PageRecord
-from journeyaudit.rules.catalogue_rules import catalogue_rules, check_catalogue, get_catalogue_rule
+from journeyaudit.rules.ja8xx_catalogue import catalogue_rules, check_catalogue, get_catalogue_rule
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "catalogue"
 

@@ -6,7 +6,7 @@ import pytest
 
 from journeyaudit.judge.engine import options_for
 from journeyaudit.model import EmailMessage
-from journeyaudit.rules.email_rules import list_unsubscribe_problem, order_contradictions
+from journeyaudit.rules.ja7xx_email import list_unsubscribe_problem, order_contradictions
 from tests.unit.recorded import JOURNEYS, findings, recorded
 
 MY_CODES = ("JA104", "JA701", "JA702", "JA703", "JA704", "JA705")

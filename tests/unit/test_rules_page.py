@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from journeyaudit.model import ActionRecord, NetworkEntry
-from journeyaudit.rules.page_rules import _trusted
+from journeyaudit.rules.ja5xx_technical import _trusted
 from tests.unit.recorded import JOURNEYS, findings, recorded, run, step
 
 CODES = ("JA402", "JA504", "JA505", "JA605")

@@ -48,7 +48,7 @@ class _Progress:
         self.last = 0.0
 
     def __call__(self, record, progress) -> None:
-        from journeyaudit.rules.catalogue_rules import check_catalogue
+        from journeyaudit.rules.ja8xx_catalogue import check_catalogue
 
         self.findings += len(check_catalogue([record]))
         now = time.monotonic()
@@ -80,7 +80,7 @@ def crawl(profile, base_url, out, max_pages, max_depth, include, exclude, ignore
     Globs for --include/--exclude match the whole URL: 'http*://shop.example/catalogue/**'.
     """
     from journeyaudit.crawl.discovery import CrawlSettings, run_crawl
-    from journeyaudit.rules.catalogue_rules import check_catalogue
+    from journeyaudit.rules.ja8xx_catalogue import check_catalogue
 
     if explain:
         _explain(explain)
@@ -121,7 +121,7 @@ def _flat(text: str) -> str:
 
 
 def _explain(code: str) -> None:
-    from journeyaudit.rules.catalogue_rules import catalogue_rules, get_catalogue_rule
+    from journeyaudit.rules.ja8xx_catalogue import catalogue_rules, get_catalogue_rule
 
     if code.lower() == "all":
         for info in catalogue_rules():

@@ -1,6 +1,6 @@
 """What the email rules share: phrase lists and how to read the mailbox against the pages.
 
-Split from :mod:`email_rules` (the JA7xx and JA104 rules themselves). Pure, like them.
+Read by :mod:`ja7xx_email` and JA104 in :mod:`ja1xx_journey`. Pure, like them.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import Any
 
 from journeyaudit.facts import phrase_search
 from journeyaudit.model import EmailMessage, Evidence, Run, StepRecord
-from journeyaudit.rules.journey_rules import quote
+from journeyaudit.rules.evidence import quote
 
 # ---- phrase lists (English, German, French, Spanish); audits extend them per shop ----
 

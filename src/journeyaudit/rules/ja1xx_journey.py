@@ -1,4 +1,4 @@
-"""JA1xx: the customer could not complete the purchase, or was not told what happened."""
+"""JA1xx, the journey: could the customer get through, pay, get a confirmation, and keep what they typed?"""
 
 from __future__ import annotations
 
@@ -6,33 +6,22 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from journeyaudit.facts import computed, ledger, money, page_text, phrase_search, wording
-from journeyaudit.facts.computed import customer_texts  # noqa: F401 (shared helper)
-from journeyaudit.facts.ledger import mentions, page_heading, product_names  # noqa: F401 (shared helpers)
-from journeyaudit.model import ActionRecord, Evidence, Finding, Run, StepRecord
+from journeyaudit.facts import form_fields as ff
+from journeyaudit.facts import ledger, money, phrase_search, wording
+from journeyaudit.facts.ledger import mentions, product_names
+from journeyaudit.model import ActionRecord, Evidence, Finding, FormField, Run, StepRecord
+from journeyaudit.rules.email_reading import (
+    CANCELLATION_PHRASES,
+    cancelled_at,
+    order_number,
+    says,
+    seconds_text,
+    watched_seconds,
+)
+from journeyaudit.rules.evidence import full_stop, page_evidence, quote
+from journeyaudit.rules.form_reading import emptied_fields, error_of, field_names
+from journeyaudit.rules.phrases import THANK_YOU_PHRASES
 from journeyaudit.rules.registry import rule
-
-
-def page_evidence(step: StepRecord, max_lines: int = 6) -> list[Evidence]:
-    """What the customer saw on a step: where, the HTTP status, what it said, the screenshot.
-
-    "What it said" is the page's error and notice messages when it shows any; the
-    first lines of a page are usually its header (free returns, the logo, the
-    cart link), which tells a reader nothing about why the customer was stuck.
-    """
-    evidence = [Evidence("url", f"Page at {step.label}", step.url, step.index)] if step.url else []
-    if step.http_status and step.http_status >= 400:
-        evidence.append(Evidence("request", "HTTP status of the page", str(step.http_status), step.index))
-    shown = computed.error_texts(step)
-    if shown:
-        evidence.append(Evidence("text", "Message shown to the customer", "\n".join(shown[:max_lines]), step.index))
-    else:
-        text_lines = page_text.lines(step.visible_text)
-        if text_lines:
-            evidence.append(Evidence("text", "What the page said", "\n".join(text_lines[:max_lines]), step.index))
-    if step.screenshot:
-        evidence.append(Evidence("screenshot", f"Screenshot of {step.label}", step.screenshot, step.index))
-    return evidence
 
 
 @rule("JA101", "journey-blocked", title="The customer could not get through a step", severity="critical")
@@ -62,25 +51,6 @@ def journey_blocked(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
             evidence=[Evidence("error", "Why the step failed", step.error or "", step.index), *page_evidence(step)],
         )
 
-
-# --------------------------------------------------------------------------
-# Helpers shared by the rules of several blocks (JA1xx, JA2xx, JA3xx)
-# --------------------------------------------------------------------------
-
-def full_stop(text: str) -> str:
-    """A message ending in a quote that ends a sentence needs no extra full stop."""
-    return text if text.rstrip("'\"”’").endswith((".", "!", "?", "…")) else text + "."
-
-
-def quote(text: str, limit: int = 200) -> str:
-    """Page text for a message: verbatim, shortened with an ellipsis when long."""
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-# --------------------------------------------------------------------------
-# JA102 late-payment-failure
-# --------------------------------------------------------------------------
 
 _CARD_FIELD = (
     r"card.?num|cc.?num|cardnumber|credit.?card|debit.?card|kartennummer|kreditkarte"
@@ -217,33 +187,6 @@ def _late_refusal(card_step: StepRecord, card_field: str, step: StepRecord, refu
     )
 
 
-# --------------------------------------------------------------------------
-# JA103 missing-confirmation
-# --------------------------------------------------------------------------
-
-THANK_YOU_PHRASES: tuple[str, ...] = (
-    "thank you",
-    "thanks for your order",
-    "thanks for shopping",
-    "order confirmed",
-    "order is confirmed",
-    "order has been placed",
-    "order has been received",
-    "order received",
-    "order complete",
-    "order placed",
-    "vielen dank",
-    "danke für ihre bestellung",
-    "bestellung ist eingegangen",
-    "bestellbestätigung",
-    "merci pour votre commande",
-    "commande confirmée",
-    "gracias por tu pedido",
-    "gracias por su pedido",
-    "pedido confirmado",
-)
-
-
 # the built-in patterns want the number right after the keyword; confirmation pages often say "is".
 _ORDER_NUMBER_IS = (
     r"\b(?:order|confirmation|booking|reference)\s+(?:number|no\.?|id|code)\s+is\s*:?\s*#?\s?"
@@ -357,3 +300,117 @@ def missing_confirmation(run: Run, options: Mapping[str, Any]) -> Iterator[Findi
                       *evidence, *page_evidence(step)],
             confidence="medium",
         )
+
+
+@rule(
+    "JA105",
+    "card-data-cleared",
+    title="Card details wiped after an error",
+    severity="high",
+    roles=["payment"],
+    options={"fields": ["name", "expiry"], "card_words": {k: list(v) for k, v in ff.CARD_WORDS.items()}},
+)
+def card_data_cleared(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
+    """After an error, the card details the customer had entered are gone and must be typed again.
+
+    A payment error (a mistyped digit, an expired card, a refusal) sends the
+    customer back to the card form, and the shop has emptied it: they have to
+    find their card and type everything again, and many give up here instead
+    (research H2; Baymard: 34% of sites do not retain data in sensitive card
+    fields after validation errors). Customers who were refused are unsure
+    whether they will be charged twice; wiping the form adds to that doubt.
+
+    For every step that shows an error (a field flagged with ``aria-invalid`` or
+    an error text tied to it, an error message on the page together with an
+    HTTP 4xx/5xx answer or a flagged field), the rule looks at the card fields
+    that are empty as the page first showed them (before the journey typed
+    anything on that step), and reports those that had a value the last
+    time an earlier step showed the same field (same name and id). Card fields
+    are recognised by their autocomplete token (``cc-name``, ``cc-exp``...) or
+    by ``card_words`` in their name, id, label or placeholder (English, German,
+    French, Spanish; per kind, regular expressions matched as whole words). ``fields`` lists the kinds checked, default ``name`` and
+    ``expiry``: shops may legitimately clear the card number and security code
+    (PCI DSS), so add ``number`` and ``security_code`` to hold them to the
+    stricter Baymard standard.
+
+    One finding per step where card data was wiped. Evidence: the error shown,
+    the wiped fields with the step where they were filled, the page and its
+    screenshot. Not applicable without a payment step.
+    """
+    kinds = set(options.get("fields") or ())
+    card_words = options.get("card_words") or ff.CARD_WORDS
+
+    def wanted(field: FormField) -> bool:
+        return ff.card_kind(field, card_words) in kinds
+
+    for step in run.reached():
+        error = error_of(step)
+        if error is None:
+            continue
+        lost = emptied_fields(run, step, wanted)
+        if not lost:
+            continue
+        fields = [field for _, group in lost for field in group]
+        filled_at = lost[-1][0]
+        yield Finding(
+            step=step.index,
+            message=full_stop(
+                f"After the error at {step.label} ('{quote(error, 120)}'), the card details entered at "
+                f"{filled_at.label} were wiped: {field_names(fields)}. The customer has to type their card details again"
+            ),
+            evidence=[
+                Evidence("text", f"Error shown at {step.label}", error, step.index),
+                *(
+                    Evidence("field", f"Filled at {earlier.label}, empty at {step.label}", ff.title(f), earlier.index)
+                    for earlier, group in lost
+                    for f in group
+                ),
+                *(e for e in page_evidence(step) if e.kind in ("url", "screenshot")),
+            ],
+        )
+
+
+@rule(
+    "JA104",
+    "silent-cancellation",
+    title="The order was cancelled and nobody told the customer",
+    severity="critical",
+    options={"cancellation_phrases": list(CANCELLATION_PHRASES)},
+    needs=["mail"],
+)
+def silent_cancellation(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
+    """The order's status page says it was cancelled, and no email told the customer.
+
+    The customer paid, saw "Thank you", and waits for a parcel; the shop cancelled
+    the order (stock, fraud check, payment) and said nothing (customer story C1).
+    They find out days later, if they look. The rule uses both sources: a page
+    after the confirmation stating the order is cancelled (a status line with
+    ``cancellation_phrases``), and the mailbox - no email saying so arrived in the
+    time the journey watched. Needs mail capture; the message states how long
+    the inbox was watched.
+    """
+    if not run.inbox:
+        return
+    found = cancelled_at(run, options)
+    if found is None:
+        return
+    step, line = found
+    notices = [m for m in run.emails if says(m, options["cancellation_phrases"])]
+    if notices:
+        return
+    order = order_number(run)
+    waited = watched_seconds(run, step.started_at)
+    what = f"order {order[1]}" if order else "your order"
+    evidence = [Evidence("text", f"Order status on {step.label}", quote(line), step.index)]
+    if order:
+        evidence.insert(0, Evidence("text", f"Order confirmed on {order[0].label}", order[1], order[0].index))
+    evidence.append(
+        Evidence("timing", "Inbox watched", f"{len(run.emails)} email(s), none about the cancellation, within {seconds_text(waited)}", step.index)
+    )
+    yield Finding(
+        step=step.index,
+        message=f"The shop cancelled {what} ({step.label} says {quote(line, 80)!r}) and no email told you: "
+        f"none seen within {seconds_text(waited)}.",
+        evidence=evidence,
+    )
+

@@ -1,10 +1,4 @@
-"""Checkout form rules: how much typing, and how much help, the checkout gives.
-
-JA601 forced-account-creation, JA602 too-many-fields, JA603 missing-autocomplete,
-JA604 unlabeled-field. Split from :mod:`form_rules` (errors and what happens to
-the entries); like those they read the form fields the recorder saw at the end
-of each step (model.FormField: never values).
-"""
+"""JA6xx, forms and accessibility: forced accounts, too many fields, autocomplete, labels, axe-core violations."""
 
 from __future__ import annotations
 
@@ -14,9 +8,10 @@ from urllib.parse import urlsplit
 
 from journeyaudit.facts import form_fields as ff
 from journeyaudit.facts import phrase_search
+from journeyaudit.facts.ledger import page_heading
 from journeyaudit.model import Evidence, Finding, FormField, Run, StepRecord
-from journeyaudit.rules.form_rules import field_names
-from journeyaudit.rules.journey_rules import full_stop, page_evidence, page_heading, quote
+from journeyaudit.rules.evidence import full_stop, page_evidence, quote
+from journeyaudit.rules.form_reading import field_names
 from journeyaudit.rules.registry import rule
 
 GUEST_PHRASES: tuple[str, ...] = (
@@ -27,6 +22,7 @@ GUEST_PHRASES: tuple[str, ...] = (
     "invitado", "como invitado", "sin cuenta", "sin registrarse", "sin registro",
 )
 
+
 NEW_PASSWORD_WORDS: tuple[str, ...] = (
     "create", "new password", "choose a password", "choose password", "confirm", "repeat", "again", "register",
     "sign up", "signup",
@@ -35,12 +31,14 @@ NEW_PASSWORD_WORDS: tuple[str, ...] = (
     "crear", "nueva contraseña", "elige", "confirmar", "repetir", "registrarse", "regístrate",
 )
 
+
 IGNORED_FIELD_WORDS: tuple[str, ...] = (
     "search", "coupon", "promo", "voucher", "gift card", "discount code", "quantity", "qty", "newsletter",
     "suche", "gutschein", "rabattcode", "aktionscode", "menge", "anzahl",
     "recherche", "code promo", "bon de réduction", "carte cadeau", "quantité",
     "buscar", "cupón", "código promocional", "tarjeta regalo", "cantidad",
 )
+
 
 PURPOSES: dict[str, list[str]] = {
     "email": [r"e ?mail", r"courriel", r"correo( electr[óo]nico)?"],
@@ -59,10 +57,6 @@ PURPOSES: dict[str, list[str]] = {
     "name": [r"full ?name", r"your name", r"name", r"vor und nachname", r"nom complet", r"nom", r"nombre completo",
              r"nombre"],
 }
-
-# --------------------------------------------------------------------------
-# JA601 forced-account-creation
-# --------------------------------------------------------------------------
 
 
 def _password_gate(step: StepRecord, new_words: list[str]) -> list[FormField]:
@@ -144,11 +138,6 @@ def forced_account_creation(run: Run, options: Mapping[str, Any]) -> Iterator[Fi
             return
         if step.role == "payment":
             return
-
-
-# --------------------------------------------------------------------------
-# JA602 too-many-fields
-# --------------------------------------------------------------------------
 
 
 def _counted(field: FormField, options: Mapping[str, Any]) -> bool:
@@ -246,11 +235,6 @@ def too_many_fields(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
         )
 
 
-# --------------------------------------------------------------------------
-# JA603 missing-autocomplete
-# --------------------------------------------------------------------------
-
-
 @rule(
     "JA603",
     "missing-autocomplete",
@@ -322,11 +306,6 @@ def missing_autocomplete(run: Run, options: Mapping[str, Any]) -> Iterator[Findi
         )
 
 
-# --------------------------------------------------------------------------
-# JA604 unlabeled-field
-# --------------------------------------------------------------------------
-
-
 @rule("JA604", "unlabeled-field", title="A form field without a label", severity="medium")
 def unlabeled_field(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
     """A form field has no accessible label, so the customer may not know what to enter.
@@ -377,3 +356,75 @@ def unlabeled_field(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
                 for f in unlabeled
             ],
         )
+
+
+IMPACT_SEVERITY = {"critical": "high", "serious": "medium", "moderate": "low", "minor": "low"}
+
+
+_IMPACT_ORDER = ["minor", "moderate", "serious", "critical"]
+
+
+@rule(
+    "JA605",
+    "accessibility-violation",
+    title="Accessibility barriers (axe-core)",
+    severity="medium",
+    options={"impact_severity": IMPACT_SEVERITY, "min_impact": "moderate", "ignore_rules": [], "max_elements": 3},
+    needs=["accessibility"],
+)
+def accessibility_violation(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
+    """axe-core found accessibility barriers on a step's page.
+
+    The recorder runs axe-core (the engine behind the browsers' own
+    accessibility audits) on every step's page, error states included,
+    against WCAG 2.x A and AA. Each violation is a barrier for some customers:
+    an image without a text alternative says nothing to a screen reader, a
+    button without a name cannot be found by voice control, faint text cannot
+    be read in sunlight or with low vision. Shops are bound by accessibility
+    law in many markets (the European Accessibility Act since June 2025).
+
+    One finding per axe rule per journey, at the first step it appears on,
+    listing the other steps. axe's impact sets the severity (``impact_severity``:
+    critical -> high, serious -> medium, moderate and minor -> low).
+    Options: ``min_impact`` (ignore less severe violations), ``ignore_rules``
+    (axe rule ids such as ``color-contrast``), ``max_elements`` (quoted per finding).
+    """
+    mapping = {**IMPACT_SEVERITY, **dict(options.get("impact_severity") or {})}
+    floor = _IMPACT_ORDER.index(options["min_impact"]) if options["min_impact"] in _IMPACT_ORDER else 0
+    ignored = set(options.get("ignore_rules") or [])
+    seen: dict[str, tuple[StepRecord, dict[str, Any], list[StepRecord]]] = {}
+    for step in run.steps:
+        for violation in step.accessibility or []:
+            rule_id, impact = violation.get("id", ""), violation.get("impact", "")
+            if rule_id in ignored or impact not in _IMPACT_ORDER or _IMPACT_ORDER.index(impact) < floor:
+                continue
+            if rule_id in seen:
+                seen[rule_id][2].append(step)
+            else:
+                seen[rule_id] = (step, violation, [])
+    for rule_id, (step, violation, later) in seen.items():
+        count = violation.get("count") or len(violation.get("nodes") or [])
+        elements = "1 element" if count == 1 else f"{count} elements"
+        also = f"; also on {', '.join(s.label for s in later)}" if later else ""
+        evidence = [
+            Evidence("field", f"{violation.get('help', rule_id)} ({rule_id}, {violation.get('impact')})", _node_text(node), step.index)
+            for node in (violation.get("nodes") or [])[: options["max_elements"]]
+        ]
+        if violation.get("help_url"):
+            evidence.append(Evidence("url", "How to fix it (axe-core)", violation["help_url"], step.index))
+        yield Finding(
+            step=step.index,
+            severity=mapping.get(violation.get("impact", ""), ""),
+            message=(
+                f"At {step.label} some customers meet a barrier: {violation.get('help', rule_id)} "
+                f"({elements}; axe-core rule {rule_id}, {violation.get('impact')} impact{also})."
+            ),
+            evidence=evidence,
+        )
+
+
+def _node_text(node: Mapping[str, Any]) -> str:
+    summary = (node.get("summary") or "").replace("Fix any of the following:", "").replace("Fix all of the following:", "")
+    summary = " ".join(summary.split())
+    return f"{node.get('html', '')}\n{summary}".strip()
+

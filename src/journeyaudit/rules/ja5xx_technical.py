@@ -1,5 +1,4 @@
-"""JA402, JA504, JA505, JA605: the page works against the customer (dead buttons,
-insecure card forms, a payment widget that never loads, accessibility barriers)."""
+"""JA5xx, technical: console errors, failed requests, uncaught exceptions, insecure checkout, payment frames."""
 
 from __future__ import annotations
 
@@ -15,91 +14,13 @@ from journeyaudit.facts import computed
 from journeyaudit.model import Evidence, Finding, Run, StepRecord
 from journeyaudit.rules.registry import rule
 
-# --------------------------------------------------------------------------
-# JA402 dead-click
-# --------------------------------------------------------------------------
-
-_BUTTON_TYPES = {"submit", "button", "image", "reset"}
-
-
-def _is_button(target: Mapping[str, Any]) -> bool:
-    tag = (target.get("tag") or "").lower()
-    return tag in ("button", "a", "summary") or (tag == "input" and (target.get("type") or "").lower() in _BUTTON_TYPES)
-
-
-def _click_name(action, target: Mapping[str, Any]) -> str:
-    name = (target.get("text") or target.get("label") or "").strip()
-    if name:
-        return name.splitlines()[0][:80]
-    return action.description.removeprefix("click ").strip()[:80]
-
-
-@rule(
-    "JA402",
-    "dead-click",
-    title="A button click changed nothing",
-    severity="high",
-    options={"min_wait_ms": 1000},
-)
-def dead_click(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
-    """The customer clicked a button or link and nothing happened.
-
-    After each click the recorder watches the page for a short while: did the
-    address change, did anything on the page change (a DOM mutation: a
-    message, a spinner, a disabled button), did the page send a request, open
-    a dialog or a window? A click on a button or link that did none of these
-    is a dead click: the customer clicks again, waits, and leaves. Typical
-    causes are a script that failed to load or a handler bound to an element
-    a theme update renamed.
-
-    Only buttons, links and submit inputs count (checkboxes and radios change
-    state without touching the DOM). Options: ``min_wait_ms``: a click counts
-    as dead only when the recorder watched it for at least this long.
-    Evidence: the click, the address before and after, what was watched.
-    """
-    for step in run.steps:
-        for action in step.actions:
-            effect = action.effect or {}
-            if action.name != "click" or action.status != "passed" or not effect.get("observed"):
-                continue
-            if not _is_button(action.target or {}):
-                continue
-            alive = effect.get("navigated") or effect.get("dom_changed") or effect.get("requests") or effect.get(
-                "dialogs"
-            ) or effect.get("popups")
-            waited = effect.get("waited_ms") or 0
-            if alive or waited < options["min_wait_ms"]:
-                continue
-            name = _click_name(action, action.target or {})
-            seconds = f"{waited / 1000:.1f}".rstrip("0").rstrip(".")
-            yield Finding(
-                step=step.index,
-                message=(
-                    f"At {step.label} the customer clicked '{name}' and nothing happened: the page stayed at "
-                    f"{effect.get('url_after') or step.url}, nothing on it changed and no request was sent "
-                    f"within {seconds} s."
-                ),
-                evidence=[
-                    Evidence("text", f"Click at {step.label}", action.description, step.index),
-                    Evidence("url", "Address before and after the click", effect.get("url_after") or "", step.index),
-                    Evidence(
-                        "timing",
-                        "Watched after the click",
-                        f"{waited} ms: no navigation, no DOM change, {effect.get('requests', 0)} requests, "
-                        f"{effect.get('dialogs', 0)} dialogs, {effect.get('popups', 0)} new windows",
-                        step.index,
-                    ),
-                ],
-            )
-
-
-# --------------------------------------------------------------------------
-# JA504 insecure-checkout
-# --------------------------------------------------------------------------
-
 #: W3C Secure Contexts: these hosts are "potentially trustworthy" even over http.
 TRUSTED_HOSTS = ["localhost", "*.localhost", "127.0.0.0/8", "::1"]
+
+
 CHECKOUT_ROLES = ["account", "shipping", "payment", "review", "confirmation"]
+
+
 _SECRET_FIELD = re.compile(r"card.?num|cc.?num|cvc|cvv|security.?code|password", re.I)
 
 
@@ -123,6 +44,8 @@ def _insecure(url: str, trusted: list[str]) -> bool:
 
 
 _FORM_TAG = re.compile(r"<form\b[^>]*>", re.IGNORECASE)
+
+
 _ACTION = re.compile(r"""\baction\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
 
 
@@ -236,10 +159,6 @@ def insecure_checkout(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]
                 )
 
 
-# --------------------------------------------------------------------------
-# JA505 payment-frame-failed
-# --------------------------------------------------------------------------
-
 #: Where the common payment providers serve their scripts, iframes and APIs.
 PAYMENT_PATTERNS = [
     r"//js\.stripe\.com/",
@@ -326,74 +245,163 @@ def payment_frame_failed(run: Run, options: Mapping[str, Any]) -> Iterator[Findi
         )
 
 
-# --------------------------------------------------------------------------
-# JA605 accessibility-violation
-# --------------------------------------------------------------------------
-
-IMPACT_SEVERITY = {"critical": "high", "serious": "medium", "moderate": "low", "minor": "low"}
-_IMPACT_ORDER = ["minor", "moderate", "serious", "critical"]
+def _ignored(text: str, patterns: list[str]) -> bool:
+    return any(re.search(pattern, text, re.IGNORECASE) for pattern in patterns)
 
 
 @rule(
-    "JA605",
-    "accessibility-violation",
-    title="Accessibility barriers (axe-core)",
-    severity="medium",
-    options={"impact_severity": IMPACT_SEVERITY, "min_impact": "moderate", "ignore_rules": [], "max_elements": 3},
-    needs=["accessibility"],
+    "JA501",
+    "console-error",
+    title="Console errors on a journey step",
+    severity="low",
+    options={
+        # Chrome logs every failed resource load as a console error; JA502 reports
+        # those requests with their URL and status, so they are not repeated here.
+        "ignore_patterns": [r"^Failed to load resource"],
+        "max_per_step": 5,
+    },
 )
-def accessibility_violation(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
-    """axe-core found accessibility barriers on a step's page.
+def console_error(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
+    """The page logged errors to the browser console while the customer used it.
 
-    The recorder runs axe-core (the engine behind the browsers' own
-    accessibility audits) on every step's page, error states included,
-    against WCAG 2.x A and AA. Each violation is a barrier for some customers:
-    an image without a text alternative says nothing to a screen reader, a
-    button without a name cannot be found by voice control, faint text cannot
-    be read in sunlight or with low vision. Shops are bound by accessibility
-    law in many markets (the European Accessibility Act since June 2025).
+    A console error is the page telling its developers that something it tried
+    did not work: a widget that did not start, a script that could not load its
+    data, a tracking or payment library that failed. The customer may see a
+    half-working page (a price that never appears, a button that does nothing)
+    without any message. One finding per step, listing the messages.
 
-    One finding per axe rule per journey, at the first step it appears on,
-    listing the other steps. axe's impact sets the severity (``impact_severity``:
-    critical -> high, serious -> medium, moderate and minor -> low).
-    Options: ``min_impact`` (ignore less severe violations), ``ignore_rules``
-    (axe rule ids such as ``color-contrast``), ``max_elements`` (quoted per finding).
+    Options: ``ignore_patterns`` (regular expressions matched against the
+    message; failed resource loads are ignored by default because JA502 reports
+    them), ``max_per_step`` (messages quoted as evidence).
     """
-    mapping = {**IMPACT_SEVERITY, **dict(options.get("impact_severity") or {})}
-    floor = _IMPACT_ORDER.index(options["min_impact"]) if options["min_impact"] in _IMPACT_ORDER else 0
-    ignored = set(options.get("ignore_rules") or [])
-    seen: dict[str, tuple[StepRecord, dict[str, Any], list[StepRecord]]] = {}
+    patterns = list(options.get("ignore_patterns") or [])
     for step in run.steps:
-        for violation in step.accessibility or []:
-            rule_id, impact = violation.get("id", ""), violation.get("impact", "")
-            if rule_id in ignored or impact not in _IMPACT_ORDER or _IMPACT_ORDER.index(impact) < floor:
-                continue
-            if rule_id in seen:
-                seen[rule_id][2].append(step)
-            else:
-                seen[rule_id] = (step, violation, [])
-    for rule_id, (step, violation, later) in seen.items():
-        count = violation.get("count") or len(violation.get("nodes") or [])
-        elements = "1 element" if count == 1 else f"{count} elements"
-        also = f"; also on {', '.join(s.label for s in later)}" if later else ""
+        errors = [m for m in step.console if m.type == "error" and not _ignored(m.text, patterns)]
+        if not errors:
+            continue
         evidence = [
-            Evidence("field", f"{violation.get('help', rule_id)} ({rule_id}, {violation.get('impact')})", _node_text(node), step.index)
-            for node in (violation.get("nodes") or [])[: options["max_elements"]]
+            Evidence("console", "Console error" + (f" from {m.url}" if m.url else ""), m.text, step.index)
+            for m in errors[: options["max_per_step"]]
         ]
-        if violation.get("help_url"):
-            evidence.append(Evidence("url", "How to fix it (axe-core)", violation["help_url"], step.index))
+        count = f"{len(errors)} console errors" if len(errors) > 1 else "a console error"
         yield Finding(
             step=step.index,
-            severity=mapping.get(violation.get("impact", ""), ""),
-            message=(
-                f"At {step.label} some customers meet a barrier: {violation.get('help', rule_id)} "
-                f"({elements}; axe-core rule {rule_id}, {violation.get('impact')} impact{also})."
-            ),
+            message=f"The page at {step.label} logged {count}: {errors[0].text[:160]}",
             evidence=evidence,
         )
 
 
-def _node_text(node: Mapping[str, Any]) -> str:
-    summary = (node.get("summary") or "").replace("Fix any of the following:", "").replace("Fix all of the following:", "")
-    summary = " ".join(summary.split())
-    return f"{node.get('html', '')}\n{summary}".strip()
+def _error_status(entry, min_status: int) -> bool:
+    return entry.status is not None and entry.status >= min_status
+
+
+def _form_answer(entry, statuses: set[int]) -> bool:
+    """A submitted form's page coming back with its validation answer (422 and friends)."""
+    return entry.method == "POST" and entry.resource_type == "document" and entry.status in statuses
+
+
+def _real_failure(entry) -> bool:
+    # net::ERR_ABORTED is the browser cancelling a request because the customer
+    # moved on (a new navigation); that is not the shop failing.
+    return bool(entry.failure) and "ERR_ABORTED" not in entry.failure
+
+
+@rule(
+    "JA502",
+    "failed-request",
+    title="A request of the shop failed",
+    severity="medium",
+    options={
+        "resource_types": ["document", "xhr", "fetch"],
+        "min_status": 400,
+        "ignore_url_patterns": [],
+        "form_answer_statuses": [400, 401, 422],
+    },
+)
+def failed_request(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
+    """A page, or data a page asked the shop for, failed to load.
+
+    When the shop's own server answers a page request or a background request
+    (XHR/fetch: cart updates, shipping rates, payment calls) with an error
+    status (>= 400) or not at all, the customer sees an error page, a spinner
+    that never ends, or a page with missing parts. Only same-origin requests are
+    checked: third-party trackers failing is not the shop's checkout failing.
+
+    A submitted form (a POST for a page) answered with one of
+    ``form_answer_statuses`` (default 400, 401, 422) is the shop showing the form
+    again with what to fix: how well it says so is for JA302, JA303 and JA304 to
+    judge, it is not a failed request.
+
+    Options: ``resource_types`` (default document, xhr, fetch), ``min_status``
+    (default 400), ``ignore_url_patterns`` (regular expressions for URLs whose
+    failure is expected), ``form_answer_statuses``.
+    Evidence: method, URL, status or network error, for each failed request.
+    """
+    types = set(options["resource_types"])
+    patterns = list(options.get("ignore_url_patterns") or [])
+    form_answers = set(options.get("form_answer_statuses") or ())
+    for step in run.steps:
+        failed = [
+            entry
+            for entry in step.network
+            if entry.same_origin
+            and entry.resource_type in types
+            and (_error_status(entry, options["min_status"]) or _real_failure(entry))
+            and not _ignored(entry.url, patterns)
+            and not _form_answer(entry, form_answers)
+        ]
+        if not failed:
+            continue
+        evidence = [
+            Evidence(
+                "request",
+                f"{entry.resource_type} request",
+                f"{entry.method} {entry.url} -> {entry.status if _error_status(entry, options['min_status']) else entry.failure}",
+                step.index,
+            )
+            for entry in failed
+        ]
+        first = failed[0]
+        what = "The page" if first.resource_type == "document" else "A background request of the page"
+        outcome = f"answered {first.status}" if _error_status(first, options["min_status"]) else f"failed ({first.failure})"
+        more = f" ({len(failed)} failed requests)" if len(failed) > 1 else ""
+        yield Finding(
+            step=step.index,
+            message=f"{what} at {step.label} {outcome}: {first.method} {first.url}{more}",
+            evidence=evidence,
+        )
+
+
+@rule(
+    "JA503",
+    "uncaught-exception",
+    title="An uncaught JavaScript exception",
+    severity="medium",
+    options={"ignore_patterns": []},
+)
+def uncaught_exception(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
+    """A script on the page crashed with an uncaught exception.
+
+    An uncaught exception stops the script that threw it: whatever that script
+    was doing for the customer (updating the basket total, validating the form,
+    starting the payment widget) silently stops. One finding per step.
+
+    Options: ``ignore_patterns`` (regular expressions matched against the
+    exception message).
+    Evidence: the exception message and the top of its stack.
+    """
+    patterns = list(options.get("ignore_patterns") or [])
+    for step in run.steps:
+        errors = [e for e in step.page_errors if not _ignored(e.message, patterns)]
+        if not errors:
+            continue
+        evidence = []
+        for error in errors:
+            top = next((line.strip() for line in error.stack.splitlines()[1:] if line.strip()), "")
+            evidence.append(Evidence("error", "Uncaught exception", error.message + (f"\n{top}" if top else ""), step.index))
+        yield Finding(
+            step=step.index,
+            message=f"A script on the page at {step.label} crashed: {errors[0].message[:160]}",
+            evidence=evidence,
+        )
+

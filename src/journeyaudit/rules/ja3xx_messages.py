@@ -1,4 +1,4 @@
-"""JA3xx: what the shop tells the customer is wrong, late or useless."""
+"""JA3xx, messages: stock-outs not announced, generic or late errors, input lost after an error, contradictions."""
 
 from __future__ import annotations
 
@@ -6,45 +6,87 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from journeyaudit.facts import form_fields as ff
 from journeyaudit.facts import ledger, page_text, phrase_search, wording
-from journeyaudit.model import Evidence, Finding, Ledger, Run, StepRecord
-from journeyaudit.rules.journey_rules import customer_texts, full_stop, mentions, page_evidence, product_names, quote
+from journeyaudit.facts.computed import customer_texts
+from journeyaudit.facts.ledger import mentions, product_names
+from journeyaudit.model import Evidence, Finding, FormField, Ledger, Run, StepRecord
+from journeyaudit.rules import phrases
+from journeyaudit.rules.evidence import full_stop, page_evidence, quote
+from journeyaudit.rules.form_reading import emptied_fields, error_of, field_names
 from journeyaudit.rules.registry import rule
 
-# Words that make an "unavailable" line about stock rather than, say, a delivery
-# option or a payment method ("Express is not available on Sundays").
-STOCK_CONTEXT_WORDS: tuple[str, ...] = (
-    "stock",
-    "item",
-    "items",
-    "product",
-    "products",
-    "article",
-    "articles",
-    "removed",
-    "cart",
-    "basket",
-    "lager",
-    "artikel",
-    "produkt",
-    "warenkorb",
-    "entfernt",
-    "produit",
-    "produits",
-    "panier",
-    "retiré",
-    "producto",
-    "productos",
-    "artículo",
-    "artículos",
-    "existencias",
-    "carrito",
-    "eliminado",
+
+@rule(
+    "JA305",
+    "contradictory-message",
+    title="A cheerful message on a failed or cancelled outcome",
+    severity="high",
+    options={
+        "cheerful_phrases": list(phrases.CHEERFUL_PHRASES),
+        "payment_refused_phrases": list(wording.PAYMENT_REFUSED_PHRASES),
+        "order_cancelled_phrases": list(ledger.ORDER_CANCELLED_PHRASES),
+        "order_failed_phrases": list(ledger.ORDER_FAILED_PHRASES),
+    },
 )
+def contradictory_message(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
+    """The page thanks the customer or confirms the order while the payment failed or the order was cancelled.
 
-REMOVE_WORDS: tuple[str, ...] = ("remove", "delete", "entfernen", "löschen", "supprimer", "retirer", "eliminar", "quitar")
+    A canned "Thank you! Your order is confirmed." next to "your payment could
+    not be processed" or "your order has been cancelled": the customer cannot
+    tell which is true, believes the happier one, and waits for a parcel that
+    never comes (research H29; customer story C1). The outcome must be said
+    once, plainly.
 
-AVAILABLE_TERMS: tuple[str, ...] = ("InStock", "LimitedAvailability", "OnlineOnly", "InStoreOnly")
+    For each step the customer reached, the ledger's payment and order facts
+    say whether the page reported a refused payment (``payment_refused_phrases``)
+    or a cancelled or failed order (``order_cancelled_phrases``,
+    ``order_failed_phrases``). When the same page also shows a cheerful text
+    (``cheerful_phrases``: "thank you for your order", "is confirmed",
+    "complete satisfaction", "Vielen Dank"...) that is not itself the bad news,
+    the rule reports the contradiction.
+
+    One finding per step. Evidence: the cheerful text and the bad news, both
+    quoted verbatim, with the page. Confidence is medium: both are recognised by
+    their wording.
+    """
+    labels = ledger.Labels.from_options(options)
+    book = ledger.build(run, labels)
+    cheerful = list(options.get("cheerful_phrases") or ())
+    bad_phrases = [*labels.payment_refused, *labels.order_cancelled, *labels.order_failed]
+    for step in run.reached():
+        bad = [
+            f for f in book.facts
+            if f.step == step.index and f.source == "text"
+            and ((f.kind == "payment" and f.state == "refused") or (f.kind == "order" and f.state in ("cancelled", "failed")))
+        ]
+        if not bad:
+            continue
+        happy = [
+            text for text in customer_texts(step)
+            if phrase_search.find_phrases(text, cheerful) and not phrase_search.find_phrases(text, bad_phrases) and len(text) <= 300
+        ]
+        if not happy:
+            continue
+        news = bad[0].text
+        yield Finding(
+            step=step.index,
+            message=full_stop(
+                f"At {step.label} the shop said '{quote(happy[0], 120)}' while the same page said '{quote(news, 160)}'"
+            ),
+            evidence=[
+                Evidence("text", f"Cheerful message at {step.label}", happy[0], step.index),
+                Evidence("text", f"What actually happened, at {step.label}", news, step.index),
+                *(e for e in page_evidence(step) if e.kind in ("url", "screenshot")),
+            ],
+            confidence="medium",
+        )
+
+
+
+
+
+
 
 
 def _claim(book: Ledger, step: StepRecord, options: Mapping[str, Any]) -> str | None:
@@ -86,7 +128,7 @@ def _removed_by_customer(steps: list[StepRecord]) -> bool:
     for step in steps:
         for action in step.actions:
             words = " ".join([action.description, *(str(v) for v in (action.target or {}).values())])
-            if action.name == "click" and phrase_search.find_phrases(words, REMOVE_WORDS):
+            if action.name == "click" and phrase_search.find_phrases(words, phrases.REMOVE_WORDS):
                 return True
             if action.name in ("fill", "select") and "quantity" in words.lower():
                 return True
@@ -102,8 +144,8 @@ def _removed_by_customer(steps: list[StepRecord]) -> bool:
     options={
         "in_stock_phrases": list(wording.IN_STOCK_PHRASES),
         "out_of_stock_phrases": list(wording.OUT_OF_STOCK_PHRASES),
-        "available_terms": list(AVAILABLE_TERMS),
-        "context_words": list(STOCK_CONTEXT_WORDS),
+        "available_terms": list(phrases.AVAILABLE_TERMS),
+        "context_words": list(phrases.STOCK_CONTEXT_WORDS),
         "basket_roles": ["cart", "review"],
     },
 )
@@ -270,3 +312,141 @@ def generic_error_message(run: Run, options: Mapping[str, Any]) -> Iterator[Find
             ],
             confidence="medium",
         )
+
+
+
+
+@rule(
+    "JA303",
+    "late-validation",
+    title="A mistake is pointed out only after submitting",
+    severity="medium",
+    options={"decline_phrases": list(phrases.DECLINE_PHRASES)},
+)
+def late_validation(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
+    """The customer's mistake in a field is pointed out only after they submit the page.
+
+    A customer who mistypes a postcode or card number should be told when they
+    leave the field, next to it, while their attention is still there; a shop
+    that checks only on submit sends them back to a page of errors, often at
+    the top of a long form, and makes them hunt for what was wrong (research
+    H25; Baymard: 31% of sites have no inline validation, and users who get it
+    make fewer mistakes and finish faster).
+
+    The recorder snapshots each step at its end, before the next step submits.
+    So for each step that submitted something (it starts with a click or a key
+    press), the rule looks at the fields the page flags as it arrives
+    (``aria-invalid``, or an error text tied to the field; before the journey
+    corrects anything) and compares them with the end of the previous step: a field that had a value there and was not flagged was checked only
+    after submit. Fields the customer left empty are not counted (no page can
+    check what was not typed), nor errors that report a refusal rather than a
+    mistake (``decline_phrases``, such as "Your card was declined": the bank
+    answers only after submit). Confidence is medium: refusals are recognised
+    by their wording.
+
+    One finding per step. Evidence: each late-flagged field with the message it
+    got, and the page and its screenshot.
+    """
+    declines = list(options.get("decline_phrases") or ())
+    reached = run.reached()
+    for before, step in zip(reached, reached[1:]):
+        if not ff.submitted(step):
+            continue
+        previous = ff.by_key(before)
+        late: list[tuple[FormField, str]] = []
+        for key, field in ff.by_key(step, arrival=True).items():
+            if not ff.flagged(field):
+                continue
+            message = field.error.strip() or "marked as invalid"
+            if declines and phrase_search.find_phrases(message, declines):
+                continue
+            earlier = previous.get(key)
+            if earlier is not None and earlier.has_value and not ff.flagged(earlier) and field.type not in ff.TOGGLES:
+                late.append((field, message))
+        if not late:
+            continue
+        said = "; ".join(f"'{ff.title(f)}': '{quote(m, 100)}'" for f, m in late[:4])
+        yield Finding(
+            step=step.index,
+            message=full_stop(
+                f"At {before.label} the customer filled in {field_names([f for f, _ in late])} and was told nothing; "
+                f"only after submitting, at {step.label}, did the shop flag {'it' if len(late) == 1 else 'them'}: {said}"
+            ),
+            evidence=[
+                *(Evidence("field", f"Flagged only at {step.label}: {ff.title(f)}", m, step.index) for f, m in late),
+                Evidence("field", f"No message at {before.label}", field_names([f for f, _ in late]), before.index),
+                *(e for e in page_evidence(step) if e.kind in ("url", "screenshot")),
+            ],
+            confidence="medium",
+        )
+
+
+@rule(
+    "JA304",
+    "input-lost-after-error",
+    title="The customer's entries are gone after an error",
+    severity="high",
+    options={"card_words": {k: list(v) for k, v in ff.CARD_WORDS.items()}},
+)
+def input_lost_after_error(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
+    """After an error, or on going back to a form, the customer's entries are gone.
+
+    The customer filled in their address, one thing was wrong, and the page
+    that tells them so has emptied every field: they must type it all again to
+    fix one character, and many leave instead (research H28; Baymard: keep
+    the customer's data after validation errors and back navigation). The
+    shop had the entries: it received them with the submit.
+
+    For every step that shows an error (a field flagged with ``aria-invalid``
+    or an error text tied to it, an error message on the page together with an
+    HTTP 4xx/5xx answer or a flagged field), the rule reports the fields that
+    are empty as the page first showed them (before the journey typed anything
+    on that step) but had a value the last time an earlier step showed the
+    same field (same name and id). Without an error, the same goes for a step
+    that comes back to a page (URL path) an earlier step filled in: the
+    customer went back to change something and found the form empty. Passwords and card fields are left out:
+    shops rightly clear passwords, and card fields are JA105's (``card_words``
+    recognise them, as in JA105); so are check boxes and radio buttons.
+
+    One finding per step where entries were lost. Evidence: the error shown,
+    each emptied field with the step where it was filled, the page and its
+    screenshot.
+    """
+    card_words = options.get("card_words") or ff.CARD_WORDS
+
+    def wanted(field: FormField) -> bool:
+        return (
+            field.type not in ff.TOGGLES
+            and field.type != "password"
+            and not field.secret
+            and ff.card_kind(field, card_words) is None
+        )
+
+    for step in run.reached():
+        error = error_of(step)
+        lost = emptied_fields(run, step, wanted, same_page=error is None)
+        if not lost:
+            continue
+        fields = [field for _, group in lost for field in group]
+        filled_at = lost[-1][0]
+        if error is None:
+            what = f"When the customer came back to the form at {step.label}"
+        else:
+            what = f"After the error at {step.label} ('{quote(error, 120)}')"
+        yield Finding(
+            step=step.index,
+            message=full_stop(
+                f"{what}, {len(fields)} field(s) the customer had filled in at {filled_at.label} were empty again: "
+                f"{field_names(fields)}. The customer has to type them again"
+            ),
+            evidence=[
+                *([Evidence("text", f"Error shown at {step.label}", error, step.index)] if error else []),
+                *(
+                    Evidence("field", f"Filled at {earlier.label}, empty at {step.label}", ff.title(f), earlier.index)
+                    for earlier, group in lost
+                    for f in group
+                ),
+                *(e for e in page_evidence(step) if e.kind in ("url", "screenshot")),
+            ],
+        )
+

@@ -1,10 +1,4 @@
-"""JA7xx and JA104: what happens after the browser closes - the email and the order's fate.
-
-These rules read ``run.emails`` (every message the shop sent to the journey's own
-address, placed at the step during which it arrived) next to the recorded pages.
-A run with no mail capture (``run.inbox`` empty) gives them nothing to judge: they
-declare ``needs=["mail"]`` and the judge records them as not checked, never passed.
-"""
+"""JA7xx, email: duplicates, missing mail, unsubscribe honoured, List-Unsubscribe, mail that contradicts the order."""
 
 from __future__ import annotations
 
@@ -33,12 +27,8 @@ from journeyaudit.rules.email_reading import (
     step_label,
     watched_seconds,
 )
-from journeyaudit.rules.journey_rules import full_stop, quote
+from journeyaudit.rules.evidence import full_stop, quote
 from journeyaudit.rules.registry import rule
-
-# --------------------------------------------------------------------------
-# JA701 duplicate-email
-# --------------------------------------------------------------------------
 
 
 def _fingerprint(message: EmailMessage) -> tuple[str, str]:
@@ -86,11 +76,6 @@ def duplicate_email(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
                 Evidence("timing", "Copies received", f"{len(copies)} identical messages within {seconds_text(spread)}", step),
             ],
         )
-
-
-# --------------------------------------------------------------------------
-# JA702 missing-email
-# --------------------------------------------------------------------------
 
 
 def _promise_line(step: StepRecord, inbox: str) -> str | None:
@@ -167,11 +152,6 @@ def missing_email(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
             break
 
 
-# --------------------------------------------------------------------------
-# JA703 unsubscribe-not-honoured
-# --------------------------------------------------------------------------
-
-
 def unsubscribed_at(run: Run, options: Mapping[str, Any]) -> tuple[StepRecord, str] | None:
     """The step where the customer unsubscribed: its page confirms it, or it followed an unsubscribe link."""
     for step in run.reached():
@@ -239,10 +219,6 @@ def unsubscribe_not_honoured(run: Run, options: Mapping[str, Any]) -> Iterator[F
     )
 
 
-# --------------------------------------------------------------------------
-# JA704 missing-list-unsubscribe
-# --------------------------------------------------------------------------
-
 _URI = re.compile(r"<\s*(https?://[^>]+|mailto:[^>]+)\s*>", re.IGNORECASE)
 
 
@@ -305,11 +281,6 @@ def missing_list_unsubscribe(run: Run, options: Mapping[str, Any]) -> Iterator[F
                 ),
             ],
         )
-
-
-# --------------------------------------------------------------------------
-# JA705 email-contradicts-order
-# --------------------------------------------------------------------------
 
 
 @dataclass
@@ -405,52 +376,3 @@ def email_contradicts_order(run: Run, options: Mapping[str, Any]) -> Iterator[Fi
             evidence.append(Evidence("text", f"What {item.known_step.label} showed", item.known, item.known_step.index))
         yield Finding(step=item.message.step, confidence=confidence, message=message, evidence=evidence)
 
-
-# --------------------------------------------------------------------------
-# JA104 silent-cancellation
-# --------------------------------------------------------------------------
-
-
-@rule(
-    "JA104",
-    "silent-cancellation",
-    title="The order was cancelled and nobody told the customer",
-    severity="critical",
-    options={"cancellation_phrases": list(CANCELLATION_PHRASES)},
-    needs=["mail"],
-)
-def silent_cancellation(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
-    """The order's status page says it was cancelled, and no email told the customer.
-
-    The customer paid, saw "Thank you", and waits for a parcel; the shop cancelled
-    the order (stock, fraud check, payment) and said nothing (customer story C1).
-    They find out days later, if they look. The rule uses both sources: a page
-    after the confirmation stating the order is cancelled (a status line with
-    ``cancellation_phrases``), and the mailbox - no email saying so arrived in the
-    time the journey watched. Needs mail capture; the message states how long
-    the inbox was watched.
-    """
-    if not run.inbox:
-        return
-    found = cancelled_at(run, options)
-    if found is None:
-        return
-    step, line = found
-    notices = [m for m in run.emails if says(m, options["cancellation_phrases"])]
-    if notices:
-        return
-    order = order_number(run)
-    waited = watched_seconds(run, step.started_at)
-    what = f"order {order[1]}" if order else "your order"
-    evidence = [Evidence("text", f"Order status on {step.label}", quote(line), step.index)]
-    if order:
-        evidence.insert(0, Evidence("text", f"Order confirmed on {order[0].label}", order[1], order[0].index))
-    evidence.append(
-        Evidence("timing", "Inbox watched", f"{len(run.emails)} email(s), none about the cancellation, within {seconds_text(waited)}", step.index)
-    )
-    yield Finding(
-        step=step.index,
-        message=f"The shop cancelled {what} ({step.label} says {quote(line, 80)!r}) and no email told you: "
-        f"none seen within {seconds_text(waited)}.",
-        evidence=evidence,
-    )

@@ -1,4 +1,4 @@
-"""JA2xx: what the customer pays differs from what they were shown."""
+"""JA2xx, money: late extra costs, prices that change, items nobody chose, delivery promises that drift."""
 
 from __future__ import annotations
 
@@ -7,11 +7,13 @@ from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
-from journeyaudit.facts import ledger, page_text, structured, wording
+from journeyaudit.facts import basket_rows, ledger, page_text, phrase_search, structured, wording
 from journeyaudit.facts import money as money_reader
+from journeyaudit.facts.ledger import product_names
 from journeyaudit.facts.money import Money
-from journeyaudit.model import Evidence, Finding, Run, StepRecord
-from journeyaudit.rules.journey_rules import mentions, product_names
+from journeyaudit.model import Evidence, Finding, LedgerFact, Run, StepRecord
+from journeyaudit.rules import phrases
+from journeyaudit.rules.evidence import full_stop, money_text, page_evidence, quote
 from journeyaudit.rules.registry import rule
 
 # A fee line that says it is already included in the price ("VAT (included)",
@@ -20,6 +22,8 @@ _INCLUDED = re.compile(
     r"(?<!\w)(?:incl|inkl|inc|included|including|inclusive|enthalten|inclus|incluse|incluido|incluida)(?!\w)",
     re.IGNORECASE,
 )
+
+
 _WORD = re.compile(r"[^\W\d_]{3,}")
 
 
@@ -149,58 +153,12 @@ def _last_amount(steps: list[StepRecord], amounts: Mapping[int, Money]) -> tuple
     return found
 
 
-# --------------------------------------------------------------------------
-# JA202 price-mismatch
-# --------------------------------------------------------------------------
-
-_QUANTITY = re.compile(r"(?<![\d.,])(\d{1,3})(?![\d.,]*\d)")
 
 
-def _row_amounts(text: str, name: str, window: int) -> tuple[str, list[Money]] | None:
-    """The row of a basket or order that lists ``name``: (its text, its amounts), or None.
-
-    The row is the line naming the item plus, when that line has no amount,
-    the next lines up to the first with amounts (tables often put the name and
-    the prices on different lines). A line where the name is part of a sentence
-    ("Sorry, X is no longer available") is not a row.
-    """
-    text_lines = page_text.lines(text.replace("\t", "  "))
-    for i, line in enumerate(text_lines):
-        if not mentions(line, name):
-            continue
-        rest = page_text.normalise(line).replace(page_text.normalise(name), " ")
-        if money_reader.find_money(line):
-            return line, [m for m in money_reader.find_money(line) if m.amount > 0]
-        if len(_WORD.findall(rest)) > 4:
-            continue  # a sentence that names the item, not the item's row
-        row = [line]
-        for following in text_lines[i + 1 : i + 1 + window]:
-            if ledger.is_summary_line(following):
-                break
-            row.append(following)
-            found = [m for m in money_reader.find_money(following) if m.amount > 0]
-            if found:
-                return " / ".join(row), found
-    return None
 
 
-def _quantities(row: str) -> set[int]:
-    without_money = row
-    for money in money_reader.find_money(row):
-        without_money = without_money.replace(money.text, " ")
-    return {int(q) for q in _QUANTITY.findall(without_money) if 1 < int(q) < 1000}
 
 
-def _charged(prices: list[Money], row: str, amounts: list[Money], tolerance: Decimal) -> Money | None:
-    """The unit price a row charges when it is none of the product page's ``prices``; None when it agrees or is unreadable."""
-    amounts = [m for m in amounts if money_reader.same_currency(m.currency, prices[0].currency)]
-    if not amounts:
-        return None
-    quantities = {1, *_quantities(row)}
-    for price in prices:
-        if any(abs(m.amount - price.amount * q) <= tolerance * q for m in amounts for q in quantities):
-            return None  # the unit price, or the line total for a quantity on the row
-    return amounts[0]
 
 
 def _declared(offer: structured.Offer) -> Money:
@@ -305,10 +263,10 @@ def _charged_differently(
     differing: list[tuple[StepRecord, Money, str]] = []
     for step in later:
         for candidate in names:
-            row = _row_amounts(step.visible_text, candidate, row_lines)
+            row = basket_rows.row_amounts(step.visible_text, candidate, row_lines)
             if row is None:
                 continue
-            charged = _charged(prices, row[0], row[1], tolerance)
+            charged = basket_rows.charged_unit_price(prices, row[0], row[1], tolerance)
             if charged is not None:
                 differing.append((step, charged, row[0]))
             break
@@ -334,3 +292,203 @@ def _charged_finding(step: StepRecord, name: str, price: Money, differing: list[
         evidence=evidence,
         confidence="medium",
     )
+
+
+
+
+
+
+
+
+
+
+
+
+@rule(
+    "JA203",
+    "sneaked-item",
+    title="The basket holds an item or paid option the customer did not choose",
+    severity="high",
+    roles=["cart", "review", "confirmation"],
+    options={
+        "basket_roles": ["cart", "review", "confirmation"],
+        "add_on_words": list(phrases.ADD_ON_WORDS),
+    },
+)
+def sneaked_item(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
+    """The basket holds a paid item or option that the customer never chose.
+
+    "Sneak into basket": an insurance, a care plan, a donation or a second
+    product is added to the order without the customer asking, or through a
+    checkbox that is ticked before the customer sees it (research H8; Mathur
+    et al. 2019). The customer pays for something they did not want, or has to
+    notice it and take it out; many only find it on their statement.
+
+    The rule reads the ledger's line items (table rows, "2 × Name" lines and the
+    analytics items of steps with one of ``basket_roles``, default cart, review
+    and confirmation) and reports each paid item that is neither a product whose
+    page the customer visited (its JSON-LD name or heading) nor named by one of
+    the customer's clicks, checks or selections. It also reports a checkbox that
+    was already ticked when the customer saw it (no ``check`` action of the
+    journey ticked it) whose label carries an amount of money or one of
+    ``add_on_words`` ("insurance", "protection", "donation", "Versicherung"...).
+
+    One finding per item or option, at the first step that shows it. Evidence:
+    the row or the option's label with its step, and the products the customer
+    did choose. Confidence is medium: items are recognised from the page's rows.
+    Not applicable to a journey without a cart, review or confirmation step;
+    silent on a journey with no product step (nothing is known to be chosen).
+    """
+    chosen = basket_rows.chosen_names(run)
+    if not chosen:
+        return
+    clicked = basket_rows.clicked_text(run)
+    book = ledger.build(run)
+    roles = set(options.get("basket_roles") or ())
+    steps = {step.index: step for step in run.reached()}
+    reported: set[str] = set()
+    for step in run.reached():
+        if step.role not in roles:
+            continue
+        for item in ledger.items_at(book, step.index):
+            key = page_text.normalise(item.label)
+            if key in reported or item.amount is None or Decimal(item.amount) <= 0:
+                continue
+            if basket_rows.is_chosen(item.label, chosen, clicked):
+                continue
+            reported.add(key)
+            later = [s for s in run.reached() if s.index > step.index and any(
+                page_text.normalise(f.label) == key for f in ledger.items_at(book, s.index))]
+            still = f" It was still in the order at {later[-1].label}." if later else ""
+            yield Finding(
+                step=step.index,
+                message=(
+                    f"'{item.label}' ({money_text(item)}) was in the basket at {step.label}, but the customer "
+                    f"only chose {', '.join(repr(c) for c in chosen[:3])}.{still}"
+                ),
+                evidence=[
+                    Evidence("text", f"Item at {step.label}", item.text, step.index),
+                    Evidence("text", "What the customer chose", ", ".join(chosen), None),
+                    *(Evidence("text", f"Still in the order at {s.label}", s.label, s.index) for s in later[-1:]),
+                    *(e for e in page_evidence(steps[step.index]) if e.kind in ("url", "screenshot")),
+                ],
+                confidence="medium",
+            )
+    yield from _pre_ticked_options(run, list(options.get("add_on_words") or ()), reported)
+
+
+def _pre_ticked_options(run: Run, words: list[str], reported: set[str]) -> Iterator[Finding]:
+    """Paid options (an amount, or an add-on word, in the label) already ticked when the customer saw them."""
+    for step in run.reached():
+        for form_field in step.fields:
+            if form_field.type != "checkbox" or not form_field.checked or not form_field.visible or not form_field.label:
+                continue
+            key = "option:" + page_text.normalise(form_field.label)
+            if key in reported or _ticked_by_customer(run, step, form_field):
+                continue
+            amounts = [m for m in money_reader.find_money(form_field.label) if m.amount > 0]
+            if not amounts and not phrase_search.find_phrases(form_field.label, words):
+                continue
+            reported.add(key)
+            yield Finding(
+                step=step.index,
+                message=full_stop(
+                    f"At {step.label} the paid option '{quote(form_field.label, 120)}' was already ticked; "
+                    "the customer never chose it"
+                ),
+                evidence=[
+                    Evidence("field", f"Ticked option at {step.label}", form_field.label, step.index),
+                    *(e for e in page_evidence(step) if e.kind in ("url", "screenshot")),
+                ],
+                confidence="medium",
+            )
+
+
+def _ticked_by_customer(run: Run, upto: StepRecord, form_field) -> bool:
+    names = {v for v in (form_field.id, form_field.name, form_field.label) if v}
+    for step in run.reached():
+        if step.index > upto.index:
+            break
+        for action in step.actions:
+            if action.name not in ("check", "click"):
+                continue
+            words = " ".join([action.description, *(str(v) for v in (action.target or {}).values())])
+            if any(name in words for name in names):
+                return True
+    return False
+
+
+def _method_key(label: str) -> frozenset[str]:
+    return frozenset(re.findall(r"[^\W\d_]{3,}", page_text.normalise(label)))
+
+
+def _same_method(a: str, b: str) -> bool:
+    ka, kb = _method_key(a), _method_key(b)
+    return bool(ka and kb and (ka <= kb or kb <= ka))
+
+
+@rule(
+    "JA204",
+    "delivery-promise-drift",
+    title="The delivery promise changes between steps",
+    severity="medium",
+    roles=["shipping", "review", "confirmation"],
+    options={"from_roles": ["product", "cart", "shipping", "payment", "review"]},
+)
+def delivery_promise_drift(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
+    """The delivery date or speed promised before the order differs from the one given later.
+
+    The customer chose a shipping option for its promise ("arrives in 3–5
+    business days", "get it by Friday"). When the confirmation or a later step
+    promises another date or speed, the customer plans around a date the shop
+    does not keep, or learns only after paying that it will be late (research
+    H9; Baymard: delivery dates drive the choice of shipping).
+
+    The ledger reads delivery promises per step: the label of the ticked
+    shipping option, and lines that name a delivery speed or date with a
+    delivery word ("arrives", "delivery", "Lieferung", "livraison", "entrega";
+    ranges such as "3–5 business days", "1-2 Werktage", "tomorrow", dates such
+    as "5 December" or "05.12."). Dispatch times ("ships in 1–2 days") and
+    return periods are left out. When the customer ticked an option, only that
+    method's promises count (lines naming another method, like the cart's
+    "Express: arrives tomorrow", are left out). The last promise seen at a step
+    with one of ``from_roles`` is the promise; the first later step that gives
+    the same method a different speed or date is reported.
+
+    One finding per journey. Evidence: the promise with its step and the later
+    one. Confidence is medium: promises are read from the page's wording. Not
+    applicable to a journey without a shipping, review or confirmation step.
+    """
+    book = ledger.build(run)
+    from_roles = set(options.get("from_roles") or ())
+    steps = {step.index: step for step in run.reached()}
+    promises = [f for f in ledger.facts(book, "delivery") if not f.detail.get("dispatch") and f.step in steps]
+    chosen = next((f.label for f in reversed(promises) if f.detail.get("chosen") and f.label), "")
+    promised: dict[frozenset[str], LedgerFact] = {}  # per method: the last promise before the order
+    for fact in promises:
+        method = fact.label or chosen
+        if chosen and method and not _same_method(method, chosen):
+            continue  # another method's promise ("Express: arrives tomorrow") is not the customer's
+        key = _method_key(method)
+        before = promised.get(key)
+        if before is not None and fact.step > before.step and fact.state != before.state:
+            then, now = steps[before.step], steps[fact.step]
+            name = f"{method} delivery" if method else "Delivery"
+            slower = (fact.detail.get("max_days") or 0) > (before.detail.get("max_days") or 0)
+            yield Finding(
+                step=fact.step,
+                message=(
+                    f"{name} was promised as '{quote(before.text, 100)}' at {then.label}; at {now.label} the shop "
+                    f"says '{quote(fact.text, 100)}'" + (" (later than promised)." if slower else ".")
+                ),
+                evidence=[
+                    Evidence("text", f"Delivery promised at {then.label}", before.text, then.index),
+                    Evidence("text", f"Delivery promised at {now.label}", fact.text, now.index),
+                    *(e for e in page_evidence(now) if e.kind in ("url", "screenshot")),
+                ],
+                confidence="medium",
+            )
+            return
+        if steps[fact.step].role in from_roles and (before is None or fact.step >= before.step):
+            promised[key] = fact
+
