@@ -23,6 +23,7 @@ DELIVERY_WORDS: tuple[str, ...] = (
     "livré", "livrée", "expédié", "expédition", "entrega", "recíbelo", "envío", "enviado",
     "consegna", "consegnato", "levering", "bezorging", "bezorgd", "geleverd",
 )
+_DELIVERY_WORD = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(word) for word in DELIVERY_WORDS) + ")")
 _DISPATCH = re.compile(r"\b(?:ships|shipped|dispatch\w*|versand\w*|expédié\w*|enviado)\b", re.IGNORECASE)
 _DASH = "[-–—]"
 _RANGE = re.compile(
@@ -84,7 +85,7 @@ def parse_promise(text: str) -> dict[str, Any] | None:
     Dates ("by Friday, 5 December", "05.12.") become {"date": "12-05"}.
     """
     norm = page_text.normalise(text)
-    if not any(re.search(r"(?<!\w)" + re.escape(word), norm) for word in DELIVERY_WORDS) and not _TOMORROW.search(norm):
+    if not _DELIVERY_WORD.search(norm) and not _TOMORROW.search(norm):
         return None
     if _RETURNS.search(norm):
         return None  # "Free returns within 30 days": a return policy, not a delivery promise
@@ -148,7 +149,7 @@ def _method(text: str) -> str:
     words = head.split()
     if not 1 <= len(words) <= 3 or head == text.strip() or money.find_money(head):
         return ""
-    if any(re.search(r"(?<!\w)" + re.escape(w), page_text.normalise(head)) for w in DELIVERY_WORDS) or re.search(r"\d", head):
+    if _DELIVERY_WORD.search(page_text.normalise(head)) or re.search(r"\d", head):
         return ""
     if phrase_search.find_phrases(head, wording.IN_STOCK_PHRASES):
         return ""

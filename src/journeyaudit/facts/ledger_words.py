@@ -6,6 +6,7 @@ override, ``Labels``) sit apart from the code that reads them.
 
 from __future__ import annotations
 
+import functools
 import html as _html
 import re
 from collections.abc import Mapping
@@ -220,12 +221,15 @@ _SUMMARY_SETS = (wording.TOTAL_LABELS, wording.SUBTOTAL_LABELS, wording.FEE_LABE
 def is_summary_line(line: str) -> bool:
     """A totals line ("Subtotal €39.90", "Shipping (Standard)"): never an item's row."""
     norm = page_text.normalise(line)
-    for labels in _SUMMARY_SETS:
-        for label in labels:
-            key = page_text.normalise(label)
-            if norm.startswith(key) and not re.match(r"\w", norm[len(key):][:1]):
-                return True
+    for key in _summary_keys():
+        if norm.startswith(key) and not re.match(r"\w", norm[len(key):][:1]):
+            return True
     return False
+
+
+@functools.lru_cache(maxsize=1)
+def _summary_keys() -> tuple[str, ...]:
+    return tuple(page_text.normalise(label) for labels in _SUMMARY_SETS for label in labels)
 
 
 def shown_prices(step: StepRecord, names: list[str], window: int = 8) -> list[Money]:

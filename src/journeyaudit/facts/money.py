@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
-from journeyaudit.facts.page_text import _cell_lines, normalise
+from journeyaudit.facts.page_text import _cell_lines, normalise, text_cache
 from journeyaudit.facts.wording import DISCOUNT_LABELS, FEE_LABELS, SUBTOTAL_LABELS, TOTAL_LABELS
 
 # ==========================================================================
@@ -290,6 +290,7 @@ def _label_matcher(labels: tuple[str, ...]) -> re.Pattern[str] | None:
 _DEFAULT_LABEL_SETS = (TOTAL_LABELS, SUBTOTAL_LABELS, FEE_LABELS, DISCOUNT_LABELS)
 
 
+@lru_cache(maxsize=64)
 def _shadows(labels: tuple[str, ...]) -> tuple[str, ...]:
     """Default labels of the other kinds: a line labelled by a longer one of these is not the caller's."""
     mine = {normalise(label) for label in labels}
@@ -345,18 +346,22 @@ def _amount_only(line: str) -> Money | None:
     return (top or [found[0][2]])[-1]
 
 
-def _labelled(text: str, labels: Iterable[str]) -> list[_Labelled]:
-    mine_labels = tuple(labels)
+def _labelled(text: str, labels: Iterable[str]) -> tuple[_Labelled, ...]:
+    return _labelled_in(text, tuple(labels))
+
+
+@text_cache(maxsize=256)  # total, subtotal and fees are asked of the same page by the ledger and rules
+def _labelled_in(text: str, mine_labels: tuple[str, ...]) -> tuple[_Labelled, ...]:
     mine_re = _label_matcher(mine_labels)
     if mine_re is None:
-        return []
+        return ()
     shadow_re = _label_matcher(_shadows(mine_labels))
     entries: list[tuple[str, int, Any]] = []
     for index, line in enumerate(_cell_lines(text)):
         entry = _classify(index, line, mine_re, shadow_re)
         if entry is not None:
             entries.append(entry)
-    return [item for item in _pair(entries) if item.mine and item.money is not None]
+    return tuple(item for item in _pair(entries) if item.mine and item.money is not None)
 
 
 def _classify(

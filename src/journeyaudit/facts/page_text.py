@@ -5,10 +5,40 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any, TypeVar
+
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 # ==========================================================================
 # Text basics
 # ==========================================================================
+
+_TEXT_CACHES: list[Any] = []
+
+
+def text_cache(maxsize: int) -> Callable[[_F], _F]:
+    """``functools.lru_cache`` for a pure function of page text, registered for :func:`clear_text_caches`.
+
+    Results are shared, so cached functions return immutable values (or their
+    callers copy them). Rules judging a run ask the same lines the same
+    questions many times; the cache lives as long as the process (bounded).
+    """
+
+    def wrap(function: _F) -> _F:
+        cached = lru_cache(maxsize=maxsize)(function)
+        _TEXT_CACHES.append(cached)
+        return cached  # type: ignore[return-value]
+
+    return wrap
+
+
+def clear_text_caches() -> None:
+    """Forget every cached text result (benchmarks time a judgement from a cold cache)."""
+    for cached in _TEXT_CACHES:
+        cached.cache_clear()
+
 
 _LINE_BREAK = re.compile(r"\r\n|[\n\r\v\f\u2028\u2029\x85]")
 _SPACES = re.compile(r"\s+")
@@ -18,6 +48,7 @@ def _collapse(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+@text_cache(maxsize=1 << 16)  # the same lines are compared by many rules
 def normalise(text: str) -> str:
     """Casefold and collapse whitespace, for comparisons (NFKC, curly quotes made straight)."""
     text = unicodedata.normalize("NFKC", text or "")
@@ -27,15 +58,25 @@ def normalise(text: str) -> str:
 
 def lines(text: str) -> list[str]:
     """Visible text -> stripped, non-empty lines, inner whitespace collapsed to one space."""
-    return [line for line in (_collapse(raw) for raw in _LINE_BREAK.split(text or "")) if line]
+    return list(_lines(text or ""))  # a copy: callers may change their list
+
+
+@text_cache(maxsize=256)
+def _lines(text: str) -> tuple[str, ...]:
+    return tuple(line for line in (_collapse(raw) for raw in _LINE_BREAK.split(text)) if line)
 
 
 def _cell_lines(text: str) -> list[str]:
     """Like :func:`lines`, but keeps tabs (table cells in ``inner_text``) as one '\\t' each."""
+    return list(_cell_lines_of(text or ""))
+
+
+@text_cache(maxsize=256)
+def _cell_lines_of(text: str) -> tuple[str, ...]:
     result = []
-    for raw in _LINE_BREAK.split(text or ""):
+    for raw in _LINE_BREAK.split(text):
         cells = [_collapse(cell) for cell in raw.split("\t")]
         line = "\t".join(cell for cell in cells if cell)
         if line:
             result.append(line)
-    return result
+    return tuple(result)
