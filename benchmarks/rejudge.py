@@ -28,6 +28,7 @@ from journeyaudit.judge.engine import RuleSettings, judge_run, selected_rules  #
 
 FIXTURES = ROOT / "tests" / "fixtures" / "traces"
 BUDGET_MS = 50.0
+STEPS_BUDGET_S = 1.0  # re-judging 1,000 recorded steps (issue 13: scale figures)
 
 
 def time_run(trace_dir: Path, repeat: int) -> tuple[int, float, float]:
@@ -52,9 +53,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     figures = []
+    total_steps = 0
     for trace_dir in store.find_trace_dirs(FIXTURES):
         steps, wall, cpu = time_run(trace_dir, args.repeat)
         figures.append((trace_dir.name, wall, cpu))
+        total_steps += steps
         print(f"{trace_dir.name:34} {steps:2} steps {wall:7.1f} ms wall {cpu:7.1f} ms CPU")
     print()
     for column, what in ((1, "wall"), (2, "CPU")):
@@ -62,6 +65,10 @@ def main() -> None:
         worst = max(figures, key=lambda item: item[column])
         print(f"{what:4}: {len(figures)} runs, mean {mean:.1f} ms, worst {worst[column]:.1f} ms ({worst[0]}); "
               f"budget {BUDGET_MS:.0f} ms: mean at {mean / BUDGET_MS:.2f}x, worst at {worst[column] / BUDGET_MS:.2f}x")
+    # every fixture's steps judged once (median of the repetitions), scaled to 1,000 steps
+    per_step = {what: sum(item[column] for item in figures) / max(total_steps, 1) for column, what in ((1, "wall"), (2, "CPU"))}
+    print(f"re-judge 1,000 recorded steps: {per_step['CPU']:.2f} s (budget {STEPS_BUDGET_S:.0f} s) "
+          f"[CPU; wall {per_step['wall']:.2f} s; {total_steps} steps in {len(figures)} runs, scaled]")
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, TypeVar
 
-from journeyaudit.facts import messages, page_text
+from journeyaudit.facts import html_tree, messages, page_text
 from journeyaudit.model import Run, StepRecord
 
 _T = TypeVar("_T")
@@ -63,21 +63,19 @@ def memo(owner: object, key: Hashable, compute: Callable[[], _T]) -> _T:
 
 
 def soup(step: StepRecord) -> Any:
-    """The step's HTML parsed by BeautifulSoup (None without HTML). Shared: read, never change it."""
-    return memo(step, "soup", lambda: _parse(step.html))
+    """The step's HTML parsed once by lxml, read through BeautifulSoup-shaped helpers
+    (:mod:`html_tree`); None without HTML. Shared: read, never change it."""
+    return memo(step, "page", lambda: html_tree.parse(step.html))
 
 
-def _parse(html: str) -> Any:
-    if not html:
-        return None
-    from bs4 import BeautifulSoup  # local: a run without HTML needs no parser
-
-    return BeautifulSoup(html, "html.parser")
+def selector_soup(step: StepRecord) -> Any:
+    """The step's HTML parsed by BeautifulSoup, for a journey's CSS selector hints (soupsieve)."""
+    return memo(step, "soup", lambda: html_tree.soup(step.html))
 
 
 def error_texts(step: StepRecord) -> list[str]:
     """The step's error and notice messages (:func:`messages.error_texts`); [] without HTML."""
-    return memo(step, "error_texts", lambda: messages.error_texts(step.html) if step.html else [])
+    return memo(step, "error_texts", lambda: messages.error_texts_in(soup(step)))
 
 
 def customer_texts(step: StepRecord) -> list[str]:

@@ -68,10 +68,10 @@ def read_step(b: Builder, step: StepRecord) -> None:
     """Every claim one recorded step makes, added to ``b``; the page is parsed once (:mod:`computed`)."""
     soup = computed.soup(step)
     texts = computed.customer_texts(step)
-    _money_facts(b, step, soup)
+    _money_facts(b, step)
     _item_facts(b, step, soup)
     _availability_facts(b, step, soup, texts)
-    _delivery_facts(b, step, soup)
+    _delivery_facts(b, step)
     _state_facts(b, step, texts, computed.error_texts(step))
     _data_layer_facts(b, step)
     _network_facts(b, step)
@@ -82,9 +82,10 @@ def _short(text: str, limit: int = 300) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _select_text(soup: Any, selector: str | None) -> list[str]:
+def _select_text(step: StepRecord, selector: str | None) -> list[str]:
     """Texts of the elements a hint's CSS selector names ([] on a bad selector or no match)."""
-    if soup is None or not selector:
+    soup = computed.selector_soup(step) if selector else None
+    if soup is None:
         return []
     try:
         found = soup.select(str(selector))
@@ -96,9 +97,9 @@ def _select_text(soup: Any, selector: str | None) -> list[str]:
 # ---- money ------------------------------------------------------------------
 
 
-def _money_facts(b: Builder, step: StepRecord, soup: Any) -> None:
+def _money_facts(b: Builder, step: StepRecord) -> None:
     text = step.visible_text
-    hinted_total = _first_money(_select_text(soup, b.hints.get("total_selector")))
+    hinted_total = _first_money(_select_text(step, b.hints.get("total_selector")))
     if hinted_total is not None:
         b.money("total", step, "element", hinted_total.text, hinted_total, label="Total",
                 detail={"selector": b.hints["total_selector"]})
@@ -107,7 +108,7 @@ def _money_facts(b: Builder, step: StepRecord, soup: Any) -> None:
         if total is not None:
             line = next((ln for ln in page_text.lines(text) if total.text in ln), total.text)
             b.money("total", step, "text", line, total, label="Total")
-    hinted_sub = _first_money(_select_text(soup, b.hints.get("subtotal_selector")))
+    hinted_sub = _first_money(_select_text(step, b.hints.get("subtotal_selector")))
     if hinted_sub is not None:
         b.money("subtotal", step, "element", hinted_sub.text, hinted_sub, label="Subtotal",
                 detail={"selector": b.hints["subtotal_selector"]})
@@ -127,7 +128,7 @@ def _money_facts(b: Builder, step: StepRecord, soup: Any) -> None:
                 detail={"included": True} if included else {})
     # the product's price: a hint, its structured data, the amount under its heading
     if step.role == "product":
-        hinted = _first_money(_select_text(soup, b.hints.get("price_selector")))
+        hinted = _first_money(_select_text(step, b.hints.get("price_selector")))
         names = product_names(step)
         name = names[0] if names else ""
         if hinted is not None:
@@ -189,7 +190,7 @@ def _item_facts(b: Builder, step: StepRecord, soup: Any) -> None:
             b.add("item", step, source, text, **kw)
 
     if soup is not None:
-        _element_items(soup, b.hints.get("item_selector"), add)
+        _element_items(step, soup, b.hints.get("item_selector"), add)
     text_lines = page_text.lines(step.visible_text)
     for position, line in enumerate(text_lines):
         match = _QTY_NAME.match(line.replace("\t", " "))
@@ -210,10 +211,10 @@ def _item_facts(b: Builder, step: StepRecord, soup: Any) -> None:
             add(name, line, "text", unit, quantity, line_total=str(amounts[0].amount) if amounts else None)
 
 
-def _element_items(soup: Any, selector: Any, add: Callable[..., None]) -> None:
+def _element_items(step: StepRecord, soup: Any, selector: Any, add: Callable[..., None]) -> None:
     """Items in elements: those a journey's ``item_selector`` names, then table rows with a name and an amount."""
     try:
-        hinted = soup.select(str(selector)) if selector else []
+        hinted = computed.selector_soup(step).select(str(selector)) if selector else []
     except Exception:  # soupsieve's SelectorSyntaxError: a bad hint reads nothing
         hinted = []
     for tag in hinted:
@@ -253,7 +254,7 @@ def _row_name(tag: Any) -> str:
 def _row_quantity(tag: Any, text: str) -> int | None:
     field_ = tag.find("input", attrs={"type": "number"}) if hasattr(tag, "find") else None
     if field_ is not None and str(field_.get("value", "")).isdigit():
-        return int(field_["value"])
+        return int(str(field_.get("value")))
     cells = tag.find_all("td") if hasattr(tag, "find_all") else []
     for cell in cells[1:]:
         value = cell.get_text(strip=True)
@@ -334,7 +335,7 @@ def _add_to_cart_button(soup: Any) -> Any:
 # ---- delivery promises ----------------------------------------------------------
 
 
-def _delivery_facts(b: Builder, step: StepRecord, soup: Any) -> None:
+def _delivery_facts(b: Builder, step: StepRecord) -> None:
     seen: set[str] = set()
     chosen = [f for f in step.fields if f.type in ("radio", "checkbox") and f.checked and f.label]
     for form_field in chosen:
@@ -343,7 +344,7 @@ def _delivery_facts(b: Builder, step: StepRecord, soup: Any) -> None:
             seen.add(form_field.label)
             b.add("delivery", step, "element", form_field.label, label=promise["method"], state=promise["value"],
                   detail={**promise, "chosen": True})
-    texts = _select_text(soup, b.hints.get("delivery_selector")) or page_text.lines(step.visible_text)
+    texts = _select_text(step, b.hints.get("delivery_selector")) or page_text.lines(step.visible_text)
     source = "element" if b.hints.get("delivery_selector") and texts != page_text.lines(step.visible_text) else "text"
     labels = {f.label for f in step.fields if f.type in ("radio", "checkbox")}
     for line in texts:

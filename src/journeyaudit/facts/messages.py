@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from journeyaudit.facts import html_tree
 from journeyaudit.facts.page_text import _collapse
 
 # ==========================================================================
@@ -63,36 +64,55 @@ def error_texts(html: str) -> list[str]:
     list candidate gives one text per item. Texts are whitespace-normalised,
     deduplicated, in document order.
     """
-    if not html:
+    return error_texts_in(html_tree.parse(html)) if html else []
+
+
+def error_texts_in(page: Any) -> list[str]:
+    """:func:`error_texts` of a page already parsed by :func:`html_tree.parse` (which is not changed)."""
+    if page is None:
         return []
-    tags = list(_visible_soup(html).find_all(True))
-    return _texts(tags, _candidates(tags))
+    view = _VisibleView(page)
+    return _texts(view.tags, _candidates(view.tags), view)
 
 
-def _visible_soup(html: str) -> Any:
-    """The page without non-text and hidden elements (and their content)."""
-    from bs4 import BeautifulSoup  # local: only this helper needs a parser
+class _VisibleView:
+    """The page without non-text and hidden elements (and their content), read without changing it.
 
-    soup = BeautifulSoup(html, "html.parser")
-    # Extracted subtrees are skipped by their root's id: bs4's ``decomposed`` goes
-    # through a slow attribute lookup (a child search) on every call.
-    removed: set[int] = set()
-    for tag in soup.find_all(_NOT_TEXT):
-        if not any(id(parent) in removed for parent in (tag, *tag.parents)):
-            removed.add(id(tag))
-            tag.extract()
-    for tag in soup.find_all(True):
-        if _hidden(tag):
-            tag.extract()
-    return soup
+    Like taking those subtrees out of the tree: their tails (the text after
+    them) stay, as separate strings.
+    """
+
+    def __init__(self, page: Any) -> None:
+        self._out: set[Any] = set()
+        self.tags: list[Any] = []  # the visible elements, in document order
+        if _hidden(page):
+            self._out.add(page)
+        else:
+            self.tags.append(page)
+            self._walk(page)
+
+    def _walk(self, element: Any) -> None:
+        for child in html_tree.child_elements(element):
+            if child.tag in _NOT_TEXT or _hidden(child):
+                self._out.add(child)
+            else:
+                self.tags.append(child)
+                self._walk(child)
+
+    def visible(self, element: Any) -> bool:
+        return element not in self._out and not any(parent in self._out for parent in element.iterancestors())
+
+    def text(self, element: Any) -> str:
+        """``get_text(" ", strip=True)`` of what remains visible under ``element``."""
+        return html_tree.join_text(html_tree.strings(element, self._out.__contains__), " ", strip=True)
 
 
 def _candidates(tags: list[Any]) -> set[int]:
     """ids of the message elements: by role/class/live region, and invalid fields' message targets."""
     by_id = {}
     for tag in tags:
-        if tag.get("id") and tag["id"] not in by_id:
-            by_id[tag["id"]] = tag
+        if tag.get("id") and tag.get("id") not in by_id:
+            by_id[tag.get("id")] = tag
     candidates = {id(tag) for tag in tags if _is_candidate(tag)}
     for tag in tags:
         invalid = str(tag.get("aria-invalid", "")).strip().lower()
@@ -103,15 +123,15 @@ def _candidates(tags: list[Any]) -> set[int]:
     return candidates
 
 
-def _texts(tags: list[Any], candidates: set[int]) -> list[str]:
+def _texts(tags: list[Any], candidates: set[int], view: _VisibleView) -> list[str]:
     texts: list[str] = []
     for tag in tags:
         if id(tag) not in candidates:
             continue
         if any(id(inner) in candidates for inner in tag.find_all(True)):
             continue  # the innermost candidate speaks
-        items = tag.find_all("li") if tag.name in ("ul", "ol") else []
-        parts = [item.get_text(" ", strip=True) for item in items] or [tag.get_text(" ", strip=True)]
+        items = [item for item in tag.find_all("li") if view.visible(item)] if tag.name in ("ul", "ol") else []
+        parts = [view.text(item) for item in items] or [view.text(tag)]
         for part in parts:
             part = _collapse(part)
             if part and len(part) <= _MAX_MESSAGE and re.search(r"\w", part) and part not in texts:

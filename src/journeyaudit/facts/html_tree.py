@@ -1,0 +1,131 @@
+"""A recorded page parsed once by lxml, read through the few BeautifulSoup-shaped helpers the facts use.
+
+Parsing each step with BeautifulSoup's ``html.parser`` cost most of a
+re-judgement; lxml parses in C. Its elements get the BeautifulSoup subset the
+readers were written against (``name``, ``has_attr``, ``find``, ``find_all``,
+``find_parent``, ``parents``, ``get_text``, ``stripped_strings``), with
+BeautifulSoup's meaning: ``find`` searches descendants (lxml's own ``find``
+searches children by path), and text leaves out comments and what script,
+style, template, rt and rp hold. Attribute values are strings (``class`` too).
+A parsed page is shared: read it, never change it. CSS selectors stay with
+BeautifulSoup and soupsieve (:func:`soup`), parsed only for a journey that has
+selector hints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from lxml import etree
+from lxml import html as lxml_html
+
+# Strings inside these are not text (BeautifulSoup's Script, Stylesheet, TemplateString, Ruby strings).
+NOT_TEXT_CONTAINERS = frozenset({"script", "style", "template", "rt", "rp"})
+
+
+def _names(name: Any) -> frozenset[str] | None:
+    """None for any element (``True``), else the set of tag names asked for."""
+    if name is True or name is None:
+        return None
+    return frozenset([name] if isinstance(name, str) else name)
+
+
+def _attrs_match(element: Any, attrs: dict[str, str] | None) -> bool:
+    return not attrs or all(element.get(key) == value for key, value in attrs.items())
+
+
+def strings(element: Any, skip: Any = None) -> Iterator[str]:
+    """The text strings under ``element`` in document order (BeautifulSoup's ``_all_strings``).
+
+    ``skip(child)`` true leaves out a child's subtree (its tail, a sibling string, stays).
+    """
+    if element.text and element.tag not in NOT_TEXT_CONTAINERS:
+        yield element.text
+    for child in element:
+        if isinstance(child.tag, str) and child.tag not in NOT_TEXT_CONTAINERS and not (skip and skip(child)):
+            yield from strings(child, skip)
+        if child.tail:
+            yield child.tail
+
+
+def child_elements(element: Any) -> Iterator[Any]:
+    """The element's child elements (no comments or processing instructions)."""
+    return element.iterchildren(etree.Element)
+
+
+def join_text(pieces: Iterable[str], separator: str = "", strip: bool = False) -> str:
+    if strip:
+        pieces = (piece.strip() for piece in pieces)
+        return separator.join(piece for piece in pieces if piece)
+    return separator.join(pieces)
+
+
+class Tag(lxml_html.HtmlElement):
+    """An lxml element with the BeautifulSoup reading methods the facts use (no state of its own)."""
+
+    @property
+    def name(self) -> str:
+        return self.tag if isinstance(self.tag, str) else ""
+
+    def has_attr(self, key: str) -> bool:
+        return key in self.attrib
+
+    def find_all(self, name: Any = True, attrs: dict[str, str] | None = None, recursive: bool = True) -> list[Any]:
+        """Descendant elements (children only with ``recursive=False``) by tag name(s), in document order."""
+        names = _names(name)
+        found = self.iterchildren(etree.Element) if not recursive else self.iterdescendants(etree.Element)
+        return [e for e in found if (names is None or e.tag in names) and _attrs_match(e, attrs)]
+
+    def find(self, name: Any = True, attrs: dict[str, str] | None = None) -> Any:  # type: ignore[override]
+        """The first descendant element by tag name(s), or None (BeautifulSoup's ``find``, not lxml's)."""
+        names = _names(name)
+        return next((e for e in self.iterdescendants(etree.Element)
+                     if (names is None or e.tag in names) and _attrs_match(e, attrs)), None)
+
+    def find_parent(self, name: str) -> Any:
+        return next((parent for parent in self.iterancestors(name)), None)
+
+    @property
+    def parents(self) -> Iterator[Any]:
+        return self.iterancestors()
+
+    def get_text(self, separator: str = "", strip: bool = False) -> str:
+        return join_text(strings(self), separator, strip)
+
+    @property
+    def stripped_strings(self) -> Iterator[str]:
+        return (piece for piece in (s.strip() for s in strings(self)) if piece)
+
+
+_LOOKUP = etree.ElementDefaultClassLookup(
+    element=Tag, comment=lxml_html.HtmlComment, pi=lxml_html.HtmlProcessingInstruction, entity=lxml_html.HtmlEntity
+)
+
+
+def parse(html: str) -> Tag | None:
+    """The page's ``<html>`` element (None without markup). Shared: read it, never change it."""
+    if not html or not html.strip():
+        return None
+    parser = lxml_html.HTMLParser()  # one per parse: lxml parsers are not shared across threads
+    parser.set_element_class_lookup(_LOOKUP)
+    try:
+        try:
+            return lxml_html.document_fromstring(html, parser=parser)
+        except etree.ParserError:
+            raise
+        except ValueError:  # a str that declares its encoding (<?xml encoding=...?>): hand lxml the bytes
+            parser = lxml_html.HTMLParser(encoding="utf-8")
+            parser.set_element_class_lookup(_LOOKUP)
+            return lxml_html.document_fromstring(html.encode("utf-8"), parser=parser)
+    except etree.ParserError:  # nothing but comments or a doctype
+        return None
+
+
+def soup(html: str) -> Any:
+    """The page parsed by BeautifulSoup, for CSS selectors (soupsieve); None without HTML."""
+    if not html:
+        return None
+    from bs4 import BeautifulSoup  # local: only journeys with selector hints need it
+
+    return BeautifulSoup(html, "html.parser")
