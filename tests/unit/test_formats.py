@@ -307,6 +307,33 @@ def test_junit_journey_that_could_not_run_and_audit_errors(tmp_path):
     assert root._elem.get("errors") == "2"
 
 
+def test_junit_rules_that_could_not_check_are_skipped_cases(tmp_path):
+    run = recorded("late-fee")
+    run.inbox = ""  # no mail capture: JA104 and JA701-JA705 cannot check
+    for step in run.steps:
+        step.accessibility = None  # axe-core off: JA605 cannot check
+    findings, outcomes = judge([run])
+    result = build({run.journey_id: run}, findings)
+    result.outcomes = outcomes
+    write("junit", result, {run.journey_id: run}, tmp_path)
+    suite = next(s for s in JUnitXml.fromfile(str(tmp_path / "junit.xml")) if s.name == "late-fee")
+    unchecked = {case.name: case for case in suite if case.name.startswith("rule ")}
+    slugs = {info.code: info.slug for info in all_rules()}
+    expected = {o.code: o.detail for o in outcomes if o.status == "not_checked"}
+    assert set(expected) >= {"JA104", "JA701", "JA702", "JA703", "JA704", "JA705", "JA605"}
+    assert set(unchecked) == {f"rule {code} {slugs[code]}" for code in expected}
+    for code, reason in expected.items():
+        case = unchecked[f"rule {code} {slugs[code]}"]
+        [skipped] = case.result
+        assert isinstance(skipped, Skipped) and skipped.message == f"not checked: {reason}"
+        assert case.classname == "late-fee"
+    assert unchecked["rule JA605 " + slugs["JA605"]].result[0].message == "not checked: accessibility checks were off"
+    assert suite.skipped == len(unchecked) + sum(1 for s in run.steps if s.status == "skipped")
+    assert suite.tests == len(run.steps) + len(unchecked)
+    # Rules that did check are not testcases: a passed rule stays silent, as before.
+    assert not any(name.startswith("rule JA201") for name in unchecked)
+
+
 def test_junit_without_traces_uses_the_findings(tmp_path, demo_result):
     result, _ = demo_result
     write("junit", result, {}, tmp_path)

@@ -11,7 +11,11 @@ One ``<testsuite>`` per journey, one ``<testcase>`` per journey step
   could not go on), or a ``<failure type="step-failed">`` when none of them
   fails the audit; a skipped step is ``<skipped>``;
 * a journey the tool could not run is an ``<error>``, and so is each error of
-  the audit itself (in a ``journeyaudit`` suite).
+  the audit itself (in a ``journeyaudit`` suite);
+* a rule that could not check the journey (an input it needs was not
+  recorded: mail capture, accessibility results) is a testcase of its own,
+  ``rule CODE slug``, with ``<skipped message="not checked: REASON"/>``: never
+  a silent pass.
 
 Findings about the journey as a whole (no step) go to a testcase named
 ``journey``. Counts follow the usual reading: ``failures`` is the number of
@@ -181,6 +185,19 @@ def _finding_failure(result: Result, runs: Mapping[str, Run], finding: Finding, 
     return (" ".join(finding.message.split()), finding.code, _failure_text(finding, where, rule))
 
 
+def _unchecked_cases(result: Result, journey_id: str, rules: Mapping[str, RuleInfo], path: str) -> list[_Case]:
+    """A skipped testcase per rule that could not check the journey, with the reason."""
+    cases = []
+    for outcome in result.outcomes:
+        if outcome.journey != journey_id or outcome.status != "not_checked":
+            continue
+        rule = rules.get(outcome.code)
+        case = _Case(f"rule {outcome.code} {rule.slug}" if rule else f"rule {outcome.code}", journey_id, 0.0, path)
+        case.skipped = f"not checked: {outcome.detail or 'an input the rule needs was not recorded'}"
+        cases.append(case)
+    return cases
+
+
 def _journey(
     result: Result, runs: Mapping[str, Run], summary: RunSummary, findings: Sequence[Finding], rules: Mapping[str, RuleInfo], root: Path
 ) -> _Journey:
@@ -202,7 +219,7 @@ def _journey(
             case.failures.append(_finding_failure(result, runs, finding, path, rules.get(finding.code)))
         else:
             case.out.append(_out_line(finding))
-    ordered = [cases[index] for index in sorted(cases)]
+    ordered = [cases[index] for index in sorted(cases)] + _unchecked_cases(result, summary.journey_id, rules, path)
     return _Journey(summary, run, path, status, steps, ([whole] if whole_used else []) + ordered)
 
 
@@ -269,7 +286,8 @@ def render_junit(result: Result, runs: Mapping[str, Run], *, rules: Sequence[Rul
     suites_element = ET.Element("testsuites", {"name": clean(f"journeyaudit: {result.audit}")})
     totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     total_ms = 0.0
-    for summary in _summaries(result, runs, list(by_journey)):
+    unchecked = [o.journey for o in result.outcomes if o.status == "not_checked" and o.journey not in by_journey]
+    for summary in _summaries(result, runs, [*by_journey, *dict.fromkeys(unchecked)]):
         journey = _journey(result, runs, summary, by_journey.get(summary.journey_id, []), rule_by_code, root)
         total_ms += _journey_suite(suites_element, result, journey, totals)
     if result.errors:
