@@ -72,6 +72,23 @@ def test_a_shop_pointed_at_the_sink_on_a_fixed_port(tmp_path):
     assert "is confirmed" in html and run.inbox not in html
 
 
+def test_mail_captured_but_no_inbox_typed_says_so(tmp_path):
+    """With mail capture on, a journey that types no {inbox} address leaves the mail rules not checked,
+    and the reason names the journey, not the audit's settings."""
+    port = free_port()
+    with DemoShop(port=0, smtp=("127.0.0.1", port)) as shop:
+        mail = f"mail: {{capture: smtp, port: {port}, settle_ms: 200}}"
+        journeys = ("console-error",)
+        done = cli("run", str(profile(tmp_path, mail, base_url=shop.url, journeys=journeys)), "--out", str(tmp_path / "out"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    folder, result = result_of(tmp_path / "out")
+    run = store.load_run(folder / "traces" / "console-error")
+    assert (run.inbox, run.mail_captured) == ("", True)
+    unchecked = {o.code: o.detail for o in result.outcomes if o.status == "not_checked"}
+    for code in ("JA104", "JA701", "JA702", "JA703", "JA704", "JA705"):
+        assert unchecked[code] == "this journey gives the shop no {inbox} address"
+
+
 def test_the_mailpit_adapter_in_a_real_run(tmp_path):
     """The Mailpit adapter reads a Mailpit-compatible API (see tests/unit/mailpit_api.py for what is not covered)."""
     with MailpitCompatible() as mailpit:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from journeyaudit.judge.engine import RuleSettings, judge
-from journeyaudit.model import Result
+from journeyaudit.model import Result, Run, from_dict, to_dict
 from journeyaudit.report.html import render_html
 from journeyaudit.report.terminal import unchecked_lines
 from journeyaudit.rules.registry import all_rules, get_rule, rule
@@ -33,6 +33,30 @@ def test_without_mail_capture_the_mail_rules_are_not_checked(journey):
     assert {code: (o.status, o.detail) for code, o in found.items()} == {
         code: ("not_checked", "no mail capture configured") for code in MAIL_RULES
     }
+
+
+@pytest.mark.parametrize(
+    ("captured", "reason"),
+    [(True, "this journey gives the shop no {inbox} address"), (False, "no mail capture configured")],
+)
+def test_the_reason_tells_a_journey_without_inbox_from_no_capture(captured, reason):
+    trace = recorded("happy-path")
+    trace.inbox = ""  # the journey typed no {inbox} address
+    trace.mail_captured = captured
+    found = outcomes(trace, MAIL_RULES)
+    assert {code: (o.status, o.detail) for code, o in found.items()} == {code: ("not_checked", reason) for code in MAIL_RULES}
+
+
+def test_mail_captured_is_recorded_and_old_traces_load_without_it(tmp_path):
+    trace = recorded("happy-path")
+    trace.inbox, trace.mail_captured = "", True
+    data = to_dict(trace)
+    assert data["mail_captured"] is True
+    assert from_dict(Run, data).mail_captured is True
+    del data["mail_captured"]  # a trace recorded before the field existed
+    old = from_dict(Run, data)
+    assert old.mail_captured is False
+    assert outcomes(old, ["JA701"])["JA701"].detail == "no mail capture configured"
 
 
 def test_with_mail_capture_the_mail_rules_judge():

@@ -209,9 +209,10 @@ class Runner:
 
     def _open_inbox(self, journey: model.Journey, run: model.Run, ctx: ActionContext) -> None:
         """Give a journey that reads email its own address; no mail capture is a clear error."""
+        options = self.options.mail
+        run.mail_captured = options is not None  # so a journey without {inbox} is told apart from no capture
         if not mail.uses_inbox(journey):
             return
-        options = self.options.mail
         if options is None:
             raise RuntimeError(
                 "this journey reads email ({inbox} or an email action) but the audit captures no mail: "
