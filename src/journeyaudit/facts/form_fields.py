@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 from journeyaudit.model import FormField, StepRecord
 
@@ -58,7 +59,26 @@ def words(field: FormField) -> str:
 
 
 def _matches(text: str, patterns: Iterable[str]) -> bool:
+    patterns = tuple(patterns)
+    combined = _combined(patterns)
+    if combined is not None:
+        return combined.search(text) is not None
     return any(re.search(r"(?<!\w)(?:" + p + r")(?!\w)", text) for p in patterns if p)
+
+
+@lru_cache(maxsize=256)
+def _combined(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
+    """The patterns as one alternation (the same matches as trying each); None where that could differ."""
+    kept = [p for p in patterns if p]
+    if not kept or any(_BACKREFERENCE.search(p) for p in kept):
+        return None  # group numbers would shift
+    try:
+        return re.compile(r"(?<!\w)(?:" + "|".join(f"(?:{p})" for p in kept) + r")(?!\w)")
+    except re.error:  # e.g. an inline flag that only works at the start: keep the one-by-one search
+        return None
+
+
+_BACKREFERENCE = re.compile(r"\\[1-9]|\(\?P=|\\g<")
 
 
 def autocomplete_tokens(field: FormField) -> list[str]:

@@ -128,6 +128,7 @@ _MONEY_RE = re.compile(
     r"(?(open)\))"
 )
 _ISO_ONLY = re.compile(_ISO_RE)
+_DIGIT = re.compile(r"\d")
 
 
 def _to_decimal(number: str) -> Decimal | None:
@@ -166,9 +167,18 @@ def _marker_currency(marker: str) -> str | None:
     return _WORD_SYMBOLS.get(marker)
 
 
-def _scan(text: str) -> Iterator[tuple[int, int, Money]]:
-    """Every amount in ``text`` with its (start, end) offsets."""
-    for match in _MONEY_RE.finditer(text or ""):
+def _scan(text: str) -> tuple[tuple[int, int, Money], ...]:
+    """Every amount in ``text`` with its (start, end) offsets (Money is frozen: results are shared)."""
+    return _scan_text(text or "") if _DIGIT.search(text or "") else ()  # every amount has a digit
+
+
+@text_cache(maxsize=4096)  # page lines repeat across steps and are read for several labels
+def _scan_text(text: str) -> tuple[tuple[int, int, Money], ...]:
+    return tuple(_matches(text))
+
+
+def _matches(text: str) -> Iterator[tuple[int, int, Money]]:
+    for match in _MONEY_RE.finditer(text):
         number = match.group("n1") or match.group("n2") or match.group("n3") or f"{match.group('n4')}.{match.group('f4')}"
         marker = match.group("m1") or match.group("m2") or match.group("m3") or match.group("m4")
         amount = _to_decimal(number)
