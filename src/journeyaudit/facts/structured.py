@@ -8,7 +8,6 @@ trailing commas) is read by a lenient fallback.
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 from dataclasses import dataclass, replace
@@ -16,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from journeyaudit.facts.money import parse_amount
-from journeyaudit.facts.page_text import _collapse
+from journeyaudit.facts.page_text import _collapse, text_cache
 
 # ==========================================================================
 # Structured data: schema.org Product / Offer in JSON-LD
@@ -213,7 +212,7 @@ def page_offers(html: str, syntaxes: tuple[str, ...] = PAGE_SYNTAXES) -> list[Of
     return list(_page_offers(html or "", tuple(syntaxes)))
 
 
-@functools.lru_cache(maxsize=8)  # the ledger asks for a step's price and its availability
+@text_cache(maxsize=8)  # the ledger asks for a step's price and its availability
 def _page_offers(html: str, syntaxes: tuple[str, ...]) -> tuple[Offer, ...]:
     lowered = html.lower()
     syntaxes = tuple(s for s in syntaxes if _MARKERS.get(s, "") in lowered)  # parse only what the page may hold
