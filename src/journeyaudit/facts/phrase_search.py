@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from journeyaudit.facts.page_text import lines, normalise
+from journeyaudit.facts.page_text import lines, normalise, text_cache
 from journeyaudit.facts.wording import IN_STOCK_PHRASES, ORDER_NUMBER_PATTERNS, OUT_OF_STOCK_PHRASES
 
 # ==========================================================================
@@ -25,14 +25,19 @@ def _phrase_matcher(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
 
 def find_phrases(text: str, phrases: Iterable[str]) -> list[str]:
     """The lines of ``text`` that contain any of ``phrases`` (whole words, case- and whitespace-insensitive)."""
-    matcher = _phrase_matcher(tuple(phrases))
+    return list(_find_phrases(text or "", tuple(phrases)))
+
+
+@text_cache(maxsize=4096)  # the ledger and several rules ask the same lines about the same phrases
+def _find_phrases(text: str, phrases: tuple[str, ...]) -> tuple[str, ...]:
+    matcher = _phrase_matcher(phrases)
     if matcher is None:
-        return []
+        return ()
     found: list[str] = []
     for line in lines(text):
         if line not in found and matcher.search(normalise(line)):
             found.append(line)
-    return found
+    return tuple(found)
 
 
 _NEGATION_BEFORE = re.compile(
@@ -56,10 +61,15 @@ def in_stock(
     A negated claim ("not in stock", "nicht verfügbar", "Available: no") or a
     line that also says out of stock does not count.
     """
-    positive_re = _phrase_matcher(tuple(phrases))
-    negative_re = _phrase_matcher(tuple(negative))
+    return list(_in_stock(text or "", tuple(phrases), tuple(negative)))
+
+
+@text_cache(maxsize=1024)
+def _in_stock(text: str, phrases: tuple[str, ...], negative: tuple[str, ...]) -> tuple[str, ...]:
+    positive_re = _phrase_matcher(phrases)
+    negative_re = _phrase_matcher(negative)
     if positive_re is None:
-        return []
+        return ()
     found: list[str] = []
     for line in lines(text):
         norm = normalise(line)
@@ -68,7 +78,7 @@ def in_stock(
         if any(not _negated(norm, m.start(), m.end()) for m in positive_re.finditer(norm)):
             if line not in found:
                 found.append(line)
-    return found
+    return tuple(found)
 
 
 def out_of_stock(
@@ -77,8 +87,13 @@ def out_of_stock(
     positive: Iterable[str] = IN_STOCK_PHRASES,
 ) -> list[str]:
     """Lines that say an item is unavailable, including negated stock claims ("no longer in stock")."""
-    negative_re = _phrase_matcher(tuple(phrases))
-    positive_re = _phrase_matcher(tuple(positive))
+    return list(_out_of_stock(text or "", tuple(phrases), tuple(positive)))
+
+
+@text_cache(maxsize=4096)
+def _out_of_stock(text: str, phrases: tuple[str, ...], positive: tuple[str, ...]) -> tuple[str, ...]:
+    negative_re = _phrase_matcher(phrases)
+    positive_re = _phrase_matcher(positive)
     found: list[str] = []
     for line in lines(text):
         norm = normalise(line)
@@ -87,7 +102,7 @@ def out_of_stock(
             hit = any(_negated(norm, m.start(), m.end()) for m in positive_re.finditer(norm))
         if hit and line not in found:
             found.append(line)
-    return found
+    return tuple(found)
 
 
 # ==========================================================================
