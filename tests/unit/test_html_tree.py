@@ -68,3 +68,11 @@ def test_step_parsed_once_while_judging():
         assert computed.soup(step) is computed.soup(step)
         assert computed.error_texts(step) == []
     assert computed.soup(step) is not computed.soup(step)  # outside a judgement nothing is kept
+
+
+def test_deeply_nested_pages_are_read_to_the_end():
+    """libxml2 stops at 256 levels unless told otherwise, and Python recursion at about 1,000:
+    neither may cut a page short (browsers build at most 512 levels from markup)."""
+    deep = "<div>" * 1500 + '<p class="error">deep</p>' + "</div>" * 1500 + '<p class="error">after</p>'
+    assert messages.error_texts(deep) == ["deep", "after"]
+    assert html_tree.parse(deep).get_text("|") == "deep|after"

@@ -9,7 +9,11 @@ searches children by path), and text leaves out comments and what script,
 style, template, rt and rp hold. Attribute values are strings (``class`` too).
 A parsed page is shared: read it, never change it. CSS selectors stay with
 BeautifulSoup and soupsieve (:func:`soup`), parsed only for a journey that has
-selector hints.
+selector hints. Pages nesting deeper than 2,048 levels are cut there (libxml2's
+limit with ``huge_tree``; browsers build at most 512 levels from markup).
+lxml repairs mis-nested markup as a parsing browser does (a ``<div>`` closes an
+open ``<p>``) where ``html.parser`` kept it: recorded pages are the browser's
+DOM serialised, so such nesting only comes from a script that built it.
 """
 
 from __future__ import annotations
@@ -39,13 +43,24 @@ def strings(element: Any, skip: Any = None) -> Iterator[str]:
     """The text strings under ``element`` in document order (BeautifulSoup's ``_all_strings``).
 
     ``skip(child)`` true leaves out a child's subtree (its tail, a sibling string, stays).
+    Iterative: pages nest deeper than Python's recursion limit.
     """
     if element.text and element.tag not in NOT_TEXT_CONTAINERS:
         yield element.text
-    for child in element:
+    stack: list[tuple[Iterator[Any], Any]] = [(iter(element), None)]
+    while stack:
+        children, owner = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            if owner is not None and owner.tail:
+                yield owner.tail  # after the owner's own content
+            continue
         if isinstance(child.tag, str) and child.tag not in NOT_TEXT_CONTAINERS and not (skip and skip(child)):
-            yield from strings(child, skip)
-        if child.tail:
+            if child.text:
+                yield child.text
+            stack.append((iter(child), child))
+        elif child.tail:
             yield child.tail
 
 
@@ -107,7 +122,9 @@ def parse(html: str) -> Tag | None:
     """The page's ``<html>`` element (None without markup). Shared: read it, never change it."""
     if not html or not html.strip():
         return None
-    parser = lxml_html.HTMLParser()  # one per parse: lxml parsers are not shared across threads
+    # one parser per parse (lxml parsers are not shared across threads); huge_tree: libxml2 would
+    # otherwise cut a page off at 256 levels of nesting or a 10 MB text, silently
+    parser = lxml_html.HTMLParser(huge_tree=True)
     parser.set_element_class_lookup(_LOOKUP)
     try:
         try:
@@ -115,7 +132,7 @@ def parse(html: str) -> Tag | None:
         except etree.ParserError:
             raise
         except ValueError:  # a str that declares its encoding (<?xml encoding=...?>): hand lxml the bytes
-            parser = lxml_html.HTMLParser(encoding="utf-8")
+            parser = lxml_html.HTMLParser(encoding="utf-8", huge_tree=True)
             parser.set_element_class_lookup(_LOOKUP)
             return lxml_html.document_fromstring(html.encode("utf-8"), parser=parser)
     except etree.ParserError:  # nothing but comments or a doctype

@@ -92,12 +92,17 @@ class _VisibleView:
             self._walk(page)
 
     def _walk(self, element: Any) -> None:
-        for child in html_tree.child_elements(element):
-            if child.tag in _NOT_TEXT or _hidden(child):
+        """Visible descendants in document order (iterative: pages nest deeper than Python recurses)."""
+        stack = [html_tree.child_elements(element)]
+        while stack:
+            child = next(stack[-1], None)
+            if child is None:
+                stack.pop()
+            elif child.tag in _NOT_TEXT or _hidden(child):
                 self._out.add(child)
             else:
                 self.tags.append(child)
-                self._walk(child)
+                stack.append(html_tree.child_elements(child))
 
     def visible(self, element: Any) -> bool:
         return element not in self._out and not any(parent in self._out for parent in element.iterancestors())
