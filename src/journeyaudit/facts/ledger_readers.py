@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from journeyaudit.facts import computed, page_text, phrase_search, structured
+from journeyaudit.facts import computed, page_text, phrase_search, structured, summary_block
 from journeyaudit.facts import money as money_reader
 from journeyaudit.facts.delivery import parse_promise
 from journeyaudit.facts.ledger_words import (
@@ -190,6 +190,8 @@ def _item_facts(b: Builder, step: StepRecord, soup: Any) -> None:
 
     if soup is not None:
         _element_items(soup, b.hints.get("item_selector"), add)
+        if step.role != "product":  # a product page's quantity box is its purchase form, not a basket
+            _block_items(soup, add)
     text_lines = page_text.lines(step.visible_text)
     for position, line in enumerate(text_lines):
         match = _QTY_NAME.match(line.replace("\t", " "))
@@ -221,16 +223,15 @@ def _element_items(soup: Any, selector: Any, add: Callable[..., None]) -> None:
         found = [m for m in money_reader.find_money(row) if m.amount > 0]
         name = _row_name(tag) or (row.split(found[0].text)[0].strip() if found else row)
         add(name, row, "element", found[0] if found else None, _row_quantity(tag, row))
-    for row in soup.find_all("tr"):
-        cells = row.find_all(["td", "th"], recursive=False)
-        if len(cells) < 2 or row.find_parent("thead") is not None:
-            continue
-        text = " ".join(row.get_text(" ").split())
-        amounts = [m for m in money_reader.find_money(text) if m.amount > 0]
-        name = _row_name(cells[0])
-        if not amounts or not name or is_summary_line(name) or money_reader.find_money(name):
-            continue
-        add(name, text, "element", amounts[0], _row_quantity(row, text))
+
+
+def _block_items(soup: Any, add: Callable[..., None]) -> None:
+    """Item rows of the page's basket or order summary, read by structure (:mod:`summary_block`): a row
+    with a quantity or a picture, a name and its prices; summary rows ("Basket total", "Untaxed") never."""
+    for row in summary_block.read(soup).items:
+        price = row.unit or row.line
+        add(row.name, row.text, "element", price if price is not None and price.amount > 0 else None, row.quantity,
+            line_total=str(row.line.amount) if row.line is not None else None)
 
 
 def _amount_only(line: str) -> bool:

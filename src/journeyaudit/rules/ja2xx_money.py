@@ -343,6 +343,7 @@ def sneaked_item(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
     if not chosen:
         return
     clicked = basket_rows.clicked_text(run)
+    options_chosen = basket_rows.chosen_options(run)
     book = ledger.build(run)
     roles = set(options.get("basket_roles") or ())
     steps = {step.index: step for step in run.reached()}
@@ -354,7 +355,7 @@ def sneaked_item(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
             key = page_text.normalise(item.label)
             if key in reported or item.amount is None or Decimal(item.amount) <= 0:
                 continue
-            if basket_rows.is_chosen(item.label, chosen, clicked):
+            if basket_rows.is_chosen(item.label, [*chosen, *options_chosen], clicked):
                 continue
             reported.add(key)
             later = [s for s in run.reached() if s.index > step.index and any(
