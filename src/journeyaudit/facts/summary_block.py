@@ -33,6 +33,7 @@ from journeyaudit.facts.money import Money
 
 _QTY_TEXT = re.compile(r"^\s*(?:(\d{1,3})\s*[×x✕]|[×x✕]\s*(\d{1,3}))(?=\s|$)|(?:^|\s)(?:[×x✕]\s*(\d{1,3}))\s*$", re.IGNORECASE)
 _BARE_INT = re.compile(r"^\s*(\d{1,3})\s*$")
+_LEAD_INT = re.compile(r"^\s*(\d{1,3})(?!\S)")
 _QTY_CLASS = re.compile(r"qty|quantity|menge|anzahl|cantidad|quantit", re.IGNORECASE)
 _BRACKETED = re.compile(r"\([^()]*\)")
 _LETTERS = re.compile(r"[^\W\d_]{2,}")
@@ -110,6 +111,11 @@ def _amounts(text: str) -> list[Money]:
     return money_reader.find_money(_BRACKETED.sub(" ", text))
 
 
+def _within(tag: Any, outer: Any) -> bool:
+    """Is ``tag`` ``outer`` or inside it? (By identity: BeautifulSoup compares tags by their markup.)"""
+    return tag is outer or any(parent is outer for parent in tag.parents)
+
+
 def _hidden(tag: Any) -> bool:
     """Not shown until the customer opens it (a mini-cart drop-down) or for screen readers only."""
     for element in [tag, *tag.parents]:
@@ -139,9 +145,12 @@ def _quantity_anchors(body: Any) -> list[tuple[Any, int]]:
         if not own or len(own) > 40 or money_reader.find_money(own):
             continue
         bare = _BARE_INT.match(own)
-        if bare and 0 < int(bare.group(1)) < 1000 and (tag.name == "td" or _QTY_CLASS.search(" ".join(tag.get("class") or []))):
+        if bare and 0 < int(bare.group(1)) < 1000 and tag.name == "td":
             anchors.append((tag, int(bare.group(1))))
             continue
+        lead = _LEAD_INT.match(own)  # a quantity badge: "2" and, for screen readers, "2 items"
+        if lead and 0 < int(lead.group(1)) < 1000 and _QTY_CLASS.search(" ".join(tag.get("class") or [])):
+            anchors.append((tag, int(lead.group(1))))
     for node in body.find_all(string=_QTY_TEXT):
         match = _QTY_TEXT.search(str(node))
         if match and node.parent is not None:
@@ -154,15 +163,15 @@ def _item_tags(body: Any) -> list[Any]:
     found: list[Any] = []
     for anchor, _ in _quantity_anchors(body):
         row = _climb(anchor)
-        if row is not None and row not in found:
+        if row is not None and not any(row is f for f in found):
             found.append(row)
     for img in body.find_all("img"):
         row = _climb(img)
-        if row is not None and row not in found and row.name in ("tr", "li") and _quantity_of(row) is None:
+        if row is not None and not any(row is f for f in found) and row.name in ("tr", "li") and _quantity_of(row) is None:
             if len({m.amount for m in _amounts(_text(row))}) <= 2:
                 found.append(row)
     # keep the innermost rows only, in page order
-    inner = [t for t in found if not any(other is not t and other in t.descendants for other in found)]
+    inner = [t for t in found if not any(other is not t and _within(other, t) for other in found)]
     order = {id(t): i for i, t in enumerate(body.find_all(True))}
     return sorted(inner, key=lambda t: order.get(id(t), 0))
 
@@ -176,6 +185,8 @@ def _climb(tag: Any, depth: int = 8) -> Any:
         if len(current.find_all("input", attrs={"type": "number"})) > 1:
             return None  # a whole list of items
         if current.name in _ROW_TAGS and _amounts(_text(current)) and _row_name(current):
+            table_row = current if current.name == "tr" else current.find_parent("tr")
+            current = table_row or current  # a table row's cells belong together (price, quantity, line total)
             if current.name == "tbody" or len(_amounts(_text(current))) > 6:
                 return None
             return current
@@ -198,7 +209,7 @@ def _row_name(tag: Any) -> str:
 
 def _quantity_of(tag: Any) -> int | None:
     for anchor, quantity in _quantity_anchors(tag):
-        if anchor is tag or tag in anchor.parents:
+        if _within(anchor, tag):
             return quantity
     return None
 
@@ -236,10 +247,10 @@ def _summary_rows(body: Any, item_tags: list[Any]) -> list[SummaryRow]:
         parent = node.parent
         if parent is None or parent.name in ("script", "style", "option", "button", "select", "label", "s", "del"):
             continue
-        if any(parent is t or t in parent.parents for t in item_tags) or _hidden(parent):
+        if any(_within(parent, t) for t in item_tags) or _hidden(parent):
             continue
         row = _label_ancestor(parent, item_tags)
-        if row is None or any(row is u or u in row.parents or row in u.parents for u in used):
+        if row is None or any(_within(row, u) or _within(u, row) for u in used):
             continue
         text = _text(row)
         amounts = _amounts(text)
@@ -266,7 +277,7 @@ def _label_ancestor(tag: Any, item_tags: list[Any], depth: int = 4) -> Any:
     for _ in range(depth):
         if current is None or current.name in ("body", "html", "table", "tbody", "thead", "tfoot", "form", "main", "ul", "ol"):
             return None
-        if any(current is t or current in t.descendants for t in item_tags) or any(t in current.descendants for t in item_tags):
+        if any(_within(current, t) or _within(t, current) for t in item_tags):
             return None
         text = _text(current)
         if not money_reader.find_money(text):
