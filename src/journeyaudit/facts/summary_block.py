@@ -34,6 +34,7 @@ from journeyaudit.facts.money import Money
 _QTY_TEXT = re.compile(r"^\s*(?:(\d{1,3})\s*[×x✕]|[×x✕]\s*(\d{1,3}))(?=\s|$)|(?:^|\s)(?:[×x✕]\s*(\d{1,3}))\s*$", re.IGNORECASE)
 _BARE_INT = re.compile(r"^\s*(\d{1,3})\s*$")
 _LEAD_INT = re.compile(r"^\s*(\d{1,3})(?!\S)")
+_SPLIT_SYMBOL = re.compile(r"([$€£¥₹])\s+(?=\d)")
 _QTY_CLASS = re.compile(r"qty|quantity|menge|anzahl|cantidad|quantit", re.IGNORECASE)
 _BRACKETED = re.compile(r"\([^()]*\)")
 _LETTERS = re.compile(r"[^\W\d_]{2,}")
@@ -103,7 +104,8 @@ def _read(soup: Any) -> Block:
 
 
 def _text(tag: Any) -> str:
-    return " ".join(tag.get_text(" ").split())
+    """The element's text on one line; a currency symbol in an element of its own rejoins its number ("$ 10.00")."""
+    return _SPLIT_SYMBOL.sub(r"\1", " ".join(tag.get_text(" ").split()))
 
 
 def _amounts(text: str) -> list[Money]:
