@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from journeyaudit.facts import computed, page_text, phrase_search, structured, summary_block
+from journeyaudit.facts import computed, label_pairs, page_text, phrase_search, structured, summary_block
 from journeyaudit.facts import money as money_reader
 from journeyaudit.facts.delivery import parse_promise
 from journeyaudit.facts.ledger_words import (
@@ -39,6 +39,7 @@ _ORDER_IS = re.compile(
     r"(confirmed|placed|cancell?ed|bestätigt|storniert|confirmée|annulée|confirmado|cancelado)\b",
     re.IGNORECASE,
 )
+_STATUS_LABEL = re.compile(r"(?<!\w)(?:status|state|bestellstatus|statut|estado|état)(?!\w)", re.IGNORECASE)
 _ORDER_STATE_WORDS = {
     "confirmed": "confirmed", "placed": "confirmed", "bestätigt": "confirmed", "confirmée": "confirmed",
     "confirmado": "confirmed", "cancelled": "cancelled", "canceled": "cancelled", "storniert": "cancelled",
@@ -392,6 +393,15 @@ def _state_facts(b: Builder, step: StepRecord, texts: list[str], notices: list[s
         if said is not None and state not in order_states:
             order_states.append(state)
             b.add("order", step, "text", said, state=state, detail={"number": number} if number else {})
+    for pair in [*label_pairs.read(computed.soup(step)), *label_pairs.text_pairs(step.visible_text)]:
+        if not _STATUS_LABEL.search(pair.label):
+            continue  # "Status" / "Cancelled" on lines of their own: a definition list, a table, side by side
+        state = next((s for s, p in (("cancelled", b.labels.order_cancelled), ("failed", b.labels.order_failed),
+                                     ("confirmed", b.labels.order_confirmed)) if phrase_search.find_phrases(pair.line, p)), None)
+        state = state or _ORDER_STATE_WORDS.get(pair.value.strip(" .!").lower())
+        if state and state not in order_states:
+            order_states.append(state)
+            b.add("order", step, "element", pair.line, state=state, detail={"number": number} if number else {})
     if number and not order_states:
         b.add("order", step, "text", number, state="placed", detail={"number": number})
     for text in [*notices, *(d.message for d in step.dialogs)]:
