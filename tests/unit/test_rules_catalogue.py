@@ -47,7 +47,7 @@ DESIGN_TABLE = {
 MINE = {
     "JA102": ("high", {"payment"}),
     "JA103": ("high", {"confirmation"}),
-    "JA201": ("high", {"review", "confirmation"}),
+    "JA201": ("high", {"payment", "review", "confirmation"}),  # a cost added at payment, after the details, is late too
     "JA202": ("high", {"product"}),
     "JA301": ("high", {"product"}),
     "JA302": ("medium", set()),

@@ -55,8 +55,11 @@ def test_a_chosen_shipping_option_is_not_a_late_fee():
 def test_late_roles_option_moves_the_line():
     # with the payment step counted as late, the shipping line there is still "shown before" (shipping step)
     assert findings("JA201", recorded("happy-path"), late_roles=["payment", "review", "confirmation"]) == []
-    # with no late role, nothing is late
-    assert findings("JA201", recorded("late-fee"), late_roles=[]) == []
+    # with no late role, and steps after the customer's details not counted as late, nothing is late
+    assert findings("JA201", recorded("late-fee"), late_roles=[], after_details=False) == []
+    # steps after the customer typed their details are late whatever their role
+    [finding] = findings("JA201", recorded("late-fee"), late_roles=[])
+    assert finding.step == 6
 
 
 # --------------------------------------------------------------------------

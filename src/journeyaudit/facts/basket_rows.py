@@ -74,6 +74,26 @@ def chosen_names(run: Run) -> list[str]:
     return names
 
 
+def chosen_options(run: Run) -> list[str]:
+    """Options the customer ticked or selected (a shipping or payment method with its price), amounts left out:
+    a shop that lists the chosen method as an order line ("Standard shipping: Shipping €4.90") did not sneak it in."""
+    labels: list[str] = []
+    acted = clicked_text(run)
+    for step in run.reached():
+        for form_field in step.fields:
+            if form_field.type not in ("radio", "checkbox") or not form_field.checked or not form_field.label:
+                continue
+            if form_field.type == "checkbox" and not any(v and v in acted for v in (form_field.id, form_field.name)):
+                continue  # a box ticked before the customer came is no choice of theirs
+            label = form_field.label
+            for money in money_reader.find_money(label):
+                label = label.replace(money.text, " ")
+            label = " ".join(label.split()).strip(" -–—:+()")
+            if label and label not in labels:
+                labels.append(label)
+    return labels
+
+
 def clicked_text(run: Run) -> str:
     return " ".join(
         " ".join([action.description, *(str(v) for v in (action.target or {}).values())])

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from journeyaudit.facts import computed, page_text, phrase_search, structured
+from journeyaudit.facts import computed, label_pairs, page_text, phrase_search, structured, summary_block
 from journeyaudit.facts import money as money_reader
 from journeyaudit.facts.delivery import parse_promise
 from journeyaudit.facts.ledger_words import (
@@ -39,6 +39,7 @@ _ORDER_IS = re.compile(
     r"(confirmed|placed|cancell?ed|bestätigt|storniert|confirmée|annulée|confirmado|cancelado)\b",
     re.IGNORECASE,
 )
+_STATUS_LABEL = re.compile(r"(?<!\w)(?:status|state|bestellstatus|statut|estado|état)(?!\w)", re.IGNORECASE)
 _ORDER_STATE_WORDS = {
     "confirmed": "confirmed", "placed": "confirmed", "bestätigt": "confirmed", "confirmée": "confirmed",
     "confirmado": "confirmed", "cancelled": "cancelled", "canceled": "cancelled", "storniert": "cancelled",
@@ -190,7 +191,9 @@ def _item_facts(b: Builder, step: StepRecord, soup: Any) -> None:
             b.add("item", step, source, text, **kw)
 
     if soup is not None:
-        _element_items(step, soup, b.hints.get("item_selector"), add)
+        _element_items(step, b.hints.get("item_selector"), add)
+        if step.role != "product":  # a product page's quantity box is its purchase form, not a basket
+            _block_items(computed.selector_soup(step), add)
     text_lines = page_text.lines(step.visible_text)
     for position, line in enumerate(text_lines):
         match = _QTY_NAME.match(line.replace("\t", " "))
@@ -211,8 +214,8 @@ def _item_facts(b: Builder, step: StepRecord, soup: Any) -> None:
             add(name, line, "text", unit, quantity, line_total=str(amounts[0].amount) if amounts else None)
 
 
-def _element_items(step: StepRecord, soup: Any, selector: Any, add: Callable[..., None]) -> None:
-    """Items in elements: those a journey's ``item_selector`` names, then table rows with a name and an amount."""
+def _element_items(step: StepRecord, selector: Any, add: Callable[..., None]) -> None:
+    """Items in elements a journey's ``item_selector`` names (the basket block itself: :func:`_block_items`)."""
     try:
         hinted = computed.selector_soup(step).select(str(selector)) if selector else []
     except Exception:  # soupsieve's SelectorSyntaxError: a bad hint reads nothing
@@ -222,16 +225,15 @@ def _element_items(step: StepRecord, soup: Any, selector: Any, add: Callable[...
         found = [m for m in money_reader.find_money(row) if m.amount > 0]
         name = _row_name(tag) or (row.split(found[0].text)[0].strip() if found else row)
         add(name, row, "element", found[0] if found else None, _row_quantity(tag, row))
-    for row in soup.find_all("tr"):
-        cells = row.find_all(["td", "th"], recursive=False)
-        if len(cells) < 2 or row.find_parent("thead") is not None:
-            continue
-        text = " ".join(row.get_text(" ").split())
-        amounts = [m for m in money_reader.find_money(text) if m.amount > 0]
-        name = _row_name(cells[0])
-        if not amounts or not name or is_summary_line(name) or money_reader.find_money(name):
-            continue
-        add(name, text, "element", amounts[0], _row_quantity(row, text))
+
+
+def _block_items(soup: Any, add: Callable[..., None]) -> None:
+    """Item rows of the page's basket or order summary, read by structure (:mod:`summary_block`): a row
+    with a quantity or a picture, a name and its prices; summary rows ("Basket total", "Untaxed") never."""
+    for row in summary_block.read(soup).items:
+        price = row.unit or row.line
+        add(row.name, row.text, "element", price if price is not None and price.amount > 0 else None, row.quantity,
+            line_total=str(row.line.amount) if row.line is not None else None)
 
 
 def _amount_only(line: str) -> bool:
@@ -392,6 +394,15 @@ def _state_facts(b: Builder, step: StepRecord, texts: list[str], notices: list[s
         if said is not None and state not in order_states:
             order_states.append(state)
             b.add("order", step, "text", said, state=state, detail={"number": number} if number else {})
+    for pair in [*label_pairs.read(computed.selector_soup(step)), *label_pairs.text_pairs(step.visible_text)]:
+        if not _STATUS_LABEL.search(pair.label):
+            continue  # "Status" / "Cancelled" on lines of their own: a definition list, a table, side by side
+        state = next((s for s, p in (("cancelled", b.labels.order_cancelled), ("failed", b.labels.order_failed),
+                                     ("confirmed", b.labels.order_confirmed)) if phrase_search.find_phrases(pair.line, p)), None)
+        state = state or _ORDER_STATE_WORDS.get(pair.value.strip(" .!").lower())
+        if state and state not in order_states:
+            order_states.append(state)
+            b.add("order", step, "element", pair.line, state=state, detail={"number": number} if number else {})
     if number and not order_states:
         b.add("order", step, "text", number, state="placed", detail={"number": number})
     for text in [*notices, *(d.message for d in step.dialogs)]:

@@ -157,6 +157,11 @@ class Labels:
             "order_number_patterns": "order_number_patterns",
         }
         given = {name: tuple(options[key]) for name, key in keys.items() if options.get(key)}
+        for name, key in keys.items():  # extra_<key>: added to the list (given or default), not instead of it
+            extra = [v for v in options.get("extra_" + key) or () if isinstance(v, str)]
+            if extra:
+                current = given.get(name, getattr(cls, name))
+                given[name] = (*current, *(v for v in extra if v not in current))
         return cls(**given)
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from journeyaudit.facts import computed
 from journeyaudit.model import SEVERITIES, Finding, RuleOutcome, Run
-from journeyaudit.rules.registry import RuleInfo, all_rules, get_rule
+from journeyaudit.rules.registry import RuleInfo, all_rules, extended_option, get_rule, merge_options
 
 
 @dataclass
@@ -51,10 +51,8 @@ def unknown_patterns(patterns: Iterable[str]) -> list[str]:
 
 
 def rule_options(info: RuleInfo, settings: RuleSettings) -> dict[str, Any]:
-    """Defaults < profile, for one rule."""
-    merged = dict(info.options)
-    merged.update(settings.options.get(info.code, {}))
-    return merged
+    """Defaults < profile, for one rule; ``extra_<list option>`` extends the list instead of replacing it."""
+    return merge_options(info.options, settings.options.get(info.code, {}))
 
 
 def option_errors(settings: RuleSettings) -> list[str]:
@@ -66,7 +64,7 @@ def option_errors(settings: RuleSettings) -> list[str]:
             errors.append(f"rules.options: no rule {code!r}")
             continue
         for key in overrides:
-            if key not in info.options:
+            if key not in info.options and extended_option(key, info.options) is None:
                 known = ", ".join(sorted(info.options)) or "none"
                 errors.append(f"rules.options.{code}: {info.code} has no option {key!r} (options: {known})")
     for code, severity in settings.severity.items():
@@ -150,6 +148,4 @@ def options_for(code: str, overrides: Mapping[str, Any] | None = None) -> dict[s
     info = get_rule(code)
     if info is None:
         raise KeyError(code)
-    merged = dict(info.options)
-    merged.update(overrides or {})
-    return merged
+    return merge_options(info.options, overrides)

@@ -5,6 +5,7 @@ Importing this package registers every built-in rule with the registry.
 
 from journeyaudit.rules import (  # noqa: F401  (imported to register the rules)
     ja1xx_journey,
+    ja2xx_late_cost,
     ja2xx_money,
     ja3xx_messages,
     ja4xx_speed,

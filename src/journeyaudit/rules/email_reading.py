@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from journeyaudit.facts import phrase_search
+from journeyaudit.facts import computed, label_pairs, phrase_search
 from journeyaudit.model import EmailMessage, Evidence, Run, StepRecord
 from journeyaudit.rules.evidence import quote
 
@@ -132,11 +132,16 @@ def order_number(run: Run) -> tuple[StepRecord, str] | None:
 def cancelled_at(run: Run, options: Mapping[str, Any]) -> tuple[StepRecord, str] | None:
     """The first step whose page says the order is cancelled, with the line that says so."""
     number = order_number(run)
+    phrases = options["cancellation_phrases"]
     for step in run.steps:
         if step.status == "skipped" or step.role == "email" and not step.visible_text:
             continue
-        for line in phrase_search.find_phrases(step.visible_text, options["cancellation_phrases"]):
+        for line in phrase_search.find_phrases(step.visible_text, phrases):
             about_order = phrase_search.find_phrases(line, ORDER_WORDS) or (number and number[1] in line)
             if about_order and len(line) <= 200:
                 return step, line
+        # "Status" and "Cancelled" apart: a definition list, a table, a label beside its value
+        for pair in [*label_pairs.read(computed.selector_soup(step)), *label_pairs.text_pairs(step.visible_text)]:
+            if phrase_search.find_phrases(pair.label, ORDER_WORDS) and phrase_search.find_phrases(pair.value, phrases):
+                return step, pair.line
     return None

@@ -1,4 +1,5 @@
-"""JA2xx, money: late extra costs, prices that change, items nobody chose, delivery promises that drift."""
+"""JA2xx, money: prices that change, items nobody chose, delivery promises that drift (JA201, late extra
+costs, in :mod:`ja2xx_late_cost`)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
-from journeyaudit.facts import basket_rows, ledger, page_text, phrase_search, structured, wording
+from journeyaudit.facts import basket_rows, ledger, page_text, phrase_search, structured
 from journeyaudit.facts import money as money_reader
 from journeyaudit.facts.ledger import product_names
 from journeyaudit.facts.money import Money
@@ -15,150 +16,6 @@ from journeyaudit.model import Evidence, Finding, LedgerFact, Run, StepRecord
 from journeyaudit.rules import phrases
 from journeyaudit.rules.evidence import full_stop, money_text, page_evidence, quote
 from journeyaudit.rules.registry import rule
-
-# A fee line that says it is already included in the price ("VAT (included)",
-# "inkl. 19% MwSt.") does not add to what the customer pays.
-_INCLUDED = re.compile(
-    r"(?<!\w)(?:incl|inkl|inc|included|including|inclusive|enthalten|inclus|incluse|incluido|incluida)(?!\w)",
-    re.IGNORECASE,
-)
-
-
-_WORD = re.compile(r"[^\W\d_]{3,}")
-
-
-def _words(text: str) -> set[str]:
-    return {word for word in _WORD.findall(page_text.normalise(text))}
-
-
-def _base_label(label: str) -> str:
-    """'Shipping (Standard)' -> 'shipping'; 'VAT 19%' -> 'vat': the label without qualifiers."""
-    base = re.sub(r"\([^()]*\)|\[[^\[\]]*\]|\d+(?:[.,]\d+)?\s?%", " ", label)
-    return page_text.normalise(base).strip(" :-–—")
-
-
-def _same_money(a: Money, b: Money) -> bool:
-    return a.amount == b.amount and money_reader.same_currency(a.currency, b.currency)
-
-
-def _shown_before(label: str, money: Money, earlier: list[StepRecord], labels: list[str]) -> bool:
-    """Was this fee (or its amount, next to a word of its label) on an earlier page?
-
-    "Shipping (Standard) €4.90" counts as shown when an earlier page said
-    "Standard — €4.90 — arrives in 3–5 business days" (the option the customer
-    chose) or "Shipping: Standard €4.90 or Express €9.90".
-    """
-    base = _base_label(label)
-    words = _words(label)
-    for step in earlier:
-        for other_label, other in money_reader.fee_lines(step.visible_text, labels):
-            if _base_label(other_label) == base and _same_money(money, other):
-                return True
-        for line in page_text.lines(step.visible_text):
-            if any(_same_money(money, seen) for seen in money_reader.find_money(line)) and words & _words(line):
-                return True
-    return False
-
-
-@rule(
-    "JA201",
-    "late-extra-cost",
-    title="A fee appears first at a late step and raises the total",
-    severity="high",
-    roles=["review", "confirmation"],
-    options={
-        "late_roles": ["review", "confirmation"],
-        "fee_labels": list(wording.FEE_LABELS),
-        "total_labels": list(wording.TOTAL_LABELS),
-        "subtotal_labels": list(wording.SUBTOTAL_LABELS),
-    },
-)
-def late_extra_cost(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
-    """A fee the customer was not shown before appears at the end of checkout and raises the total.
-
-    Extra costs that appear late (a service, handling, payment or shipping fee
-    first seen on the review page) are the most common reason customers give for
-    abandoning a checkout (research H5; Baymard: extra costs too high or shown
-    too late). The customer who does pay feels tricked, and asks for refunds.
-
-    For each step with one of the ``late_roles`` (default review, confirmation)
-    the rule reads its fee lines (``fee_labels``, default the built-in FEE_LABELS:
-    "Shipping", "Service fee", "Versandkosten"...). A fee is late when neither
-    its label with that amount, nor its amount on a line sharing a word with its
-    label, appeared on any earlier step: so a shipping option's price shown on
-    the shipping step ("Standard — €4.90") and chosen there counts as shown,
-    and so does a cart's "Shipping: Standard €4.90 or Express €9.90". Fees
-    written as included ("VAT (incl.)", "inkl. MwSt.") are left out. It is
-    reported only when the total grew by at least the fee's amount: compared with
-    the last earlier total (``total_labels``), or failing that the last earlier
-    subtotal (``subtotal_labels``). A fee is reported once, at the first step
-    that shows it. Totals, subtotals and fees are the promise ledger's
-    (``ledger.build``): a journey's ``total_selector`` / ``subtotal_selector``
-    hints take precedence over the labels.
-
-    Evidence: the fee line as written with its amount and step, the earlier and
-    the new total with their steps. Confidence is medium: fees and totals are
-    read from the page's wording. Not applicable to a journey without a review or
-    confirmation step; silent when no earlier step showed a total or a subtotal.
-    """
-    late_roles = set(options.get("late_roles") or ())
-    fee_labels = list(options["fee_labels"])
-    book = ledger.build(run, ledger.Labels.from_options(options))
-    shown = ("element", "text")  # what the customer saw (a hinted element, else the page text)
-    totals = {f.step: ledger.as_money(f) for f in ledger.facts(book, "total", sources=shown)}
-    subtotals = {f.step: ledger.as_money(f) for f in ledger.facts(book, "subtotal", sources=shown)}
-    reached = run.reached()
-    reported: set[tuple[str, Decimal]] = set()
-    for position, step in enumerate(reached):
-        if step.role not in late_roles:
-            continue
-        earlier = reached[:position]
-        total_now = totals.get(step.index)
-        reference = _last_amount(earlier, totals) or _last_amount(earlier, subtotals)
-        if total_now is None or reference is None:
-            continue
-        ref_step, ref_total = reference
-        if not money_reader.same_currency(total_now.currency, ref_total.currency):
-            continue
-        growth = total_now.amount - ref_total.amount
-        fees = [(f.label, ledger.as_money(f)) for f in ledger.facts(book, "fee", step=step.index, sources=shown)]
-        for label, money in fees:
-            key = (_base_label(label), money.amount)
-            if key in reported or money.amount <= 0 or _INCLUDED.search(label):
-                continue
-            if growth < money.amount or _shown_before(label, money, earlier, fee_labels):
-                continue
-            reported.add(key)
-            yield Finding(
-                step=step.index,
-                message=(
-                    f"A '{label}' of {money.text} appeared first at {step.label}; the total went from "
-                    f"{ref_total.text} at {ref_step.label} to {total_now.text}."
-                ),
-                evidence=[
-                    Evidence("amount", f"'{label}' at {step.label}, not shown before", f"{label} {money.text}", step.index),
-                    Evidence("amount", f"Total at {ref_step.label}", ref_total.text, ref_step.index),
-                    Evidence("amount", f"Total at {step.label}", total_now.text, step.index),
-                ],
-                confidence="medium",
-            )
-
-
-def _last_amount(steps: list[StepRecord], amounts: Mapping[int, Money]) -> tuple[StepRecord, Money] | None:
-    """The last of ``steps`` with an amount in ``amounts`` (step index -> amount), with it."""
-    found = None
-    for step in steps:
-        if step.index in amounts:
-            found = (step, amounts[step.index])
-    return found
-
-
-
-
-
-
-
-
 
 
 def _declared(offer: structured.Offer) -> Money:
@@ -294,16 +151,6 @@ def _charged_finding(step: StepRecord, name: str, price: Money, differing: list[
     )
 
 
-
-
-
-
-
-
-
-
-
-
 @rule(
     "JA203",
     "sneaked-item",
@@ -343,6 +190,7 @@ def sneaked_item(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
     if not chosen:
         return
     clicked = basket_rows.clicked_text(run)
+    options_chosen = basket_rows.chosen_options(run)
     book = ledger.build(run)
     roles = set(options.get("basket_roles") or ())
     steps = {step.index: step for step in run.reached()}
@@ -354,7 +202,7 @@ def sneaked_item(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
             key = page_text.normalise(item.label)
             if key in reported or item.amount is None or Decimal(item.amount) <= 0:
                 continue
-            if basket_rows.is_chosen(item.label, chosen, clicked):
+            if basket_rows.is_chosen(item.label, [*chosen, *options_chosen], clicked):
                 continue
             reported.add(key)
             later = [s for s in run.reached() if s.index > step.index and any(

@@ -79,6 +79,37 @@ class RuleInfo:
 
 _RULES: dict[str, RuleInfo] = {}
 
+#: ``extra_<name>`` extends the list option ``<name>`` instead of replacing it (``extra_fee_labels``).
+EXTRA_PREFIX = "extra_"
+
+
+def extended_option(key: str, defaults: Mapping[str, Any]) -> str | None:
+    """The list option an ``extra_<name>`` key extends, or None when ``key`` is no such key."""
+    base = key[len(EXTRA_PREFIX):] if key.startswith(EXTRA_PREFIX) else ""
+    return base if base and key not in defaults and isinstance(defaults.get(base), list) else None
+
+
+def merge_options(defaults: Mapping[str, Any], *layers: Mapping[str, Any] | None) -> dict[str, Any]:
+    """A rule's options: its defaults, then each layer (a profile, an audit) in turn.
+
+    A plain key replaces the value; ``extra_<name>`` adds its items to the list
+    ``<name>`` as it stands so far (the default or a layer's replacement), once each.
+    """
+    merged = dict(defaults)
+    for layer in layers:
+        extras: list[tuple[str, Any]] = []
+        for key, value in (layer or {}).items():
+            base = extended_option(key, defaults)
+            if base is None:
+                merged[key] = value
+            else:
+                extras.append((base, value))
+        for base, value in extras:
+            current = list(merged.get(base) or [])
+            added = value if isinstance(value, list) else [value]
+            merged[base] = [*current, *(item for item in added if item not in current)]
+    return merged
+
 
 def rule(
     code: str,

@@ -118,6 +118,15 @@ def value_problems(path: tuple[Any, ...], default: Any, value: Any) -> list[Prob
     return problems
 
 
+EXTRA_PREFIX = "extra_"
+
+
+def extended_option(key: str, defaults: Mapping[str, Any]) -> str | None:
+    """The list option an ``extra_<name>`` key extends (as rules.registry merges it), or None."""
+    base = key[len(EXTRA_PREFIX):] if key.startswith(EXTRA_PREFIX) else ""
+    return base if base and key not in defaults and isinstance(defaults.get(base), list) else None
+
+
 def option_problems(catalogue: RuleCatalogue, options: Mapping[str, Mapping[str, Any]]) -> list[Problem]:
     """Unknown rules, unknown option names (with a did-you-mean) and values of the wrong type."""
     problems: list[Problem] = []
@@ -127,7 +136,10 @@ def option_problems(catalogue: RuleCatalogue, options: Mapping[str, Mapping[str,
             problems.append(((code,), f"rules.options: no rule {code!r}", True))
             continue
         for key, value in overrides.items():
-            if key not in entry.options:
+            base = extended_option(key, entry.options)
+            if base is not None:  # extra_<list option>: items added to the list, of the list's type
+                problems += value_problems((code, key), entry.options[base], value)
+            elif key not in entry.options:
                 hint = did_you_mean(key, entry.options)
                 known = ", ".join(sorted(entry.options)) or "none"
                 problems.append(((code, key), f"rules.options.{code}: {entry.code} has no option {key!r} "

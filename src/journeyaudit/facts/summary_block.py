@@ -1,0 +1,301 @@
+"""A basket or order summary read by its structure: item rows versus summary rows, whatever the wording.
+
+A cart, checkout or order page lists what is bought and then sums it up. The
+two kinds of row look different in every theme (Shuup's basket table, Shopify
+Dawn's ``cart-items`` table and ``totals`` box, WooCommerce's block cart and
+order summary, Magento Luma's ``shopping-cart-table`` and ``totals`` table), but
+they are told apart by structure, not by words:
+
+* an **item row** names something bought and carries a quantity (a number
+  input, a cell or badge holding only a small whole number, "2 ×", "× 2") or a
+  product picture, with one or two amounts (unit and line price);
+* a **summary row** is a label with one amount ("Basket total €39.90",
+  "Untaxed €4.90", "Card processing fee £3.95", "Flat rate: $10.00"): no
+  quantity, no picture, and a single amount besides an amount in brackets
+  ("(€93.90 excl. tax)");
+* anything else (a tax breakdown row with a rate and three amounts, a product
+  card's price) is neither.
+
+:func:`read` returns both, in page order. Pure: a parsed page (BeautifulSoup) in,
+rows out; the ledger's item reader and the late-extra-cost rule use it.
+"""
+
+from __future__ import annotations
+
+import re
+import weakref
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from journeyaudit.facts import money as money_reader
+from journeyaudit.facts.money import Money
+
+_QTY_TEXT = re.compile(r"^\s*(?:(\d{1,3})\s*[×x✕]|[×x✕]\s*(\d{1,3}))(?=\s|$)|(?:^|\s)(?:[×x✕]\s*(\d{1,3}))\s*$", re.IGNORECASE)
+_BARE_INT = re.compile(r"^\s*(\d{1,3})\s*$")
+_LEAD_INT = re.compile(r"^\s*(\d{1,3})(?!\S)")
+_SPLIT_SYMBOL = re.compile(r"([$€£¥₹])\s+(?=\d)")
+_QTY_CLASS = re.compile(r"qty|quantity|menge|anzahl|cantidad|quantit", re.IGNORECASE)
+_BRACKETED = re.compile(r"\([^()]*\)")
+_LETTERS = re.compile(r"[^\W\d_]{2,}")
+_HIDDEN_CLASS = re.compile(r"(?<![\w-])(?:visually-hidden|screen-reader-text|sr-only|hidden|dropdown-menu)(?![\w-])")
+_CODES = re.compile(r"(?<!\w)(?:USD|EUR|GBP|CAD|AUD|NZD|CHF|JPY|SEK|NOK|DKK|PLN|CZK|HUF|INR|BRL|MXN)(?!\w)")
+_ROW_TAGS = ("tr", "li", "div", "dl", "p", "section", "article", "tbody", "span", "dd", "footer")
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    """Something bought: its name, quantity (None when not shown), unit and line price, the row as written."""
+
+    name: str
+    quantity: int | None
+    unit: Money | None
+    line: Money | None
+    text: str
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    """A label with one amount (a subtotal, a fee, a tax, a discount, a total), the row as written."""
+
+    label: str
+    amount: Money
+    text: str
+
+
+@dataclass(frozen=True)
+class Block:
+    items: tuple[ItemRow, ...]
+    summary: tuple[SummaryRow, ...]
+
+
+_READ: weakref.WeakKeyDictionary[Any, Block] = weakref.WeakKeyDictionary()
+
+
+def read(soup: Any) -> Block:
+    """The item rows and the summary rows of a parsed page (empty when ``soup`` is None); read once per page."""
+    if soup is None:
+        return Block((), ())
+    try:
+        return _READ[soup]
+    except (KeyError, TypeError):
+        pass
+    block = _read(soup)
+    try:
+        _READ[soup] = block
+    except TypeError:  # not weakly referable: read again next time
+        pass
+    return block
+
+
+def _read(soup: Any) -> Block:
+    body = soup.body or soup
+    every = _item_tags(body)
+    shown = [t for t in every if not _hidden(t)]
+    item_tags = shown or every  # a page whose only basket is a closed mini-cart still lists it
+    items: list[ItemRow] = []
+    seen: set[str] = set()
+    for tag in item_tags:
+        row = _item_row(tag)
+        if row is not None and row.name.casefold() not in seen:
+            seen.add(row.name.casefold())
+            items.append(row)
+    return Block(tuple(items), tuple(_summary_rows(body, every)))
+
+
+def _text(tag: Any) -> str:
+    """The element's text on one line; a currency symbol in an element of its own rejoins its number ("$ 10.00")."""
+    return _SPLIT_SYMBOL.sub(r"\1", " ".join(tag.get_text(" ").split()))
+
+
+def _amounts(text: str) -> list[Money]:
+    """The amounts of a row that count: not those in brackets ("(€89.00 excl. tax)")."""
+    return money_reader.find_money(_BRACKETED.sub(" ", text))
+
+
+def _within(tag: Any, outer: Any) -> bool:
+    """Is ``tag`` ``outer`` or inside it? (By identity: BeautifulSoup compares tags by their markup.)"""
+    return tag is outer or any(parent is outer for parent in tag.parents)
+
+
+def _hidden(tag: Any) -> bool:
+    """Not shown until the customer opens it (a mini-cart drop-down) or for screen readers only."""
+    for element in [tag, *tag.parents]:
+        if element.name in ("[document]", "html", "body"):
+            break
+        style = str(element.get("style", "")).replace(" ", "").lower()
+        if (_HIDDEN_CLASS.search(" ".join(element.get("class") or [])) or element.has_attr("hidden")
+                or str(element.get("aria-hidden", "")).lower() == "true" or "display:none" in style):
+            return True
+    return False
+
+
+# ---- item rows ------------------------------------------------------------------
+
+
+def _quantity_anchors(body: Any) -> list[tuple[Any, int]]:
+    """Elements that hold a line's quantity, with it: number inputs, bare small numbers, "2 ×" texts."""
+    anchors: list[tuple[Any, int]] = []
+    for field in body.find_all("input"):
+        kind = str(field.get("type", "text")).lower()
+        named = _QTY_CLASS.search(" ".join([str(field.get("name", "")), str(field.get("id", "")), *(field.get("class") or [])]))
+        value = str(field.get("value", "")).strip()
+        if (kind == "number" or (kind == "text" and named)) and value.isdigit() and 0 < int(value) < 1000:
+            anchors.append((field, int(value)))
+    for tag in body.find_all(["td", "span", "div", "strong", "p"]):
+        own = _text(tag)
+        if not own or len(own) > 40 or money_reader.find_money(own):
+            continue
+        bare = _BARE_INT.match(own)
+        if bare and 0 < int(bare.group(1)) < 1000 and tag.name == "td":
+            anchors.append((tag, int(bare.group(1))))
+            continue
+        lead = _LEAD_INT.match(own)  # a quantity badge: "2" and, for screen readers, "2 items"
+        if lead and 0 < int(lead.group(1)) < 1000 and _QTY_CLASS.search(" ".join(tag.get("class") or [])):
+            anchors.append((tag, int(lead.group(1))))
+    for node in body.find_all(string=_QTY_TEXT):
+        match = _QTY_TEXT.search(str(node))
+        if match and node.parent is not None:
+            anchors.append((node.parent, int(next(g for g in match.groups() if g))))
+    return anchors
+
+
+def _item_tags(body: Any) -> list[Any]:
+    """The smallest elements around a quantity (or a product picture) that also hold a name and an amount."""
+    found: list[Any] = []
+    for anchor, _ in _quantity_anchors(body):
+        row = _climb(anchor)
+        if row is not None and not any(row is f for f in found):
+            found.append(row)
+    for img in body.find_all("img"):
+        row = _climb(img)
+        if row is not None and not any(row is f for f in found) and row.name in ("tr", "li") and _quantity_of(row) is None:
+            if len({m.amount for m in _amounts(_text(row))}) <= 2:
+                found.append(row)
+    # keep the innermost rows only, in page order
+    inner = [t for t in found if not any(other is not t and _within(other, t) for other in found)]
+    order = {id(t): i for i, t in enumerate(body.find_all(True))}
+    return sorted(inner, key=lambda t: order.get(id(t), 0))
+
+
+def _climb(tag: Any, depth: int = 8) -> Any:
+    """The first ancestor (or ``tag``) that holds an amount and a name; never a whole list of items."""
+    current = tag
+    for _ in range(depth):
+        if current is None or current.name in ("body", "html", "table", "main"):
+            return None
+        if len(current.find_all("input", attrs={"type": "number"})) > 1:
+            return None  # a whole list of items
+        if current.name in _ROW_TAGS and _amounts(_text(current)) and _row_name(current):
+            table_row = current if current.name == "tr" else current.find_parent("tr")
+            current = table_row or current  # a table row's cells belong together (price, quantity, line total)
+            if current.name == "tbody" or len(_amounts(_text(current))) > 6:
+                return None
+            return current
+        current = current.parent
+    return None
+
+
+def _row_name(tag: Any) -> str:
+    """The item's name: its product link's or heading's text, else the first text with letters that is no amount."""
+    for found in tag.find_all(["a", "h2", "h3", "h4", "h5", "strong"]):
+        text = _text(found)
+        if _LETTERS.search(text) and not money_reader.find_money(text) and not _hidden(found):
+            return text
+    for piece in tag.stripped_strings:
+        piece = " ".join(piece.split())
+        if _LETTERS.search(piece) and not money_reader.find_money(piece) and not _QTY_TEXT.fullmatch(piece):
+            return piece.strip(" ×x:")
+    return ""
+
+
+def _quantity_of(tag: Any) -> int | None:
+    for anchor, quantity in _quantity_anchors(tag):
+        if _within(anchor, tag):
+            return quantity
+    return None
+
+
+def _item_row(tag: Any) -> ItemRow | None:
+    text = _text(tag)
+    name = _row_name(tag)
+    struck = {m.amount for s in tag.find_all(["s", "del", "strike"]) for m in money_reader.find_money(_text(s))}
+    amounts = [m for m in _amounts(text) if m.amount not in struck or len(_amounts(text)) == 1]
+    if not name or not amounts:
+        return None
+    quantity = _quantity_of(tag)
+    distinct: list[Money] = []
+    for money in amounts:
+        if all(money.amount != d.amount for d in distinct):
+            distinct.append(money)
+    if len(distinct) >= 2:
+        unit, line = distinct[0], distinct[-1]
+    else:
+        line = distinct[0]
+        unit = line
+        if quantity and quantity > 1:
+            unit = Money((line.amount / quantity).quantize(Decimal("0.01")), line.currency, line.text)
+    return ItemRow(name, quantity, unit, line, text)
+
+
+# ---- summary rows ------------------------------------------------------------------
+
+
+def _summary_rows(body: Any, item_tags: list[Any]) -> list[SummaryRow]:
+    """Label + one amount: from each amount up to the first element that also holds words, outside item rows."""
+    rows: list[SummaryRow] = []
+    used: list[Any] = []
+    for node in body.find_all(string=money_reader_pattern()):
+        parent = node.parent
+        if parent is None or parent.name in ("script", "style", "option", "button", "select", "label", "s", "del"):
+            continue
+        if any(_within(parent, t) for t in item_tags) or _hidden(parent):
+            continue
+        row = _label_ancestor(parent, item_tags)
+        if row is None or any(_within(row, u) or _within(u, row) for u in used):
+            continue
+        text = _text(row)
+        amounts = _amounts(text)
+        if len({m.amount for m in amounts}) != 1:
+            continue
+        label = _label(text)
+        if not label or len(label) > 80:
+            continue
+        used.append(row)
+        rows.append(SummaryRow(label, amounts[0], text))
+    return rows
+
+
+def money_reader_pattern() -> re.Pattern[str]:
+    """Text nodes that hold a digit next to something (the amount check follows)."""
+    return _DIGIT
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _label_ancestor(tag: Any, item_tags: list[Any], depth: int = 4) -> Any:
+    current = tag
+    for _ in range(depth):
+        if current is None or current.name in ("body", "html", "table", "tbody", "thead", "tfoot", "form", "main", "ul", "ol"):
+            return None
+        if any(_within(current, t) or _within(t, current) for t in item_tags):
+            return None
+        text = _text(current)
+        if not money_reader.find_money(text):
+            current = current.parent
+            continue
+        if _label(text):
+            return current
+        current = current.parent
+    return None
+
+
+def _label(text: str) -> str:
+    """A row's words without its amounts and bracketed notes: 'Total:' -> 'Total'."""
+    rest = _BRACKETED.sub(" ", text)
+    for money in money_reader.find_money(rest):
+        rest = rest.replace(money.text, " ")
+    rest = _CODES.sub(" ", rest)
+    rest = " ".join(rest.split()).strip(" :–—-=")
+    return rest if _LETTERS.search(rest) else ""
