@@ -78,6 +78,7 @@ class EvidenceView:
     mono: bool
     step: int | None
     shot: Shot | None = None
+    collapsed: bool = False  # raw markup (kind "markup"): shown folded, under a summary
 
 
 @dataclass
@@ -339,6 +340,7 @@ def _evidence_view(item: Evidence, trace_dir: Path | None) -> EvidenceView:
         mono=item.kind in MONOSPACE_KINDS,
         step=item.step,
         shot=picture,
+        collapsed=item.kind == "markup",
     )
 
 
