@@ -28,6 +28,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from journeyaudit.facts import failure
 from journeyaudit.history.store import atomic_write_text
 from journeyaudit.model import (
     SEVERITIES,
@@ -120,6 +121,7 @@ class StepView:
     shot: Shot
     findings: list[FindingView] = field(default_factory=list)
     trend: Spark | None = None  # the step's duration over the last runs
+    error_raw: str = ""  # the tool's own error, when the customer's wording (error) differs
 
 
 @dataclass
@@ -388,7 +390,8 @@ def _step_view(anchor: str, step: StepRecord, scale: float, trace_dir: Path | No
         role=step.role,
         status=step.status if step.status in STEP_STATUS_LABELS else "failed",
         status_label=STEP_STATUS_LABELS.get(step.status, step.status),
-        error=step.error or "",
+        error=failure.customer_reason(step),
+        error_raw=step.error if step.error and step.error != failure.customer_reason(step) else "",
         url=step.url,
         title=step.title,
         http_status=step.http_status,
