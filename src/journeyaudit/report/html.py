@@ -51,6 +51,7 @@ from journeyaudit.report.ledger_view import ledger_views
 from journeyaudit.report.probes_view import probe_groups
 from journeyaudit.report.rules_view import SEVERITY_LABELS, rule_rows
 from journeyaudit.report.screenshots import Shot, shot
+from journeyaudit.report.top_problems import top_problems
 from journeyaudit.report.trends import Spark, finding_sparks, step_sparks
 from journeyaudit.rules.registry import RuleInfo
 
@@ -202,6 +203,7 @@ def render_html(
         "axe_version": result.axe_version,
         "fail_on": result.fail_on,
         "journeys": journeys,
+        "top_problems": top_problems(journeys),  # the few that matter most (_top_problems.html)
         "other_findings": other_findings,
         "errors": list(result.errors),
         "not_run": not_run,
