@@ -59,3 +59,18 @@ def test_the_report_shows_the_customers_words_and_folds_the_tools_error():
     step = soup.select_one("li.step--failed")
     assert "could not be clicked (it was disabled)" in step.select_one(".step-error").get_text()
     assert "could not find" in step.select_one("details.error-raw pre").get_text()
+
+
+def test_junit_and_the_terminal_say_it_the_same_way(tmp_path, capsys):
+    from journeyaudit import model
+    from journeyaudit.report import terminal
+    from journeyaudit.report.ci.junit import render_junit
+
+    trace = shop_recorded("shuup", "stock-out")
+    result = model.Result(audit="Shuup", base_url=trace.base_url, runs=[
+        RunSummary(trace.journey_id, trace.journey_name, trace.journey_path, "failed", None, 2, 1, 1000.0, "")])
+    xml = render_junit(result, {trace.journey_id: trace}, rules=[], root=tmp_path)
+    assert "could not be clicked (it was disabled)" in xml
+    journey = model.Journey(id=trace.journey_id, name=trace.journey_name, path=trace.journey_path, steps=[])
+    terminal.TerminalProgress(verbose=False).step_done(journey, trace.steps[1])
+    assert "'Add to cart' was on the page but could not be clicked" in capsys.readouterr().out
