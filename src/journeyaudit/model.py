@@ -263,7 +263,7 @@ class Run:
 class Evidence:
     """One piece of proof behind a finding, shown verbatim (escaped) in reports."""
 
-    kind: str  # text | amount | request | console | error | url | screenshot | field | timing
+    kind: str  # text | amount | request | console | error | url | screenshot | field | timing | markup | email
     label: str  # what this is, in the customer's words: "Total at 'Review' (step 5)"
     value: str = ""
     step: int | None = None  # step index this was seen on

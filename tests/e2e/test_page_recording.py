@@ -72,3 +72,52 @@ def test_host_map_resolves_inside_the_browser(runner, shop, tmp_path):
     run = record(runner, tmp_path, ("goto", {"url": f"http://{PAY_HOST}:{shop.port}/healthz"}),
                  ("expect", {"text": "Kettle"}))
     assert run.steps[0].url.startswith(f"http://{PAY_HOST}:") and run.steps[0].http_status == 200
+
+
+# A page of our own on 127.0.0.1 whose button only reports to a collector on another host name
+# ("localhost": another site for the browser), like a shop's error tracker after a broken handler.
+_BEACON_PAGE = b"""<!doctype html><html lang="en"><head><title>Beacon</title></head><body>
+<button id="report" type="button">Add to cart</button>
+<button id="own" type="button">Update basket</button>
+<script>
+document.getElementById('report').addEventListener('click', () => {
+  fetch('http://localhost:PORT/collect', {method: 'POST', mode: 'no-cors', body: 'TypeError'}).catch(() => {});
+});
+document.getElementById('own').addEventListener('click', () => { fetch('/basket.json').catch(() => {}); });
+</script></body></html>"""
+
+
+@pytest.fixture(scope="module")
+def beacon_site():
+    import http.server
+    import threading
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def _answer(self):
+            port = str(self.server.server_address[1]).encode()
+            body = _BEACON_PAGE.replace(b"PORT", port) if self.path.startswith("/page") else b"{}"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html" if self.path.startswith("/page") else "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_GET = do_POST = _answer
+
+        def log_message(self, *args):  # quiet
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def test_a_click_that_only_reports_to_another_site_did_nothing_for_the_customer(runner, beacon_site, tmp_path):
+    run = record(runner, tmp_path, ("goto", {"url": f"{beacon_site}/page"}), ("click", {"selector": "#report"}),
+                 ("click", {"selector": "#own"}))
+    beacon, own = run.steps[0].actions[1].effect, run.steps[0].actions[2].effect
+    assert beacon["requests"] == 0 and beacon["third_party_requests"] == ["localhost"]
+    assert not (beacon["dom_changed"] or beacon["navigated"]) and beacon["waited_ms"] >= 1500
+    assert own["requests"] >= 1 and own["waited_ms"] < 1000

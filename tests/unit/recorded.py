@@ -41,6 +41,21 @@ def recorded(journey_id: str) -> Run:
     return copy.deepcopy(_load(journey_id))
 
 
+SHOP_FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "shops"
+
+
+@lru_cache(maxsize=None)
+def _load_shop(shop: str, journey_id: str) -> Run:
+    return store.load_run(SHOP_FIXTURES / shop / journey_id)
+
+
+def shop_recorded(shop: str, journey_id: str) -> Run:
+    """A journey recorded from a real shop of the corpus (tests/fixtures/shops/<shop>/), a fresh copy."""
+    import copy
+
+    return copy.deepcopy(_load_shop(shop, journey_id))
+
+
 # --------------------------------------------------------------------------
 # Hand-made traces, for markup the demo shop does not have
 # --------------------------------------------------------------------------

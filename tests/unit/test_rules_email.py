@@ -7,7 +7,7 @@ import pytest
 from journeyaudit.judge.engine import options_for
 from journeyaudit.model import EmailMessage
 from journeyaudit.rules.ja7xx_email import list_unsubscribe_problem, order_contradictions
-from tests.unit.recorded import JOURNEYS, findings, recorded
+from tests.unit.recorded import JOURNEYS, findings, recorded, shop_recorded
 
 MY_CODES = ("JA104", "JA701", "JA702", "JA703", "JA704", "JA705")
 # each recorded mail journey -> exactly the codes of MY_CODES it must produce
@@ -46,6 +46,25 @@ def test_duplicate_confirmation_and_burst():
     assert dup.evidence[0].kind == "email" and "is confirmed" in dup.evidence[0].value
     (burst,) = findings("JA701", recorded("newsletter-burst"))
     assert burst.severity == "high" and "12 times" in burst.message and "Brew notes" in burst.message
+
+
+def test_a_copy_arriving_after_the_next_step_began_is_still_a_duplicate():
+    trace = recorded("duplicate-confirmation")
+    first, second = trace.emails[:2]
+    later = next(s for s in trace.steps if s.index > first.step)
+    second.step = later.index  # the second copy came while the customer was already on the next step
+    (dup,) = findings("JA701", trace)
+    assert "reached you 2 times after 'Confirmation' (step 7)" in dup.message
+    assert f"the last copy after {later.label}" in dup.message
+
+
+def test_shuup_confirmation_mail_watched_for_a_while_is_no_duplicate():
+    trace = shop_recorded("shuup", "happy-path")
+    assert len(trace.emails) == 1 and findings("JA701", trace) == []
+    copy = EmailMessage(**{**vars(trace.emails[0]), "step": None, "received_at": trace.emails[0].received_at + 30})
+    trace.emails.append(copy)  # the same mail again, read only at the end of the watch period
+    (dup,) = findings("JA701", trace)
+    assert "Order 2 Received" in dup.message and "the last copy after the end of the journey" in dup.message
 
 
 def test_newsletter_issues_in_different_steps_are_not_duplicates():

@@ -10,7 +10,7 @@ import pytest
 
 from journeyaudit.model import ActionRecord, NetworkEntry
 from journeyaudit.rules.ja5xx_technical import _trusted
-from tests.unit.recorded import JOURNEYS, findings, recorded, run, step
+from tests.unit.recorded import JOURNEYS, findings, recorded, run, shop_recorded, step
 
 CODES = ("JA402", "JA504", "JA505", "JA605")
 # the demo audit's option for the shop's own payment widget (audits/demo.yaml)
@@ -199,21 +199,25 @@ def _axe_ids(finding) -> str:
     return " ".join(e.label for e in finding.evidence)
 
 
-def test_product_page_barriers_mapped_to_severities():
+def test_product_page_barriers_weighed_by_what_the_journey_used():
+    # the image, the wishlist button and the faint stock line are none of what the journey used
+    # (it clicked 'Add to cart' and filled the checkout fields): barriers, but page chrome
     found = findings("JA605", recorded("a11y-violations"))
     assert all(f.step == 1 for f in found)
     by_rule = {rule: f for f in found for rule in ("image-alt", "button-name", "color-contrast") if rule in f.message}
     assert set(by_rule) == {"image-alt", "button-name", "color-contrast"}
-    assert by_rule["image-alt"].severity == "high"  # axe impact critical
-    assert by_rule["button-name"].severity == "high"  # critical
-    assert by_rule["color-contrast"].severity == "medium"  # serious
-    assert "barista-pick.svg" in _axe_ids(by_rule["image-alt"]) + " ".join(e.value for e in by_rule["image-alt"].evidence)
-    assert any(e.kind == "url" and "dequeuniversity.com" in e.value for e in by_rule["image-alt"].evidence)
+    assert by_rule["image-alt"].severity == "medium"  # axe impact critical, not on the journey
+    assert by_rule["button-name"].severity == "medium"  # critical
+    assert by_rule["color-contrast"].severity == "low"  # serious
+    assert all("the journey did not use" in f.message for f in found)
+    image = by_rule["image-alt"].evidence
+    assert any(e.kind == "markup" and "barista-pick.svg" in e.value for e in image)  # raw HTML, folded in the report
+    assert any(e.kind == "url" and "dequeuniversity.com" in e.value for e in image)
 
 
 def test_error_pages_are_checked_too():
     [finding] = findings("JA605", recorded("server-error"))
-    assert finding.step == 5 and "html-has-lang" in finding.message and finding.severity == "medium"
+    assert finding.step == 5 and "html-has-lang" in finding.message and finding.severity == "low"
 
 
 def test_axe_ran_on_every_happy_step_and_found_nothing():
@@ -225,8 +229,18 @@ def test_min_impact_and_ignored_rules():
     trace = recorded("a11y-violations")
     assert len(findings("JA605", trace, min_impact="critical")) == 2
     assert len(findings("JA605", trace, ignore_rules=["color-contrast"])) == 2
-    severities = {f.severity for f in findings("JA605", trace, impact_severity={"critical": "critical"})}
-    assert severities == {"critical", "medium"}
+    severities = {f.severity for f in findings("JA605", trace, chrome_severity={"critical": "high"})}
+    assert severities == {"high", "low"}
+
+
+def test_a_barrier_on_the_field_the_journey_filled_is_high():
+    trace = recorded("a11y-violations")
+    # the same wishlist button, now a control the customer clicked
+    trace.steps[1].actions.append(ActionRecord(name="click", description="click #wishlist", status="passed",
+                                               target={"tag": "button", "id": "wishlist", "text": ""}))
+    by_rule = {f.message.split("axe-core rule ")[1].split(",")[0]: f for f in findings("JA605", trace)}
+    assert by_rule["button-name"].severity == "high" and "used or needs" in by_rule["button-name"].message
+    assert by_rule["image-alt"].severity == "medium"
 
 
 def _violation(rule_id: str, impact: str, count: int = 1) -> dict:
@@ -235,15 +249,46 @@ def _violation(rule_id: str, impact: str, count: int = 1) -> dict:
                       for i in range(count)]}
 
 
-def test_one_finding_per_axe_rule_per_journey():
-    first = step(1, "product", accessibility=[_violation("image-alt", "critical", 4)])
-    second = step(2, "cart", accessibility=[_violation("image-alt", "critical"), _violation("label", "minor")])
-    third = step(3, "shipping", accessibility=None)  # axe did not run
-    found = findings("JA605", run(first, second, third))
-    assert len(found) == 1 and found[0].step == 1
-    assert "4 elements" in found[0].message and "also on 'Cart' (step 2)" in found[0].message
+def test_one_finding_per_axe_rule_and_page_template():
+    first = step(1, "product", url="https://shop.example/p/12-kettle/", accessibility=[_violation("image-alt", "critical", 4)])
+    second = step(2, "product", name="Other product", url="https://shop.example/p/13-grinder/?x=1",
+                  accessibility=[_violation("image-alt", "critical"), _violation("label", "moderate")])
+    third = step(3, "cart", url="https://shop.example/basket/", accessibility=[_violation("image-alt", "critical")])
+    fourth = step(4, "shipping", accessibility=None)  # axe did not run
+    found = findings("JA605", run(first, second, third, fourth))
+    assert [(f.step, f.message.split("rule ")[1].split(",")[0]) for f in found] == [
+        (1, "image-alt"), (2, "label"), (3, "image-alt")]
+    assert "4 elements" in found[0].message and "also on 'Other product' (step 2)" in found[0].message
     assert len([e for e in found[0].evidence if e.kind == "field"]) == 3  # max_elements
-    assert found[0].evidence[0].value == "<img id=el0>\nx"
+    assert found[0].evidence[0].value == "#el0: x" and found[0].evidence[1].value == "<img id=el0>"
+
+
+# Shuup 3.1.0 (examples/shops/shuup): its theme's barriers, weighed on real markup
+
+
+def test_shuup_happy_path_has_no_high_accessibility_finding():
+    trace = shop_recorded("shuup", "happy-path")
+    found = findings("JA605", trace)
+    assert found and all(f.severity in ("medium", "low") for f in found), [(f.severity, f.message) for f in found]
+    # the quantity input nobody typed into, the thumbnail without alt: chrome (critical impact -> medium)
+    label = next(f for f in found if "rule label," in f.message)
+    assert label.severity == "medium" and "did not use" in label.message
+    # the checkout button the customer clicked, the submit button of the address step: on the journey
+    contrast = {f.step: f for f in found if "color-contrast" in f.message}
+    assert "used or needs" in contrast[2].message and ".btn-checkout" in contrast[2].evidence[0].value
+    assert "used or needs" in contrast[3].message and "did not use" in contrast[1].message
+    # one finding per page template: confirmation page and the email step share one
+    assert len([f for f in found if "image-alt" in f.message]) == 3
+    assert any("also on 'Confirmation email' (step 7)" in f.message for f in found if "image-alt" in f.message)
+
+
+def test_shuup_label_is_high_when_the_journey_typed_into_that_field():
+    trace = shop_recorded("shuup", "happy-path")
+    quantity = next(f for f in trace.steps[1].fields if f.name.startswith("dq_"))
+    trace.steps[1].actions.append(ActionRecord(name="fill", description="fill quantity", status="passed",
+                                               target={"tag": "input", "id": quantity.id, "name": quantity.name}))
+    [label] = [f for f in findings("JA605", trace) if "rule label," in f.message]
+    assert label.severity == "high" and "used or needs" in label.message
 
 
 @pytest.mark.parametrize(

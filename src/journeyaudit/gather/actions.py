@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
@@ -243,6 +244,20 @@ _WATCH_DOM = """() => {
 _READ_DOM = "() => (typeof window.__jaMutations === 'number' ? window.__jaMutations : -1)"
 
 
+def _site(host: str) -> str:
+    if not host or host.replace(".", "").isdigit() or ":" in host or host.count(".") < 2:
+        return host
+    return ".".join(host.split(".")[-2:])
+
+
+def same_site(url: str, page_url: str) -> bool:
+    """The request goes to the shop's own site (same host, or a sibling such as cdn.shop.example)."""
+    target, page = urlsplit(url), urlsplit(page_url)
+    if target.scheme in ("data", "blob", "about") or not target.hostname:
+        return True
+    return target.hostname == page.hostname or _site(target.hostname) == _site(page.hostname or "")
+
+
 class ClickWatch:
     """Before/after facts around one click: URL, DOM mutations, requests, dialogs, popups.
 
@@ -254,7 +269,8 @@ class ClickWatch:
     def __init__(self, page: Page):
         self.page = page
         self.url_before = page.url
-        self.requests = 0
+        self.requests = 0  # the shop's own requests (its site): the click did something
+        self.third_party: list[str] = []  # hosts of other sites' requests (analytics, error collectors)
         self.dialogs = 0
         self.popups = 0
         self.watching = self._eval(_WATCH_DOM) is True
@@ -262,8 +278,12 @@ class ClickWatch:
         page.on("dialog", self._on_dialog)
         page.on("popup", self._on_popup)
 
-    def _on_request(self, _request) -> None:
-        self.requests += 1
+    def _on_request(self, request) -> None:
+        # an error report or a tracking beacon to another site is nothing the customer sees
+        if same_site(getattr(request, "url", ""), self.url_before):
+            self.requests += 1
+        else:
+            self.third_party.append(urlsplit(request.url).hostname or "")
 
     def _on_dialog(self, _dialog) -> None:
         self.dialogs += 1
@@ -285,6 +305,7 @@ class ClickWatch:
             "navigated": url != self.url_before,
             "dom_changed": False,
             "requests": self.requests,
+            "third_party_requests": sorted(set(self.third_party)),
             "dialogs": self.dialogs,
             "popups": self.popups,
         }

@@ -28,6 +28,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from journeyaudit.facts import failure
 from journeyaudit.history.store import atomic_write_text
 from journeyaudit.model import (
     SEVERITIES,
@@ -50,6 +51,7 @@ from journeyaudit.report.ledger_view import ledger_views
 from journeyaudit.report.probes_view import probe_groups
 from journeyaudit.report.rules_view import SEVERITY_LABELS, rule_rows
 from journeyaudit.report.screenshots import Shot, shot
+from journeyaudit.report.top_problems import top_problems
 from journeyaudit.report.trends import Spark, finding_sparks, step_sparks
 from journeyaudit.rules.registry import RuleInfo
 
@@ -78,6 +80,7 @@ class EvidenceView:
     mono: bool
     step: int | None
     shot: Shot | None = None
+    collapsed: bool = False  # raw markup (kind "markup"): shown folded, under a summary
 
 
 @dataclass
@@ -119,6 +122,7 @@ class StepView:
     shot: Shot
     findings: list[FindingView] = field(default_factory=list)
     trend: Spark | None = None  # the step's duration over the last runs
+    error_raw: str = ""  # the tool's own error, when the customer's wording (error) differs
 
 
 @dataclass
@@ -199,6 +203,7 @@ def render_html(
         "axe_version": result.axe_version,
         "fail_on": result.fail_on,
         "journeys": journeys,
+        "top_problems": top_problems(journeys),  # the few that matter most (_top_problems.html)
         "other_findings": other_findings,
         "errors": list(result.errors),
         "not_run": not_run,
@@ -339,6 +344,7 @@ def _evidence_view(item: Evidence, trace_dir: Path | None) -> EvidenceView:
         mono=item.kind in MONOSPACE_KINDS,
         step=item.step,
         shot=picture,
+        collapsed=item.kind == "markup",
     )
 
 
@@ -386,7 +392,8 @@ def _step_view(anchor: str, step: StepRecord, scale: float, trace_dir: Path | No
         role=step.role,
         status=step.status if step.status in STEP_STATUS_LABELS else "failed",
         status_label=STEP_STATUS_LABELS.get(step.status, step.status),
-        error=step.error or "",
+        error=failure.customer_reason(step),
+        error_raw=step.error if step.error and step.error != failure.customer_reason(step) else "",
         url=step.url,
         title=step.title,
         http_status=step.http_status,

@@ -21,6 +21,7 @@ from pathlib import Path
 import click
 
 from journeyaudit import model
+from journeyaudit.facts import failure
 
 SEVERITY_COLOURS = {"critical": "magenta", "high": "red", "medium": "yellow", "low": "cyan"}
 
@@ -91,7 +92,7 @@ class TerminalProgress:
     def step_done(self, journey: model.Journey, step: model.StepRecord) -> None:
         if self.verbose or step.status == "failed":
             mark = click.style("failed", fg="red") if step.status == "failed" else "ok"
-            reason = f": {flat(step.error)}" if step.error else ""
+            reason = f": {flat(failure.customer_reason(step))}" if step.error else ""
             echo(f"      step {step.index} {flat(step.name)!r} {mark} in {seconds(step.duration_ms)}{reason}")
 
     def journey_done(self, position: int, total: int, run: model.Run, findings: list[model.Finding]) -> None:

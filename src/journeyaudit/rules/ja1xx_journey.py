@@ -6,8 +6,8 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from journeyaudit.facts import failure, ledger, money, phrase_search, wording
 from journeyaudit.facts import form_fields as ff
-from journeyaudit.facts import ledger, money, phrase_search, wording
 from journeyaudit.facts.ledger import mentions, product_names
 from journeyaudit.model import ActionRecord, Evidence, Finding, FormField, Run, StepRecord
 from journeyaudit.rules.email_reading import (
@@ -36,6 +36,8 @@ def journey_blocked(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
 
     One finding per failed step (a journey stops at its first failed step
     unless the step says ``continue_on_failure``).
+    The reason is said the way the customer met it (what was expected, and
+    what the page said instead); the tool's own error is kept beside it.
     Evidence: the one-line reason, the URL and HTTP status of the page the
     customer was left on, the first lines of its text, and its screenshot.
     """
@@ -45,10 +47,14 @@ def journey_blocked(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
         skipped = sum(1 for later in run.steps if later.index > step.index and later.status == "skipped")
         rest = f" The remaining {skipped} step(s) could not be tried." if skipped else ""
         status = f" (the shop answered HTTP {step.http_status})" if step.http_status and step.http_status >= 400 else ""
+        reason = failure.customer_reason(step)
+        evidence = [Evidence("error", "Why the step failed", reason, step.index)]
+        if reason != (step.error or ""):
+            evidence.append(Evidence("error", "The tool's own error", step.error or "", step.index))
         yield Finding(
             step=step.index,
-            message=f"The customer could not get past {step.label}{status}: {step.error}.{rest}",
-            evidence=[Evidence("error", "Why the step failed", step.error or "", step.index), *page_evidence(step)],
+            message=f"The customer could not get past {step.label}{status}: {reason.rstrip('.')}.{rest}",
+            evidence=[*evidence, *page_evidence(step)],
         )
 
 

@@ -10,6 +10,18 @@ from journeyaudit.rules.registry import rule
 
 _BUTTON_TYPES = {"submit", "button", "image", "reset"}
 
+# Actions whose time is the tool's own, not the shop's: waiting for or watching the inbox, asking the
+# shop's mailer to send, taking a screenshot, setting up an interception.
+TOOL_ACTIONS = frozenset({
+    "wait_for_email", "watch_inbox", "expect_emails", "expect_email_header", "trigger_mailing", "screenshot", "intercept",
+})
+
+
+def shop_time_ms(step) -> tuple[float, float]:
+    """(the step's time the customer spent waiting for the shop, the tool's own waits in it)."""
+    ours = sum(a.duration_ms or 0.0 for a in step.actions if a.name in TOOL_ACTIONS)
+    return max(0.0, (step.duration_ms or 0.0) - ours), ours
+
 
 def _is_button(target: Mapping[str, Any]) -> bool:
     tag = (target.get("tag") or "").lower()
@@ -41,8 +53,11 @@ def dead_click(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
     causes are a script that failed to load or a handler bound to an element
     a theme update renamed.
 
-    Only buttons, links and submit inputs count (checkboxes and radios change
-    state without touching the DOM). Options: ``min_wait_ms``: a click counts
+    Only the shop's own requests count as an effect: a click whose only answer
+    is an error report or a tracking beacon sent to another site (an error
+    collector, analytics) did nothing for the customer. Only buttons, links and
+    submit inputs count (checkboxes and radios change state without touching
+    the DOM). Options: ``min_wait_ms``: a click counts
     as dead only when the recorder watched it for at least this long.
     Evidence: the click, the address before and after, what was watched.
     """
@@ -61,11 +76,16 @@ def dead_click(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
                 continue
             name = _click_name(action, action.target or {})
             seconds = f"{waited / 1000:.1f}".rstrip("0").rstrip(".")
+            others = [str(host) for host in effect.get("third_party_requests") or [] if host]
+            sent = (
+                f"the only requests went to other sites ({', '.join(others[:3])}), which the customer does not see"
+                if others else "no request was sent"
+            )
             yield Finding(
                 step=step.index,
                 message=(
                     f"At {step.label} the customer clicked '{name}' and nothing happened: the page stayed at "
-                    f"{effect.get('url_after') or step.url}, nothing on it changed and no request was sent "
+                    f"{effect.get('url_after') or step.url}, nothing on it changed and {sent} "
                     f"within {seconds} s."
                 ),
                 evidence=[
@@ -74,7 +94,7 @@ def dead_click(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
                     Evidence(
                         "timing",
                         "Watched after the click",
-                        f"{waited} ms: no navigation, no DOM change, {effect.get('requests', 0)} requests, "
+                        f"{waited} ms: no navigation, no DOM change, {effect.get('requests', 0)} requests to the shop, "
                         f"{effect.get('dialogs', 0)} dialogs, {effect.get('popups', 0)} new windows",
                         step.index,
                     ),
@@ -96,6 +116,8 @@ def slow_step(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
     moment to doubt the shop, press the button again (and pay twice) or leave.
     The step's time runs from its first action until the page it leads to has
     loaded, so it includes the shop's server time and the page's own loading.
+    Only the shop's time counts: the tool's own waits (watching the inbox for
+    an email, asking the shop to send a mailing, screenshots) are taken out.
 
     Budget, most specific first: the step's ``budget_ms`` in the journey file,
     then ``role_budgets_ms`` for its role (e.g. ``{payment: 8000}``), then
@@ -108,12 +130,15 @@ def slow_step(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
         if step.status != "passed":
             continue
         budget = step.budget_ms or role_budgets.get(step.role) or options["budget_ms"]
-        if step.duration_ms <= budget:
+        shop_ms, ours = shop_time_ms(step)
+        if shop_ms <= budget:
             continue
         evidence = [
-            Evidence("timing", f"Time for {step.label}", f"{step.duration_ms / 1000:.1f} s", step.index),
+            Evidence("timing", f"Time for {step.label}", f"{shop_ms / 1000:.1f} s", step.index),
             Evidence("timing", "Budget", f"{budget / 1000:.1f} s", step.index),
         ]
+        if ours:
+            evidence.append(Evidence("timing", "Not counted: the tool's own waits", f"{ours / 1000:.1f} s", step.index))
         timed = [entry for entry in step.network if entry.duration_ms is not None]
         if timed:
             slowest = max(timed, key=lambda entry: entry.duration_ms or 0)
@@ -128,7 +153,7 @@ def slow_step(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
         yield Finding(
             step=step.index,
             message=(
-                f"The customer waited {step.duration_ms / 1000:.1f} s at {step.label}; "
+                f"The customer waited {shop_ms / 1000:.1f} s at {step.label}; "
                 f"the budget is {budget / 1000:.1f} s."
             ),
             evidence=evidence,

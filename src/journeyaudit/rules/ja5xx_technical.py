@@ -180,6 +180,33 @@ PAYMENT_PATTERNS = [
 ]
 
 
+_PROVIDERS = {
+    "stripe": "Stripe", "adyen": "Adyen", "braintree": "Braintree", "paypal": "PayPal", "klarna": "Klarna",
+    "mollie": "Mollie", "pay.google": "Google Pay", "applepay": "Apple Pay", "checkout.com": "Checkout.com",
+    "squareup": "Square",
+}
+_CARD_PROVIDERS = {"Stripe", "Adyen", "Braintree", "Mollie", "Checkout.com", "Square"}
+_CARD_FIELD = re.compile(r"card|cc-?(num|exp|csc)|cvc|cvv|expir", re.IGNORECASE)
+
+
+def _provider(url: str) -> str:
+    host = (urlsplit(url).hostname or "") + urlsplit(url).path[:1]
+    return next((name for key, name in _PROVIDERS.items() if key in host.lower()), "")
+
+
+def _chosen(run: Run, provider: str) -> bool:
+    """Did the customer choose this provider: picked a method naming it, or typed a card for a card provider?"""
+    for step in run.steps_with_role("payment", "review"):
+        for action in step.actions:
+            target = action.target or {}
+            said = " ".join(str(target.get(k) or "") for k in ("label", "text", "id", "name")) + " " + action.description
+            if provider.lower().split()[0] in said.lower():
+                return True
+            if action.name == "fill" and provider in _CARD_PROVIDERS and _CARD_FIELD.search(said):
+                return True
+    return False
+
+
 def _payment_url(url: str, patterns: list[str]) -> bool:
     return any(re.search(pattern, url, re.IGNORECASE) for pattern in patterns)
 
@@ -201,6 +228,7 @@ def _failed(entry) -> str | None:
         "provider_patterns": PAYMENT_PATTERNS,
         "own_patterns": [],
         "resource_types": ["script", "document", "xhr", "fetch", "stylesheet"],
+        "not_chosen_severity": "medium",
     },
 )
 def payment_frame_failed(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
@@ -215,12 +243,19 @@ def payment_frame_failed(run: Run, options: Mapping[str, Any]) -> Iterator[Findi
     Square) and reports each step where such a request failed or answered
     an error status.
 
+    A provider the customer did not choose (they picked another method, e.g.
+    invoice, and the checkout went on) is weighed lower
+    (``not_chosen_severity``, default medium): it breaks that provider's
+    method for the customers who would choose it, or is a script the page
+    loads for nothing.
+
     Options: ``provider_patterns`` (regular expressions on request URLs),
     ``own_patterns`` (the same for a shop's own payment widget, e.g.
-    ``/payments/``), ``resource_types``.
+    ``/payments/``), ``resource_types``, ``not_chosen_severity``.
     Evidence: each failed request with its status or network error.
     """
-    patterns = list(options["provider_patterns"]) + list(options.get("own_patterns") or [])
+    own = list(options.get("own_patterns") or [])
+    patterns = list(options["provider_patterns"]) + own
     types = set(options["resource_types"])
     for step in run.steps:
         failed = [
@@ -232,16 +267,33 @@ def payment_frame_failed(run: Run, options: Mapping[str, Any]) -> Iterator[Findi
             continue
         first, why = failed[0]
         what = {"script": "script", "document": "frame", "stylesheet": "styles"}.get(first.resource_type, "request")
+        provider = "" if _payment_url(first.url, own) else _provider(first.url)
+        later_passed = any(s.index > step.index and s.status == "passed" for s in run.steps)
+        evidence = [
+            Evidence("request", f"Payment {entry.resource_type}", f"{entry.method} {entry.url} -> {reason}", step.index)
+            for entry, reason in failed
+        ]
+        if provider and later_passed and not _chosen(run, provider):
+            offered = provider.lower() in (step.visible_text or "").lower()
+            yield Finding(
+                step=step.index,
+                severity=options["not_chosen_severity"],
+                message=(
+                    f"{provider}'s {what} at {step.label} did not load ({first.url} {why}), but the customer paid "
+                    "another way and the checkout went on. "
+                    + (f"Customers who choose {provider} on this page may not be able to pay."
+                       if offered else f"The page offers no {provider} payment: it loads a script it does not use.")
+                ),
+                evidence=evidence,
+            )
+            continue
         yield Finding(
             step=step.index,
             message=(
                 f"The payment widget at {step.label} did not load: its {what} {first.url} {why}. "
                 "The customer sees an empty payment box and may not be able to pay."
             ),
-            evidence=[
-                Evidence("request", f"Payment {entry.resource_type}", f"{entry.method} {entry.url} -> {reason}", step.index)
-                for entry, reason in failed
-            ],
+            evidence=evidence,
         )
 
 
@@ -316,6 +368,7 @@ def _real_failure(entry) -> bool:
         "min_status": 400,
         "ignore_url_patterns": [],
         "form_answer_statuses": [400, 401, 422],
+        "third_party_types": ["script"],
     },
 )
 def failed_request(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
@@ -324,8 +377,12 @@ def failed_request(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
     When the shop's own server answers a page request or a background request
     (XHR/fetch: cart updates, shipping rates, payment calls) with an error
     status (>= 400) or not at all, the customer sees an error page, a spinner
-    that never ends, or a page with missing parts. Only same-origin requests are
-    checked: third-party trackers failing is not the shop's checkout failing.
+    that never ends, or a page with missing parts.
+
+    A script the page loads from another site (a CDN copy of jQuery, a
+    widget) that fails to load is reported too, once per address, by what it
+    broke: when the page's scripts then crashed (``$ is not defined``) it is
+    medium, otherwise low. Payment providers' scripts are JA505's.
 
     A submitted form (a POST for a page) answered with one of
     ``form_answer_statuses`` (default 400, 401, 422) is the shop showing the form
@@ -334,7 +391,8 @@ def failed_request(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
 
     Options: ``resource_types`` (default document, xhr, fetch), ``min_status``
     (default 400), ``ignore_url_patterns`` (regular expressions for URLs whose
-    failure is expected), ``form_answer_statuses``.
+    failure is expected), ``form_answer_statuses``, ``third_party_types``
+    (resource types checked on other sites, default script).
     Evidence: method, URL, status or network error, for each failed request.
     """
     types = set(options["resource_types"])
@@ -368,6 +426,36 @@ def failed_request(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
         yield Finding(
             step=step.index,
             message=f"{what} at {step.label} {outcome}: {first.method} {first.url}{more}",
+            evidence=evidence,
+        )
+    yield from _third_party_failures(run, options, patterns)
+
+
+def _third_party_failures(run: Run, options: Mapping[str, Any], ignored: list[str]) -> Iterator[Finding]:
+    types = set(options.get("third_party_types") or ())
+    seen: dict[str, list[tuple[StepRecord, Any]]] = {}
+    for step in run.steps:
+        for entry in step.network:
+            if (not entry.same_origin and entry.resource_type in types
+                    and (_error_status(entry, options["min_status"]) or _real_failure(entry))
+                    and not _ignored(entry.url, ignored) and not _payment_url(entry.url, PAYMENT_PATTERNS)):
+                seen.setdefault(entry.url, []).append((step, entry))
+    for url, hits in seen.items():
+        step, entry = hits[0]
+        outcome = f"answered {entry.status}" if _error_status(entry, options["min_status"]) else f"failed ({entry.failure})"
+        steps = list(dict.fromkeys(s.index for s, _ in hits))
+        crashes = [e for s, _ in hits for e in s.page_errors]
+        broke = (
+            f"; the page's scripts then crashed: {crashes[0].message[:120]}" if crashes
+            else "; nothing on the page visibly broke"
+        )
+        also = f" (also on {len(steps) - 1} more step{'s' if len(steps) > 2 else ''})" if len(steps) > 1 else ""
+        evidence = [Evidence("request", f"{entry.resource_type} from another site", f"{entry.method} {url} -> {outcome}", step.index)]
+        evidence += [Evidence("error", "Uncaught exception after it", e.message, step.index) for e in crashes[:2]]
+        yield Finding(
+            step=step.index,
+            severity="medium" if crashes else "low",
+            message=f"At {step.label} the page's {entry.resource_type} from another site {outcome}: {url}{broke}{also}.",
             evidence=evidence,
         )
 

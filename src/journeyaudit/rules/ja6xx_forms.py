@@ -10,6 +10,7 @@ from journeyaudit.facts import form_fields as ff
 from journeyaudit.facts import phrase_search
 from journeyaudit.facts.ledger import page_heading
 from journeyaudit.model import Evidence, Finding, FormField, Run, StepRecord
+from journeyaudit.rules import a11y_weight as aw
 from journeyaudit.rules.evidence import full_stop, page_evidence, quote
 from journeyaudit.rules.form_reading import field_names
 from journeyaudit.rules.registry import rule
@@ -358,7 +359,7 @@ def unlabeled_field(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
         )
 
 
-IMPACT_SEVERITY = {"critical": "high", "serious": "medium", "moderate": "low", "minor": "low"}
+IMPACT_SEVERITY = aw.USED_SEVERITY
 
 
 _IMPACT_ORDER = ["minor", "moderate", "serious", "critical"]
@@ -369,7 +370,14 @@ _IMPACT_ORDER = ["minor", "moderate", "serious", "critical"]
     "accessibility-violation",
     title="Accessibility barriers (axe-core)",
     severity="medium",
-    options={"impact_severity": IMPACT_SEVERITY, "min_impact": "moderate", "ignore_rules": [], "max_elements": 3},
+    options={
+        "impact_severity": IMPACT_SEVERITY,
+        "chrome_severity": aw.CHROME_SEVERITY,
+        "checkout_roles": list(aw.CHECKOUT_ROLES),
+        "min_impact": "moderate",
+        "ignore_rules": [],
+        "max_elements": 3,
+    },
     needs=["accessibility"],
 )
 def accessibility_violation(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
@@ -383,41 +391,53 @@ def accessibility_violation(run: Run, options: Mapping[str, Any]) -> Iterator[Fi
     be read in sunlight or with low vision. Shops are bound by accessibility
     law in many markets (the European Accessibility Act since June 2025).
 
-    One finding per axe rule per journey, at the first step it appears on,
-    listing the other steps. axe's impact sets the severity (``impact_severity``:
-    critical -> high, serious -> medium, moderate and minor -> low).
+    One finding per axe rule and page template (the page's address with ids
+    and tokens left out), at the first step that showed it, listing the
+    others. The weight depends on whether the journey met the barrier: on an
+    element the journey used or needs (a field it filled, a control it
+    clicked, a required field or the submit button of a checkout step) axe's
+    impact sets the severity (``impact_severity``: critical -> high, serious
+    -> medium, moderate and minor -> low); on the rest of the page (header,
+    footer, menus, thumbnails) it is at most medium (``chrome_severity``:
+    critical -> medium, the others low).
     Options: ``min_impact`` (ignore less severe violations), ``ignore_rules``
-    (axe rule ids such as ``color-contrast``), ``max_elements`` (quoted per finding).
+    (axe rule ids such as ``color-contrast``), ``max_elements`` (quoted per
+    finding), ``checkout_roles`` (steps whose required fields and submit
+    control count as needed).
     """
-    mapping = {**IMPACT_SEVERITY, **dict(options.get("impact_severity") or {})}
+    used_map = {**aw.USED_SEVERITY, **dict(options.get("impact_severity") or {})}
+    chrome_map = {**aw.CHROME_SEVERITY, **dict(options.get("chrome_severity") or {})}
     floor = _IMPACT_ORDER.index(options["min_impact"]) if options["min_impact"] in _IMPACT_ORDER else 0
     ignored = set(options.get("ignore_rules") or [])
-    seen: dict[str, tuple[StepRecord, dict[str, Any], list[StepRecord]]] = {}
-    for step in run.steps:
-        for violation in step.accessibility or []:
-            rule_id, impact = violation.get("id", ""), violation.get("impact", "")
-            if rule_id in ignored or impact not in _IMPACT_ORDER or _IMPACT_ORDER.index(impact) < floor:
-                continue
-            if rule_id in seen:
-                seen[rule_id][2].append(step)
-            else:
-                seen[rule_id] = (step, violation, [])
-    for rule_id, (step, violation, later) in seen.items():
+    used = aw.journeyed(run, options.get("checkout_roles") or aw.CHECKOUT_ROLES)
+    for (rule_id, template), seen in aw.group_by_template(run).items():
+        step, violation = seen[0]
+        impact = violation.get("impact", "")
+        if rule_id in ignored or impact not in _IMPACT_ORDER or _IMPACT_ORDER.index(impact) < floor:
+            continue
+        on_journey, nodes = aw.weigh(violation, template, used)
         count = violation.get("count") or len(violation.get("nodes") or [])
         elements = "1 element" if count == 1 else f"{count} elements"
-        also = f"; also on {', '.join(s.label for s in later)}" if later else ""
-        evidence = [
-            Evidence("field", f"{violation.get('help', rule_id)} ({rule_id}, {violation.get('impact')})", _node_text(node), step.index)
-            for node in (violation.get("nodes") or [])[: options["max_elements"]]
-        ]
+        later = list(dict.fromkeys(s.label for s, _ in seen[1:] if s.index != step.index))
+        also = f"; also on {', '.join(later)}" if later else ""
+        where = (
+            "on an element the journey used or needs" if on_journey
+            else "on page elements the journey did not use"
+        )
+        help_text = violation.get("help", rule_id)
+        evidence: list[Evidence] = []
+        for node in nodes[: options["max_elements"]]:
+            evidence.append(Evidence("field", f"{help_text} ({rule_id}, {impact})", _node_text(node), step.index))
+            if node.get("html"):
+                evidence.append(Evidence("markup", "The element's HTML", str(node["html"]), step.index))
         if violation.get("help_url"):
             evidence.append(Evidence("url", "How to fix it (axe-core)", violation["help_url"], step.index))
         yield Finding(
             step=step.index,
-            severity=mapping.get(violation.get("impact", ""), ""),
+            severity=aw.severity(impact, on_journey, used_map, chrome_map),
             message=(
-                f"At {step.label} some customers meet a barrier: {violation.get('help', rule_id)} "
-                f"({elements}; axe-core rule {rule_id}, {violation.get('impact')} impact{also})."
+                f"At {step.label} some customers meet a barrier {where}: {help_text} "
+                f"({elements}; axe-core rule {rule_id}, {impact} impact{also})."
             ),
             evidence=evidence,
         )
@@ -426,5 +446,6 @@ def accessibility_violation(run: Run, options: Mapping[str, Any]) -> Iterator[Fi
 def _node_text(node: Mapping[str, Any]) -> str:
     summary = (node.get("summary") or "").replace("Fix any of the following:", "").replace("Fix all of the following:", "")
     summary = " ".join(summary.split())
-    return f"{node.get('html', '')}\n{summary}".strip()
-
+    targets = node.get("target") or []
+    target = targets if isinstance(targets, str) else ", ".join(str(t) for t in targets)
+    return f"{target}: {summary}" if target and summary else (summary or target)

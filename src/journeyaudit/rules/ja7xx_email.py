@@ -44,32 +44,41 @@ def _fingerprint(message: EmailMessage) -> tuple[str, str]:
     needs=["mail"],
 )
 def duplicate_email(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
-    """The same message (same subject and text) reached the customer more than once for one step.
+    """The same message (same subject and text) reached the customer more than once for one sending.
 
     A confirmation sent twice makes the customer wonder whether they ordered (and
     paid) twice; a newsletter sent again and again for one mailing is spam from a
     shop they trusted (customer story: fifteen thousand copies to one reader), and
-    gets the shop's domain blocked. Messages are grouped by the step after which
-    they arrived, so the same newsletter issue next month is not a duplicate.
-    ``burst_copies`` or more copies make the finding high.
+    gets the shop's domain blocked. Copies are compared over the whole journey and
+    the time it watched the inbox afterwards: a second copy that arrives after the
+    next step began is still a duplicate. Only a step that asks the shop to send a
+    mailing again (``trigger_mailing``) starts a new sending, so the same newsletter
+    issue sent on purpose twice is not a duplicate. ``burst_copies`` or more
+    copies make the finding high.
     """
     if not run.inbox:
         return
-    groups: dict[tuple[int | None, str, str], list[EmailMessage]] = {}
-    for message in run.emails:
-        groups.setdefault((message.step, *_fingerprint(message)), []).append(message)
-    for (step, _, _), copies in groups.items():
+    sendings = [s.index for s in run.steps if any(a.name == "trigger_mailing" for a in s.actions)]
+    groups: dict[tuple[int, str, str], list[EmailMessage]] = {}
+    for message in sorted(run.emails, key=lambda m: m.received_at):
+        at = message.step if message.step is not None else 10**9
+        sending = max((index for index in sendings if index <= at), default=0)
+        groups.setdefault((sending, *_fingerprint(message)), []).append(message)
+    for copies in groups.values():
         if len(copies) < 2:
             continue
         first = copies[0]
+        step = first.step
         spread = copies[-1].received_at - first.received_at
         burst = len(copies) >= int(options["burst_copies"])
+        steps = list(dict.fromkeys(m.step for m in copies))
+        later = f" (the last copy after {step_label(run, steps[-1])})" if len(steps) > 1 else ""
         yield Finding(
             step=step,
             severity="high" if burst else "",
             message=full_stop(
                 f"The email {quote(first.subject, 80)!r} reached you {len(copies)} times after "
-                f"{step_label(run, step)}, within {seconds_text(spread)}"
+                f"{step_label(run, step)}, within {seconds_text(spread)}{later}"
             ),
             evidence=[
                 email_evidence(first),

@@ -31,6 +31,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from journeyaudit.facts import failure
 from journeyaudit.history.fingerprint import fingerprint_of
 from journeyaudit.history.store import atomic_write_text
 from journeyaudit.model import Finding, Result, Run, RunSummary, StepRecord
@@ -132,7 +133,7 @@ def _step_cases(
     for step in steps:
         case = _Case(f"step {step.index}: {step.name}", summary.journey_id, step.duration_ms, path, step.line or 0)
         if step.status == "failed":
-            reason = step.error or f"step {step.index} failed"
+            reason = failure.customer_reason(step) or f"step {step.index} failed"
             case.step_failed = (f"step {step.index} '{step.name}' failed: {reason}", "step-failed", reason)
         elif step.status == "skipped":
             case.skipped = "not reached: an earlier step failed"
