@@ -7,10 +7,10 @@ Every class round-trips through plain JSON via ``to_dict`` / ``from_dict``.
 
 from __future__ import annotations
 
-import dataclasses
-import typing
 from dataclasses import dataclass, field
 from typing import Any
+
+from journeyaudit.jsondata import from_dict, to_dict  # noqa: F401  (JSON round-tripping, re-exported)
 
 SCHEMA_VERSION = 1
 
@@ -22,52 +22,6 @@ SEVERITIES = ("low", "medium", "high", "critical")
 def severity_rank(severity: str) -> int:
     """0 for low .. 3 for critical; -1 for anything else (e.g. 'none')."""
     return SEVERITIES.index(severity) if severity in SEVERITIES else -1
-
-
-# --------------------------------------------------------------------------
-# JSON round-tripping for nested dataclasses
-# --------------------------------------------------------------------------
-
-
-def to_dict(obj: Any) -> Any:
-    """Dataclass (possibly nested, in lists/dicts) -> JSON-compatible data."""
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: to_dict(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
-    if isinstance(obj, (list, tuple)):
-        return [to_dict(item) for item in obj]
-    if isinstance(obj, dict):
-        return {key: to_dict(value) for key, value in obj.items()}
-    return obj
-
-
-def _convert(tp: Any, value: Any) -> Any:
-    if value is None:
-        return None
-    origin = typing.get_origin(tp)
-    args = typing.get_args(tp)
-    if origin is typing.Union or (origin is not None and str(origin) == "<class 'types.UnionType'>"):
-        real = [a for a in args if a is not type(None)]
-        return _convert(real[0], value) if len(real) == 1 else value
-    if origin in (list, tuple) and args:
-        return [_convert(args[0], item) for item in value]
-    if origin is dict and len(args) == 2:
-        return {key: _convert(args[1], item) for key, item in value.items()}
-    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
-        return from_dict(tp, value)
-    return value
-
-
-_T = typing.TypeVar("_T")
-
-
-def from_dict(cls: type[_T], data: dict[str, Any]) -> _T:
-    """JSON data -> dataclass ``cls``; unknown keys are ignored (forward compatible)."""
-    hints = typing.get_type_hints(cls)
-    kwargs = {}
-    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
-        if f.name in data:
-            kwargs[f.name] = _convert(hints[f.name], data[f.name])
-    return cls(**kwargs)
 
 
 # --------------------------------------------------------------------------
@@ -186,6 +140,16 @@ class Dialog:
 
 
 @dataclass
+class ShownMessage:
+    """A message that appeared on the page during a step (toast, alert, live region), seen by the watcher."""
+
+    text: str
+    at_ms: float = 0.0  # when it appeared, from the step's start
+    gone_ms: float | None = None  # when it was removed or hidden again; None: still shown at the last look
+    where: str = ""  # what marked it as a message: "role=alert", "aria-live=polite", "class=toast"
+
+
+@dataclass
 class FormField:
     """A form control seen on the page. Never carries a value, only whether it has one."""
 
@@ -260,6 +224,7 @@ class StepRecord:
     # axe-core violations on the page at the end of the step (JA605): id, impact, help, help_url,
     # tags, nodes [{target, html, summary}]. None: axe did not run (disabled, or an older trace).
     accessibility: list[dict[str, Any]] | None = None
+    messages: list[ShownMessage] = field(default_factory=list)  # every message that appeared during the step
     probe_stop: str = ""  # a probe variant ended here on purpose: why (the happy path's next expectation failed)
 
     @property
