@@ -112,7 +112,8 @@ _REMEDY = re.compile(
     r"\b(?:try (?:another|a different|again with)|use (?:another|a different)|contact (?:your )?(?:bank|card issuer)"
     r"|check (?:your|the) (?!\w+ and try again)\w+|please (?:enter|provide|select|choose|correct|fill|update|remove)"
     r"|enter a valid|update your|remove (?:it|the item|this item)|choose (?:another|a different)"
-    r"|andere (?:karte|zahlungsart)|autre (?:carte|moyen))\b",
+    r"|andere (?:karte|zahlungsart)|autre (?:carte|moyen)|(?:have|has|were|was) not been charged|not charged"
+    r"|no (?:money|payment) (?:was|has been) taken)\b",
     re.I,
 )
 _GENERIC_EXTRA = (
