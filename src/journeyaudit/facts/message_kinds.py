@@ -68,7 +68,7 @@ _INTERNAL: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("shows SQL", r"\bSQLSTATE\b|\bSQL syntax\b|\bsyntax error at or near\b|\bORA-\d{5}\b|\bduplicate key value\b"
          r"|\bviolates (?:foreign key|unique|not-null|check) constraint\b|\bno such (?:table|column)\b|\bdeadlock\b"
          r"|\bselect\b.{1,80}\bfrom\b.{1,80}\bwhere\b|\binsert into\b|\bupdate \w+ set\b", re.I),
-        ("names a service", r"\b(?!customer\b)[a-z]+[- ](?:service|api|backend|microservice|server|gateway|provider|endpoint)\b"
+        ("names a service", r"\b(?!(?:customer|a|an|the|our|your)\b)[a-z]+[- ](?:service|api|backend|microservice|server|gateway|provider|endpoint)\b"
          r"(?:\W+\w+){0,6}?\W+(?:error|errored|failed|failure|unavailable|unreachable|did not respond|not responding|down|returned)\b"
          r"|\b(?:api|backend|microservice|endpoint|webhook|psp)\b(?:\W+\w+){0,4}?\W+(?:error|failed|failure|unavailable)\b", re.I),
     )
@@ -80,7 +80,7 @@ _REFUSAL = re.compile(
     r"\b(?:could ?n[o']?t|can ?n[o']?t|cannot|unable to|not able to|failed|fails|failure|fail to|declined|refused|rejected"
     r"|denied|problem|problems|errors?|went wrong|gone wrong|oops|not (?:be )?(?:processed|completed|placed|possible|allowed"
     r"|accepted|authori[sz]ed)|no longer available|insufficient|unsuccessful|unavailable|not available|sold out"
-    r"|out of stock|not enough|fehler|fehlgeschlagen|abgelehnt|erreur|échoué|refusée?|error|rechazad[oa]|fallido)\b",
+    r"|out of stock|not enough|not have enough|can only|fehler|fehlgeschlagen|abgelehnt|erreur|échoué|refusée?|error|rechazad[oa]|fallido)\b",
     re.I,
 )
 _VALIDATION = re.compile(
@@ -101,7 +101,7 @@ _SUCCESS = re.compile(
 
 _CAUSE = re.compile(
     r"\b(?:declined|insufficient funds|expired|expiry|incorrect|invalid|not valid|required|must|too (?:short|long)"
-    r"|sold out|out of stock|not enough|no longer (?:available|in stock)|not available|unavailable in|limit|exceed(?:s|ed)?|minimum"
+    r"|sold out|out of stock|not enough|not have enough|can only|no longer (?:available|in stock)|not available|unavailable in|limit|exceed(?:s|ed)?|minimum"
     r"|maximum|do(?:es)?n[o']?t match|does not match|incomplete|not supported|only \d+|\d+ (?:digits|characters)"
     r"|digits|characters|already (?:exists|registered|in use|used)|not (?:deliver|ship)\w*|no (?:delivery|shipping)"
     r"|blocked by your bank|do not honou?r|lost or stolen|security code|cvc|cvv|postcode|post code|zip|email address"
