@@ -257,6 +257,7 @@ def _after_claim(
         "phrases": list(wording.GENERIC_ERROR_PHRASES),
         "extra_phrases": [],
         "max_chars": 200,
+        "classified": True,
     },
 )
 def generic_error_message(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
@@ -290,6 +291,8 @@ def generic_error_message(run: Run, options: Mapping[str, Any]) -> Iterator[Find
     kept to its logs, and the generic refusals ("A problem occurred while
     processing payment for this order", "Cart has errors") unless the same page
     also gives a specific one (an error summary heading over field errors).
+    Option ``classified`` (default true) switches this reading off, leaving the
+    wording lists alone.
 
     One finding per step. Evidence: every such text, quoted verbatim (with why
     it is internal or generic, and how long a toast stayed), with the page's
@@ -301,7 +304,7 @@ def generic_error_message(run: Run, options: Mapping[str, Any]) -> Iterator[Find
     for step in run.reached():
         quotes: list[str] = []
         notes: dict[str, str] = {}  # quote -> what is wrong with it, for internal ones and toasts
-        said_all = message_kinds.step_messages(step)
+        said_all = message_kinds.step_messages(step) if options.get("classified", True) else []
         # a generic heading over specific errors ("There is a problem" above the field errors) is not useless
         specific = any(m.quality == "specific" and m.kind in ("refusal", "validation") for m in said_all)
         for said in said_all:
