@@ -184,3 +184,13 @@ def test_old_traces_load_without_messages():
     assert model.from_dict(StepRecord, data).messages == []
     again = model.from_dict(StepRecord, model.to_dict(_toast_run().steps[2]))
     assert again.messages == _toast_run().steps[2].messages
+
+
+def test_toasts_are_among_what_the_shop_told_the_customer():
+    """Every rule that reads the customer's texts (and the promise ledger) sees a toast that did not stay."""
+    from journeyaudit.facts import computed, ledger
+
+    run = _toast_run()
+    run.steps[2].messages.append(ShownMessage("Your card was declined by your bank.", 600.0, 2600.0, "role=alert"))
+    assert "Your card was declined by your bank." in computed.customer_texts(run.steps[2])
+    assert ledger.payment_state(ledger.build(run)) == "refused"
