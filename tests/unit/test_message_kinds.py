@@ -55,6 +55,8 @@ CASES = [
     ("Free shipping on orders over €50", "info", "specific"),
     ("★★★★★ 4.8 out of 5 (214 reviews)", "info", "specific"),
     ("Contact customer service if you need help", "info", "specific"),
+    ("Required fields are marked *", "info", "specific"),
+    ("* indicates required field", "info", "specific"),
 ]
 
 

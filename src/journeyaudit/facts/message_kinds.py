@@ -116,6 +116,12 @@ _REMEDY = re.compile(
     r"|no (?:money|payment) (?:was|has been) taken)\b",
     re.I,
 )
+# form hints, not messages about what the customer did: "Required fields are marked *"
+_HINT = re.compile(
+    r"\b(?:fields?|items?) (?:marked|with) (?:an? )?(?:\*|asterisk)|\*\s*(?:indicates|denotes|means|=) (?:a )?required"
+    r"|\brequired fields? (?:are|is) marked\b|^\W*(?:required|optional|pflichtfeld|obligatoire|obligatorio)\W*$",
+    re.I,
+)
 _GENERIC_EXTRA = (
     "a problem occurred", "problem occurred", "an error occurred", "has errors", "have errors", "there were errors",
     "there are errors", "contains errors", "please try again", "try again", "error", "errors",
@@ -129,6 +135,8 @@ def classify(text: str, source: str = "notice") -> tuple[str, str, str]:
     refused = bool(_REFUSAL.search(text)) or bool(phrase_search.find_phrases(text, wording.PAYMENT_REFUSED_PHRASES))
     validation = bool(_VALIDATION.search(text))
     declined = re.search(r"\b(?:declined|refused|rejected|insufficient|abgelehnt|refusée?|rechazad[oa])\b", text, re.I)
+    if _HINT.search(text) and not internal:
+        return "info", "specific", ""
     if source == "field" and not declined:
         kind = "validation"
     elif validation and not declined and not internal:
