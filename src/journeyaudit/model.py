@@ -142,6 +142,16 @@ class Dialog:
 
 
 @dataclass
+class ShownMessage:
+    """A message that appeared on the page during a step (toast, alert, live region), seen by the watcher."""
+
+    text: str
+    at_ms: float = 0.0  # when it appeared, from the step's start
+    gone_ms: float | None = None  # when it was removed or hidden again; None: still shown at the last look
+    where: str = ""  # what marked it as a message: "role=alert", "aria-live=polite", "class=toast"
+
+
+@dataclass
 class FormField:
     """A form control seen on the page. Never carries a value, only whether it has one."""
 
@@ -216,6 +226,7 @@ class StepRecord:
     # axe-core violations on the page at the end of the step (JA605): id, impact, help, help_url,
     # tags, nodes [{target, html, summary}]. None: axe did not run (disabled, or an older trace).
     accessibility: list[dict[str, Any]] | None = None
+    messages: list[ShownMessage] = field(default_factory=list)  # every message that appeared during the step
     probe_stop: str = ""  # a probe variant ended here on purpose: why (the happy path's next expectation failed)
 
     @property

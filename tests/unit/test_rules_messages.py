@@ -63,7 +63,8 @@ def test_payment_refusal_wording_is_generic_too():
 
 
 def test_phrases_can_be_replaced_and_extended():
-    assert findings("JA302", recorded("generic-error"), phrases=[]) == []
+    assert findings("JA302", recorded("generic-error"), phrases=[], classified=False) == []
+    assert findings("JA302", recorded("generic-error"), phrases=[])  # the message's kind and quality still tell
     [finding] = findings("JA302", recorded("happy-path"), extra_phrases=["Payment received"])
     assert finding.step == 7
 

@@ -79,13 +79,15 @@ def error_texts(step: StepRecord) -> list[str]:
 
 
 def customer_texts(step: StepRecord) -> list[str]:
-    """What the shop told the customer on a step: notices/errors from the HTML, dialogs, then text lines."""
+    """What the shop told the customer on a step: notices/errors from the HTML, dialogs, messages that
+    appeared during the step (toasts, possibly gone by its end), then text lines."""
     return memo(step, "customer_texts", lambda: _customer_texts(step))
 
 
 def _customer_texts(step: StepRecord) -> list[str]:
     texts: list[str] = []
-    for text in [*error_texts(step), *(d.message for d in step.dialogs), *page_text.lines(step.visible_text)]:
+    for text in [*error_texts(step), *(d.message for d in step.dialogs), *(m.text for m in step.messages),
+                 *page_text.lines(step.visible_text)]:
         if text and text not in texts:
             texts.append(text)
     return texts

@@ -77,7 +77,8 @@ def _element_state(selector: str, name: str, step: StepRecord) -> str:
     soup = computed.soup(step)
     found: list[Any] = []
     if re.fullmatch(r"#[\w-]+", selector):
-        found = [soup.find(id=selector[1:])] if soup.find(id=selector[1:]) else []
+        tag = soup.find(True, {"id": selector[1:]})
+        found = [tag] if tag is not None else []
     elif name and name != selector:
         wanted = " ".join(name.split()).lower()
         for tag in soup.find_all(["button", "a", "input", "label", "summary"]):

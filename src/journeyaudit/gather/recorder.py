@@ -19,6 +19,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
 from journeyaudit import model
+from journeyaudit.gather.message_watch import MessageWatch
 from journeyaudit.history.store import Redactor, atomic_write_bytes, step_file_stem
 
 # Fields whose contents are secret by nature, masked in every screenshot.
@@ -134,6 +135,8 @@ class Recorder:
         page.on("pageerror", self._on_page_error)
         page.on("dialog", self._on_dialog)
         page.on("crash", self._on_crash)
+        self.watch = MessageWatch(self)  # toasts and alerts that appear during a step (StepRecord.messages)
+        self._safe(lambda: self.watch.install(page), None)
 
     # -- step boundaries ---------------------------------------------------
 
@@ -186,9 +189,11 @@ class Recorder:
             record.url = page.url
             record.error = record.error or "the page stopped responding"
             return
+        self.watch.flush(page)
         record.url = page.url
         record.title = self._safe(page.title, "")
         record.visible_text = self._safe(lambda: page.inner_text("body", timeout=5_000), "")[:MAX_TEXT]
+        self.watch.close_step(record, record.visible_text, self.elapsed_ms())
         record.html = self._safe(page.content, "")[:MAX_HTML]
         record.fields = [model.FormField(**data) for data in self._safe(lambda: page.evaluate(_FIELDS_SCRIPT), [])]
         record.structured_data = _parse_json_ld(self._safe(lambda: page.evaluate(_JSON_LD_SCRIPT), []))

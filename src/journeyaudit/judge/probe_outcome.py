@@ -9,7 +9,7 @@ import fnmatch
 import re
 
 from journeyaudit import model
-from journeyaudit.facts import messages
+from journeyaudit.facts import message_kinds, messages
 
 
 def _filled_keys(run: model.Run, upto: int) -> tuple[dict[str, str], dict[str, str]]:
@@ -139,7 +139,9 @@ def outcome(run: model.Run) -> model.ProbeOutcome | None:
     if target is None:
         return model.ProbeOutcome("blocked", f"The journey never reached '{info.target_step}', where the probe changes the input.")
     later = [s for s in reached if s.index > target.index]
-    refusal = next((s for s in later if _messages(s) or s.probe_stop or s.status == "failed"), None)
+    # the same notion of "refused" as JA102's: a refusal or validation message (notices, field errors,
+    # dialogs, toasts seen during the step, an error page's heading), or the journey stopped there
+    refusal = next((s for s in later if message_kinds.refusal(s) or s.probe_stop or s.status == "failed"), None)
     if refusal is None:
         last = reached[-1]
         return model.ProbeOutcome(
@@ -148,8 +150,9 @@ def outcome(run: model.Run) -> model.ProbeOutcome | None:
             f"customer go on to {last.label} without a word.",
             note=_field_check(run, info),
         )
+    refused = message_kinds.refusal(refusal)
     said = _messages(refusal)
-    message = said[0] if said else ""
+    message = said[0] if said else (refused.text if refused is not None else "")
     kept, lost = _retention(run, refusal)
     prompt = refusal.index == target.index + 1
     verdict = "refused-promptly" if prompt else "refused-late"

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from journeyaudit.facts import failure, ledger, money, phrase_search, wording
+from journeyaudit.facts import failure, ledger, message_kinds, money, phrase_search, wording
 from journeyaudit.facts import form_fields as ff
 from journeyaudit.facts.ledger import mentions, product_names
 from journeyaudit.model import ActionRecord, Evidence, Finding, FormField, Run, StepRecord
@@ -92,10 +92,45 @@ def _submitted_with(step: StepRecord) -> str:
     return ""
 
 
+_PAYMENT_WORDS = re.compile(
+    r"pay|zahl|paiement|pago|cash|invoice|rechnung|facture|factura|transfer|überweisung|virement|wallet|paypal"
+    r"|klarna|apple|google|sofort|ideal|bancontact|cod\b|nachnahme|method|methode|méthode|método",
+    re.IGNORECASE,
+)
+
+
+def _payment_choice(step: StepRecord, pattern: re.Pattern[str]) -> tuple[str, bool] | None:
+    """How the customer chose to pay on a passed step, and whether it was a typed card; None when they did not.
+
+    A card typed in (a ``fill`` of card data, on any step); else, on a payment
+    step, the option checked or selected (cash on delivery, invoice, a wallet, a
+    hosted payment page's button), preferring one that names payment; else the
+    payment step itself (a single method, already chosen).
+    """
+    if step.status != "passed":
+        return None
+    filled = [d for d in (_card_fill(action, pattern) for action in step.actions) if d]
+    if filled:
+        # name the card number where there is one, not the name or the CVC
+        number = [d for d in filled if "cc-number" in d or re.search(r"num", d, re.IGNORECASE)]
+        return (number or filled)[0], True
+    if step.role != "payment":
+        return None
+    chosen = []
+    for action in step.actions[1:]:  # the first action brought the customer here
+        if action.status != "passed" or action.name not in ("check", "select", "click"):
+            continue
+        target = action.target or {}
+        label = str(target.get("label") or target.get("text") or target.get("name") or target.get("id") or "").strip()
+        chosen.append((bool(_PAYMENT_WORDS.search(" ".join([label, action.description]))), label or action.description))
+    named = [label for paying, label in chosen if paying] or [label for _, label in chosen if label]
+    return (named[-1] if named else "the payment step"), False
+
+
 @rule(
     "JA102",
     "late-payment-failure",
-    title="The card was accepted, then the payment was refused later",
+    title="The payment was accepted, then the order was refused later",
     severity="high",
     roles=["payment"],
     options={
@@ -105,61 +140,69 @@ def _submitted_with(step: StepRecord) -> str:
     },
 )
 def late_payment_failure(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
-    """The customer's card was accepted, and only a later step said the payment was refused.
+    """The shop accepted how the customer pays, and only a later step refused the order.
 
-    The customer typed their card details, the payment step accepted them and
-    let them go on, and only at a later step (typically after pressing "Place
-    order") the shop said the payment failed. By then the customer believes they
+    The customer typed their card details or chose how to pay (cash on delivery,
+    invoice, a wallet, a hosted payment page), the payment step accepted the
+    choice and let them go on, and only at a later step (typically after
+    pressing "Place order") the shop refused: the payment failed, the order
+    could not be placed, or an error page. By then the customer believes they
     have bought: they have spent effort on every step in between, may already
     have left the page, and do not know whether they were charged or whether to
-    try again (research H1; customer story C3). A card that the shop will refuse
-    should be refused where it was entered, with a reason and a way to fix it.
+    try again (research H1; customer story C3). A payment the shop will refuse
+    should be refused where it was chosen, with a reason and a way to fix it.
 
-    Detected when a step that passed has a ``fill`` action on card data (the
-    filled element's ``autocomplete`` starts with ``cc-``, or its name, id,
-    label or selector looks like a card number: option ``card_field_pattern``,
-    a regular expression), and a LATER step shows a payment refusal: one of
-    ``phrases`` (default: the built-in PAYMENT_REFUSED_PHRASES, e.g. "payment
-    declined", "card was declined", "error processing request") or
-    ``extra_phrases`` in the step's error notices, dialogs or visible text. A
-    later step that failed with such text on its page counts the same. A refusal
-    shown as soon as the card form is submitted (before the customer has got
-    past the card form to any other page) is prompt, not late, and is not
+    The payment choice: a passed step with a ``fill`` of card data (the filled
+    element's ``autocomplete`` starts with ``cc-``, or its name, id, label or
+    selector looks like a card number: option ``card_field_pattern``, a regular
+    expression); else a passed payment step, with the option the customer
+    checked or selected there. It is accepted when a later step (for a card,
+    also the same step once its page no longer shows card fields) arrives
+    without a refusal. A refusal is what the probes' outcome calls one
+    (``facts.message_kinds.refusal``): a message of kind refusal or validation
+    among the page's notices, field errors, dialogs, the toasts seen during the
+    step, or an error page's heading (HTTP 5xx); or one of ``phrases``
+    (default: the built-in PAYMENT_REFUSED_PHRASES, e.g. "payment declined")
+    or ``extra_phrases`` in the step's texts. A refusal that says an item is
+    out of stock is JA301's, not a refused payment. A refusal before the choice was
+    accepted (right where it was submitted) is prompt, not late, and is not
     reported.
 
-    One finding per journey, at the first refusal. Evidence: the card field and
-    the step where it was entered, the button that led to the refusal, the
-    refusal text quoted verbatim, and the page it was shown on. Confidence is
-    medium: the refusal is recognised by its wording. Not applicable to a
-    journey without a payment step; silent when no card data was filled in.
+    One finding per journey, at the first late refusal. Evidence: the payment
+    choice and its step, the step that accepted it, the button that led to the
+    refusal, the refusal text quoted verbatim, and the page it was shown on.
+    Confidence is medium: refusals are recognised by their wording. Not
+    applicable to a journey without a payment step.
     """
     phrases = [*options.get("phrases", ()), *options.get("extra_phrases", ())]
     pattern = re.compile(options.get("card_field_pattern") or _CARD_FIELD, re.IGNORECASE)
     book = ledger.build(run, ledger.Labels(payment_refused=tuple(phrases)))
     refused_at = {f.step: f.text for f in ledger.facts(book, "payment") if f.state == "refused"}
-    card_step: StepRecord | None = None  # where the card was last entered
-    card_field = ""
-    accepted: StepRecord | None = None  # the first page after the card form: the card was accepted
+    chose_at: StepRecord | None = None  # where the customer last chose how to pay
+    choice, is_card = "", False
+    accepted: StepRecord | None = None  # the first page that let the customer go on after the choice
     for step in run.steps:
         if step.status == "skipped":
             continue
-        refusals = [refused_at[step.index]] if step.index in refused_at else []
-        if card_step is not None and step.index > card_step.index and refusals:
+        said = message_kinds.refusal(step)
+        if said is not None and phrase_search.find_phrases(said.text, wording.OUT_OF_STOCK_PHRASES):
+            said = None  # an item sold out: JA301's stock-out, not a refused payment
+        refusal = refused_at.get(step.index) or (said.text if said is not None else None)
+        if chose_at is not None and step.index > chose_at.index and refusal:
             if accepted is None:
-                card_step = None  # refused right where the card was submitted: prompt, not late
+                chose_at = None  # refused right where the payment was submitted: prompt, not late
             else:
-                yield _late_refusal(card_step, card_field, step, refusals[0])
+                yield _late_refusal(chose_at, choice, is_card, accepted, step, refusal)
                 return
-        if step.status == "passed":
-            filled = [d for d in (_card_fill(action, pattern) for action in step.actions) if d]
-            if filled:
-                # name the card number where there is one, not the name or the CVC
-                number = [d for d in filled if "cc-number" in d or re.search(r"num", d, re.IGNORECASE)]
-                card_step, card_field, accepted = step, (number or filled)[0], None
-        if card_step is not None and accepted is None and not refusals and not _shows_card_form(step, pattern):
-            # the card step itself counts only when its snapshot is known to be past the card form
-            if step.index > card_step.index or step.fields:
-                accepted = step
+        found = _payment_choice(step, pattern)
+        if found is not None and (found[1] or chose_at is None or (not is_card and found[0] != "the payment step")):
+            chose_at, (choice, is_card), accepted = step, found, None
+        if chose_at is None or accepted is not None or refusal:
+            continue
+        if step.index > chose_at.index and not (is_card and _shows_card_form(step, pattern)):
+            accepted = step
+        elif is_card and step.index == chose_at.index and step.fields and not _shows_card_form(step, pattern):
+            accepted = step  # the card step's own snapshot is already past the card form
 
 
 def _shows_card_form(step: StepRecord, pattern: re.Pattern[str]) -> bool:
@@ -175,22 +218,26 @@ def _shows_card_form(step: StepRecord, pattern: re.Pattern[str]) -> bool:
     return False
 
 
-def _late_refusal(card_step: StepRecord, card_field: str, step: StepRecord, refusal: str) -> Finding:
+def _late_refusal(
+    chose_at: StepRecord, choice: str, is_card: bool, accepted: StepRecord, step: StepRecord, refusal: str
+) -> Finding:
     button = _submitted_with(step)
     after = f", after '{button}'" if button else ""
-    evidence = [Evidence("field", f"Card entered at {card_step.label}", card_field, card_step.index)]
+    if is_card:
+        evidence = [Evidence("field", f"Card entered at {chose_at.label}", choice, chose_at.index)]
+        told = f"Entered the card at {chose_at.label}; it was refused at {step.label}{after}, with '{quote(refusal)}'"
+    else:
+        evidence = [Evidence("text", f"Payment chosen at {chose_at.label}", choice, chose_at.index)]
+        told = (f"The shop accepted the payment choice ('{quote(choice, 60)}') at {chose_at.label} and let the customer "
+                f"go on to {accepted.label}, then refused the order at {step.label}{after}, with '{quote(refusal)}'")
+    evidence.append(Evidence("text", f"Accepted: the customer went on to {accepted.label}", accepted.url, accepted.index))
     if button:
         evidence.append(Evidence("text", "Button the customer pressed", button, step.index))
     evidence.append(Evidence("text", f"Refusal shown at {step.label}", refusal, step.index))
     if step.status == "failed" and step.error:
         evidence.append(Evidence("error", "Why the step failed", step.error, step.index))
     evidence.extend(item for item in page_evidence(step) if item.kind in ("url", "screenshot"))
-    return Finding(
-        step=step.index,
-        message=full_stop(f"Entered the card at {card_step.label}; it was refused at {step.label}{after}, with '{quote(refusal)}'"),
-        evidence=evidence,
-        confidence="medium",
-    )
+    return Finding(step=step.index, message=full_stop(told), evidence=evidence, confidence="medium")
 
 
 # the built-in patterns want the number right after the keyword; confirmation pages often say "is".

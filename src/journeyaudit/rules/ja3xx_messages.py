@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from journeyaudit.facts import form_fields as ff
-from journeyaudit.facts import ledger, page_text, phrase_search, wording
+from journeyaudit.facts import ledger, message_kinds, page_text, phrase_search, wording
 from journeyaudit.facts.computed import customer_texts
 from journeyaudit.facts.ledger import mentions, product_names
 from journeyaudit.model import Evidence, Finding, FormField, Ledger, Run, StepRecord
@@ -257,6 +257,7 @@ def _after_claim(
         "phrases": list(wording.GENERIC_ERROR_PHRASES),
         "extra_phrases": [],
         "max_chars": 200,
+        "classified": True,
     },
 )
 def generic_error_message(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
@@ -280,40 +281,74 @@ def generic_error_message(run: Run, options: Mapping[str, Any]) -> Iterator[Find
     questions (FAQ headings such as "What if something went wrong?") are
     skipped. No role is needed: an error can appear on any step.
 
-    One finding per step. Evidence: every such text, quoted verbatim, with the
-    page's URL and screenshot. Confidence is medium: messages are recognised by
+    The rule also reads every message the step showed, classified by
+    ``facts.message_kinds`` (notices, field errors, dialogs, toasts the watcher
+    saw appear during the step even if they were gone before its end, an error
+    page's headings), and reports the internal ones (an exception or a
+    service's name, "timed out", a connection error, an HTTP status code, a
+    stack trace, SQL: "connection to payment service timed out"), which tell
+    the customer nothing they can act on and show what the shop should have
+    kept to its logs, and the generic refusals ("A problem occurred while
+    processing payment for this order", "Cart has errors") unless the same page
+    also gives a specific one (an error summary heading over field errors).
+    Option ``classified`` (default true) switches this reading off, leaving the
+    wording lists alone.
+
+    One finding per step. Evidence: every such text, quoted verbatim (with why
+    it is internal or generic, and how long a toast stayed), with the page's
+    URL and screenshot. Confidence is medium: messages are recognised by
     their wording.
     """
     phrases = [*options.get("phrases", ()), *options.get("extra_phrases", ())]
     max_chars = int(options.get("max_chars") or 200)
     for step in run.reached():
         quotes: list[str] = []
+        notes: dict[str, str] = {}  # quote -> what is wrong with it, for internal ones and toasts
+        said_all = message_kinds.step_messages(step) if options.get("classified", True) else []
+        # a generic heading over specific errors ("There is a problem" above the field errors) is not useless
+        specific = any(m.quality == "specific" and m.kind in ("refusal", "validation") for m in said_all)
+        for said in said_all:
+            if said.quality == "internal" or (said.quality == "generic" and not specific and said.kind in ("refusal", "validation")):
+                if len(said.text) <= max_chars or said.quality == "internal":
+                    quotes.append(said.text)
+                    notes[said.text] = _quality_note(said)
         for text in customer_texts(step):
             if len(text) > max_chars or text.rstrip().endswith("?"):
                 continue
             if not phrase_search.find_phrases(text, phrases):
                 continue
             norm = page_text.normalise(text)
-            if any(norm in page_text.normalise(q) for q in quotes):
+            if any(norm in page_text.normalise(q) or page_text.normalise(q) in norm for q in quotes):
                 continue  # the same message, already quoted from the page's notices
             quotes.append(text)
         if not quotes:
             continue
-        shown = "'; '".join(quote(q, 160) for q in quotes[:3])
+        internal = [q for q in quotes if notes.get(q, "").startswith("internal")]
+        shown = "'; '".join(quote(q, 160) for q in (internal or quotes)[:3])
+        if internal:
+            what = (f"At {step.label} the customer was shown the shop's internal error message instead of one for them "
+                    f"({notes[internal[0]]}): '{shown}'")
+        else:
+            what = (f"At {step.label} the customer was shown an error that says neither what went wrong "
+                    f"nor what to do next: '{shown}'")
         yield Finding(
             step=step.index,
-            message=full_stop(
-                f"At {step.label} the customer was shown an error that says neither what went wrong "
-                f"nor what to do next: '{shown}'"
-            ),
+            message=full_stop(what),
             evidence=[
-                *(Evidence("text", f"Message shown at {step.label}", q, step.index) for q in quotes),
+                *(Evidence("text", f"Message shown at {step.label}" + (f" ({notes[q]})" if q in notes else ""), q, step.index)
+                  for q in quotes),
                 *(e for e in page_evidence(step) if e.kind in ("url", "request", "screenshot")),
             ],
             confidence="medium",
         )
 
 
+def _quality_note(said: message_kinds.Message) -> str:
+    """'internal: says it timed out; shown for 1.0 s, gone before the step ended'."""
+    note = f"{said.quality}: {said.why}" if said.why else said.quality
+    if said.at_ms is not None and said.gone_ms is not None:
+        note += f"; shown for {max(0.0, said.gone_ms - said.at_ms) / 1000:.1f} s, gone before the step ended"
+    return note
 
 
 @rule(
