@@ -7,10 +7,11 @@ Every class round-trips through plain JSON via ``to_dict`` / ``from_dict``.
 
 from __future__ import annotations
 
-import dataclasses
-import typing
 from dataclasses import dataclass, field
 from typing import Any
+
+from journeyaudit.jsondata import from_dict as from_dict
+from journeyaudit.jsondata import to_dict as to_dict
 
 SCHEMA_VERSION = 1
 
@@ -22,52 +23,6 @@ SEVERITIES = ("low", "medium", "high", "critical")
 def severity_rank(severity: str) -> int:
     """0 for low .. 3 for critical; -1 for anything else (e.g. 'none')."""
     return SEVERITIES.index(severity) if severity in SEVERITIES else -1
-
-
-# --------------------------------------------------------------------------
-# JSON round-tripping for nested dataclasses
-# --------------------------------------------------------------------------
-
-
-def to_dict(obj: Any) -> Any:
-    """Dataclass (possibly nested, in lists/dicts) -> JSON-compatible data."""
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: to_dict(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
-    if isinstance(obj, (list, tuple)):
-        return [to_dict(item) for item in obj]
-    if isinstance(obj, dict):
-        return {key: to_dict(value) for key, value in obj.items()}
-    return obj
-
-
-def _convert(tp: Any, value: Any) -> Any:
-    if value is None:
-        return None
-    origin = typing.get_origin(tp)
-    args = typing.get_args(tp)
-    if origin is typing.Union or (origin is not None and str(origin) == "<class 'types.UnionType'>"):
-        real = [a for a in args if a is not type(None)]
-        return _convert(real[0], value) if len(real) == 1 else value
-    if origin in (list, tuple) and args:
-        return [_convert(args[0], item) for item in value]
-    if origin is dict and len(args) == 2:
-        return {key: _convert(args[1], item) for key, item in value.items()}
-    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
-        return from_dict(tp, value)
-    return value
-
-
-_T = typing.TypeVar("_T")
-
-
-def from_dict(cls: type[_T], data: dict[str, Any]) -> _T:
-    """JSON data -> dataclass ``cls``; unknown keys are ignored (forward compatible)."""
-    hints = typing.get_type_hints(cls)
-    kwargs = {}
-    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
-        if f.name in data:
-            kwargs[f.name] = _convert(hints[f.name], data[f.name])
-    return cls(**kwargs)
 
 
 # --------------------------------------------------------------------------
@@ -123,6 +78,7 @@ class Journey:
     hints: dict[str, Any] = field(default_factory=dict)
     probes: dict[str, Any] = field(default_factory=dict)  # the journey's `probes:` section, validated (probes.py)
     probe: ProbeInfo | None = None  # set on a variant generated from a happy path (probes.py)
+    warnings: list[str] = field(default_factory=list)  # e.g. a card number typed without secret: true (spec/cards.py)
 
     def secrets(self) -> list[str]:
         """Every value marked ``secret: true`` (after env interpolation)."""
@@ -261,6 +217,9 @@ class StepRecord:
     # tags, nodes [{target, html, summary}]. None: axe did not run (disabled, or an older trace).
     accessibility: list[dict[str, Any]] | None = None
     probe_stop: str = ""  # a probe variant ended here on purpose: why (the happy path's next expectation failed)
+    # What the recording limits left out: kind (console, network, page_errors, dialogs, structured_data,
+    # data_layer) -> how many items were not kept (gather/limits.py). Empty: nothing dropped, or an older trace.
+    dropped: dict[str, int] = field(default_factory=dict)
 
     @property
     def label(self) -> str:

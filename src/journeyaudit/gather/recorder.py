@@ -19,6 +19,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
 from journeyaudit import model
+from journeyaudit.gather.limits import RecordingLimits, cap_items, room
 from journeyaudit.history.store import Redactor, atomic_write_bytes, step_file_stem
 
 # Fields whose contents are secret by nature, masked in every screenshot.
@@ -94,12 +95,55 @@ _FIELDS_SCRIPT = """() => {
   });
 }"""
 
-_JSON_LD_SCRIPT = """() => Array.from(document.querySelectorAll('script[type="application/ld+json"]'))
-  .map(s => s.textContent)"""
+# Both read at most ``max`` characters in the page: a shop's megabytes never cross to Python.
+# Marks every element that shows a secret (its own text, or an input's value), spaces and dashes
+# ignored: the deepest element holding the whole secret, so a secret split over spans is found too.
+SECRET_MARK = "data-journeyaudit-secret"
+_MARK_SECRETS_SCRIPT = """(secrets) => {
+  const norm = t => (t || '').replace(/[\\s\\u00a0-]+/g, '').toLowerCase();
+  const tests = secrets.map(norm).filter(s => s.length >= 3).map(s => /^\\d+$/.test(s)
+    ? (n => new RegExp('(?<!\\\\d)' + s + '(?!\\\\d)').test(n)) : (n => n.includes(s)));
+  const shows = t => { const n = norm(t); return tests.some(test => test(n)); };
+  let marked = 0;
+  const mark = el => { el.setAttribute('data-journeyaudit-secret', ''); marked++; };
+  const walk = el => {
+    if (!shows(el.textContent)) return false;
+    let inner = false;
+    for (const child of el.children) inner = walk(child) || inner;
+    if (!inner) mark(el);
+    return true;
+  };
+  if (tests.length && document.body) {
+    walk(document.body);
+    for (const el of document.querySelectorAll('input, textarea')) if (shows(el.value)) mark(el);
+  }
+  return marked;
+}"""
+_UNMARK_SCRIPT = """() => { for (const el of document.querySelectorAll('[data-journeyaudit-secret]'))
+  el.removeAttribute('data-journeyaudit-secret'); }"""
 
-_DATA_LAYER_SCRIPT = """() => {
-  try { return Array.isArray(window.dataLayer) ? JSON.parse(JSON.stringify(window.dataLayer)).slice(0, 200) : []; }
-  catch (e) { return []; }
+_JSON_LD_SCRIPT = """(max) => {
+  const blobs = []; let used = 0, dropped = 0;
+  for (const s of document.querySelectorAll('script[type="application/ld+json"]')) {
+    const text = s.textContent || '';
+    if (used + text.length > max) { dropped++; continue; }
+    used += text.length; blobs.push(text);
+  }
+  return {blobs, dropped};
+}"""
+
+_DATA_LAYER_SCRIPT = """(max) => {
+  const items = []; let used = 0, dropped = 0;
+  try {
+    if (!Array.isArray(window.dataLayer)) return {items, dropped};
+    for (const item of window.dataLayer) {
+      let text; try { text = JSON.stringify(item); } catch (e) { text = undefined; }
+      if (text === undefined) text = 'null';
+      if (items.length >= 200 || used + text.length > max) { dropped++; continue; }
+      used += text.length; items.push(JSON.parse(text));
+    }
+  } catch (e) { /* a hostile dataLayer: what was read so far */ }
+  return {items, dropped};
 }"""
 
 MAX_TEXT = 200_000  # characters of visible text kept per step
@@ -114,8 +158,12 @@ def origin(url: str) -> str:
 class Recorder:
     """Records one journey on one page into StepRecords."""
 
-    def __init__(self, page: Page, *, base_url: str, run_dir: Path, redactor: Redactor, secret_selectors=()):
+    def __init__(
+        self, page: Page, *, base_url: str, run_dir: Path, redactor: Redactor, secret_selectors=(),
+        limits: RecordingLimits | None = None,
+    ):
         self.page = page
+        self.limits = limits or RecordingLimits()
         self.base_origin = origin(base_url)
         self.run_dir = Path(run_dir)
         self.redactor = redactor
@@ -191,8 +239,7 @@ class Recorder:
         record.visible_text = self._safe(lambda: page.inner_text("body", timeout=5_000), "")[:MAX_TEXT]
         record.html = self._safe(page.content, "")[:MAX_HTML]
         record.fields = [model.FormField(**data) for data in self._safe(lambda: page.evaluate(_FIELDS_SCRIPT), [])]
-        record.structured_data = _parse_json_ld(self._safe(lambda: page.evaluate(_JSON_LD_SCRIPT), []))
-        record.data_layer = self._safe(lambda: page.evaluate(_DATA_LAYER_SCRIPT), [])
+        self._read_structured(record)
         self._read_json_bodies()
         if screenshot:
             record.screenshot = self._screenshot(record, full_page)
@@ -201,6 +248,19 @@ class Recorder:
 
             record.accessibility = run_axe(page)
         self._redact(record)
+
+    def _read_structured(self, record: model.StepRecord) -> None:
+        """JSON-LD and dataLayer, each up to the limit in characters; what did not fit is counted."""
+        cap = self.limits.structured_data_chars
+        json_ld = self._safe(lambda: self.page.evaluate(_JSON_LD_SCRIPT, cap), None) or {}
+        items, over = cap_items(_parse_json_ld(json_ld.get("blobs") or []), cap)
+        record.structured_data = items
+        layer = self._safe(lambda: self.page.evaluate(_DATA_LAYER_SCRIPT, cap), None) or {}
+        record.data_layer, layer_over = cap_items(list(layer.get("items") or []), cap)
+        for kind, count in (("structured_data", over + int(json_ld.get("dropped") or 0)),
+                            ("data_layer", layer_over + int(layer.get("dropped") or 0))):
+            if count:
+                record.dropped[kind] = count
 
     def _responsive(self) -> bool:
         """True when the page can be read; stops a navigation that hangs so it can be.
@@ -225,11 +285,19 @@ class Recorder:
         return False
 
     def _screenshot(self, record: model.StepRecord, full_page: bool) -> str | None:
+        """A JPEG with secret fields and every element showing a secret covered (a failed marking: no shot)."""
         masks = [self.page.locator(selector) for selector in self.secret_selectors]
+        secrets = list(getattr(self.redactor, "secrets", ()))
         try:
+            if secrets:
+                self.page.evaluate(_MARK_SECRETS_SCRIPT, secrets)
+                masks.append(self.page.locator(f"[{SECRET_MARK}]"))
             image = self.page.screenshot(type="jpeg", quality=60, full_page=full_page, mask=masks, timeout=10_000)
         except PlaywrightError:
             return None
+        finally:
+            if secrets:
+                self._safe(lambda: self.page.evaluate(_UNMARK_SCRIPT), None)
         name = step_file_stem(record.index, record.name) + ".jpg"
         atomic_write_bytes(self.run_dir / name, image)
         return name
@@ -294,7 +362,7 @@ class Recorder:
     # -- listeners -----------------------------------------------------------
 
     def _on_request(self, request) -> None:
-        if self.step is None:
+        if self.step is None or not room(self.step, "network", self.limits):
             return
         entry = model.NetworkEntry(
             method=request.method,
@@ -330,17 +398,17 @@ class Recorder:
         self._finish(request, request.failure or "failed")
 
     def _on_console(self, message) -> None:
-        if self.step is not None:
+        if self.step is not None and room(self.step, "console", self.limits):
             location = message.location or {}
             self.step.console.append(model.ConsoleMessage(message.type, message.text[:2000], location.get("url", "")))
 
     def _on_page_error(self, error) -> None:
-        if self.step is not None:
+        if self.step is not None and room(self.step, "page_errors", self.limits):
             self.step.page_errors.append(model.PageError(str(error.message)[:2000], (error.stack or "")[:4000]))
 
     def _on_dialog(self, dialog) -> None:
         # A customer reads the dialog and says OK; record what it said.
-        if self.step is not None:
+        if self.step is not None and room(self.step, "dialogs", self.limits):
             self.step.dialogs.append(model.Dialog(dialog.type, dialog.message[:2000]))
         try:
             dialog.accept()
