@@ -220,6 +220,9 @@ class StepRecord:
     # What the recording limits left out: kind (console, network, page_errors, dialogs, structured_data,
     # data_layer) -> how many items were not kept (gather/limits.py). Empty: nothing dropped, or an older trace.
     dropped: dict[str, int] = field(default_factory=dict)
+    # Kinds whose drops were counted only up to a ceiling (dropped is then a lower bound): past it the
+    # recorder stopped listening, since every event costs time even when it is not kept.
+    uncounted: list[str] = field(default_factory=list)
 
     @property
     def label(self) -> str:

@@ -20,6 +20,18 @@ class RecordingLimits:
     events_per_step: int = 500  # console messages, requests, page errors, dialogs: each
     structured_data_chars: int = 200_000  # JSON-LD, and dataLayer, per step
 
+    @property
+    def count_ceiling(self) -> int:
+        """Dropped console messages and requests counted per step before the recorder stops listening."""
+        return COUNT_FACTOR * self.events_per_step
+
+
+# Every console message or request costs the recorder about half a millisecond even when it is
+# not kept (Playwright builds it in Python): 150,000 of them would take over a minute. Past
+# COUNT_FACTOR times the cap the recorder stops listening until the next step; the count is then
+# a lower bound (StepRecord.uncounted).
+COUNT_FACTOR = 20
+
 
 def room(record: model.StepRecord, kind: str, limits: RecordingLimits) -> bool:
     """True when the step may keep one more event of ``kind``; counts it as dropped when not."""

@@ -174,6 +174,7 @@ class Recorder:
         self._step_t0 = time.monotonic()
         self._pending: dict[Any, tuple[model.NetworkEntry, float]] = {}
         self._json_responses: list[tuple[model.NetworkEntry, Any]] = []  # read at the snapshot (ledger source)
+        self._deaf: set[str] = set()  # events not listened to until the next step (count ceiling reached)
         page.on("request", self._on_request)
         page.on("response", self._on_response)
         page.on("requestfinished", self._on_request_done)
@@ -187,6 +188,9 @@ class Recorder:
 
     def begin_step(self, index: int, step: model.Step) -> model.StepRecord:
         self._json_responses = []
+        for event in self._deaf:
+            self._safe(lambda event=event: self.page.on(event, self._listener(event)), None)
+        self._deaf = set()
         self.step = model.StepRecord(index=index, name=step.name, role=step.role, budget_ms=step.budget_ms)
         self.step.started_at = time.time()
         self._step_t0 = time.monotonic()
@@ -361,8 +365,24 @@ class Recorder:
 
     # -- listeners -----------------------------------------------------------
 
+    def _listener(self, event: str):
+        return {"console": self._on_console, "request": self._on_request}[event]
+
+    def _full(self, kind: str, event: str) -> bool:
+        """True when the step keeps no more of ``kind``; past the count ceiling, stop listening to ``event``."""
+        step = self.step
+        if step is None:
+            return True
+        if room(step, kind, self.limits):
+            return False
+        if step.dropped[kind] >= self.limits.count_ceiling and event not in self._deaf:
+            self._deaf.add(event)
+            step.uncounted.append(kind)
+            self._safe(lambda: self.page.remove_listener(event, self._listener(event)), None)
+        return True
+
     def _on_request(self, request) -> None:
-        if self.step is None or not room(self.step, "network", self.limits):
+        if self._full("network", "request"):
             return
         entry = model.NetworkEntry(
             method=request.method,
@@ -398,7 +418,7 @@ class Recorder:
         self._finish(request, request.failure or "failed")
 
     def _on_console(self, message) -> None:
-        if self.step is not None and room(self.step, "console", self.limits):
+        if not self._full("console", "console"):
             location = message.location or {}
             self.step.console.append(model.ConsoleMessage(message.type, message.text[:2000], location.get("url", "")))
 

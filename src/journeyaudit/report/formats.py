@@ -300,7 +300,7 @@ DROPPED_NOUNS = {
 def dropped_lines(record: StepRecord) -> list[str]:
     """``["149,500 more console messages not kept", ...]`` for a step's dropped counts."""
     return [
-        f"{count:,} more {DROPPED_NOUNS.get(kind, kind)} not kept"
+        f"{'at least ' if kind in record.uncounted else ''}{count:,} more {DROPPED_NOUNS.get(kind, kind)} not kept"
         for kind, count in sorted(record.dropped.items())
         if count
     ]
