@@ -100,3 +100,45 @@ def test_a_page_that_floods_leaves_a_trace_of_a_few_mb(shop, tmp_path):
     again = store.load_run(tmp_path).steps[0]
     assert again.dropped == step.dropped and again.uncounted == ["console"]
     assert time.monotonic() - started < 120
+
+
+def magenta(image: Image.Image, box: dict) -> float:
+    """Share of the box's pixels that are Playwright's mask colour (#FF00FF)."""
+    crop = image.crop((int(box["x"]) + 2, int(box["y"]) + 2, int(box["x"] + box["width"]) - 2, int(box["y"] + box["height"]) - 2))
+    data = crop.convert("RGB").tobytes()
+    pixels = [data[i:i + 3] for i in range(0, len(data), 3)]
+    return sum(1 for r, g, b in pixels if r > 200 and g < 90 and b > 200) / max(1, len(pixels))
+
+
+def test_a_screenshot_covers_every_element_that_shows_a_secret(shop, tmp_path):
+    fill = model.Action("fill", {"selector": "#card", "value": CARD}, secret=True)
+    options = RunnerOptions(base_url=shop, browser=find_browser(), accessibility=False)
+    with Runner(options) as runner:
+        run = runner.run(journey(model.Action("goto", {"url": "/shows"}), fill, screenshot=True), tmp_path)
+        page = runner._browser.new_page(viewport={"width": 1280, "height": 800})
+        page.goto(shop + "/shows")
+        boxes = {name: page.locator(f"#{name}").bounding_box() for name in ("split", "echo", "card", "other")}
+        page.close()
+    assert run.status == "passed", (run.error, run.steps[0].error)
+    shot = Image.open(tmp_path / run.steps[0].screenshot)
+    # the text split over two elements and a field the journey never filled, as well as the filled one
+    for name in ("split", "echo", "card"):
+        assert magenta(shot, boxes[name]) > 0.8, name
+    assert magenta(shot, boxes["other"]) < 0.05
+    assert "data-journeyaudit-secret" not in run.steps[0].html
+
+
+def test_a_base_url_with_a_password_logs_in_and_never_shows_it(shop, tmp_path):
+    path = tmp_path / "staging.yaml"
+    path.write_text("name: Staging\nsteps:\n  - name: Home\n    role: product\n    actions:\n"
+                    "      - goto: /auth\n      - expect: {text: Welcome anna}\n")
+    url = shop.replace("http://", f"http://{USER}:{PASSWORD}@")
+    done = subprocess.run([sys.executable, "-m", "journeyaudit.cli.main", "run", str(path), "--base-url", url,
+                           "--out", str(tmp_path / "out"), "--no-history", "--fail-on", "none"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=110)
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, output
+    written = b"".join(p.read_bytes() for p in (tmp_path / "out").rglob("*") if p.is_file() and not p.is_symlink())
+    assert b"Welcome anna" in written  # the shop let the browser in
+    for form in (PASSWORD, "pa55-w0rd%21", "pa55"):
+        assert form not in output and form.encode() not in written, form
