@@ -32,18 +32,19 @@ RESULT_FILE = "result.json"
 REDACTED = "[redacted]"
 
 
-# Between two characters of a secret: nothing, or one space or dash, written plain or encoded.
+# Between two characters of a secret: nothing, or up to three spaces or dashes, written plain or
+# encoded (percent-encoded once or twice).
 _SEPARATOR = (
-    r"(?:[\s\-+]|%(?i:20|2d|a0)|&(?i:nbsp|dash|hyphen);|&#0*(?:32|45|160);|&#[xX]0*(?i:20|2d|a0);"
-    r"|\\u00(?i:20|2d|a0)|\\x(?i:20|2d|a0))?"
+    r"(?:[\s\-+]|%(?:25)?(?i:20|2d|a0)|&(?i:nbsp|dash|hyphen);|&#0*(?:32|45|160);|&#[xX]0*(?i:20|2d|a0);"
+    r"|\\u00(?i:20|2d|a0)|\\x(?i:20|2d|a0)){0,3}"
 )
 
 
 def _char_forms(char: str) -> str:
-    """A regex for one character as written, percent-, entity- or backslash-encoded."""
-    forms = [re.escape(char)]
+    """A regex for one character as written (either case), percent- (once or twice), entity- or backslash-encoded."""
+    forms = [f"(?i:{re.escape(char)})" if char.lower() != char.upper() else re.escape(char)]
     code = ord(char)
-    forms.append("".join(f"%(?i:{byte:02x})" for byte in char.encode("utf-8")))
+    forms.append("".join(f"%(?:25)?(?i:{byte:02x})" for byte in char.encode("utf-8")))
     forms.append(f"&#0*{code};|&#[xX]0*(?i:{code:x});")
     forms.extend(re.escape(f"&{name}") + ("" if name.endswith(";") else ";?") for name in _entity_names().get(char, ()))
     forms.append(rf"\\u(?i:{code:04x})")
