@@ -20,17 +20,8 @@ from playwright.sync_api import Page
 
 from journeyaudit import model
 from journeyaudit.gather.limits import RecordingLimits, cap_items, room
+from journeyaudit.gather.masks import SECRET_FIELD_SELECTORS, marked_secrets
 from journeyaudit.history.store import Redactor, atomic_write_bytes, step_file_stem
-
-# Fields whose contents are secret by nature, masked in every screenshot.
-SECRET_FIELD_SELECTORS = (
-    "input[type=password]",
-    "input[autocomplete^='cc-']",
-    "input[name*='card' i]",
-    "input[id*='card' i]",
-    "input[name*='cvc' i]",
-    "input[name*='cvv' i]",
-)
 
 _FIELDS_SCRIPT = """() => {
   // The visible error text that belongs to a field: the elements its aria-errormessage or
@@ -96,32 +87,6 @@ _FIELDS_SCRIPT = """() => {
 }"""
 
 # Both read at most ``max`` characters in the page: a shop's megabytes never cross to Python.
-# Marks every element that shows a secret (its own text, or an input's value), spaces and dashes
-# ignored: the deepest element holding the whole secret, so a secret split over spans is found too.
-SECRET_MARK = "data-journeyaudit-secret"
-_MARK_SECRETS_SCRIPT = """(secrets) => {
-  const norm = t => (t || '').replace(/[\\s\\u00a0-]+/g, '').toLowerCase();
-  const tests = secrets.map(norm).filter(s => s.length >= 3).map(s => /^\\d+$/.test(s)
-    ? (n => new RegExp('(?<!\\\\d)' + s + '(?!\\\\d)').test(n)) : (n => n.includes(s)));
-  const shows = t => { const n = norm(t); return tests.some(test => test(n)); };
-  let marked = 0;
-  const mark = el => { el.setAttribute('data-journeyaudit-secret', ''); marked++; };
-  const walk = el => {
-    if (!shows(el.textContent)) return false;
-    let inner = false;
-    for (const child of el.children) inner = walk(child) || inner;
-    if (!inner) mark(el);
-    return true;
-  };
-  if (tests.length && document.body) {
-    walk(document.body);
-    for (const el of document.querySelectorAll('input, textarea')) if (shows(el.value)) mark(el);
-  }
-  return marked;
-}"""
-_UNMARK_SCRIPT = """() => { for (const el of document.querySelectorAll('[data-journeyaudit-secret]'))
-  el.removeAttribute('data-journeyaudit-secret'); }"""
-
 _JSON_LD_SCRIPT = """(max) => {
   const blobs = []; let used = 0, dropped = 0;
   for (const s of document.querySelectorAll('script[type="application/ld+json"]')) {
@@ -291,17 +256,13 @@ class Recorder:
     def _screenshot(self, record: model.StepRecord, full_page: bool) -> str | None:
         """A JPEG with secret fields and every element showing a secret covered (a failed marking: no shot)."""
         masks = [self.page.locator(selector) for selector in self.secret_selectors]
-        secrets = list(getattr(self.redactor, "secrets", ()))
         try:
-            if secrets:
-                self.page.evaluate(_MARK_SECRETS_SCRIPT, secrets)
-                masks.append(self.page.locator(f"[{SECRET_MARK}]"))
-            image = self.page.screenshot(type="jpeg", quality=60, full_page=full_page, mask=masks, timeout=10_000)
+            with marked_secrets(self.page, getattr(self.redactor, "secrets", ())) as shown:
+                image = self.page.screenshot(
+                    type="jpeg", quality=60, full_page=full_page, mask=masks + shown, timeout=10_000
+                )
         except PlaywrightError:
             return None
-        finally:
-            if secrets:
-                self._safe(lambda: self.page.evaluate(_UNMARK_SCRIPT), None)
         name = step_file_stem(record.index, record.name) + ".jpg"
         atomic_write_bytes(self.run_dir / name, image)
         return name
