@@ -216,6 +216,7 @@ def run_audit(
     ``after`` runs once every journey is judged, before the report is written
     (baseline, history, comparisons, CI formats: see postrun.py); not when interrupted.
     """
+    from journeyaudit.gather.limits import RecordingLimits
     from journeyaudit.gather.runner import Runner, RunnerOptions
 
     progress = progress or QuietProgress()
@@ -240,6 +241,9 @@ def run_audit(
             host_map=settings.host_map,
             accessibility=settings.accessibility,
             mail=_mail_options(settings, mailbox),
+            limits=RecordingLimits(settings.limits.events_per_step, settings.limits.structured_data_chars),
+            secret_params=tuple(settings.secret_params),
+            http_credentials=settings.http_credentials,
         )
         try:
             runner = Runner(options).__enter__()
@@ -255,7 +259,9 @@ def run_audit(
                 progress.journey_started(position, total, journey)
                 run_dir = out_dir / "traces" / journey.id
                 run = runner.run(journey, run_dir, on_step=progress.step_done)
-                store.save_run(run, run_dir, store.Redactor(journey.secrets()))
+                redactor = store.Redactor([*journey.secrets(), *_password(settings)], settings.secret_params)
+                run.error = redactor.text(run.error) if run.error else run.error
+                store.save_run(run, run_dir, redactor)
                 findings, outcomes = judge_run(run, rules, settings.rules)
                 runs[journey.id] = run
                 result.runs.append(summarise(run, f"traces/{journey.id}"))
@@ -265,7 +271,7 @@ def run_audit(
                 if run.status == "error":
                     result.errors.append(f"{journey.id}: the journey could not be recorded: {run.error}")
                 result.duration_ms = round((time.time() - started) * 1000, 1)
-                store.save_result(result, out_dir / store.RESULT_FILE)
+                store.save_result(result, out_dir / store.RESULT_FILE, store.Redactor(_password(settings), settings.secret_params))
                 progress.journey_done(position, total, run, findings)
             if after is not None:
                 result.duration_ms = round((time.time() - started) * 1000, 1)
@@ -283,6 +289,12 @@ def run_audit(
         if unsaved is not None:
             raise _cannot_write(out_dir, unsaved)
     return result, out_dir
+
+
+def _password(settings: AuditSettings) -> list[str]:
+    """The base URL's password, as a secret of every journey."""
+    password = (settings.http_credentials or {}).get("password")
+    return [password] if password else []
 
 
 def _save_last(result: model.Result, runs: dict[str, model.Run], out_dir: Path) -> OSError | None:

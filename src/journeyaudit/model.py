@@ -79,6 +79,7 @@ class Journey:
     hints: dict[str, Any] = field(default_factory=dict)
     probes: dict[str, Any] = field(default_factory=dict)  # the journey's `probes:` section, validated (probes.py)
     probe: ProbeInfo | None = None  # set on a variant generated from a happy path (probes.py)
+    warnings: list[str] = field(default_factory=list)  # e.g. a card number typed without secret: true (spec/cards.py)
 
     def secrets(self) -> list[str]:
         """Every value marked ``secret: true`` (after env interpolation)."""
@@ -228,6 +229,12 @@ class StepRecord:
     accessibility: list[dict[str, Any]] | None = None
     messages: list[ShownMessage] = field(default_factory=list)  # every message that appeared during the step
     probe_stop: str = ""  # a probe variant ended here on purpose: why (the happy path's next expectation failed)
+    # What the recording limits left out: kind (console, network, page_errors, dialogs, structured_data,
+    # data_layer) -> how many items were not kept (gather/limits.py). Empty: nothing dropped, or an older trace.
+    dropped: dict[str, int] = field(default_factory=dict)
+    # Kinds whose drops were counted only up to a ceiling (dropped is then a lower bound): past it the
+    # recorder stopped listening, since every event costs time even when it is not kept.
+    uncounted: list[str] = field(default_factory=list)
 
     @property
     def label(self) -> str:

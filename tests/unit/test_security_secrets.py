@@ -78,3 +78,16 @@ def test_every_form_is_replaced_and_nothing_else():
         assert redactor.text(f"before {form} after") == "before [redacted] after", form
     assert redactor.text("order KC-4242424242424242-1 of 4242 items") == "order KC-[redacted]-1 of 4242 items"
     assert redactor.text("Passwort, x and y") == "Passwort, x and y"
+
+
+def test_forms_the_encoders_do_not_make_are_replaced_too():
+    email = "anna+s3cret!@example.com"
+    redactor = store.Redactor([PASSWORD, CARD, email])
+    shown = [
+        PASSWORD.upper(), email.upper(),  # a shop that shows it in capitals
+        urllib.parse.quote(urllib.parse.quote(PASSWORD)), urllib.parse.quote(urllib.parse.quote(email)),  # nested URL
+        urllib.parse.quote(urllib.parse.quote(CARD)),
+        "4242  4242  4242  4242", "4242 - 4242 - 4242 - 4242",  # several separators
+    ]
+    for form in shown:
+        assert redactor.text(f"before {form} after") == "before [redacted] after", form

@@ -81,6 +81,7 @@ def crawl(profile, base_url, out, max_pages, max_depth, include, exclude, ignore
     """
     from journeyaudit.crawl.discovery import CrawlSettings, run_crawl
     from journeyaudit.rules.ja8xx_catalogue import check_catalogue
+    from journeyaudit.spec.profile import masked_url
 
     if explain:
         _explain(explain)
@@ -103,7 +104,7 @@ def crawl(profile, base_url, out, max_pages, max_depth, include, exclude, ignore
     if progress.live:
         click.echo("", err=True)
     if not outcome.pages or all(page.status == 0 for page in outcome.pages):
-        _fail(f"nothing could be fetched from {base_url}", EXIT_CANNOT_RUN)
+        _fail(f"nothing could be fetched from {masked_url(base_url)}", EXIT_CANNOT_RUN)
     path = _write(Path(out), base_url, outcome, findings, fail_on)
     click.echo(
         f"Crawled {len(outcome.pages)} pages in {outcome.seconds:.1f} s "
@@ -141,6 +142,8 @@ def _exit(findings, fail_on: str) -> int:
 
 
 def _write(out: Path, base_url: str, outcome, findings, fail_on: str) -> Path:
+    from journeyaudit.history.store import Redactor
+
     out.mkdir(parents=True, exist_ok=True)
     data = {
         "kind": "crawl",
@@ -167,6 +170,7 @@ def _write(out: Path, base_url: str, outcome, findings, fail_on: str) -> Path:
             for f in findings
         ],
     }
+    data = Redactor().data(data)  # a base URL's password and credential parameters in page URLs: masked
     path = out / "result.json"
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
     (out / "crawl.html").write_text(_html(data), encoding="utf-8")

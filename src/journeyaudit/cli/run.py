@@ -87,7 +87,7 @@ def run(files, verbose, **params) -> None:
     from journeyaudit.audit import AuditCannotRun, run_audit
     from journeyaudit.gather.browser import BrowserNotFound, find_browser
     from journeyaudit.postrun import finish
-    from journeyaudit.report.terminal import TerminalProgress, print_summary
+    from journeyaudit.report.terminal import TerminalProgress, echo, flat, print_summary
     from journeyaudit.spec.config import resolve
     from journeyaudit.spec.yamlsource import ValidationFailed
 
@@ -95,6 +95,8 @@ def run(files, verbose, **params) -> None:
         settings = resolve(list(files), run_overrides(params), rules=rule_catalogue())
     except ValidationFailed as exc:
         fail(f"invalid input:\n{exc}", EXIT_USAGE)
+    for warning in dict.fromkeys(w for journey in settings.journeys for w in journey.warnings):
+        echo(click.style("warning: ", fg="yellow", bold=True) + flat(warning), err=True)
     post = prepare(formats=settings.formats, history_url=settings.history_url, baseline=settings.baseline,
                    trend_runs=settings.trend_runs)
     try:

@@ -19,18 +19,10 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
 from journeyaudit import model
+from journeyaudit.gather.limits import RecordingLimits, cap_items, room
+from journeyaudit.gather.masks import SECRET_FIELD_SELECTORS, marked_secrets
 from journeyaudit.gather.message_watch import MessageWatch
 from journeyaudit.history.store import Redactor, atomic_write_bytes, step_file_stem
-
-# Fields whose contents are secret by nature, masked in every screenshot.
-SECRET_FIELD_SELECTORS = (
-    "input[type=password]",
-    "input[autocomplete^='cc-']",
-    "input[name*='card' i]",
-    "input[id*='card' i]",
-    "input[name*='cvc' i]",
-    "input[name*='cvv' i]",
-)
 
 _FIELDS_SCRIPT = """() => {
   // The visible error text that belongs to a field: the elements its aria-errormessage or
@@ -95,12 +87,29 @@ _FIELDS_SCRIPT = """() => {
   });
 }"""
 
-_JSON_LD_SCRIPT = """() => Array.from(document.querySelectorAll('script[type="application/ld+json"]'))
-  .map(s => s.textContent)"""
+# Both read at most ``max`` characters in the page: a shop's megabytes never cross to Python.
+_JSON_LD_SCRIPT = """(max) => {
+  const blobs = []; let used = 0, dropped = 0;
+  for (const s of document.querySelectorAll('script[type="application/ld+json"]')) {
+    const text = s.textContent || '';
+    if (used + text.length > max) { dropped++; continue; }
+    used += text.length; blobs.push(text);
+  }
+  return {blobs, dropped};
+}"""
 
-_DATA_LAYER_SCRIPT = """() => {
-  try { return Array.isArray(window.dataLayer) ? JSON.parse(JSON.stringify(window.dataLayer)).slice(0, 200) : []; }
-  catch (e) { return []; }
+_DATA_LAYER_SCRIPT = """(max) => {
+  const items = []; let used = 0, dropped = 0;
+  try {
+    if (!Array.isArray(window.dataLayer)) return {items, dropped};
+    for (const item of window.dataLayer) {
+      let text; try { text = JSON.stringify(item); } catch (e) { text = undefined; }
+      if (text === undefined) text = 'null';
+      if (items.length >= 200 || used + text.length > max) { dropped++; continue; }
+      used += text.length; items.push(JSON.parse(text));
+    }
+  } catch (e) { /* a hostile dataLayer: what was read so far */ }
+  return {items, dropped};
 }"""
 
 MAX_TEXT = 200_000  # characters of visible text kept per step
@@ -115,8 +124,12 @@ def origin(url: str) -> str:
 class Recorder:
     """Records one journey on one page into StepRecords."""
 
-    def __init__(self, page: Page, *, base_url: str, run_dir: Path, redactor: Redactor, secret_selectors=()):
+    def __init__(
+        self, page: Page, *, base_url: str, run_dir: Path, redactor: Redactor, secret_selectors=(),
+        limits: RecordingLimits | None = None,
+    ):
         self.page = page
+        self.limits = limits or RecordingLimits()
         self.base_origin = origin(base_url)
         self.run_dir = Path(run_dir)
         self.redactor = redactor
@@ -127,6 +140,7 @@ class Recorder:
         self._step_t0 = time.monotonic()
         self._pending: dict[Any, tuple[model.NetworkEntry, float]] = {}
         self._json_responses: list[tuple[model.NetworkEntry, Any]] = []  # read at the snapshot (ledger source)
+        self._deaf: set[str] = set()  # events not listened to until the next step (count ceiling reached)
         page.on("request", self._on_request)
         page.on("response", self._on_response)
         page.on("requestfinished", self._on_request_done)
@@ -142,6 +156,9 @@ class Recorder:
 
     def begin_step(self, index: int, step: model.Step) -> model.StepRecord:
         self._json_responses = []
+        for event in self._deaf:
+            self._safe(lambda event=event: self.page.on(event, self._listener(event)), None)
+        self._deaf = set()
         self.step = model.StepRecord(index=index, name=step.name, role=step.role, budget_ms=step.budget_ms)
         self.step.started_at = time.time()
         self._step_t0 = time.monotonic()
@@ -196,8 +213,7 @@ class Recorder:
         self.watch.close_step(record, record.visible_text, self.elapsed_ms())
         record.html = self._safe(page.content, "")[:MAX_HTML]
         record.fields = [model.FormField(**data) for data in self._safe(lambda: page.evaluate(_FIELDS_SCRIPT), [])]
-        record.structured_data = _parse_json_ld(self._safe(lambda: page.evaluate(_JSON_LD_SCRIPT), []))
-        record.data_layer = self._safe(lambda: page.evaluate(_DATA_LAYER_SCRIPT), [])
+        self._read_structured(record)
         self._read_json_bodies()
         if screenshot:
             record.screenshot = self._screenshot(record, full_page)
@@ -206,6 +222,19 @@ class Recorder:
 
             record.accessibility = run_axe(page)
         self._redact(record)
+
+    def _read_structured(self, record: model.StepRecord) -> None:
+        """JSON-LD and dataLayer, each up to the limit in characters; what did not fit is counted."""
+        cap = self.limits.structured_data_chars
+        json_ld = self._safe(lambda: self.page.evaluate(_JSON_LD_SCRIPT, cap), None) or {}
+        items, over = cap_items(_parse_json_ld(json_ld.get("blobs") or []), cap)
+        record.structured_data = items
+        layer = self._safe(lambda: self.page.evaluate(_DATA_LAYER_SCRIPT, cap), None) or {}
+        record.data_layer, layer_over = cap_items(list(layer.get("items") or []), cap)
+        for kind, count in (("structured_data", over + int(json_ld.get("dropped") or 0)),
+                            ("data_layer", layer_over + int(layer.get("dropped") or 0))):
+            if count:
+                record.dropped[kind] = count
 
     def _responsive(self) -> bool:
         """True when the page can be read; stops a navigation that hangs so it can be.
@@ -230,9 +259,13 @@ class Recorder:
         return False
 
     def _screenshot(self, record: model.StepRecord, full_page: bool) -> str | None:
+        """A JPEG with secret fields and every element showing a secret covered (a failed marking: no shot)."""
         masks = [self.page.locator(selector) for selector in self.secret_selectors]
         try:
-            image = self.page.screenshot(type="jpeg", quality=60, full_page=full_page, mask=masks, timeout=10_000)
+            with marked_secrets(self.page, getattr(self.redactor, "secrets", ())) as shown:
+                image = self.page.screenshot(
+                    type="jpeg", quality=60, full_page=full_page, mask=masks + shown, timeout=10_000
+                )
         except PlaywrightError:
             return None
         name = step_file_stem(record.index, record.name) + ".jpg"
@@ -298,8 +331,24 @@ class Recorder:
 
     # -- listeners -----------------------------------------------------------
 
+    def _listener(self, event: str):
+        return {"console": self._on_console, "request": self._on_request}[event]
+
+    def _full(self, kind: str, event: str) -> bool:
+        """True when the step keeps no more of ``kind``; past the count ceiling, stop listening to ``event``."""
+        step = self.step
+        if step is None:
+            return True
+        if room(step, kind, self.limits):
+            return False
+        if step.dropped[kind] >= self.limits.count_ceiling and event not in self._deaf:
+            self._deaf.add(event)
+            step.uncounted.append(kind)
+            self._safe(lambda: self.page.remove_listener(event, self._listener(event)), None)
+        return True
+
     def _on_request(self, request) -> None:
-        if self.step is None:
+        if self._full("network", "request"):
             return
         entry = model.NetworkEntry(
             method=request.method,
@@ -335,17 +384,17 @@ class Recorder:
         self._finish(request, request.failure or "failed")
 
     def _on_console(self, message) -> None:
-        if self.step is not None:
+        if not self._full("console", "console"):
             location = message.location or {}
             self.step.console.append(model.ConsoleMessage(message.type, message.text[:2000], location.get("url", "")))
 
     def _on_page_error(self, error) -> None:
-        if self.step is not None:
+        if self.step is not None and room(self.step, "page_errors", self.limits):
             self.step.page_errors.append(model.PageError(str(error.message)[:2000], (error.stack or "")[:4000]))
 
     def _on_dialog(self, dialog) -> None:
         # A customer reads the dialog and says OK; record what it said.
-        if self.step is not None:
+        if self.step is not None and room(self.step, "dialogs", self.limits):
             self.step.dialogs.append(model.Dialog(dialog.type, dialog.message[:2000]))
         try:
             dialog.accept()

@@ -26,8 +26,9 @@ from journeyaudit.gather import (
 from journeyaudit.gather import mailbox as mail
 from journeyaudit.gather.actions import ActionContext, ActionFailed, perform
 from journeyaudit.gather.browser import BrowserChoice, launch
+from journeyaudit.gather.limits import RecordingLimits
 from journeyaudit.gather.recorder import Recorder
-from journeyaudit.history.store import Redactor
+from journeyaudit.history.store import DEFAULT_SECRET_PARAMS, Redactor
 
 StepCallback = Callable[[model.Journey, model.StepRecord], None]
 
@@ -43,6 +44,9 @@ class RunnerOptions:
     host_map: dict[str, str] | None = None  # host name -> address, resolved inside the browser only
     accessibility: bool = True  # run axe-core on every step's snapshot (JA605)
     mail: MailOptions | None = None  # mail capture, when the profile asks for it
+    limits: RecordingLimits = RecordingLimits()  # how much a step's recording keeps (gather/limits.py)
+    secret_params: tuple[str, ...] = DEFAULT_SECRET_PARAMS  # query parameters masked in every output
+    http_credentials: dict[str, str] | None = None  # {username, password} from a base URL's user:password@
 
 
 @dataclass
@@ -129,17 +133,20 @@ class Runner:
         context = self._browser.new_context(
             viewport={"width": options.viewport[0], "height": options.viewport[1]},
             locale="en-GB",
+            http_credentials=options.http_credentials,
         )
         context.set_default_timeout(options.action_timeout_ms)
         context.set_default_navigation_timeout(options.navigation_timeout_ms)
-        redactor = Redactor(journey.secrets())
+        password = (options.http_credentials or {}).get("password")
+        redactor = Redactor([*journey.secrets(), *([password] if password else [])], options.secret_params)
         secret_selectors = [
             a.params["selector"] for s in journey.steps for a in s.actions if a.secret and "selector" in a.params
         ]
         try:
             page = context.new_page()
             recorder = Recorder(
-                page, base_url=options.base_url, run_dir=run_dir, redactor=redactor, secret_selectors=secret_selectors
+                page, base_url=options.base_url, run_dir=run_dir, redactor=redactor, secret_selectors=secret_selectors,
+                limits=options.limits,
             )
             recorder.accessibility = options.accessibility
             ctx = ActionContext(options.base_url, options.action_timeout_ms, options.navigation_timeout_ms)

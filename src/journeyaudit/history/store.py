@@ -32,18 +32,19 @@ RESULT_FILE = "result.json"
 REDACTED = "[redacted]"
 
 
-# Between two characters of a secret: nothing, or one space or dash, written plain or encoded.
+# Between two characters of a secret: nothing, or up to three spaces or dashes, written plain or
+# encoded (percent-encoded once or twice).
 _SEPARATOR = (
-    r"(?:[\s\-+]|%(?i:20|2d|a0)|&(?i:nbsp|dash|hyphen);|&#0*(?:32|45|160);|&#[xX]0*(?i:20|2d|a0);"
-    r"|\\u00(?i:20|2d|a0)|\\x(?i:20|2d|a0))?"
+    r"(?:[\s\-+]|%(?:25)?(?i:20|2d|a0)|&(?i:nbsp|dash|hyphen);|&#0*(?:32|45|160);|&#[xX]0*(?i:20|2d|a0);"
+    r"|\\u00(?i:20|2d|a0)|\\x(?i:20|2d|a0)){0,3}"
 )
 
 
 def _char_forms(char: str) -> str:
-    """A regex for one character as written, percent-, entity- or backslash-encoded."""
-    forms = [re.escape(char)]
+    """A regex for one character as written (either case), percent- (once or twice), entity- or backslash-encoded."""
+    forms = [f"(?i:{re.escape(char)})" if char.lower() != char.upper() else re.escape(char)]
     code = ord(char)
-    forms.append("".join(f"%(?i:{byte:02x})" for byte in char.encode("utf-8")))
+    forms.append("".join(f"%(?:25)?(?i:{byte:02x})" for byte in char.encode("utf-8")))
     forms.append(f"&#0*{code};|&#[xX]0*(?i:{code:x});")
     forms.extend(re.escape(f"&{name}") + ("" if name.endswith(";") else ";?") for name in _entity_names().get(char, ()))
     forms.append(rf"\\u(?i:{code:04x})")
@@ -88,6 +89,37 @@ def readable_html(stored: str) -> str:
     return stored if at < 0 else stored[:at] + stored[at + len(INERT_META):]
 
 
+# The query-string parameters masked by default (the profile's secret_params replaces the list).
+DEFAULT_SECRET_PARAMS = ("token", "key", "secret", "password", "session", "auth", "sig")
+# user:password@ in a URL: the password is masked wherever such a URL is written.
+_USERINFO = re.compile(r"(?i)(\b[a-z][a-z0-9+.-]*://[^/?#@\s:'\"<>]*:)[^/?#@\s'\"<>]+@")
+_PARAM = r"(?:(?<=[?&;#])|(?<=&amp;))((?:[A-Za-z0-9_.~\[\]-]|%[0-9A-Fa-f]{2})+)(=)([^&#\s\"'<>\\]*)"
+
+
+def _param_name_matcher(words: Iterable[str]):
+    """A test of a parameter name: one of its parts (split at _ - . and camelCase) carries one of ``words``.
+
+    A word of five letters or more may sit anywhere in a part (``csrftoken``, ``jsessionid``); a shorter
+    one is the part, ends it (``apikey``, ``oauth``) or starts it before a usual ending (``signature``,
+    ``authorization``, ``keys``), so ``keyword``, ``author`` and ``design`` stay readable.
+    """
+    words = [w.lower() for w in words if w]
+    endings = ("s", "id", "nature", "natures", "orization", "entication", "code", "token", "hash")
+
+    def matches(name: str) -> bool:
+        name = re.sub(r"%[0-9A-Fa-f]{2}", "_", name)
+        parts = re.split(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])", name)
+        for part in (p.lower() for p in parts if p):
+            for word in words:
+                if len(word) >= 5 and word in part:
+                    return True
+                if part.endswith(word) or (part.startswith(word) and part[len(word):] in endings):
+                    return True
+        return False
+
+    return matches
+
+
 class Redactor:
     """Replaces secret values, in every form a page or a file may show them, in any text.
 
@@ -97,9 +129,16 @@ class Redactor:
     in a script. Each character of a secret matches itself or any of its
     encodings (:func:`_char_forms`), and spaces or dashes (plain or encoded) may
     sit between any two of its characters.
+
+    Whatever the secrets, the value of a query-string parameter named like a
+    credential (``?access_token=...``, ``&X-Amz-Signature=...``: ``params``) and
+    the password of a ``user:password@`` URL are masked too.
     """
 
-    def __init__(self, secrets: Iterable[str] = ()):
+    def __init__(self, secrets: Iterable[str] = (), params: Iterable[str] = DEFAULT_SECRET_PARAMS):
+        self.secrets = tuple(sorted({s for s in secrets if s and len(s.strip()) >= 3}))  # for screenshot masks
+        self._param_name = _param_name_matcher(params)
+        self._params = re.compile(_PARAM) if any(params) else None
         patterns = []
         for secret in {s for s in secrets if s and len(s.strip()) >= 3}:
             compact = re.sub(r"[\s-]", "", secret) or secret
@@ -119,17 +158,27 @@ class Redactor:
         return {c[0] for c in compacts} | {c[0].swapcase() for c in compacts}
 
     def __bool__(self) -> bool:
-        return self._pattern is not None
+        return True  # credential parameters and URL passwords are masked even without secrets
 
     def text(self, value: str) -> str:
-        if self._pattern is None or not value:
+        if not value:
             return value
-        return self._pattern.sub(REDACTED, value)
+        if self._pattern is not None:
+            value = self._pattern.sub(REDACTED, value)
+        if "@" in value:
+            value = _USERINFO.sub(lambda m: m.group(1) + REDACTED + "@", value)
+        if self._params is not None and "=" in value:
+            value = self._params.sub(self._param, value)
+        return value
+
+    def _param(self, match: re.Match) -> str:
+        name, value = match.group(1), match.group(3)
+        if not value or value == REDACTED or not self._param_name(name):
+            return match.group(0)
+        return f"{name}={REDACTED}"
 
     def data(self, value: Any) -> Any:
         """Redact every string inside JSON-like data."""
-        if self._pattern is None:
-            return value
         if isinstance(value, str):
             return self.text(value)
         if isinstance(value, list):
@@ -195,7 +244,7 @@ class TraceUnreadable(ValueError):
     """A trace.json that is truncated, not JSON or not a journeyaudit trace (the CLI's exit code 2)."""
 
 
-def load_run(run_dir: Path) -> Run:
+def load_run(run_dir: Path, redactor: Redactor | None = None) -> Run:
     """Read a run back, with its HTML snapshots, from a folder holding trace.json.
 
     A snapshot is read only from inside ``run_dir``: a trace cannot make us read
@@ -203,8 +252,9 @@ def load_run(run_dir: Path) -> Run:
     """
     run_dir = Path(run_dir)
     path = run_dir / TRACE_FILE
+    redactor = redactor or Redactor()  # a trace written before a parameter was masked is masked now
     try:
-        run = from_dict(Run, json.loads(path.read_text(encoding="utf-8")))
+        run = from_dict(Run, redactor.data(json.loads(path.read_text(encoding="utf-8"))))
     except (ValueError, TypeError, KeyError, AttributeError) as exc:
         raise TraceUnreadable(f"{path}: not a readable journeyaudit trace ({type(exc).__name__}: {exc})") from None
     root = run_dir.resolve()
@@ -212,7 +262,7 @@ def load_run(run_dir: Path) -> Run:
         if step.html_file and not step.html:
             html_path = (run_dir / step.html_file).resolve()
             if html_path.parent == root and html_path.is_file():
-                step.html = readable_html(html_path.read_text(encoding="utf-8"))
+                step.html = redactor.text(readable_html(html_path.read_text(encoding="utf-8")))
     return run
 
 
@@ -224,8 +274,9 @@ def find_trace_dirs(root: Path) -> list[Path]:
     return sorted(path.parent for path in root.rglob(TRACE_FILE))
 
 
-def save_result(result: Result, path: Path) -> Path:
-    return write_json(path, to_dict(result))
+def save_result(result: Result, path: Path, redactor: Redactor | None = None) -> Path:
+    """result.json; credential parameters and URL passwords masked (its texts came from redacted traces)."""
+    return write_json(path, (redactor or Redactor()).data(to_dict(result)))
 
 
 def load_result(path: Path) -> Result:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from journeyaudit.facts import computed
-from journeyaudit.model import SEVERITIES, Finding, RuleOutcome, Run
+from journeyaudit.model import SEVERITIES, Evidence, Finding, RuleOutcome, Run
 from journeyaudit.rules.registry import RuleInfo, all_rules, extended_option, get_rule, merge_options
 
 
@@ -26,6 +26,23 @@ class RuleSettings:
     ignore: list[str] = field(default_factory=list)
     severity: dict[str, str] = field(default_factory=dict)  # code -> severity override
     options: dict[str, dict[str, Any]] = field(default_factory=dict)  # code -> option overrides
+    evidence_chars: int = 2000  # each piece of a finding's evidence is cut to this many characters
+
+
+MAX_EVIDENCE = 50  # pieces of evidence per finding; the rest are counted in one last piece
+
+
+def cap_evidence(finding: Finding, max_chars: int) -> None:
+    """Bound what a rule may put in a finding: each value cut to ``max_chars``, at most MAX_EVIDENCE pieces."""
+    if len(finding.evidence) > MAX_EVIDENCE:
+        left = len(finding.evidence) - (MAX_EVIDENCE - 1)
+        finding.evidence = finding.evidence[: MAX_EVIDENCE - 1]
+        finding.evidence.append(Evidence("text", "Evidence not kept", f"{left:,} more pieces of evidence not kept"))
+    for item in finding.evidence:
+        if isinstance(item.value, str) and len(item.value) > max_chars:
+            cut = len(item.value) - max_chars
+            item.value = f"{item.value[:max_chars]}… ({cut:,} more characters not kept)"
+        item.label = item.label[:max_chars]
 
 
 def matches(info: RuleInfo, patterns: Iterable[str]) -> bool:
@@ -109,6 +126,7 @@ def _judge_rules(run: Run, rules: list[RuleInfo], settings: RuleSettings) -> tup
             finding.severity = severity or finding.severity or info.severity
             if finding.step is not None and not finding.step_name:
                 finding.step_name = next((s.name for s in run.steps if s.index == finding.step), "")
+            cap_evidence(finding, getattr(settings, "evidence_chars", 2000))
             findings.append(finding)
         status = "failed" if produced else "passed"
         outcomes.append(RuleOutcome(info.code, run.journey_id, status, f"{len(produced)} finding(s)" if produced else ""))

@@ -284,3 +284,23 @@ def gate(result: Result) -> str:
 def clip(text: str, limit: int) -> str:
     """At most ``limit`` characters, with an ellipsis when cut."""
     return text if len(text) <= limit else text[: max(0, limit - 1)] + "…"
+
+
+# What StepRecord.dropped's keys mean, for the report: "3 more console messages not kept".
+DROPPED_NOUNS = {
+    "console": "console messages",
+    "network": "requests",
+    "page_errors": "page errors",
+    "dialogs": "dialogs",
+    "structured_data": "structured data (JSON-LD) objects",
+    "data_layer": "dataLayer entries",
+}
+
+
+def dropped_lines(record: StepRecord) -> list[str]:
+    """``["149,500 more console messages not kept", ...]`` for a step's dropped counts."""
+    return [
+        f"{'at least ' if kind in record.uncounted else ''}{count:,} more {DROPPED_NOUNS.get(kind, kind)} not kept"
+        for kind, count in sorted(record.dropped.items())
+        if count
+    ]

@@ -43,6 +43,7 @@ from journeyaudit.model import (
 from journeyaudit.report.changes import comparison_views
 from journeyaudit.report.emails import email_views  # issue #5
 from journeyaudit.report.formats import (  # Jinja-free, shared with the CI formats
+    dropped_lines,
     plural,
     rule_doc,
     verdict,
@@ -123,6 +124,7 @@ class StepView:
     findings: list[FindingView] = field(default_factory=list)
     trend: Spark | None = None  # the step's duration over the last runs
     error_raw: str = ""  # the tool's own error, when the customer's wording (error) differs
+    dropped: list[str] = field(default_factory=list)  # "N more console messages not kept" (recording limits)
 
 
 @dataclass
@@ -403,6 +405,7 @@ def _step_view(anchor: str, step: StepRecord, scale: float, trace_dir: Path | No
         bar_pct=round(min(100.0, 100.0 * duration / scale), 1) if ran and scale else 0.0,
         budget_pct=round(min(100.0, 100.0 * budget / scale), 1) if budget and scale else None,
         shot=shot(trace_dir, step.screenshot, f"Screenshot of step {step.index}") if ran else Shot(note=""),
+        dropped=dropped_lines(step),
     )
 
 

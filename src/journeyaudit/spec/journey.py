@@ -26,6 +26,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from journeyaudit import model
+from journeyaudit.spec import cards
 from journeyaudit.spec.actions import (  # noqa: F401 (ACTION_NAMES, SHORT_FORMS: part of this module's API)
     ACTION_MODELS,
     ACTION_NAMES,
@@ -135,15 +136,19 @@ def slugify(text: str) -> str:
     return slug or "journey"
 
 
-def _to_action(item: _Action, line: int) -> model.Action:
+def _to_action(item: _Action, line: int, explicit: set[int]) -> model.Action:
+    """The action; its id goes into ``explicit`` when the file says ``secret:`` either way."""
     name = next(iter(type(item).model_fields))
     value = getattr(item, name)
     if isinstance(value, BaseModel):
         params = value.model_dump(exclude_unset=True, exclude_none=True)
     else:
         params = SHORT_FORMS[name](value)
-    secret = bool(params.pop("secret", False))
-    return model.Action(name=name, params=params, line=line, secret=secret)
+    said = "secret" in params
+    action = model.Action(name=name, params=params, line=line, secret=bool(params.pop("secret", False)))
+    if said:
+        explicit.add(id(action))
+    return action
 
 
 def journey_from_document(doc: Document, journey_id: str | None = None) -> model.Journey:
@@ -164,9 +169,10 @@ def journey_from_document(doc: Document, journey_id: str | None = None) -> model
         raise ValidationFailed(errors)
 
     steps = []
+    explicit: set[int] = set()
     for index, step in enumerate(spec.steps):
         actions = [
-            _to_action(action, doc.position(("steps", index, "actions", number))[0])
+            _to_action(action, doc.position(("steps", index, "actions", number))[0], explicit)
             for number, action in enumerate(step.actions)
         ]
         steps.append(
@@ -190,6 +196,7 @@ def journey_from_document(doc: Document, journey_id: str | None = None) -> model
         hints=spec.hints.model_dump(exclude_none=True),
         probes=spec.probes.model_dump(exclude_none=True) if spec.probes else {},
     )
+    journey.warnings = cards.mark_card_numbers(journey, explicit)
     if journey.probes:
         from journeyaudit.spec import probes  # the expansion needs the whole journey; it says what it cannot do
 

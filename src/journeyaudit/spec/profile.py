@@ -23,6 +23,8 @@ An audit profile (``audits/*.yaml``)::
     history: sqlite:///reports/history.sqlite   # SQLAlchemy URL; default: <out>/history.sqlite; false: off
     baseline: .journeyaudit-baseline.json   # known findings that do not fail the audit
     trend_runs: 20                          # how many runs the report's trends show
+    limits: {events_per_step: 500, structured_data_chars: 200000, evidence_chars: 2000}
+    secret_params: [token, key, secret, password, session, auth, sig]   # query parameters always masked
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse, urlsplit, urlunsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
@@ -48,11 +50,48 @@ FORMATS = ("html", "json", "junit", "sarif", "github", "gitlab")
 ReportFormat = Literal["html", "json", "junit", "sarif", "github", "gitlab"]
 
 
+def masked_url(url: str) -> str:
+    """The URL with the password of a ``user:password@`` replaced by ``***``: safe to print.
+
+    Everything up to the last ``@`` before the query is taken as user info, so a password
+    holding an unencoded ``/`` or ``@`` is masked whole.
+    """
+    found = re.match(r"(?i)([a-z][a-z0-9+.-]*://)?([^?#]*)@", str(url))
+    if not found or ":" not in found.group(2):
+        return url
+    user = found.group(2).split(":", 1)[0]
+    return f"{found.group(1) or ''}{user}:***@{url[found.end():]}"
+
+
+def split_credentials(url: str | None) -> tuple[str | None, dict[str, str] | None]:
+    """``https://user:pw@shop/`` -> (``https://shop/``, Playwright's http_credentials for that origin)."""
+    if not url:
+        return url, None
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url, None
+    host = parts.netloc.rpartition("@")[2]
+    clean = urlunsplit(parts._replace(netloc=host))
+    credentials = {
+        "username": unquote(parts.username or ""),
+        "password": unquote(parts.password or ""),
+        "origin": f"{parts.scheme}://{host}",
+    }
+    return clean, credentials
+
+
 def check_url(value: str) -> str:
-    """The value when it is an http(s) URL with a host; a pydantic error naming it otherwise."""
-    parsed = urlparse(value)
-    if parsed.scheme not in ("http", "https") or not parsed.netloc:
-        raise PydanticCustomError("profile_url", "'base_url' must be an http(s) URL, got '{value}'", {"value": value})
+    """The value when it is an http(s) URL with a host; a pydantic error naming it (password masked) otherwise."""
+    try:
+        parsed = urlparse(value)
+        valid = parsed.scheme in ("http", "https") and bool(parsed.hostname)
+        parsed.port  # noqa: B018 - a port that is not a number raises here
+    except ValueError:
+        valid = False
+    if not valid:
+        raise PydanticCustomError(
+            "profile_url", "'base_url' must be an http(s) URL, got '{value}'", {"value": masked_url(value)}
+        )
     return value
 
 
@@ -88,6 +127,26 @@ class Viewport(_Strict):
     __noun__ = "viewport"
     width: int = Field(1280, ge=200, le=8000, description="Width in CSS pixels (200 to 8000).")
     height: int = Field(800, ge=200, le=8000, description="Height in CSS pixels (200 to 8000).")
+
+
+DEFAULT_SECRET_PARAMS = ("token", "key", "secret", "password", "session", "auth", "sig")
+
+
+class Limits(_Strict):
+    """How much one step's recording and one finding's evidence may hold: a page cannot fill the disk."""
+
+    __noun__ = "limits"
+    events_per_step: int = Field(
+        500, ge=10, le=100_000,
+        description="Console messages, requests, page errors and dialogs kept per step, each; the rest are counted.",
+    )
+    structured_data_chars: int = Field(
+        200_000, ge=1_000, le=10_000_000,
+        description="Characters of JSON-LD, and of dataLayer, kept per step; the items beyond are counted.",
+    )
+    evidence_chars: int = Field(
+        2_000, ge=100, le=1_000_000, description="Characters of each piece of a finding's evidence; the rest is cut."
+    )
 
 
 class RulesSpec(_Strict):
@@ -185,6 +244,12 @@ class AuditProfile(_Strict):
     )
     accessibility: bool = Field(True, description="Run axe-core on every step (JA605); off saves time per step.")
     mail: MailSpec | None = Field(None, description="Capture the shop's email (SMTP sink or Mailpit), see docs/journeys.md.")
+    limits: Limits = Field(default_factory=Limits)
+    secret_params: list[Annotated[str, Field(min_length=2, pattern=r"^[A-Za-z0-9_.-]+$")]] = Field(
+        default_factory=lambda: list(DEFAULT_SECRET_PARAMS),
+        description="Query-string parameters whose names contain one of these words (token, api_key, "
+        "X-Amz-Signature, ...) have their values masked in every file written.",
+    )
     probes: ProbesSpec | None = Field(
         None,
         description="Probes for every journey without its own probes section, where they apply; "

@@ -16,7 +16,18 @@ from pydantic_core import PydanticCustomError
 
 from journeyaudit import model
 from journeyaudit.spec import rulecheck
-from journeyaudit.spec.profile import FAIL_ON, FORMATS, AuditProfile, MailSpec, Timeouts, Viewport, check_url
+from journeyaudit.spec.profile import (
+    DEFAULT_SECRET_PARAMS,
+    FAIL_ON,
+    FORMATS,
+    AuditProfile,
+    Limits,
+    MailSpec,
+    Timeouts,
+    Viewport,
+    check_url,
+    split_credentials,
+)
 from journeyaudit.spec.rulecheck import RuleCatalogue
 from journeyaudit.spec.yamlsource import LocatedError
 
@@ -43,6 +54,7 @@ class RuleChoice:
     ignore: list[str] = field(default_factory=list)
     severity: dict[str, str] = field(default_factory=dict)  # code -> severity override
     options: dict[str, dict[str, Any]] = field(default_factory=dict)  # code -> option overrides
+    evidence_chars: int = 2000  # each piece of a finding's evidence is cut to this many characters
 
 
 @dataclass
@@ -70,6 +82,10 @@ class AuditSettings:
     host_map: dict[str, str] = field(default_factory=dict)
     accessibility: bool = True
     mail: MailSpec | None = None
+    limits: Limits = field(default_factory=Limits)
+    secret_params: list[str] = field(default_factory=lambda: list(DEFAULT_SECRET_PARAMS))
+    # {username, password, origin} from a base URL's user:password@ (base_url itself is without them)
+    http_credentials: dict[str, str] | None = None
 
 
 def split(value: str) -> list[str]:
@@ -100,7 +116,7 @@ def defaults(name: str) -> dict[str, Any]:
         "name": name, "description": "", "base_url": None, "demo_shop": False, "fail_on": "high", "out": "reports",
         "rules": RuleChoice(), "timeouts": Timeouts(), "viewport": Viewport(), "formats": [], "history": None,
         "baseline": None, "trend_runs": 20, "headed": False, "browser_path": None, "host_map": {},
-        "accessibility": True, "mail": None,
+        "accessibility": True, "mail": None, "limits": Limits(), "secret_params": list(DEFAULT_SECRET_PARAMS),
     }
 
 
@@ -111,7 +127,8 @@ def from_profile(spec: AuditProfile, catalogue: RuleCatalogue | None) -> dict[st
         description=spec.description, base_url=spec.base_url, demo_shop=spec.demo_shop, fail_on=spec.fail_on,
         out=spec.out, rules=rule_settings(spec, catalogue), timeouts=spec.timeouts, viewport=spec.viewport,
         formats=list(spec.formats), history=spec.history, baseline=spec.baseline, trend_runs=spec.trend_runs,
-        host_map=dict(spec.host_map), accessibility=spec.accessibility, mail=spec.mail,
+        host_map=dict(spec.host_map), accessibility=spec.accessibility, mail=spec.mail, limits=spec.limits,
+        secret_params=list(spec.secret_params),
     )
     return values
 
@@ -182,17 +199,23 @@ def history_url(history: str | bool | None, out: str | Path) -> str | None:
 
 
 def build(values: dict[str, Any], journeys: list[model.Journey], profile_path: str | None) -> AuditSettings:
-    """The AuditSettings of merged values."""
+    """The AuditSettings of merged values (a base URL's user:password@ taken out as HTTP credentials)."""
+    base_url, credentials = split_credentials(values["base_url"])
+    rules = values["rules"]
+    rules.evidence_chars = values["limits"].evidence_chars
     return AuditSettings(
         name=values["name"],
         description=values["description"],
         profile_path=profile_path,
-        base_url=values["base_url"],
+        base_url=base_url,
+        http_credentials=credentials,
+        limits=values["limits"],
+        secret_params=values["secret_params"],
         demo_shop=values["demo_shop"],
         journeys=journeys,
         fail_on=values["fail_on"],
         out_dir=Path(values["out"]),
-        rules=values["rules"],
+        rules=rules,
         action_timeout_ms=values["timeouts"].action_ms,
         navigation_timeout_ms=values["timeouts"].navigation_ms,
         viewport=(values["viewport"].width, values["viewport"].height),

@@ -1,0 +1,70 @@
+"""What a screenshot must cover: fields secret by nature, and every element that shows a secret.
+
+The recorder masks the fields a journey filled with a secret and those that are
+secret by nature (passwords, card fields). A page may also show a secret
+elsewhere: a confirmation line "Card 4242 4242 4242 4242", a read-only field the
+journey never filled. :func:`marked_secrets` marks those elements in the page
+just before the screenshot and takes the marks off after it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable, Iterator
+
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Locator, Page
+
+# Fields whose contents are secret by nature, masked in every screenshot.
+SECRET_FIELD_SELECTORS = (
+    "input[type=password]",
+    "input[autocomplete^='cc-']",
+    "input[name*='card' i]",
+    "input[id*='card' i]",
+    "input[name*='cvc' i]",
+    "input[name*='cvv' i]",
+)
+
+# Marks every element that shows a secret (its own text, or an input's value), spaces and dashes
+# ignored: the deepest element holding the whole secret, so a secret split over spans is found too.
+SECRET_MARK = "data-journeyaudit-secret"
+_MARK_SECRETS_SCRIPT = """(secrets) => {
+  const norm = t => (t || '').replace(/[\\s\\u00a0-]+/g, '').toLowerCase();
+  const tests = secrets.map(norm).filter(s => s.length >= 3).map(s => /^\\d+$/.test(s)
+    ? (n => new RegExp('(?<!\\\\d)' + s + '(?!\\\\d)').test(n)) : (n => n.includes(s)));
+  const shows = t => { const n = norm(t); return tests.some(test => test(n)); };
+  let marked = 0;
+  const mark = el => { el.setAttribute('data-journeyaudit-secret', ''); marked++; };
+  const walk = el => {
+    if (!shows(el.textContent)) return false;
+    let inner = false;
+    for (const child of el.children) inner = walk(child) || inner;
+    if (!inner) mark(el);
+    return true;
+  };
+  if (tests.length && document.body) {
+    walk(document.body);
+    for (const el of document.querySelectorAll('input, textarea')) if (shows(el.value)) mark(el);
+  }
+  return marked;
+}"""
+_UNMARK_SCRIPT = """() => { for (const el of document.querySelectorAll('[data-journeyaudit-secret]'))
+  el.removeAttribute('data-journeyaudit-secret'); }"""
+
+
+@contextlib.contextmanager
+def marked_secrets(page: Page, secrets: Iterable[str]) -> Iterator[list[Locator]]:
+    """The locators to mask for ``secrets`` (none without secrets); the marks are removed afterwards.
+
+    A marking that fails raises PlaywrightError: the caller takes no screenshot.
+    """
+    secrets = [s for s in secrets if s]
+    if not secrets:
+        yield []
+        return
+    try:
+        page.evaluate(_MARK_SECRETS_SCRIPT, secrets)
+        yield [page.locator(f"[{SECRET_MARK}]")]
+    finally:
+        with contextlib.suppress(PlaywrightError):
+            page.evaluate(_UNMARK_SCRIPT)
