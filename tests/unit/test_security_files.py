@@ -70,3 +70,11 @@ def test_audit_command_on_a_truncated_trace_exits_2_without_traceback(tmp_path):
                           cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 2, done.stdout + done.stderr
     assert "Traceback" not in done.stderr and "not a readable journeyaudit trace" in done.stderr
+
+
+def test_a_profile_name_cannot_put_the_report_outside_out(tmp_path):
+    out = tmp_path / "out"
+    for name in ("../../escaped", "/tmp/abs", "..", "a/../../b", "C:\\x\\..\\y", "\x00nul", ""):
+        folder = audit.claim_folder(out, name, 1_700_000_000.0)
+        assert folder.parent == out and folder.resolve().parent == out.resolve(), name
+        assert folder.name.startswith("2023") and "/" not in folder.name and ".." not in folder.name, folder.name
