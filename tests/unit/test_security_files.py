@@ -150,3 +150,31 @@ def test_check_of_a_profile_checks_its_journeys(tmp_path):
                           cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 2, done.stdout + done.stderr
     assert f"{tmp_path / 'audits' / 'mine.yaml'}:5:" in done.stdout and "clik" in done.stdout
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "journeyaudit.cli.main", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120)
+
+
+def test_audit_and_report_commands_with_an_unwritable_out_exit_2_without_traceback(tmp_path):
+    _saved(tmp_path)
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    done = _cli("audit", str(tmp_path), "--out", str(blocker / "re"))
+    assert done.returncode == 2 and "cannot write the output folder" in done.stderr, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
+    judged = _cli("audit", str(tmp_path), "--out", str(tmp_path / "re"))
+    assert judged.returncode in (0, 1), judged.stdout + judged.stderr
+    done = _cli("report", str(tmp_path / "re" / "result.json"), "--out", str(blocker / "report.html"))
+    assert done.returncode == 2 and "cannot write the output folder" in done.stderr, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_report_command_on_a_truncated_trace_exits_2_without_traceback(tmp_path):
+    run_dir = _saved(tmp_path)
+    assert _cli("audit", str(tmp_path), "--out", str(tmp_path / "re")).returncode in (0, 1)
+    (run_dir / "trace.json").write_text('{"journey_id": "p", "steps": [')
+    done = _cli("report", str(tmp_path / "re" / "result.json"))
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr and "not a readable journeyaudit trace" in done.stderr
