@@ -41,6 +41,7 @@ def test_shop_answers_any_http_status_and_silence_is_named():
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         assert shopcheck.silence(f"http://127.0.0.1:{server.server_port}/") is None
+        assert shopcheck.silence(f"http://user:pa%40ss@127.0.0.1:{server.server_port}/") is None  # credentials stay out
     finally:
         server.shutdown()
         server.server_close()
