@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import tempfile
 import threading
@@ -89,8 +90,14 @@ class QuietProgress:
     def journey_done(self, *args) -> None: ...
 
 
+def folder_slug(name: str) -> str:
+    """The profile's name as one safe path component: no separator, no dot, never outside --out."""
+    return re.sub(r"[^\w-]+", "-", name).strip("-_")[:60] or "audit"
+
+
 def output_folder(parent: Path, name: str, started: float) -> Path:
     stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(started))
+    name = folder_slug(name)
     folder = Path(parent) / f"{stamp}-{name}"
     n = 1
     while folder.exists():

@@ -52,6 +52,7 @@ probes:
 name: probes-e2e
 demo_shop: true
 journeys: ["{DEMO / 'probes.yaml'}", "good-shop.yaml"]
+journeys_root: /   # the demo's journey from the repository, beside this temporary folder's
 fail_on: none
 timeouts: {{action_ms: 5000}}
 rules:

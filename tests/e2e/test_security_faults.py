@@ -1,11 +1,16 @@
-"""Faults told truthfully (issue 14, class 6): SIGTERM is Ctrl-C, an unwritable --out is exit 2 or 3."""
+"""Faults told truthfully (issue 14, class 6): SIGTERM is Ctrl-C, an unwritable --out is exit 2 or 3,
+a killed browser and a shop gone silent are told as such, never as findings against the shop."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
 import signal
 import subprocess
 import sys
+import tempfile
+import textwrap
 import threading
 import time
 from pathlib import Path
@@ -100,3 +105,78 @@ def test_output_lost_mid_run_is_exit_3_not_a_traceback(shop, tmp_path):
     assert code == 3, output
     assert "cannot write to the output folder" in output
     assert "Traceback" not in output
+
+
+def short_journey(folder: Path, name: str, *steps: str) -> Path:
+    """A journey of product-page steps; each step's actions as one YAML flow list."""
+    body = "".join(f"  - name: Step {n}\n    role: product\n    actions: {actions}\n" for n, actions in enumerate(steps, 1))
+    path = folder / f"{name}.yaml"
+    path.write_text(textwrap.dedent(f"name: {name}\nsteps:\n{body}"))
+    return path
+
+
+def _children(pid: int) -> list[int]:
+    """Every process below ``pid`` (from /proc): the browser this audit launched, and only that."""
+    below: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                parent = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            below.setdefault(parent, []).append(int(entry))
+    found, todo = [], [pid]
+    while todo:
+        for child in below.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def _name(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/comm").read_text()
+    except OSError:
+        return ""
+
+
+def test_a_killed_browser_is_not_a_finding_and_the_next_journey_relaunches_it(shop, tmp_path):
+    first = short_journey(tmp_path, "killed", "[goto: /product/aeropress-go]",
+                          '[{wait_for: {text: "Never on this page", timeout_ms: 30000}}]')
+    second = short_journey(tmp_path, "after", '[goto: /product/aeropress-go, {expect: {text: "In stock"}}]')
+    out = tmp_path / "out"
+    audit = Audit(str(first), str(second), "--base-url", shop.url, "--out", str(out), "--no-history", "--fail-on", "none", "-v")
+    audit.wait_for(lambda line: "step 1 'Step 1' ok" in line)
+    time.sleep(0.5)  # step 2 is waiting for its text now
+    browser = [pid for pid in _children(audit.process.pid) if "chrom" in _name(pid)]
+    assert browser
+    for pid in browser:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    code, output = audit.finish()
+    assert code == 1, output  # could not be recorded: failing even with fail_on none
+    result = store.load_result(only_folder(out) / "result.json")
+    status = {run.journey_id: (run.status, run.error) for run in result.runs}
+    assert status["killed"][0] == "error" and "browser closed during step 2" in status["killed"][1], status
+    assert status["after"] == ("passed", None), status  # a new browser
+    assert not result.findings, [f.message for f in result.findings]  # no JA101 against the shop
+    assert "could not be recorded" in output and "Traceback" not in output
+
+
+def test_a_shop_that_stops_answering_is_told_and_exit_3():
+    with DemoShop() as gone:
+        folder = Path(tempfile.mkdtemp())
+        files = [str(short_journey(folder, f"j{n}", '[goto: /product/aeropress-go, {expect: {text: "In stock"}}]'))
+                 for n in (1, 2, 3)]
+        audit = Audit(*files, "--base-url", gone.url, "--out", str(folder / "out"), "--no-history")
+        audit.wait_for(lambda line: line.startswith("[1/3] j1") and "running" not in line)
+        gone.stop()
+        code, output = audit.finish()
+    assert code == 3, output
+    result = store.load_result(only_folder(folder / "out") / "result.json")
+    status = {run.journey_id: (run.status, run.error or "") for run in result.runs}
+    assert status["j1"][0] == "passed", status
+    assert status["j2"][0] == "error" and status["j2"][1].startswith("the shop stopped answering ("), status
+    assert status["j3"][0] == "error" and status["j3"][1].startswith("not run: the shop stopped answering"), status
+    assert not result.findings, [f.message for f in result.findings]
+    shutil.rmtree(folder, ignore_errors=True)

@@ -75,6 +75,7 @@ name: staging
 description: Every deploy.
 base_url: https://staging.example.com
 journeys: ["../journeys/demo/*.yaml"]
+journeys_root: ..
 fail_on: medium
 out: out/reports
 timeouts: {action_ms: 5000, navigation_ms: 20000}
@@ -115,7 +116,7 @@ def test_profile_values(shop):
 
 
 def test_defaults(shop):
-    profile_path = write(shop / "audits" / "min.yaml", 'name: min\ndemo_shop: true\njourneys: ["../journeys/demo/guest.yaml"]\n')
+    profile_path = write(shop / "audits" / "min.yaml", 'name: min\ndemo_shop: true\njourneys: ["../journeys/demo/guest.yaml"]\njourneys_root: ..\n')
     settings = resolve([str(profile_path)], {}, ENV)
     assert settings.base_url is None and settings.demo_shop is True
     assert settings.fail_on == "high"
@@ -172,6 +173,7 @@ def test_globs_expand_relative_to_the_profile_and_each_file_once(shop):
         """
         name: all
         base_url: https://shop.test
+        journeys_root: ..
         journeys:
           - ../journeys/demo/member.yaml
           - ../journeys/**/*.yaml
@@ -197,6 +199,7 @@ def test_glob_matching_nothing_and_missing_file(shop):
         name: p
         base_url: https://shop.test
         journeys: ["../journeys/nothing/*.yaml", ../journeys/gone.yaml]
+        journeys_root: ..
         """,
     )
     assert errors_of(lambda: load_profile(profile_path, ENV)) == [
@@ -219,6 +222,7 @@ def test_profile_errors_are_located_and_all_reported(shop):
           select: [JA4, slow-stp]
           severity: {JA501: urgent}
           options: {JA401: {budget: 1}, JA999: {}}
+        journeys_root: ..
         """,
     )
     assert errors_of(lambda: load_profile(profile_path, ENV)) == [
@@ -242,6 +246,7 @@ def test_missing_required_key_unknown_key_duplicate_key_and_env(shop):
         journeys: ["../journeys/demo/*.yaml"]
         fail_on: low
         fail_on: high
+        journeys_root: ..
         """,
     )
     assert errors_of(lambda: load_profile(profile_path, ENV)) == [
@@ -265,7 +270,7 @@ def test_yaml_syntax_error_in_a_profile(shop):
 def test_no_base_url(shop):
     one = str(shop / "journeys" / "demo" / "guest.yaml")
     assert errors_of(lambda: resolve([one], {}, ENV)) == [config.NO_BASE_URL]
-    profile_path = write(shop / "audits" / "p.yaml", 'name: p\njourneys: ["../journeys/demo/guest.yaml"]\n')
+    profile_path = write(shop / "audits" / "p.yaml", 'name: p\njourneys: ["../journeys/demo/guest.yaml"]\njourneys_root: ..\n')
     assert errors_of(lambda: resolve([str(profile_path)], {}, ENV)) == [f"{profile_path}: {config.NO_BASE_URL}"]
 
 
@@ -295,7 +300,7 @@ def test_errors_from_every_file_are_collected(shop, tmp_path):
 
 def test_errors_in_a_profiles_journeys_are_reported(shop):
     write(shop / "journeys" / "demo" / "member.yaml", "name: M\nsteps:\n  - name: S\n    role: cart\n    actions: [clik: x]\n")
-    profile_path = write(shop / "audits" / "p.yaml", 'name: p\nbase_url: http://x.test\njourneys: ["../journeys/demo/*.yaml"]\n')
+    profile_path = write(shop / "audits" / "p.yaml", 'name: p\nbase_url: http://x.test\njourneys: ["../journeys/demo/*.yaml"]\njourneys_root: ..\n')
     member = os.path.normpath(shop / "audits" / "../journeys/demo/member.yaml")
     assert errors_of(lambda: resolve([str(profile_path)], {}, ENV)) == [
         f"{member}:5:15: unknown action 'clik' (did you mean 'click'?)"
@@ -303,7 +308,7 @@ def test_errors_in_a_profiles_journeys_are_reported(shop):
 
 
 def test_profile_and_journeys_together_is_an_error(shop):
-    profile_path = write(shop / "audits" / "p.yaml", 'name: p\nbase_url: http://x.test\njourneys: ["../journeys/demo/*.yaml"]\n')
+    profile_path = write(shop / "audits" / "p.yaml", 'name: p\nbase_url: http://x.test\njourneys: ["../journeys/demo/*.yaml"]\njourneys_root: ..\n')
     one = str(shop / "journeys" / "demo" / "guest.yaml")
     assert errors_of(lambda: resolve([str(profile_path), one], {}, ENV)) == [
         f"{one}: give either one audit profile or journey files, not both"
@@ -383,7 +388,7 @@ def test_history_defaults_to_a_file_next_to_the_reports_and_can_be_off(shop):
 def test_bad_formats_are_located(shop):
     profile_path = write(shop / "audits" / "bad.yaml", PROFILE + "formats: [junit, pdf]\n")
     errors = errors_of(lambda: resolve([str(profile_path)], {}, ENV))
-    assert errors == [f"{profile_path}:14:18: 'formats' must be one of html, json, junit, sarif, github, gitlab, got 'pdf'"]
+    assert errors == [f"{profile_path}:15:18: 'formats' must be one of html, json, junit, sarif, github, gitlab, got 'pdf'"]
     good = write(shop / "audits" / "good.yaml", PROFILE)
     errors = errors_of(lambda: resolve([str(good)], {"formats": "junit,xml"}, ENV))
     assert errors == ["--format: unknown report format 'xml' (formats: html, json, junit, sarif, github, gitlab)"]

@@ -15,7 +15,7 @@ MAIL_JOURNEY = ROOT / "journeys" / "demo" / "mail-order.yaml"
 
 def profile(tmp_path: Path, mail: str) -> Path:
     path = tmp_path / "p.yaml"
-    path.write_text(f"name: p\nbase_url: http://127.0.0.1:9\njourneys: [{MAIL_JOURNEY}]\n{mail}\n", encoding="utf-8")
+    path.write_text(f"name: p\nbase_url: http://127.0.0.1:9\njourneys: [{MAIL_JOURNEY}]\n{mail}\njourneys_root: /\n", encoding="utf-8")
     return path
 
 

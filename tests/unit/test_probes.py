@@ -350,6 +350,7 @@ def test_profile_probes_apply_where_they_can_and_variants_follow_their_happy_pat
         name: p
         base_url: http://127.0.0.1:9
         journeys: ["../journeys/*.yaml"]
+        journeys_root: ..
         probes:
           invalid_inputs: [bad_email, expired_date]
           decline_cards: {extra: [{id: acme, number: "4716 1089 9971 6408"}]}
@@ -380,6 +381,7 @@ def test_a_profile_naming_an_unknown_card_is_a_located_error(tmp_path):
         name: p
         base_url: http://127.0.0.1:9
         journeys: ["../journeys/*.yaml"]
+        journeys_root: ..
         probes:
           decline_cards: {cards: [braintree-declined]}
         """,
@@ -387,5 +389,5 @@ def test_a_profile_naming_an_unknown_card_is_a_located_error(tmp_path):
     with pytest.raises(config.ValidationFailed) as info:
         config.resolve([profile], env={})
     assert [str(e) for e in info.value.errors] == [
-        f"{profile}:5:27: no decline test card 'braintree-declined' (did you mean 'braintree-visa-declined'?)"
+        f"{profile}:6:27: no decline test card 'braintree-declined' (did you mean 'braintree-visa-declined'?)"
     ]

@@ -97,9 +97,13 @@ def fail(message: str, code: int) -> None:
 
 
 def exit_code(result) -> int:
-    if result.runs and all(r.status == "error" for r in result.runs):
+    """3 when nothing could run (or the shop stopped answering), 1 for findings or an unrecorded journey."""
+    from journeyaudit.gather.shopcheck import SHOP_GONE
+
+    errored = [r for r in result.runs if r.status == "error"]
+    if result.runs and (len(errored) == len(result.runs) or any(SHOP_GONE in (r.error or "") for r in errored)):
         return EXIT_CANNOT_RUN
-    if result.fail_on != "none" and (result.failing() or any(r.status == "error" for r in result.runs)):
+    if errored or result.failing():  # a journey that could not be recorded fails even with fail_on: none
         return EXIT_FINDINGS
     return EXIT_OK
 

@@ -22,6 +22,7 @@ SAMPLE_PROFILE = """\
 name: staging
 base_url: https://staging.example.com   # or JOURNEYAUDIT_BASE_URL, or --base-url
 journeys: ["../journeys/*.yaml"]        # relative to this file
+journeys_root: ..                       # journeys must be inside this folder (default: this file's)
 fail_on: high                           # low | medium | high | critical | none
 timeouts: {action_ms: 10000, navigation_ms: 30000}
 rules:

@@ -27,7 +27,8 @@ Examples:
 \b
 Exit codes: 0 clean, 1 findings at or above fail-on (baseline-suppressed ones do not
 count), 2 invalid input or an unusable history database or baseline file,
-3 the audit could not run (no browser, shop unreachable), 130 interrupted.
+3 the audit could not run (no browser, shop unreachable or gone silent, output not
+writable), 130 interrupted.
 """
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from journeyaudit.cli.common import (
+    EXIT_CANNOT_RUN,
     EXIT_USAGE,
     FAIL_ON,
     FORMAT,
@@ -39,7 +40,7 @@ def audit_command(trace_dir, out, profile, fail_on, select, ignore, formats, bas
     trace.json files below it). Use it after changing rule options or upgrading
     journeyaudit: the shop is not visited again.
     """
-    from journeyaudit.audit import rejudge, relocate_traces, write_report
+    from journeyaudit.audit import OutputNotWritable, check_writable, rejudge, relocate_traces, write_report
     from journeyaudit.history import store
     from journeyaudit.judge.engine import RuleSettings
     from journeyaudit.postrun import finish
@@ -64,16 +65,21 @@ def audit_command(trace_dir, out, profile, fail_on, select, ignore, formats, bas
     except (FileNotFoundError, store.TraceUnreadable) as exc:
         fail(str(exc), EXIT_USAGE)
     out_dir = Path(out or trace_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        check_writable(out_dir)
+    except OutputNotWritable as exc:
+        fail(str(exc), EXIT_USAGE)
     relocate_traces(result, out_dir)
     post = prepare(formats=formats_of(formats) or [], history_url=history_url(history, "reports") if history else None,
                    baseline=baseline, record=False)
     try:
         finish(post, result, runs, out_dir)
+        store.save_result(result, out_dir / store.RESULT_FILE)
+        report = write_report(result, runs, out_dir)
+    except OSError as exc:  # a full disk, a folder gone: told, never a traceback and never exit 1
+        fail(f"cannot write to the output folder ({exc.filename or out_dir}): {exc.strerror or exc}", EXIT_CANNOT_RUN)
     finally:
         post.close()
-    store.save_result(result, out_dir / store.RESULT_FILE)
-    report = write_report(result, runs, out_dir)
     print_summary(result, report)
     print_post(post, result)
     sys.exit(exit_code(result))

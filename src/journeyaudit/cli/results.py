@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from journeyaudit.cli.common import (
+    EXIT_CANNOT_RUN,
     EXIT_USAGE,
     FORMAT,
     env_option,
@@ -29,7 +30,9 @@ def report(result_json, out, formats) -> None:
       journeyaudit report reports/latest/result.json
       journeyaudit report reports/latest/result.json --format junit --format gitlab
     """
+    from journeyaudit.audit import OutputNotWritable, check_writable
     from journeyaudit.history import store
+    from journeyaudit.postrun import write_formats
     from journeyaudit.report.html import write_html
     from journeyaudit.rules.registry import all_rules
 
@@ -47,14 +50,20 @@ def report(result_json, out, formats) -> None:
             except store.TraceUnreadable as exc:
                 fail(str(exc), EXIT_USAGE)
     target = Path(out) if out else path.parent / "report.html"
-    written = write_html(result, runs, target, trace_root=path.parent, rules=all_rules())
-    click.echo(f"Report: {written}")
-    if formats:
-        from journeyaudit.postrun import write_formats
-
-        post = prepare(formats=formats_of(formats))
-        for extra in write_formats(post, result, runs, target.parent):
+    try:
+        check_writable(target.parent)
+    except OutputNotWritable as exc:
+        fail(str(exc), EXIT_USAGE)
+    post = None
+    try:
+        written = write_html(result, runs, target, trace_root=path.parent, rules=all_rules())
+        click.echo(f"Report: {written}")
+        post = prepare(formats=formats_of(formats)) if formats else None
+        for extra in write_formats(post, result, runs, target.parent) if post else ():
             click.echo(f"Wrote {extra}")
+    except OSError as exc:  # a full disk, a folder gone: told, never a traceback
+        fail(f"cannot write {exc.filename or target}: {exc.strerror or exc}", EXIT_CANNOT_RUN)
+    if post:
         for warning in post.warnings:
             click.echo(click.style("warning: ", fg="yellow", bold=True) + warning, err=True)
 

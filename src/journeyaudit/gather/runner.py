@@ -22,6 +22,7 @@ from journeyaudit import model
 from journeyaudit.gather import (
     interception,  # noqa: F401  (registers the probes' 'intercept' action)
     mail_actions,
+    shopcheck,
 )
 from journeyaudit.gather import mailbox as mail
 from journeyaudit.gather.actions import ActionContext, ActionFailed, perform
@@ -60,6 +61,10 @@ class MailOptions:
     trigger: dict[str, str] | None = None  # default of the trigger_mailing action
 
 
+class BrowserGone(RuntimeError):
+    """The browser process ended under a journey: the journey could not be recorded."""
+
+
 class Runner:
     """Owns Playwright and the browser for the length of an audit (a context manager)."""
 
@@ -68,6 +73,7 @@ class Runner:
         self._playwright = None
         self._browser = None
         self.browser_version = ""
+        self.shop_gone = ""  # set once the shop stopped answering: later journeys are not run
 
     def __enter__(self) -> Runner:
         self._playwright = sync_playwright().start()
@@ -108,6 +114,9 @@ class Runner:
             hints=dict(journey.hints),
             probe=journey.probe,
         )
+        if self.shop_gone:  # nothing can run: the rest are skipped with the reason (exit code 3)
+            run.status, run.error = "error", f"not run: {self.shop_gone}"
+            return run
         t0 = time.monotonic()
         try:
             self._ensure_browser()
@@ -117,8 +126,22 @@ class Runner:
             run.status = "error"
             run.error = _one_line(exc)
             self._drop_browser()
+        if run.status != "passed":
+            self._ask_shop(run)
         run.duration_ms = round((time.monotonic() - t0) * 1000, 1)
         return run
+
+    def _ask_shop(self, run: model.Run) -> None:
+        """After a journey that did not pass: a shop that went silent is told as such, not as its findings."""
+        try:
+            reason = shopcheck.silence(self.options.base_url)
+        except Exception:  # noqa: BLE001 - run() never raises
+            return
+        if reason is None:
+            return
+        self.shop_gone = f"{shopcheck.SHOP_GONE} ({reason})"  # no URL: it may hold credentials
+        where = next((f" during step {s.index} ({s.name!r})" for s in run.steps if s.status == "failed"), "")
+        run.status, run.error = "error", f"{self.shop_gone}{where}"
 
     def _drop_browser(self) -> None:
         try:
@@ -160,6 +183,7 @@ class Runner:
                     continue
                 record = self._record_step(recorder, ctx, index, step)
                 run.steps.append(record)
+                self._check_browser(index, step, record)
                 if on_step:
                     on_step(journey, record)
                 if recorder.crashed:
@@ -175,6 +199,18 @@ class Runner:
                 context.close()
             except PlaywrightError:
                 pass
+
+    def _check_browser(self, index: int, step: model.Step, record: model.StepRecord) -> None:
+        """A browser that died (killed, crashed) ends the journey as 'could not be recorded', never as a
+        failure of the shop: the step's error (a timeout, a closed page) is the browser's, not the shop's."""
+        if self._browser is not None and self._browser.is_connected():
+            return
+        reason = f"the browser closed during step {index} ({step.name!r}): killed or crashed"
+        record.error = reason
+        for entry in record.actions:
+            if entry.status == "failed":
+                entry.error = reason
+        raise BrowserGone(reason)
 
     def _record_step(self, recorder: Recorder, ctx: ActionContext, index: int, step: model.Step) -> model.StepRecord:
         record = recorder.begin_step(index, step)

@@ -132,6 +132,9 @@ def print_summary(result: model.Result, report: Path | None) -> None:
         click.echo(click.style(f"{len(failing)} findings at or above '{result.fail_on}': failing.", fg="red", bold=True))
     else:
         click.echo(f"No findings at or above '{result.fail_on}'.")
+    unrecorded = sum(1 for r in result.runs if r.status == "error")
+    if unrecorded:  # exit code 1 (or 3) whatever fail_on says: say why
+        click.echo(click.style(f"{unrecorded} journeys could not be recorded: failing.", fg="red", bold=True))
     if report:
         echo(f"Report: {flat(report, None)}")
 

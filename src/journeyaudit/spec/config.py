@@ -113,6 +113,17 @@ def _rule_errors(doc: Document, rules: RulesSpec, catalogue: RuleCatalogue) -> l
     return errors
 
 
+def _outside(doc: Document, spec: AuditProfile, index: int, pattern: str, matches: list[Path]) -> list[LocatedError]:
+    """Journey files must lie inside journeys_root (default: the profile's folder), links resolved."""
+    root_text = getattr(spec, "journeys_root", None) or "."
+    root = (Path(doc.file).parent / root_text).resolve()
+    if all(match.resolve().is_relative_to(root) for match in matches):
+        return []
+    where = "the profile's folder" if root_text == "." else f"journeys_root ({root_text!r})"
+    return [doc.error(("journeys", index), f"journey file {pattern!r} is outside {where}: "
+                      "set journeys_root in the profile to allow a wider folder")]
+
+
 def _expand_journeys(doc: Document, spec: AuditProfile) -> tuple[list[Path], list[LocatedError]]:
     folder = Path(doc.file).parent
     files: list[Path] = []
@@ -129,6 +140,10 @@ def _expand_journeys(doc: Document, spec: AuditProfile) -> tuple[list[Path], lis
             if not matches[0].is_file():
                 errors.append(doc.error(("journeys", index), f"journey file {pattern!r} not found"))
                 matches = []
+        outside = _outside(doc, spec, index, pattern, matches)
+        if outside:
+            errors += outside
+            continue
         for match in matches:
             resolved = match.resolve()
             if resolved not in seen:
@@ -186,7 +201,9 @@ def profile_from_document(doc: Document, rules: RuleCatalogue | None = None) -> 
         files, glob_errors = _expand_journeys(doc, spec)
         errors += glob_errors
     elif isinstance(doc.data.get("journeys"), list) and all(isinstance(p, str) and p for p in doc.data["journeys"]):
-        _, glob_errors = _expand_journeys(doc, AuditProfile.model_construct(journeys=doc.data["journeys"]))
+        root = doc.data.get("journeys_root")
+        partial = AuditProfile.model_construct(journeys=doc.data["journeys"], journeys_root=root if isinstance(root, str) else ".")
+        _, glob_errors = _expand_journeys(doc, partial)
         errors += glob_errors
     if errors or spec is None:
         raise ValidationFailed(errors)
@@ -206,11 +223,14 @@ def check_file(path: str | Path, env: Mapping[str, str] | None = None, *, rules:
         return sort_errors(doc.errors)
     try:
         if kind == "profile":
-            profile_from_document(doc, rules)
+            profile = profile_from_document(doc, rules)
         else:
             journey_from_document(doc)
     except ValidationFailed as exc:
         return exc.errors
+    if kind == "profile":  # and the journeys it lists, as `run` would read them
+        journey_docs, errors = _listed_journeys([load(path, env) for path in profile.journey_files])
+        return sort_errors(errors + _read_journeys(journey_docs)[1])
     return []
 
 
@@ -233,6 +253,24 @@ def _sort_files(docs: list[Document]) -> tuple[list[Document], list[Document], l
         errors += [LocatedError(doc.file, 0, 0, "give either one audit profile or journey files, not both") for doc in extra]
         journey_docs = []
     return profiles[:1], journey_docs, errors
+
+
+def _listed_journeys(docs: list[Document]) -> tuple[list[Document], list[LocatedError]]:
+    """The journeys among the files a profile lists. A file that is not a journey is named, never quoted:
+    a glob or a wide journeys_root may reach files whose values are nobody's business (keys, passwords)."""
+    journeys: list[Document] = []
+    errors: list[LocatedError] = []
+    for doc in docs:
+        data = doc.data
+        if doc.syntax_error:
+            errors += doc.errors  # YAML's own messages quote one token at most
+        elif isinstance(data, dict) and "steps" in data and "journeys" not in data:
+            journeys.append(doc)
+        elif isinstance(data, dict) and "journeys" in data:
+            errors.append(LocatedError(doc.file, 1, 1, "an audit profile, not a journey: a profile cannot list another profile"))
+        else:
+            errors.append(LocatedError(doc.file, 1, 1, "not a journey: a journey file is a mapping with a top-level 'steps' list"))
+    return journeys, errors
 
 
 def _read_journeys(journey_docs: list[Document]) -> tuple[list[model.Journey], list[LocatedError]]:
@@ -262,7 +300,8 @@ def _read_files(
         except ValidationFailed as exc:
             errors += exc.errors
         if profile is not None:
-            journey_docs = [load(path, env) for path in profile.journey_files]
+            journey_docs, listed_errors = _listed_journeys([load(path, env) for path in profile.journey_files])
+            errors += listed_errors
     journeys, journey_errors = _read_journeys(journey_docs)
     return profile, journeys, len(journey_docs), errors + journey_errors
 

@@ -10,6 +10,7 @@ An audit profile (``audits/*.yaml``)::
     base_url: https://staging.example.com   # http(s) URL; optional when demo_shop is true
     demo_shop: false                        # start the built-in demo shop and use its URL
     journeys: ["../journeys/demo/*.yaml"]   # required: files or globs, relative to this file's folder
+    journeys_root: ..                       # journeys must be inside this folder (default: this file's folder)
     fail_on: high                           # low|medium|high|critical|none
     out: reports                            # output folder (relative to the working directory)
     timeouts: {action_ms: 10000, navigation_ms: 30000}
@@ -217,6 +218,11 @@ class AuditProfile(_Strict):
     demo_shop: bool = Field(False, description="Start the built-in demo shop and audit it.")
     journeys: list[Annotated[str, Field(min_length=1)]] = Field(
         min_length=1, description="Journey files or globs, relative to this profile's folder."
+    )
+    journeys_root: Annotated[str, Field(min_length=1)] = Field(
+        ".",
+        description="The folder every journey file must be inside (symbolic links resolved), relative to this "
+        "profile's folder: '.' (default) the profile's own folder, '..' the usual audits/ + journeys/ layout.",
     )
     fail_on: FailOn = Field(
         "high", description="Exit with code 1 when a finding is at least this severe (none: never)."

@@ -129,8 +129,9 @@ def interpolate(text: str, env: Mapping[str, str]) -> tuple[str, list[str]]:
             return "${"
         name, default = match.group(1), match.group(2)
         if name is None:
+            token = re.match(r"\S{0,40}", text[match.start():]).group(0)  # the reference, not the whole value
             problems.append(
-                f"malformed variable reference in {text!r}: write ${{NAME}} or ${{NAME:-default}}, "
+                f"malformed variable reference {token!r}: write ${{NAME}} or ${{NAME:-default}}, "
                 "or $${ for a literal ${"
             )
             return whole
