@@ -216,7 +216,8 @@ def run_audit(
     ``after`` runs once every journey is judged, before the report is written
     (baseline, history, comparisons, CI formats: see postrun.py); not when interrupted.
     """
-    from journeyaudit.gather.runner import Runner, RunnerOptions
+    from journeyaudit.gather.runner import RunnerOptions
+    from journeyaudit.gather.workers import JourneyPool, in_listed_order
 
     progress = progress or QuietProgress()
     started = time.time()
@@ -241,21 +242,20 @@ def run_audit(
             accessibility=settings.accessibility,
             mail=_mail_options(settings, mailbox),
         )
-        try:
-            runner = Runner(options).__enter__()
+        total = len(settings.journeys)
+        try:  # one browser per worker (gather/workers.py), each journey in a fresh context
+            runner = JourneyPool(options, min(settings.workers, total)).__enter__()
         except Exception as exc:
             raise AuditCannotRun(f"could not launch Chromium ({browser.describe()}): {exc}") from None
         result = new_result(settings, base_url, runner.browser_version, started)
-        total = len(settings.journeys)
         try:
             out_dir = claim_folder(settings.out_dir, settings.name, started)
             _point_latest(out_dir)
             progress.audit_started(settings, base_url, runner.browser_version, out_dir)
-            for position, journey in enumerate(settings.journeys, start=1):
-                progress.journey_started(position, total, journey)
-                run_dir = out_dir / "traces" / journey.id
-                run = runner.run(journey, run_dir, on_step=progress.step_done)
-                store.save_run(run, run_dir, store.Redactor(journey.secrets()))
+            traces = out_dir / "traces"
+            for done in runner.run(settings.journeys, traces, started=progress.journey_started, step_done=progress.step_done):
+                journey, run, position = done.journey, done.run, done.count
+                store.save_run(run, traces / journey.id, store.Redactor(journey.secrets()))
                 findings, outcomes = judge_run(run, rules, settings.rules)
                 runs[journey.id] = run
                 result.runs.append(summarise(run, f"traces/{journey.id}"))
@@ -267,6 +267,7 @@ def run_audit(
                 result.duration_ms = round((time.time() - started) * 1000, 1)
                 store.save_result(result, out_dir / store.RESULT_FILE)
                 progress.journey_done(position, total, run, findings)
+            runs = in_listed_order(result, runs, settings.journeys)
             if after is not None:
                 result.duration_ms = round((time.time() - started) * 1000, 1)
                 after(result, runs, out_dir)

@@ -23,6 +23,7 @@ An audit profile (``audits/*.yaml``)::
     history: sqlite:///reports/history.sqlite   # SQLAlchemy URL; default: <out>/history.sqlite; false: off
     baseline: .journeyaudit-baseline.json   # known findings that do not fail the audit
     trend_runs: 20                          # how many runs the report's trends show
+    workers: 2                              # journeys in parallel; default: half the CPU cores, at least 1
 """
 
 from __future__ import annotations
@@ -184,6 +185,9 @@ class AuditProfile(_Strict):
         "--host-resolver-rules): a staging shop or payment host behind custom DNS.",
     )
     accessibility: bool = Field(True, description="Run axe-core on every step (JA605); off saves time per step.")
+    workers: Annotated[int, Field(ge=1, le=64)] | None = Field(
+        None, description="Journeys run in parallel, each worker with its own Chromium; absent: half the CPU cores, at least 1."
+    )
     mail: MailSpec | None = Field(None, description="Capture the shop's email (SMTP sink or Mailpit), see docs/journeys.md.")
     probes: ProbesSpec | None = Field(
         None,
