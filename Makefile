@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup lock lint demo test unit e2e postgres fixtures bench schema clean
+.PHONY: setup lock lint demo demo-full test unit e2e postgres fixtures bench schema clean
 
 # requirements.lock pins every package to the versions the last green CI run used:
 # a fresh machine installs exactly those. `make lock` moves the pins on purpose.
@@ -28,8 +28,12 @@ lock:
 setup: $(STAMP)
 	$(BIN)/journeyaudit doctor --install
 
-## demo: run the demo audit against the built-in demo shop; prints the report's path
+## demo: the quick demo audit (a journey per story, two at a time) against the built-in demo shop
 demo: setup
+	$(BIN)/journeyaudit run audits/demo-quick.yaml
+
+## demo-full: every demo journey: the happy path, one per fault, and the probes
+demo-full: setup
 	$(BIN)/journeyaudit run audits/demo.yaml
 
 ## test: the whole suite, unit and end-to-end (real headless Chromium vs the demo shop).

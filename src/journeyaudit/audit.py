@@ -224,7 +224,8 @@ def run_audit(
     (baseline, history, comparisons, CI formats: see postrun.py); not when interrupted.
     """
     from journeyaudit.gather.limits import RecordingLimits
-    from journeyaudit.gather.runner import Runner, RunnerOptions
+    from journeyaudit.gather.runner import RunnerOptions
+    from journeyaudit.gather.workers import JourneyPool, in_listed_order
 
     progress = progress or QuietProgress()
     started = time.time()
@@ -252,23 +253,22 @@ def run_audit(
             secret_params=tuple(settings.secret_params),
             http_credentials=settings.http_credentials,
         )
-        try:
-            runner = Runner(options).__enter__()
+        total = len(settings.journeys)
+        try:  # one browser per worker (gather/workers.py), each journey in a fresh context
+            runner = JourneyPool(options, min(settings.workers, total)).__enter__()
         except Exception as exc:
             raise AuditCannotRun(f"could not launch Chromium ({browser.describe()}): {exc}") from None
         result = new_result(settings, base_url, runner.browser_version, started)
-        total = len(settings.journeys)
         try:
             out_dir = claim_folder(settings.out_dir, settings.name, started)
             _point_latest(out_dir)
             progress.audit_started(settings, base_url, runner.browser_version, out_dir)
-            for position, journey in enumerate(settings.journeys, start=1):
-                progress.journey_started(position, total, journey)
-                run_dir = out_dir / "traces" / journey.id
-                run = runner.run(journey, run_dir, on_step=progress.step_done)
+            traces = out_dir / "traces"
+            for done in runner.run(settings.journeys, traces, started=progress.journey_started, step_done=progress.step_done):
+                journey, run, position = done.journey, done.run, done.count
                 redactor = store.Redactor([*journey.secrets(), *_password(settings)], settings.secret_params)
                 run.error = redactor.text(run.error) if run.error else run.error
-                store.save_run(run, run_dir, redactor)
+                store.save_run(run, traces / journey.id, redactor)
                 findings, outcomes = judge_run(run, rules, settings.rules)
                 runs[journey.id] = run
                 result.runs.append(summarise(run, f"traces/{journey.id}"))
@@ -280,6 +280,7 @@ def run_audit(
                 result.duration_ms = round((time.time() - started) * 1000, 1)
                 store.save_result(result, out_dir / store.RESULT_FILE, store.Redactor(_password(settings), settings.secret_params))
                 progress.journey_done(position, total, run, findings)
+            runs = in_listed_order(result, runs, settings.journeys)
             if after is not None:
                 result.duration_ms = round((time.time() - started) * 1000, 1)
                 after(result, runs, out_dir)

@@ -61,7 +61,7 @@ rules:
 """,
         encoding="utf-8",
     )
-    settings = resolve([str(profile)], {"out": str(folder / "reports")}, env={})
+    settings = resolve([str(profile)], {"out": str(folder / "reports"), "workers": 1}, env={})  # as conftest pins
     result, out_dir = run_audit(settings, find_browser(settings.browser_path))
     summaries = {s.journey_id: s for s in result.runs}
     codes: dict[str, set[str]] = {s.journey_id: set() for s in result.runs}

@@ -167,3 +167,16 @@ def test_mail_journeys_validate_and_use_their_own_inbox():
         fills = [a.params["value"] for s in journey.steps for a in s.actions if a.name == "fill"]
         assert "{inbox}" in fills
         assert any(s.role == "email" for s in journey.steps)
+
+
+def test_the_newsletter_trigger_mails_only_the_callers_subscriptions(shop, sink):
+    """Journeys in parallel (--workers): one journey's trigger never adds mail to another's inbox."""
+    mine = subscribe(shop, "c+mine@m.test")
+    theirs = subscribe(shop, "c+theirs@m.test", "newsletter-burst")
+    assert send_newsletter(theirs)["recipients"] == 1
+    assert len(mail(sink, "c+theirs@m.test", shop.burst_copies)) == shop.burst_copies
+    time.sleep(0.3)
+    assert sink.messages("c+mine@m.test") == []
+    assert send_newsletter(mine)["recipients"] == 1
+    assert len(mail(sink, "c+mine@m.test", 1)) == 1
+    assert len(sink.messages("c+theirs@m.test")) == shop.burst_copies

@@ -31,6 +31,7 @@ Examples:
   journeyaudit run journeys/checkout.yaml --base-url https://staging.example.com
   journeyaudit run audits/staging.yaml --history postgresql://ci:secret@db.internal/journeyaudit
   journeyaudit run audits/staging.yaml --baseline .journeyaudit-baseline.json
+  journeyaudit run audits/demo.yaml --workers 2
 \b
 History: every run is recorded (default: <out>/history.sqlite) so the report can
 say what changed since the last run and draw trends. --no-history turns it off.
@@ -56,6 +57,7 @@ def run_overrides(params: dict) -> dict:
         "history": params.get("history"),
         "no_history": params.get("no_history") or None,
         "baseline": params.get("baseline"),
+        "workers": params.get("workers"),
     }
 
 
@@ -76,6 +78,8 @@ def run_overrides(params: dict) -> dict:
 @click.option("--no-history", is_flag=True, help="Do not read or record the run history.")
 @env_option("--baseline", env="BASELINE", metavar="FILE",
             help="Baseline file: its known findings are listed as suppressed and do not fail.")
+@env_option("--workers", env="WORKERS", type=click.IntRange(1, 64), metavar="N",
+            help="Journeys in parallel, each worker with its own Chromium [default: half the CPU cores, at least 1].")
 @click.option("-v", "--verbose", is_flag=True, help="A line per step, not just per journey.")
 def run(files, verbose, **params) -> None:
     """Run an audit profile, or journey files, in Chromium and write a report.

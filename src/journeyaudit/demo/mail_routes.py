@@ -55,7 +55,8 @@ def newsletter_subscribe(shop: DemoShop, req: _Request) -> _Response:
         if known is None:
             known = {"token": secrets.token_urlsafe(12), "email": email}
             shop.subscribers[known["token"]] = known
-        known.update(subscribed=True, faults=sorted(req.faults))
+        # the visitor who signed up: the campaign trigger mails only that visitor's subscriptions
+        known.update(subscribed=True, faults=sorted(req.faults), session=req.session.id)
     return _Response(mail_pages.subscribed_page(email))
 
 
@@ -81,11 +82,18 @@ def newsletter_unsubscribe(shop: DemoShop, req: _Request) -> _Response:
 
 @route("POST", "/demo/newsletter/send")
 def newsletter_send(shop: DemoShop, req: _Request) -> _Response:
-    """Stands in for the shop's campaign job: sends the next issue to every subscriber now."""
+    """Stands in for the shop's campaign job: sends the next issue now, to the calling visitor's subscriptions.
+
+    A real campaign mails every subscriber; the demo mails only the subscriptions made from
+    the caller's session, so journeys running in parallel (``--workers``) never get each
+    other's newsletters: one journey's trigger cannot add mail to another journey's inbox.
+    """
     with shop._lock:
         shop.newsletter_issue += 1
         issue = shop.newsletter_issue
-        recipients = [dict(s) for s in shop.subscribers.values() if s.get("subscribed")]
+        recipients = [
+            dict(s) for s in shop.subscribers.values() if s.get("subscribed") and s.get("session") == req.session.id
+        ]
     sent = 0
     for subscriber in recipients:
         faults = set(subscriber["faults"])

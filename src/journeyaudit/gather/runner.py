@@ -104,7 +104,11 @@ class Runner:
             self._launch()
 
     def run(self, journey: model.Journey, run_dir: Path, on_step: StepCallback | None = None) -> model.Run:
-        """Record one journey into ``run_dir`` (screenshots) and return its Run (not yet saved)."""
+        """Record one journey into ``run_dir`` (screenshots) and return its Run (not yet saved).
+
+        Never raises an Exception: whatever breaks is a Run with status ``error`` (the worker
+        pool, gather/workers.py, relies on it; tests/unit/test_workers.py checks it).
+        """
         run = model.Run(
             journey_id=journey.id,
             journey_name=journey.name,

@@ -26,6 +26,7 @@ An audit profile (``audits/*.yaml``)::
     trend_runs: 20                          # how many runs the report's trends show
     limits: {events_per_step: 500, structured_data_chars: 200000, evidence_chars: 2000}
     secret_params: [token, key, secret, password, session, auth, sig]   # query parameters always masked
+    workers: 2                              # journeys in parallel; default: half the CPU cores, at least 1
 """
 
 from __future__ import annotations
@@ -249,6 +250,9 @@ class AuditProfile(_Strict):
         "--host-resolver-rules): a staging shop or payment host behind custom DNS.",
     )
     accessibility: bool = Field(True, description="Run axe-core on every step (JA605); off saves time per step.")
+    workers: Annotated[int, Field(ge=1, le=64)] | None = Field(
+        None, description="Journeys run in parallel, each worker with its own Chromium; absent: half the CPU cores, at least 1."
+    )
     mail: MailSpec | None = Field(None, description="Capture the shop's email (SMTP sink or Mailpit), see docs/journeys.md.")
     limits: Limits = Field(default_factory=Limits)
     secret_params: list[Annotated[str, Field(min_length=2, pattern=r"^[A-Za-z0-9_.-]+$")]] = Field(

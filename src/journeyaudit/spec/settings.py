@@ -7,6 +7,7 @@ Values that did not come from a file are checked here too, named by the flag.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,11 +36,12 @@ from journeyaudit.spec.yamlsource import LocatedError
 OVERRIDE_FLAGS = {
     "base_url": "--base-url", "fail_on": "--fail-on", "out": "--out", "select": "--select", "ignore": "--ignore",
     "headed": "--headed", "browser_path": "--browser-path", "demo_shop": "--demo-shop", "formats": "--format",
-    "history": "--history", "no_history": "--no-history", "baseline": "--baseline",
+    "history": "--history", "no_history": "--no-history", "baseline": "--baseline", "workers": "--workers",
 }
 OVERRIDE_KEYS = tuple(OVERRIDE_FLAGS)
 HISTORY_OFF = ("false", "off", "no", "none", "0")
 HISTORY_FILE = "history.sqlite"  # the same name as history/database.py's default store
+MAX_WORKERS = 64  # the profile's bound too (profile.py)
 NO_BASE_URL = "no base URL: set base_url in the profile, JOURNEYAUDIT_BASE_URL, or --base-url"
 
 
@@ -86,6 +88,21 @@ class AuditSettings:
     secret_params: list[str] = field(default_factory=lambda: list(DEFAULT_SECRET_PARAMS))
     # {username, password, origin} from a base URL's user:password@ (base_url itself is without them)
     http_credentials: dict[str, str] | None = None
+    workers: int = 1  # journeys in parallel (gather/workers.py)
+
+
+def auto_workers() -> int:
+    """The default number of workers, as Playwright Test chooses it: half the CPU cores, at least 1."""
+    return max(1, (os.cpu_count() or 1) // 2)
+
+
+def _workers(value: Any) -> int | None:
+    """A workers count given as a number or text, or None when it is not one from 1 to MAX_WORKERS."""
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        return None
+    return number if 1 <= number <= MAX_WORKERS else None
 
 
 def split(value: str) -> list[str]:
@@ -116,7 +133,7 @@ def defaults(name: str) -> dict[str, Any]:
         "name": name, "description": "", "base_url": None, "demo_shop": False, "fail_on": "high", "out": "reports",
         "rules": RuleChoice(), "timeouts": Timeouts(), "viewport": Viewport(), "formats": [], "history": None,
         "baseline": None, "trend_runs": 20, "headed": False, "browser_path": None, "host_map": {},
-        "accessibility": True, "mail": None, "limits": Limits(), "secret_params": list(DEFAULT_SECRET_PARAMS),
+        "accessibility": True, "mail": None, "limits": Limits(), "secret_params": list(DEFAULT_SECRET_PARAMS), "workers": None,
     }
 
 
@@ -128,7 +145,7 @@ def from_profile(spec: AuditProfile, catalogue: RuleCatalogue | None) -> dict[st
         out=spec.out, rules=rule_settings(spec, catalogue), timeouts=spec.timeouts, viewport=spec.viewport,
         formats=list(spec.formats), history=spec.history, baseline=spec.baseline, trend_runs=spec.trend_runs,
         host_map=dict(spec.host_map), accessibility=spec.accessibility, mail=spec.mail, limits=spec.limits,
-        secret_params=list(spec.secret_params),
+        secret_params=list(spec.secret_params), workers=spec.workers,
     )
     return values
 
@@ -153,6 +170,8 @@ def apply_overrides(values: dict[str, Any], chosen: Mapping[str, Any]) -> None:
             values[key] = bool(chosen[key])
     if chosen.get("formats"):
         values["formats"] = [name.lower() for name in as_list(chosen["formats"])]
+    if "workers" in chosen and _workers(chosen["workers"]) is not None:
+        values["workers"] = _workers(chosen["workers"])
     if chosen.get("no_history"):
         values["history"] = False
     rules: RuleChoice = values["rules"]
@@ -177,6 +196,8 @@ def override_errors(chosen: Mapping[str, Any], catalogue: RuleCatalogue | None) 
             problem = rulecheck.pattern_problem(catalogue, pattern)
             if problem:
                 errors.append(f"--{section}: {problem}")
+    if "workers" in chosen and _workers(chosen["workers"]) is None:
+        errors.append(f"--workers: workers must be a whole number from 1 to {MAX_WORKERS}, got {chosen['workers']!r}")
     bad = [name for name in as_list(chosen.get("formats") or []) if name.lower() not in FORMATS]
     if bad:
         errors.append(f"--format: unknown report format {', '.join(map(repr, bad))} (formats: {', '.join(FORMATS)})")
@@ -228,4 +249,5 @@ def build(values: dict[str, Any], journeys: list[model.Journey], profile_path: s
         host_map=values["host_map"],
         accessibility=values["accessibility"],
         mail=values["mail"],
+        workers=values["workers"] or auto_workers(),
     )
