@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, TypeVar
 
-from journeyaudit.facts import html_tree, messages, page_text
+from journeyaudit.facts import html_tree, label_pairs, messages, page_text, summary_block
 from journeyaudit.model import Run, StepRecord
 
 _T = TypeVar("_T")
@@ -71,6 +71,16 @@ def soup(step: StepRecord) -> Any:
 def selector_soup(step: StepRecord) -> Any:
     """The step's HTML parsed by BeautifulSoup, for a journey's CSS selector hints (soupsieve)."""
     return memo(step, "soup", lambda: html_tree.soup(step.html))
+
+
+def basket_block(step: StepRecord) -> summary_block.Block:
+    """The step's basket/summary block read by structure (:mod:`summary_block`), once per judged run."""
+    return memo(step, "basket_block", lambda: summary_block.read(selector_soup(step)))
+
+
+def label_value_pairs(step: StepRecord) -> list[Any]:
+    """The step's label/value pairs read by structure (:mod:`label_pairs`), once per judged run."""
+    return memo(step, "label_pairs", lambda: list(label_pairs.read(selector_soup(step))))
 
 
 def error_texts(step: StepRecord) -> list[str]:

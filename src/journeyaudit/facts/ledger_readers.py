@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from journeyaudit.facts import computed, label_pairs, page_text, phrase_search, structured, summary_block
+from journeyaudit.facts import computed, label_pairs, page_text, phrase_search, structured
 from journeyaudit.facts import money as money_reader
 from journeyaudit.facts.delivery import parse_promise
 from journeyaudit.facts.ledger_words import (
@@ -193,7 +193,7 @@ def _item_facts(b: Builder, step: StepRecord, soup: Any) -> None:
     if soup is not None:
         _element_items(step, b.hints.get("item_selector"), add)
         if step.role != "product":  # a product page's quantity box is its purchase form, not a basket
-            _block_items(computed.selector_soup(step), add)
+            _block_items(step, add)
     text_lines = page_text.lines(step.visible_text)
     for position, line in enumerate(text_lines):
         match = _QTY_NAME.match(line.replace("\t", " "))
@@ -227,10 +227,10 @@ def _element_items(step: StepRecord, selector: Any, add: Callable[..., None]) ->
         add(name, row, "element", found[0] if found else None, _row_quantity(tag, row))
 
 
-def _block_items(soup: Any, add: Callable[..., None]) -> None:
+def _block_items(step: StepRecord, add: Callable[..., None]) -> None:
     """Item rows of the page's basket or order summary, read by structure (:mod:`summary_block`): a row
     with a quantity or a picture, a name and its prices; summary rows ("Basket total", "Untaxed") never."""
-    for row in summary_block.read(soup).items:
+    for row in computed.basket_block(step).items:
         price = row.unit or row.line
         add(row.name, row.text, "element", price if price is not None and price.amount > 0 else None, row.quantity,
             line_total=str(row.line.amount) if row.line is not None else None)
@@ -394,7 +394,7 @@ def _state_facts(b: Builder, step: StepRecord, texts: list[str], notices: list[s
         if said is not None and state not in order_states:
             order_states.append(state)
             b.add("order", step, "text", said, state=state, detail={"number": number} if number else {})
-    for pair in [*label_pairs.read(computed.selector_soup(step)), *label_pairs.text_pairs(step.visible_text)]:
+    for pair in [*computed.label_value_pairs(step), *label_pairs.text_pairs(step.visible_text)]:
         if not _STATUS_LABEL.search(pair.label):
             continue  # "Status" / "Cancelled" on lines of their own: a definition list, a table, side by side
         state = next((s for s, p in (("cancelled", b.labels.order_cancelled), ("failed", b.labels.order_failed),

@@ -23,7 +23,6 @@ rows out; the ledger's item reader and the late-extra-cost rule use it.
 from __future__ import annotations
 
 import re
-import weakref
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -69,23 +68,14 @@ class Block:
     summary: tuple[SummaryRow, ...]
 
 
-_READ: weakref.WeakKeyDictionary[Any, Block] = weakref.WeakKeyDictionary()
-
-
 def read(soup: Any) -> Block:
-    """The item rows and the summary rows of a parsed page (empty when ``soup`` is None); read once per page."""
+    """The item rows and the summary rows of a parsed page (empty when ``soup`` is None).
+
+    Rules read it through ``computed.basket_block(step)``, once per judged run: a cache keyed on
+    the tree itself would hash it, and BeautifulSoup hashes a tag by rendering it whole."""
     if soup is None:
         return Block((), ())
-    try:
-        return _READ[soup]
-    except (KeyError, TypeError):
-        pass
-    block = _read(soup)
-    try:
-        _READ[soup] = block
-    except TypeError:  # not weakly referable: read again next time
-        pass
-    return block
+    return _read(soup)
 
 
 def _read(soup: Any) -> Block:

@@ -141,7 +141,7 @@ def cancelled_at(run: Run, options: Mapping[str, Any]) -> tuple[StepRecord, str]
             if about_order and len(line) <= 200:
                 return step, line
         # "Status" and "Cancelled" apart: a definition list, a table, a label beside its value
-        for pair in [*label_pairs.read(computed.selector_soup(step)), *label_pairs.text_pairs(step.visible_text)]:
+        for pair in [*computed.label_value_pairs(step), *label_pairs.text_pairs(step.visible_text)]:
             if phrase_search.find_phrases(pair.label, ORDER_WORDS) and phrase_search.find_phrases(pair.value, phrases):
                 return step, pair.line
     return None

@@ -15,7 +15,7 @@ from decimal import Decimal
 from itertools import combinations
 from typing import Any
 
-from journeyaudit.facts import basket_rows, computed, ledger, page_text, summary_block, wording
+from journeyaudit.facts import basket_rows, computed, ledger, page_text, wording
 from journeyaudit.facts import money as money_reader
 from journeyaudit.facts.money import Money
 from journeyaudit.model import Evidence, Finding, Run, StepRecord
@@ -108,7 +108,7 @@ def chosen_with_price(money: Money, steps: list[StepRecord]) -> bool:
 def _rows(step: StepRecord) -> list[tuple[str, Money, str]]:
     """(label, amount, as written) of the step's summary rows and non-product item rows; lines with one amount
     when the page has no such structure."""
-    block = summary_block.read(computed.selector_soup(step))
+    block = computed.basket_block(step)
     rows = [(r.label, r.amount, r.text) for r in block.summary]
     rows += [(i.name, i.line, i.text) for i in block.items if i.line is not None]
     if rows:
