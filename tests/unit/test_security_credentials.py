@@ -145,3 +145,15 @@ def test_run_prints_the_warning(tmp_path):
     assert done.exit_code == 3
     assert "warning: " in done.output and f"{path}:10: the value typed into #cc looks like a card number" in done.output
     assert "4242" not in done.output
+
+
+def test_check_prints_the_card_warning_for_a_journey_and_for_a_profile_listing_it(tmp_path):
+    path = tmp_path / "pay.yaml"
+    path.write_text(CARD_JOURNEY)
+    profile = tmp_path / "audit.yaml"
+    profile.write_text("name: shop\nbase_url: https://shop.test\njourneys: [pay.yaml]\n")
+    for target in (path, profile):
+        done = CliRunner().invoke(main, ["check", str(target)])
+        assert done.exit_code == 0, done.output  # a warning is not a problem
+        assert f"{path}:10: the value typed into #cc looks like a card number" in done.output
+        assert "4242" not in done.output

@@ -20,14 +20,20 @@ def check(files) -> None:
     """Validate journey and audit files without starting a browser.
 
     Every problem is printed as FILE:LINE:COLUMN: message; exit code 2 if any.
+    Warnings (e.g. a card number typed without `secret: true`) are printed too,
+    as `run` would print them, and do not change the exit code.
     """
+    from journeyaudit.report.terminal import flat
     from journeyaudit.spec.config import check_file
 
     problems = 0
     for name in files:
-        errors = check_file(name, rules=rule_catalogue())
+        warnings: list[str] = []
+        errors = check_file(name, rules=rule_catalogue(), warnings=warnings)
         for error in errors:
             click.echo(str(error))
+        for warning in warnings:
+            click.echo(click.style("warning: ", fg="yellow", bold=True) + flat(warning), err=True)
         problems += len(errors)
         if not errors:
             click.echo(f"{name}: ok")

@@ -215,8 +215,15 @@ def load_profile(path: str | Path, env: Mapping[str, str] | None = None, *, rule
     return profile_from_document(load(path, env), rules)
 
 
-def check_file(path: str | Path, env: Mapping[str, str] | None = None, *, rules: RuleCatalogue | None = None) -> list[LocatedError]:
-    """Every problem in one journey or audit profile (``journeyaudit check``); [] when valid."""
+def check_file(
+    path: str | Path, env: Mapping[str, str] | None = None, *, rules: RuleCatalogue | None = None,
+    warnings: list[str] | None = None,
+) -> list[LocatedError]:
+    """Every problem in one journey or audit profile (``journeyaudit check``); [] when valid.
+
+    ``warnings`` (when given) receives what ``run`` would warn about before starting, e.g. a card
+    number typed without ``secret: true``.
+    """
     doc = load(path, env)
     kind = _kind(doc)
     if kind is None:
@@ -225,13 +232,17 @@ def check_file(path: str | Path, env: Mapping[str, str] | None = None, *, rules:
         if kind == "profile":
             profile = profile_from_document(doc, rules)
         else:
-            journey_from_document(doc)
+            journeys = [journey_from_document(doc)]
     except ValidationFailed as exc:
         return exc.errors
+    errors: list[LocatedError] = []
     if kind == "profile":  # and the journeys it lists, as `run` would read them
         journey_docs, errors = _listed_journeys([load(path, env) for path in profile.journey_files])
-        return sort_errors(errors + _read_journeys(journey_docs)[1])
-    return []
+        journeys, more = _read_journeys(journey_docs)
+        errors += more
+    if warnings is not None:
+        warnings.extend(w for journey in journeys for w in journey.warnings if w not in warnings)
+    return sort_errors(errors)
 
 
 # --------------------------------------------------------------------------
