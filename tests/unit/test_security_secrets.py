@@ -91,3 +91,27 @@ def test_forms_the_encoders_do_not_make_are_replaced_too():
     ]
     for form in shown:
         assert redactor.text(f"before {form} after") == "before [redacted] after", form
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "https://pay.test/3ds?n1=4242&n2=4242&n3=4242&n4=4242&amount=10",  # a query string
+        "n1=4242+4242&n2=4242-4242",  # a form body, the pieces spaced and dashed
+        "/pay?a=4242&amp;b=424242424242",  # an HTML attribute, two pieces of unequal length
+        "p1=hun&p2=ter%32%32",  # a password in two pieces, one of them percent-encoded
+    ],
+)
+def test_a_secret_split_over_several_parameters_is_masked_piece_by_piece(text):
+    redactor = store.Redactor(["4242 4242 4242 4242", "hunter22"])
+    out = redactor.text(text)
+    assert "4242" not in out and "hun" not in out and "%32" not in out
+    assert out.count(store.REDACTED) >= 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["q=4242&x=1&r=42424242", "order=KC-4242&page=2", "a=hun&b=ted22", "page=4242&n=4242"],
+)
+def test_pieces_that_do_not_make_a_secret_stay(text):
+    assert store.Redactor(["4242 4242 4242 4242", "hunter22"]).text(text) == text

@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from journeyaudit.history.split_secrets import mask_split
 from journeyaudit.model import Result, Run, from_dict, to_dict
 
 TRACE_FILE = "trace.json"
@@ -165,6 +166,7 @@ class Redactor:
             return value
         if self._pattern is not None:
             value = self._pattern.sub(REDACTED, value)
+            value = mask_split(value, self.secrets, REDACTED)
         if "@" in value:
             value = _USERINFO.sub(lambda m: m.group(1) + REDACTED + "@", value)
         if self._params is not None and "=" in value:
