@@ -40,6 +40,7 @@ class Action:
     line: int = 0
     secret: bool = False  # the value must never be written anywhere
     soft: bool = False  # a probe variant's expectation: failing ends the variant there, it is not a failure
+    maybe_card: bool = False  # types a card-like number into a field its selector does not name: gather looks at the field
 
     def describe(self) -> str:
         """Human summary with secret values masked, safe to store and show."""
@@ -263,6 +264,7 @@ class Run:
     mail_captured: bool = False  # the audit captured mail (the journey may still type no {inbox} address)
     mail_error: str = ""  # why the mailbox could not be read at the end of the journey
     probe: ProbeInfo | None = None  # this run is a probe variant of another journey (probes.py)
+    warnings: list[str] = field(default_factory=list)  # e.g. a card number found secret only at run time
 
     def steps_with_role(self, *roles: str) -> list[StepRecord]:
         return [step for step in self.steps if step.role in roles]

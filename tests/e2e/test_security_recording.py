@@ -46,8 +46,32 @@ SHOWS = (
 )
 
 
+# a payment provider's iframe on another origin (another port) that echoes the card number
+PROVIDER = (
+    "<!doctype html><html><head><style>body{margin:0;font:40px sans-serif;background:#fff}</style></head>"
+    "<body><p id=echoed>Paying with 4242 4242 4242 4242</p></body></html>"
+)
+EMBEDS = (
+    "<!doctype html><html><head><title>Pay</title><style>body{margin:0;font:40px sans-serif}</style></head>"
+    "<body><p id=top>Pay securely</p><iframe id=provider src='%s/provider' style='width:1000px;height:200px;border:0'>"
+    "</iframe><p id=after>Total 12.00</p></body></html>"
+)
+# a review step with a field named only by its label
+REVIEW = (
+    "<!doctype html><html><head><title>Gift</title><style>body{font:40px sans-serif}</style></head><body>"
+    "<label for=f3>Gift card number</label> <input id=f3 style='font:40px sans-serif;width:700px'>"
+    "<label for=f4>Phone</label> <input id=f4 style='font:40px sans-serif;width:700px'></body></html>"
+)
+PHONE = "4111 1111 1111 1111"  # Luhn-valid, typed into a phone field: not a card
+
+
 class Shop(BaseHTTPRequestHandler):
+    other_origin = ""
+
     def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        if self.path == "/embeds":
+            self._send(200, EMBEDS % self.other_origin)
+            return
         if self.path.startswith("/auth"):
             expected = "Basic " + base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
             if self.headers.get("Authorization") != expected:
@@ -55,7 +79,7 @@ class Shop(BaseHTTPRequestHandler):
                 return
             self._send(200, f"<title>Staging</title><p id=hello>Welcome {USER}</p>")
             return
-        self._send(200, {"/flood": FLOOD, "/shows": SHOWS}.get(self.path, "<p>home</p>"))
+        self._send(200, {"/flood": FLOOD, "/shows": SHOWS, "/provider": PROVIDER, "/review": REVIEW}.get(self.path, "<p>home</p>"))
 
     def _send(self, status: int, body: str, headers: dict | None = None) -> None:
         data = body.encode()
@@ -73,10 +97,13 @@ class Shop(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def shop():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Shop)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    servers = [ThreadingHTTPServer(("127.0.0.1", 0), Shop) for _ in range(2)]  # the second: another origin
+    Shop.other_origin = f"http://127.0.0.1:{servers[1].server_address[1]}"
+    for server in servers:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{servers[0].server_address[1]}"
+    for server in servers:
+        server.shutdown()
 
 
 def journey(*actions: model.Action, screenshot: bool = False) -> model.Journey:
@@ -142,3 +169,50 @@ def test_a_base_url_with_a_password_logs_in_and_never_shows_it(shop, tmp_path):
     assert b"Welcome anna" in written  # the shop let the browser in
     for form in (PASSWORD, "pa55-w0rd%21", "pa55"):
         assert form not in output and form.encode() not in written, form
+
+
+def test_a_secret_shown_inside_a_cross_origin_iframe_is_covered(shop, tmp_path):
+    fill = model.Action("fill", {"selector": "#top", "value": CARD}, secret=True)  # only to make CARD a secret
+    options = RunnerOptions(base_url=shop, browser=find_browser(), accessibility=False)
+    steps = [model.Step("Pay", "payment", [model.Action("goto", {"url": "/embeds"})], screenshot=True)]
+    with Runner(options) as runner:
+        run = runner.run(model.Journey("j", "j", "j.yaml", steps=steps + [model.Step("x", "review", [fill])]), tmp_path)
+        page = runner._browser.new_page(viewport={"width": 1280, "height": 800})
+        page.goto(shop + "/embeds")
+        inner = page.frame_locator("#provider").locator("#echoed")
+        boxes = {"echoed": inner.bounding_box(), "after": page.locator("#after").bounding_box()}
+        page.close()
+    assert run.steps[0].status == "passed", run.steps[0].error
+    shot = Image.open(tmp_path / run.steps[0].screenshot)
+    assert magenta(shot, boxes["echoed"]) > 0.8
+    assert magenta(shot, boxes["after"]) < 0.05
+
+
+def test_a_card_number_typed_into_a_field_named_only_by_its_label_becomes_secret(shop, tmp_path):
+    from journeyaudit.spec.journey import load_journey
+
+    path = tmp_path / "gift.yaml"
+    path.write_text(
+        "name: Gift\nsteps:\n  - name: Gift card\n    role: review\n    screenshot: true\n    actions:\n"
+        f"      - goto: {shop}/review\n"
+        f"      - fill: {{selector: '#f3', value: '{CARD}'}}\n"
+        f"      - fill: {{selector: '#f4', value: '{PHONE}'}}\n"
+    )
+    journey = load_journey(path)
+    assert not journey.warnings and journey.secrets() == []  # nothing in the file says "card"
+    options = RunnerOptions(base_url=shop, browser=find_browser(), accessibility=False)
+    with Runner(options) as runner:
+        run = runner.run(journey, tmp_path)
+        page = runner._browser.new_page(viewport={"width": 1280, "height": 800})
+        page.goto(shop + "/review")
+        boxes = {name: page.locator(f"#{name}").bounding_box() for name in ("f3", "f4")}
+        page.close()
+    assert run.status == "passed", (run.error, run.steps[0].error)
+    assert journey.secrets() == [CARD]  # the field's label said it: secret from then on, the phone number not
+    assert len(run.warnings) == 1 and f"{path}:8:" in run.warnings[0] and "4242" not in run.warnings[0]
+    assert "4242" not in run.steps[0].actions[1].description
+    shot = Image.open(tmp_path / run.steps[0].screenshot)
+    assert magenta(shot, boxes["f3"]) > 0.8 and magenta(shot, boxes["f4"]) < 0.05
+    store.save_run(run, tmp_path / "saved", store.Redactor(journey.secrets()))
+    saved = (tmp_path / "saved" / store.TRACE_FILE).read_text()
+    assert "4242" not in saved and PHONE.replace(" ", "") in saved.replace(" ", "")

@@ -53,6 +53,7 @@ _DESCRIBE_TARGET = """el => {
   return {tag: el.tagName.toLowerCase(), type: el.getAttribute('type') || '',
           name: el.getAttribute('name') || '', id: el.id || '',
           autocomplete: el.getAttribute('autocomplete') || '',
+          placeholder: (el.getAttribute('placeholder') || '').slice(0, 120),
           label: label.trim().slice(0, 120),
           text: (el.innerText || el.value && el.tagName === 'BUTTON' && el.value || '').trim().slice(0, 120)};
 }"""

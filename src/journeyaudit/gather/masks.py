@@ -3,7 +3,7 @@
 The recorder masks the fields a journey filled with a secret and those that are
 secret by nature (passwords, card fields). A page may also show a secret
 elsewhere: a confirmation line "Card 4242 4242 4242 4242", a read-only field the
-journey never filled. :func:`marked_secrets` marks those elements in the page
+journey never filled, a payment provider's iframe (another origin) that echoes it. :func:`marked_secrets` marks those elements in the page
 just before the screenshot and takes the marks off after it.
 """
 
@@ -13,7 +13,7 @@ import contextlib
 from collections.abc import Iterable, Iterator
 
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Locator, Page
+from playwright.sync_api import Frame, Locator, Page
 
 # Fields whose contents are secret by nature, masked in every screenshot.
 SECRET_FIELD_SELECTORS = (
@@ -52,19 +52,45 @@ _UNMARK_SCRIPT = """() => { for (const el of document.querySelectorAll('[data-jo
   el.removeAttribute('data-journeyaudit-secret'); }"""
 
 
+# A page with more frames than this (ads, trackers) has its first frames searched: the payment
+# iframe is among them on every shop we know; more would make each screenshot slow.
+MAX_FRAMES = 24
+
+
+def frames(page: Page) -> list[Frame]:
+    """The page's frames, main frame first, cross-origin ones (a payment provider's card form) included."""
+    return [frame for frame in page.frames[:MAX_FRAMES] if not frame.is_detached()]
+
+
+def field_masks(page: Page, journey_selectors: Iterable[str]) -> list[Locator]:
+    """The fields to cover: those the journey filled with a secret, and those secret by nature in every frame."""
+    masks = [page.locator(selector) for selector in journey_selectors]
+    return masks + [frame.locator(selector) for frame in frames(page) for selector in SECRET_FIELD_SELECTORS]
+
+
 @contextlib.contextmanager
 def marked_secrets(page: Page, secrets: Iterable[str]) -> Iterator[list[Locator]]:
     """The locators to mask for ``secrets`` (none without secrets); the marks are removed afterwards.
 
-    A marking that fails raises PlaywrightError: the caller takes no screenshot.
+    Every frame is searched, a cross-origin payment iframe that echoes the card number too.
+    A marking that fails in the main frame raises PlaywrightError: the caller takes no screenshot.
+    In a child frame it is skipped (the frame went away while we looked).
     """
     secrets = [s for s in secrets if s]
     if not secrets:
         yield []
         return
+    marked: list[Frame] = []
     try:
-        page.evaluate(_MARK_SECRETS_SCRIPT, secrets)
-        yield [page.locator(f"[{SECRET_MARK}]")]
+        for frame in frames(page):
+            try:
+                if frame.evaluate(_MARK_SECRETS_SCRIPT, secrets):
+                    marked.append(frame)
+            except PlaywrightError:
+                if frame is page.main_frame:
+                    raise
+        yield [frame.locator(f"[{SECRET_MARK}]") for frame in marked]
     finally:
-        with contextlib.suppress(PlaywrightError):
-            page.evaluate(_UNMARK_SCRIPT)
+        for frame in marked:
+            with contextlib.suppress(PlaywrightError):
+                frame.evaluate(_UNMARK_SCRIPT)

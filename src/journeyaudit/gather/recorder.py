@@ -20,7 +20,7 @@ from playwright.sync_api import Page
 
 from journeyaudit import model
 from journeyaudit.gather.limits import RecordingLimits, cap_items, room
-from journeyaudit.gather.masks import SECRET_FIELD_SELECTORS, marked_secrets
+from journeyaudit.gather.masks import field_masks, marked_secrets
 from journeyaudit.gather.message_watch import MessageWatch
 from journeyaudit.history.store import Redactor, atomic_write_bytes, step_file_stem
 
@@ -133,7 +133,7 @@ class Recorder:
         self.base_origin = origin(base_url)
         self.run_dir = Path(run_dir)
         self.redactor = redactor
-        self.secret_selectors = tuple(SECRET_FIELD_SELECTORS) + tuple(secret_selectors)
+        self.secret_selectors = tuple(secret_selectors)  # filled with a secret by the journey (masks.py adds the rest)
         self.crashed = False
         self.accessibility = False  # run axe-core at each snapshot (JA605); the runner turns it on
         self.step: model.StepRecord | None = None
@@ -260,7 +260,7 @@ class Recorder:
 
     def _screenshot(self, record: model.StepRecord, full_page: bool) -> str | None:
         """A JPEG with secret fields and every element showing a secret covered (a failed marking: no shot)."""
-        masks = [self.page.locator(selector) for selector in self.secret_selectors]
+        masks = field_masks(self.page, self.secret_selectors)
         try:
             with marked_secrets(self.page, getattr(self.redactor, "secrets", ())) as shown:
                 image = self.page.screenshot(

@@ -20,6 +20,7 @@ from playwright.sync_api import sync_playwright
 
 from journeyaudit import model
 from journeyaudit.gather import (
+    card_fields,
     interception,  # noqa: F401  (registers the probes' 'intercept' action)
     mail_actions,
     shopcheck,
@@ -185,7 +186,7 @@ class Runner:
                         model.StepRecord(index=index, name=step.name, role=step.role, status="skipped", line=step.line)
                     )
                     continue
-                record = self._record_step(recorder, ctx, index, step)
+                record = self._record_step(recorder, ctx, index, step, run)
                 run.steps.append(record)
                 self._check_browser(index, step, record)
                 if on_step:
@@ -197,12 +198,22 @@ class Runner:
                 if record.probe_stop:  # a probe variant ends where the shop stopped the customer
                     stopped = True
             run.status = "failed" if any(s.status == "failed" for s in run.steps) else "passed"
-            self._collect_mail(run, ctx, redactor)
+            self._collect_mail(run, ctx, recorder.redactor)
         finally:
             try:
                 context.close()
             except PlaywrightError:
                 pass
+
+    @staticmethod
+    def _card_found(recorder: Recorder, act: model.Action, entry: model.ActionRecord, run: model.Run | None) -> None:
+        """The field just filled takes a card number: its value is secret from now on (gather/card_fields.py)."""
+        recorder.redactor = card_fields.secret_from_now(act, recorder.redactor)
+        if "selector" in act.params:
+            recorder.secret_selectors += (act.params["selector"],)
+        entry.description = recorder.redactor.text(act.describe())
+        if run is not None:
+            run.warnings.append(card_fields.warning(run.journey_path, act))
 
     def _check_browser(self, index: int, step: model.Step, record: model.StepRecord) -> None:
         """A browser that died (killed, crashed) ends the journey as 'could not be recorded', never as a
@@ -216,7 +227,9 @@ class Runner:
                 entry.error = reason
         raise BrowserGone(reason)
 
-    def _record_step(self, recorder: Recorder, ctx: ActionContext, index: int, step: model.Step) -> model.StepRecord:
+    def _record_step(
+        self, recorder: Recorder, ctx: ActionContext, index: int, step: model.Step, run: model.Run | None = None,
+    ) -> model.StepRecord:
         record = recorder.begin_step(index, step)
         record.line = step.line
         ctx.screenshot_now = None
@@ -231,6 +244,8 @@ class Runner:
                 params = mail.fill_inbox(act.params, ctx.extra["inbox"]) if ctx.extra.get("inbox") else act.params
                 entry.target = perform(recorder.page, act.name, params, ctx) or {}
                 entry.effect = ctx.last_effect or {}
+                if act.maybe_card and not act.secret and card_fields.is_card_field(entry.target):
+                    self._card_found(recorder, act, entry, run)
             except ActionFailed as exc:
                 if act.soft:  # a probe's expectation: the variant ends here, on purpose
                     entry.status, entry.error = "stopped", str(exc)

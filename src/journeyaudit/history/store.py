@@ -138,6 +138,7 @@ class Redactor:
 
     def __init__(self, secrets: Iterable[str] = (), params: Iterable[str] = DEFAULT_SECRET_PARAMS):
         self.secrets = tuple(sorted({s for s in secrets if s and len(s.strip()) >= 3}))  # for screenshot masks
+        self.params = tuple(params)
         self._param_name = _param_name_matcher(params)
         self._params = re.compile(_PARAM) if any(params) else None
         patterns = []
@@ -157,6 +158,10 @@ class Redactor:
     def _firsts(secrets: Iterable[str]) -> set[str]:
         compacts = [re.sub(r"[\s-]", "", s) or s for s in secrets if s and len(s.strip()) >= 3]
         return {c[0] for c in compacts} | {c[0].swapcase() for c in compacts}
+
+    def with_secret(self, secret: str) -> Redactor:
+        """A redactor that also knows ``secret`` (one found while the journey ran)."""
+        return Redactor([*self.secrets, secret], self.params)
 
     def __bool__(self) -> bool:
         return True  # credential parameters and URL passwords are masked even without secrets

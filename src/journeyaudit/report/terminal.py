@@ -102,6 +102,8 @@ class TerminalProgress:
         else:
             status = f"{passed}/{len(run.steps)} steps  {severity_counts(findings)}"
         echo(f"[{position:>{len(str(total))}}/{total}] {flat(run.journey_id):<{self.width}}  {status}  {seconds(run.duration_ms)}")
+        for warning in run.warnings:
+            echo(click.style("warning: ", fg="yellow", bold=True) + flat(warning), err=True)
 
 
 def print_summary(result: model.Result, report: Path | None) -> None:

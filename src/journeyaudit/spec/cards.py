@@ -5,7 +5,10 @@ A journey that types a payment card number into a card field but forgot
 screenshots. A value of 13 to 19 digits (spaces or dashes allowed) that passes
 the Luhn check, typed by a ``fill`` whose selector names a card field or in a
 ``payment`` step, is marked secret, and the journey carries a warning that
-``journeyaudit run`` prints. An explicit ``secret: false`` is respected.
+``journeyaudit run`` and ``check`` print. Typed into a field whose selector says
+nothing (``#f3``), the fill is marked ``maybe_card``: when the journey runs, the
+field itself is looked at (``gather/card_fields.py``). An explicit
+``secret: false`` is respected.
 """
 
 from __future__ import annotations
@@ -49,10 +52,19 @@ def mark_card_numbers(journey: model.Journey, explicit: set[int]) -> list[str]:
         for action in step.actions:
             if action.name != "fill" or action.secret or id(action) in explicit:
                 continue
-            if looks_like_card_number(action.params.get("value")) and card_like(action.params.get("selector"), step.role):
-                action.secret = True
-                warnings.append(
-                    f"{journey.path}:{action.line}: the value typed into {action.params.get('selector')!s:.80} "
-                    "looks like a card number; it is treated as secret. Add `secret: true` to this fill to say so."
-                )
+            if not looks_like_card_number(action.params.get("value")):
+                continue
+            if not card_like(action.params.get("selector"), step.role):
+                action.maybe_card = True  # the field itself is looked at when the journey runs (gather/card_fields.py)
+                continue
+            action.secret = True
+            warnings.append(card_warning(journey.path, action))
     return warnings
+
+
+def card_warning(path: str, action: model.Action) -> str:
+    """What run and check print about a card number typed without ``secret: true`` (never the number)."""
+    return (
+        f"{path}:{action.line}: the value typed into {action.params.get('selector')!s:.80} "
+        "looks like a card number; it is treated as secret. Add `secret: true` to this fill to say so."
+    )
