@@ -28,9 +28,11 @@ lock:
 setup: $(STAMP)
 	$(BIN)/journeyaudit doctor --install
 
-## demo: the quick demo audit (a journey per story, two at a time) against the built-in demo shop
+## demo: the quick demo audit (a journey per story, two at a time) against the built-in demo shop,
+## then a crawl of its catalogue (300 products, the seeded JA8xx defects)
 demo: setup
 	$(BIN)/journeyaudit run audits/demo-quick.yaml
+	$(BIN)/journeyaudit crawl audits/demo-quick.yaml --out reports/crawl --fail-on none
 
 ## demo-full: every demo journey: the happy path, one per fault, and the probes
 demo-full: setup

@@ -18,7 +18,7 @@ import time
 import urllib.request
 
 from journeyaudit.crawl.discovery import run_crawl
-from journeyaudit.rules.catalogue_rules import check_catalogue
+from journeyaudit.rules.ja8xx_catalogue import check_catalogue
 
 
 def _free_port() -> int:

@@ -66,3 +66,17 @@ def test_writes_the_crawl_page_beside_result_json(crawled, tmp_path_factory):
     done, result, _ = crawled
     page = (Path(done.args[-1]) / "crawl.html").read_text()
     assert "Catalogue crawl" in page and "Copper Burr Grinder 1" in page and page.count("<tr") > len(result["products"])
+
+
+def test_a_profile_with_demo_shop_crawls_the_built_in_catalogue(tmp_path):
+    """What `make demo` runs after the journeys: the quick demo profile says demo_shop: true."""
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-m", "journeyaudit.cli", "crawl", str(root / "audits/demo-quick.yaml"),
+         "--out", str(tmp_path), "--fail-on", "none"],
+        capture_output=True, text=True, timeout=240,
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads((tmp_path / "result.json").read_text())
+    assert len(result["findings"]) == sum(1 for p in catalogue_data.PRODUCTS if p.defect)
+    assert result["base_url"].startswith("http://127.0.0.1:")

@@ -22,10 +22,10 @@ from journeyaudit.model import SEVERITIES
 CRAWL_KEYS = {"max_pages", "max_depth", "include", "exclude", "respect_robots", "use_sitemaps", "check_images"}
 
 
-def _profile(path: str | None) -> tuple[str | None, dict[str, Any]]:
-    """base_url and the ``crawl:`` section of an audit profile (unknown keys are a usage error)."""
+def _profile(path: str | None) -> tuple[str | None, bool, dict[str, Any]]:
+    """base_url, demo_shop and the ``crawl:`` section of an audit profile (unknown keys are a usage error)."""
     if not path:
-        return None, {}
+        return None, False, {}
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
@@ -36,7 +36,7 @@ def _profile(path: str | None) -> tuple[str | None, dict[str, Any]]:
     unknown = set(section) - CRAWL_KEYS
     if unknown:
         _fail(f"{path}: crawl: unknown key(s) {', '.join(sorted(unknown))} (known: {', '.join(sorted(CRAWL_KEYS))})", EXIT_USAGE)
-    return data.get("base_url"), section
+    return data.get("base_url"), bool(data.get("demo_shop")), section
 
 
 class _Progress:
@@ -66,6 +66,7 @@ class _Progress:
 @click.command("crawl")
 @click.argument("profile", required=False, type=click.Path(dir_okay=False, exists=True))
 @click.option("--base-url", metavar="URL", help="Shop to crawl (overrides the profile's base_url).")
+@click.option("--demo-shop", is_flag=True, help="Start the built-in demo shop (its catalogue) and crawl it.")
 @click.option("--out", metavar="DIR", default="reports/crawl", show_default=True, help="Folder for result.json.")
 @click.option("--max-pages", type=int, help="Stop after this many pages [default: 2000].")
 @click.option("--max-depth", type=int, help="Follow links this many levels from the start [default: 5].")
@@ -74,22 +75,39 @@ class _Progress:
 @click.option("--ignore-robots", is_flag=True, help="Do not respect robots.txt (only on your own shop).")
 @click.option("--fail-on", type=FAIL_ON, default="high", show_default=True, help="Lowest severity that exits 1.")
 @click.option("--explain", metavar="CODE", help="Print a JA8xx rule's documentation (or 'all' for the list) and exit.")
-def crawl(profile, base_url, out, max_pages, max_depth, include, exclude, ignore_robots, fail_on, explain) -> None:
+def crawl(profile, base_url, demo_shop, out, max_pages, max_depth, include, exclude, ignore_robots, fail_on,
+          explain) -> None:
     """Discover the shop's catalogue and check what each product claims (JA8xx).
 
+    \b
+    journeyaudit crawl --base-url https://shop.example --out reports/crawl
+    journeyaudit crawl audits/shop.yaml          (base_url and the crawl: section)
+    journeyaudit crawl --demo-shop --fail-on none  (the built-in demo catalogue)
+
     Globs for --include/--exclude match the whole URL: 'http*://shop.example/catalogue/**'.
+    Exit codes: 0 clean, 1 a finding at or above --fail-on, 2 usage, 3 nothing could be fetched.
     """
+    if explain:
+        _explain(explain)
+        return
+    profile_url, profile_demo, section = _profile(profile)
+    base_url = base_url or profile_url
+    if not base_url and (demo_shop or profile_demo):
+        from journeyaudit.demo import DemoShop
+
+        with DemoShop(host="127.0.0.1", port=0) as shop:
+            _crawl(shop.url, section, out, max_pages, max_depth, include, exclude, ignore_robots, fail_on)
+    if not base_url:
+        _fail("crawl needs --base-url, --demo-shop or a profile with base_url or demo_shop: true", EXIT_USAGE)
+    _crawl(base_url, section, out, max_pages, max_depth, include, exclude, ignore_robots, fail_on)
+
+
+def _crawl(base_url, section, out, max_pages, max_depth, include, exclude, ignore_robots, fail_on) -> None:
+    """Crawl ``base_url`` with the profile's section and the options; exits with the crawl's exit code."""
     from journeyaudit.crawl.discovery import CrawlSettings, run_crawl
     from journeyaudit.rules.ja8xx_catalogue import check_catalogue
     from journeyaudit.spec.profile import masked_url
 
-    if explain:
-        _explain(explain)
-        return
-    profile_url, section = _profile(profile)
-    base_url = base_url or profile_url
-    if not base_url:
-        _fail("crawl needs --base-url or a profile with base_url", EXIT_USAGE)
     settings = CrawlSettings(**section)
     for name, value in (("max_pages", max_pages), ("max_depth", max_depth)):
         if value is not None:
