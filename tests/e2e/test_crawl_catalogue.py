@@ -6,8 +6,10 @@ No browser: Crawlee's BeautifulSoupCrawler against the running demo shop, throug
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -80,3 +82,44 @@ def test_a_profile_with_demo_shop_crawls_the_built_in_catalogue(tmp_path):
     result = json.loads((tmp_path / "result.json").read_text())
     assert len(result["findings"]) == sum(1 for p in catalogue_data.PRODUCTS if p.defect)
     assert result["base_url"].startswith("http://127.0.0.1:")
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_a_stopped_crawl_keeps_what_it_read_and_resume_finishes_it(tmp_path, stop):
+    out = tmp_path / "crawl"
+    pages = out / ".crawl-state" / "pages.jsonl"
+    command = [sys.executable, "-m", "journeyaudit.cli", "crawl", "--out", str(out), "--fail-on", "none"]
+    with DemoShop() as shop:
+        first = subprocess.Popen([*command, "--base-url", shop.url], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and (not pages.exists() or pages.read_text().count("\n") < 60):
+            time.sleep(0.05)
+        first.send_signal(stop)
+        stdout, stderr = first.communicate(timeout=120)
+        assert first.returncode == 130, stdout + stderr
+        assert "--resume" in stderr
+        stopped = json.loads((out / "result.json").read_text())
+        assert stopped["interrupted"] is True and 60 <= stopped["pages"] < 344
+        read_before = stopped["pages"]
+
+        again = subprocess.run([*command, "--base-url", shop.url, "--resume"], capture_output=True, text=True, timeout=240)
+        base = shop.url
+    assert again.returncode == 0, again.stdout + again.stderr
+    result = json.loads((out / "result.json").read_text())
+    assert result["interrupted"] is False and result["resumed_pages"] >= read_before
+    found = {p["url"].removeprefix(base) for p in result["products"]}
+    assert found == {p.url for p in catalogue_data.REAL_PRODUCTS} | {p.url for p in catalog.PRODUCTS}
+    got = {(f["code"], f["url"].removeprefix(base)) for f in result["findings"]}
+    assert got == {(EXPECTED[p.defect], p.url) for p in catalogue_data.PRODUCTS if p.defect}
+    # nothing read twice: only the pages in flight at the stop (at most the crawl's concurrency) may be fetched again
+    fetched_after = int(again.stdout.split("Crawled ", 1)[1].split(" ", 1)[0])
+    assert fetched_after + result["resumed_pages"] - result["pages"] <= 32
+    assert not (out / ".crawl-state").exists()  # finished: nothing left to resume
+
+
+def test_resume_without_a_stopped_crawl_is_a_usage_error(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "journeyaudit.cli", "crawl", "--base-url", "http://127.0.0.1:9", "--out", str(tmp_path),
+         "--resume"], capture_output=True, text=True, timeout=60,
+    )
+    assert done.returncode == 2 and "nothing to resume" in done.stderr

@@ -15,7 +15,7 @@ from typing import Any
 import click
 import yaml
 
-from journeyaudit.cli.common import EXIT_CANNOT_RUN, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, FAIL_ON
+from journeyaudit.cli.common import EXIT_CANNOT_RUN, EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, FAIL_ON
 from journeyaudit.cli.common import fail as _fail
 from journeyaudit.model import SEVERITIES
 
@@ -74,9 +74,11 @@ class _Progress:
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Never crawl URLs matching (repeatable).")
 @click.option("--ignore-robots", is_flag=True, help="Do not respect robots.txt (only on your own shop).")
 @click.option("--fail-on", type=FAIL_ON, default="high", show_default=True, help="Lowest severity that exits 1.")
+@click.option("--resume", is_flag=True,
+              help="Continue the crawl that Ctrl-C or SIGTERM stopped in --out; pages already read are not fetched again.")
 @click.option("--explain", metavar="CODE", help="Print a JA8xx rule's documentation (or 'all' for the list) and exit.")
 def crawl(profile, base_url, demo_shop, out, max_pages, max_depth, include, exclude, ignore_robots, fail_on,
-          explain) -> None:
+          resume, explain) -> None:
     """Discover the shop's catalogue and check what each product claims (JA8xx).
 
     \b
@@ -85,7 +87,10 @@ def crawl(profile, base_url, demo_shop, out, max_pages, max_depth, include, excl
     journeyaudit crawl --demo-shop --fail-on none  (the built-in demo catalogue)
 
     Globs for --include/--exclude match the whole URL: 'http*://shop.example/catalogue/**'.
-    Exit codes: 0 clean, 1 a finding at or above --fail-on, 2 usage, 3 nothing could be fetched.
+    Ctrl-C (or SIGTERM) stops it and writes what was found so far; `--resume` with the
+    same --out and shop continues where it stopped.
+    Exit codes: 0 clean, 1 a finding at or above --fail-on, 2 usage, 3 nothing could be fetched,
+    130 stopped before the end.
     """
     if explain:
         _explain(explain)
@@ -95,14 +100,16 @@ def crawl(profile, base_url, demo_shop, out, max_pages, max_depth, include, excl
     if not base_url and (demo_shop or profile_demo):
         from journeyaudit.demo import DemoShop
 
+        if resume:
+            _fail("--resume needs the shop of the stopped crawl; the demo shop starts on a new port each time", EXIT_USAGE)
         with DemoShop(host="127.0.0.1", port=0) as shop:
-            _crawl(shop.url, section, out, max_pages, max_depth, include, exclude, ignore_robots, fail_on)
+            _crawl(shop.url, section, out, max_pages, max_depth, include, exclude, ignore_robots, fail_on, False)
     if not base_url:
         _fail("crawl needs --base-url, --demo-shop or a profile with base_url or demo_shop: true", EXIT_USAGE)
-    _crawl(base_url, section, out, max_pages, max_depth, include, exclude, ignore_robots, fail_on)
+    _crawl(base_url, section, out, max_pages, max_depth, include, exclude, ignore_robots, fail_on, resume)
 
 
-def _crawl(base_url, section, out, max_pages, max_depth, include, exclude, ignore_robots, fail_on) -> None:
+def _crawl(base_url, section, out, max_pages, max_depth, include, exclude, ignore_robots, fail_on, resume) -> None:
     """Crawl ``base_url`` with the profile's section and the options; exits with the crawl's exit code."""
     from journeyaudit.crawl.discovery import CrawlSettings, run_crawl
     from journeyaudit.rules.ja8xx_catalogue import check_catalogue
@@ -115,8 +122,9 @@ def _crawl(base_url, section, out, max_pages, max_depth, include, exclude, ignor
     settings.include += list(include)
     settings.exclude += list(exclude)
     settings.respect_robots = settings.respect_robots and not ignore_robots
+    state = _state(Path(out), base_url, resume)
     progress = _Progress()
-    outcome = run_crawl(base_url, settings, on_page=progress)
+    outcome = run_crawl(base_url, settings, on_page=progress, state=state)
     findings = check_catalogue(outcome.pages)
     products = [page for page in outcome.pages if page.is_product]
     if progress.live:
@@ -124,14 +132,35 @@ def _crawl(base_url, section, out, max_pages, max_depth, include, exclude, ignor
     if not outcome.pages or all(page.status == 0 for page in outcome.pages):
         _fail(f"nothing could be fetched from {masked_url(base_url)}", EXIT_CANNOT_RUN)
     path = _write(Path(out), base_url, outcome, findings, fail_on)
+    earlier = f" (and {outcome.resumed} read before the stop)" if outcome.resumed else ""
     click.echo(
-        f"Crawled {len(outcome.pages)} pages in {outcome.seconds:.1f} s "
-        f"({len(outcome.pages) / max(outcome.seconds, 1e-6):.0f}/s): {len(products)} products, {len(findings)} findings."
+        f"Crawled {len(outcome.pages) - outcome.resumed} pages in {outcome.seconds:.1f} s{earlier}: "
+        f"{len(products)} products, {len(findings)} findings."
     )
     for finding in findings:
         click.echo(f"  {finding.code} {finding.severity:<6} {_flat(finding.message)}")
     click.echo(f"Result: {path}")
+    if outcome.interrupted:
+        click.echo(f"Stopped before the end: `journeyaudit crawl ... --out {out} --resume` continues.", err=True)
+        sys.exit(EXIT_INTERRUPTED)
     sys.exit(_exit(findings, fail_on))
+
+
+def _state(out: Path, base_url: str, resume: bool):
+    """Where the crawl keeps its queue and pages (crawl/state.py); a resume must be of the same shop."""
+    from journeyaudit.crawl.state import CrawlState
+    from journeyaudit.history.store import Redactor
+
+    if resume:
+        if not CrawlState.exists(out):
+            _fail(f"nothing to resume in {out}: no stopped crawl there", EXIT_USAGE)
+        started = CrawlState(out, resume=True).load()[2].get("base_url")  # stored redacted, as every file
+        if started and started.rstrip("/") != Redactor().text(base_url).rstrip("/"):
+            _fail(f"the stopped crawl in {out} was of {started}; resume it with the same shop", EXIT_USAGE)
+    try:
+        return CrawlState(out, resume=resume)
+    except OSError as exc:
+        _fail(f"cannot write the crawl's state in {out}: {exc.strerror or exc}", EXIT_CANNOT_RUN)
 
 
 def _flat(text: str) -> str:
@@ -168,6 +197,8 @@ def _write(out: Path, base_url: str, outcome, findings, fail_on: str) -> Path:
         "base_url": base_url,
         "fail_on": fail_on,
         "seconds": round(outcome.seconds, 2),
+        "interrupted": outcome.interrupted,
+        "resumed_pages": outcome.resumed,
         "pages": len(outcome.pages),
         "sitemap_urls": len(outcome.sitemap_urls),
         "products": [page.to_dict() for page in outcome.pages if page.is_product],

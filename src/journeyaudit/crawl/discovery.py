@@ -11,22 +11,27 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import signal
+import threading
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from crawlee import ConcurrencySettings, Glob, Request
+from crawlee import ConcurrencySettings, Glob, Request, service_locator
 from crawlee._utils.robots import RobotsTxtFile
 from crawlee._utils.sitemap import Sitemap
+from crawlee.configuration import Configuration
 from crawlee.crawlers import BeautifulSoupCrawler, BeautifulSoupCrawlingContext
+from crawlee.events import LocalEventManager
 from crawlee.http_clients import ImpitHttpClient
-from crawlee.storage_clients import MemoryStorageClient
+from crawlee.storage_clients import FileSystemStorageClient, MemoryStorageClient
 from crawlee.storages import RequestQueue
 
 from journeyaudit import __version__
 from journeyaudit.crawl.reading import listing_soup, read_soup
 from journeyaudit.crawl.records import ListingClaim, PageRecord
+from journeyaudit.crawl.state import QUEUE_NAME, CrawlState
 
 #: Names the tool, so a shop's logs say who crawled it.
 USER_AGENT = f"journeyaudit/{__version__} (catalogue crawler)"
@@ -60,6 +65,8 @@ class CrawlOutcome:
     pages: list[PageRecord]
     sitemap_urls: list[str]
     seconds: float
+    interrupted: bool = False  # stopped (Ctrl-C, SIGTERM) before the queue was done: `crawl --resume` continues
+    resumed: int = 0  # pages read by the earlier, stopped crawl
 
 
 def _allowed(url: str, settings: CrawlSettings) -> bool:
@@ -120,33 +127,53 @@ async def _check_image(context: BeautifulSoupCrawlingContext, record: PageRecord
         record.image_status = 0
 
 
+async def _open_queue(state: CrawlState | None) -> tuple[RequestQueue, dict]:
+    """The request queue and the crawler's storage options: in memory, or on disk when the crawl can resume."""
+    if state is None:
+        storage = MemoryStorageClient()
+        # a queue of its own: the default queue is cached per process, so a second crawl would find it drained
+        queue = await RequestQueue.open(alias=f"crawl-{uuid.uuid4().hex}", storage_client=storage)
+        return queue, {"storage_client": storage}
+    # Crawlee caches storages per folder; a cached one from an earlier crawl in this process is bound to
+    # that crawl's event loop, so a second crawl (tests, benchmarks) must open its own
+    service_locator.storage_instance_manager.clear_cache()
+    storage = FileSystemStorageClient()
+    configuration = Configuration(storage_dir=state.storage_dir, purge_on_start=False)
+    # named: Crawlee never purges a named queue on start, so a resume finds what was left
+    queue = await RequestQueue.open(name=QUEUE_NAME, storage_client=storage, configuration=configuration)
+    return queue, {"storage_client": storage, "configuration": configuration, "event_manager": LocalEventManager()}
+
+
 async def crawl(
     base_url: str,
     settings: CrawlSettings | None = None,
     on_page: Callable[[PageRecord, CrawlProgress], None] | None = None,
+    state: CrawlState | None = None,
 ) -> CrawlOutcome:
-    """Crawl ``base_url``'s catalogue; every page fetched comes back as a record, products read."""
+    """Crawl ``base_url``'s catalogue; every page fetched comes back as a record, products read.
+
+    With ``state`` the queue and the pages read are kept on disk as the crawl goes (crawl/state.py):
+    a crawl stopped by Ctrl-C or SIGTERM continues from there when called again with the same state.
+    """
     settings = settings or CrawlSettings()
     logging.getLogger("crawlee").setLevel(logging.WARNING)
     client = ImpitHttpClient(browser=None, headers={"User-Agent": USER_AGENT})
     robots = await _robots(base_url, client)
-    records: dict[str, PageRecord] = {}
-    claims: dict[str, list[ListingClaim]] = {}
+    records, claims, start_facts = state.load() if state else ({}, {}, {})
+    resumed = len(records)
     progress = CrawlProgress()
-    storage = MemoryStorageClient()
-    # a queue of its own: the default queue is cached per process, so a second crawl would find it drained
-    queue = await RequestQueue.open(alias=f"crawl-{uuid.uuid4().hex}", storage_client=storage)
+    queue, storage_options = await _open_queue(state)
     crawler = BeautifulSoupCrawler(
         http_client=client,
-        storage_client=storage,
         request_manager=queue,
-        max_requests_per_crawl=settings.max_pages,
+        max_requests_per_crawl=max(settings.max_pages - resumed, 0),
         max_crawl_depth=settings.max_depth,
         respect_robots_txt_file=settings.respect_robots,
         ignore_http_error_status_codes=list(range(400, 600)),
         max_request_retries=1,
         concurrency_settings=_concurrency(robots, settings),
         configure_logging=False,
+        **storage_options,
     )
     for handler_owner in (crawler.log, logging.getLogger("crawlee")):
         handler_owner.addFilter(_KnownWarnings())
@@ -162,8 +189,10 @@ async def crawl(
         record.sources = [str(context.request.user_data.get("source") or "link")]
         if record.is_product and record.image_url and settings.check_images:
             await _check_image(context, record)
+        listed: dict[str, ListingClaim] = {}
         if not record.is_product and status < 400:
-            for product_url, claim in listing_soup(url, context.soup).items():
+            listed = listing_soup(url, context.soup)
+            for product_url, claim in listed.items():
                 claims.setdefault(product_url, []).append(claim)
             kwargs = {"strategy": "same-hostname", "user_data": {"source": "link"}}
             if include:
@@ -172,19 +201,56 @@ async def crawl(
                 kwargs["exclude"] = exclude
             await context.enqueue_links(**kwargs)
         records[url] = record
+        if state is not None:
+            state.add(record, listed)
         progress.pages += 1
         progress.products += record.is_product
         if on_page is not None:
             on_page(record, progress)
 
-    sitemap_urls = await _sitemap_urls(base_url, robots, client, settings) if settings.use_sitemaps else []
+    if "sitemap_urls" in start_facts:
+        sitemap_urls = list(start_facts["sitemap_urls"])
+    else:
+        sitemap_urls = await _sitemap_urls(base_url, robots, client, settings) if settings.use_sitemaps else []
+        if state is not None:
+            state.remember_start({"base_url": base_url, "sitemap_urls": sitemap_urls})
     start = [Request.from_url(base_url, user_data={"source": "start"})]
     start += [Request.from_url(url, user_data={"source": "sitemap"}) for url in sitemap_urls]
+    interrupted = False
     try:
-        await crawler.run(start)
+        with _stop_on_sigterm(crawler):
+            await crawler.run(start)
+        interrupted = not await queue.is_finished() and len(records) < settings.max_pages
     finally:
-        await queue.drop()
-    return CrawlOutcome(_merge(records, claims, set(sitemap_urls)), sitemap_urls, time.monotonic() - progress.started)
+        if state is None:
+            await queue.drop()
+        elif not interrupted:
+            await queue.drop()
+            state.finished()
+    return CrawlOutcome(
+        _merge(records, claims, set(sitemap_urls)), sitemap_urls, time.monotonic() - progress.started,
+        interrupted=interrupted, resumed=resumed,
+    )
+
+
+class _stop_on_sigterm:  # noqa: N801 - used as a context manager, read as a phrase
+    """SIGTERM (how CI runners stop a job) stops the crawl as Ctrl-C does: the pages read are kept.
+
+    Crawlee handles SIGINT itself; SIGTERM would otherwise kill the process and lose the result.
+    """
+
+    def __init__(self, crawler: BeautifulSoupCrawler) -> None:
+        self.crawler = crawler
+        self.loop: asyncio.AbstractEventLoop | None = None
+
+    def __enter__(self) -> None:
+        if threading.current_thread() is threading.main_thread():
+            self.loop = asyncio.get_running_loop()
+            self.loop.add_signal_handler(signal.SIGTERM, self.crawler.stop, "SIGTERM")
+
+    def __exit__(self, *exc) -> None:
+        if self.loop is not None:
+            self.loop.remove_signal_handler(signal.SIGTERM)
 
 
 def _key(url: str) -> str:
@@ -208,6 +274,6 @@ def _merge(records: dict[str, PageRecord], claims: dict[str, list[ListingClaim]]
     return sorted(records.values(), key=lambda r: r.url)
 
 
-def run_crawl(base_url: str, settings: CrawlSettings | None = None, on_page=None) -> CrawlOutcome:
+def run_crawl(base_url: str, settings: CrawlSettings | None = None, on_page=None, state: CrawlState | None = None) -> CrawlOutcome:
     """Synchronous entry point for the command line and the tests."""
-    return asyncio.run(crawl(base_url, settings, on_page))
+    return asyncio.run(crawl(base_url, settings, on_page, state))
