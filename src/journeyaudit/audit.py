@@ -181,6 +181,7 @@ def new_result(settings: AuditSettings, base_url: str, browser: str, started: fl
         tool_version=__version__,
         browser=browser,
         axe_version=axe_version() if settings.accessibility else "",
+        shard=getattr(settings, "shard", None),  # run --shard i/n: journeyaudit merge joins the shards
     )
 
 

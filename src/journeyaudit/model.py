@@ -408,6 +408,18 @@ class Ledger:
 
 
 @dataclass
+class ShardInfo:
+    """One shard's part of an audit split over CI jobs (``run --shard i/n``; spec/shards.py)."""
+
+    index: int  # from 1
+    total: int
+    key: str = ""  # the audit's name, every journey id and the rule settings, hashed: equal in every shard
+    journeys: list[str] = field(default_factory=list)  # this shard's journey ids, in the audit's order
+    audit_journeys: list[str] = field(default_factory=list)  # every journey id of the audit, in order
+    history_run: int | None = None  # the history run whose journey durations balanced the split (None: by id)
+
+
+@dataclass
 class Result:
     audit: str
     base_url: str
@@ -425,6 +437,7 @@ class Result:
     trend: list[TrendPoint] = field(default_factory=list)  # earlier runs of this audit, oldest first
     schema_version: int = SCHEMA_VERSION
     ledgers: list[Ledger] = field(default_factory=list)  # per journey: every claim the shop made (ledger.build)
+    shard: ShardInfo | None = None  # this run was one shard of the audit (journeyaudit merge joins them)
 
     def counts(self) -> dict[str, int]:
         """Findings per severity, every severity present (zero where none)."""

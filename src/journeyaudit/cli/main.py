@@ -10,7 +10,7 @@ from __future__ import annotations
 import click
 
 from journeyaudit import __version__
-from journeyaudit.cli import crawl_command, files, init_command, rejudge, results, run, tools
+from journeyaudit.cli import crawl_command, files, init_command, rejudge, results, run, shards, tools
 from journeyaudit.cli.common import EXIT_CANNOT_RUN, EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, exit_code
 
 __all__ = ["EXIT_CANNOT_RUN", "EXIT_FINDINGS", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "exit_code", "main"]
@@ -20,6 +20,8 @@ Examples:
   journeyaudit run audits/demo.yaml
   journeyaudit run journeys/checkout.yaml --base-url https://staging.example.com --fail-on high
   journeyaudit run audits/staging.yaml --format junit --format sarif --baseline .journeyaudit-baseline.json
+  journeyaudit run audits/staging.yaml --shard 1/3      # one CI job of three; then:
+  journeyaudit merge shard-1/ shard-2/ shard-3/
   journeyaudit history --audit staging
   journeyaudit baseline create reports/latest/result.json
   journeyaudit check journeys/*.yaml audits/*.yaml
@@ -49,6 +51,7 @@ COMMANDS = (
     results.report,
     results.history,
     results.baseline,
+    shards.merge,
     files.check,
     files.schema,
     files.rules,

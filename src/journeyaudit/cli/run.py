@@ -23,6 +23,7 @@ from journeyaudit.cli.common import (
     print_post,
     rule_catalogue,
 )
+from journeyaudit.cli.shards import plan_shard, shard_option
 
 RUN_EPILOG = """\b
 Examples:
@@ -32,6 +33,7 @@ Examples:
   journeyaudit run audits/staging.yaml --history postgresql://ci:secret@db.internal/journeyaudit
   journeyaudit run audits/staging.yaml --baseline .journeyaudit-baseline.json
   journeyaudit run audits/demo.yaml --workers 2
+  journeyaudit run audits/staging.yaml --shard 2/3     # then: journeyaudit merge DIR...
 \b
 History: every run is recorded (default: <out>/history.sqlite) so the report can
 say what changed since the last run and draw trends. --no-history turns it off.
@@ -80,6 +82,7 @@ def run_overrides(params: dict) -> dict:
             help="Baseline file: its known findings are listed as suppressed and do not fail.")
 @env_option("--workers", env="WORKERS", type=click.IntRange(1, 64), metavar="N",
             help="Journeys in parallel, each worker with its own Chromium [default: half the CPU cores, at least 1].")
+@shard_option
 @click.option("-v", "--verbose", is_flag=True, help="A line per step, not just per journey.")
 def run(files, verbose, **params) -> None:
     """Run an audit profile, or journey files, in Chromium and write a report.
@@ -103,6 +106,7 @@ def run(files, verbose, **params) -> None:
         echo(click.style("warning: ", fg="yellow", bold=True) + flat(warning), err=True)
     post = prepare(formats=settings.formats, history_url=settings.history_url, baseline=settings.baseline,
                    trend_runs=settings.trend_runs)
+    plan_shard(settings, params.get("shard"), post)  # --shard i/n: this job's part of the journeys
     try:
         browser = find_browser(settings.browser_path)
     except BrowserNotFound as exc:

@@ -89,6 +89,7 @@ class AuditSettings:
     # {username, password, origin} from a base URL's user:password@ (base_url itself is without them)
     http_credentials: dict[str, str] | None = None
     workers: int = 1  # journeys in parallel (gather/workers.py)
+    shard: model.ShardInfo | None = None  # run --shard i/n: this job's part of the journeys (spec/shards.py)
 
 
 def auto_workers() -> int:
