@@ -40,6 +40,7 @@ class Action:
     line: int = 0
     secret: bool = False  # the value must never be written anywhere
     soft: bool = False  # a probe variant's expectation: failing ends the variant there, it is not a failure
+    secret_values: list[str] = field(default_factory=list)  # request: ${ENV} values in its headers (never written)
 
     def describe(self) -> str:
         """Human summary with secret values masked, safe to store and show."""
@@ -47,6 +48,8 @@ class Action:
         for key, value in self.params.items():
             if key == "value" and self.secret:
                 value = "••••"
+            if key == "headers" and isinstance(value, dict):  # request: header names only, never values
+                value = ",".join(value)
             shown[key] = value
         if not shown:
             return self.name
@@ -80,6 +83,12 @@ class Journey:
     probes: dict[str, Any] = field(default_factory=dict)  # the journey's `probes:` section, validated (probes.py)
     probe: ProbeInfo | None = None  # set on a variant generated from a happy path (probes.py)
     warnings: list[str] = field(default_factory=list)  # e.g. a card number typed without secret: true (spec/cards.py)
+    # log in once (gather/login_state.py) and devices/locales (spec/matrix.py):
+    setup: bool = False  # runs before the others; its storage state is reused by journeys that say uses:
+    uses: str = ""  # the setup journey (id or name) whose storage state this journey starts with
+    context: dict[str, Any] = field(default_factory=dict)  # device, locale, timezone_id, geolocation
+    variant: Variant | None = None  # one combination of a matrix
+    matrix: dict[str, Any] = field(default_factory=dict)  # the journey's own matrix: section, validated
 
     def secrets(self) -> list[str]:
         """Every value marked ``secret: true`` (after env interpolation)."""
@@ -88,7 +97,7 @@ class Journey:
             for step in self.steps
             for action in step.actions
             if action.secret and action.params.get("value") not in (None, "")
-        ]
+        ] + [value for step in self.steps for action in step.actions for value in action.secret_values]
 
 
 # --------------------------------------------------------------------------
@@ -263,6 +272,7 @@ class Run:
     mail_captured: bool = False  # the audit captured mail (the journey may still type no {inbox} address)
     mail_error: str = ""  # why the mailbox could not be read at the end of the journey
     probe: ProbeInfo | None = None  # this run is a probe variant of another journey (probes.py)
+    variant: Variant | None = None  # one combination of a journey's device/locale matrix (spec/matrix.py)
 
     def steps_with_role(self, *roles: str) -> list[StepRecord]:
         return [step for step in self.steps if step.role in roles]
@@ -325,6 +335,7 @@ class RunSummary:
     trace: str = ""  # path of the run's trace directory, relative to the result
     probe: ProbeInfo | None = None  # a probe variant: which happy path, what it changed
     probe_outcome: ProbeOutcome | None = None  # what the probe saw (judge.probe_outcome)
+    variant: Variant | None = None  # one combination of a device/locale matrix
 
 
 @dataclass
@@ -473,3 +484,11 @@ class ProbeOutcome:
     kept: list[str] = field(default_factory=list)  # field labels still filled after the refusal
     lost: list[str] = field(default_factory=list)  # field labels emptied
     note: str = ""  # the recorded field does not look like the one the probe meant to alter
+
+
+@dataclass
+class Variant:
+    """One combination of a ``matrix:`` (spec/matrix.py): the journey it comes from and what it sets."""
+
+    of: str  # the journey's own id, without the combination
+    values: dict[str, str] = field(default_factory=dict)  # device, locale, timezone, geolocation -> as written

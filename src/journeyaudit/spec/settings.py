@@ -89,6 +89,9 @@ class AuditSettings:
     # {username, password, origin} from a base URL's user:password@ (base_url itself is without them)
     http_credentials: dict[str, str] | None = None
     workers: int = 1  # journeys in parallel (gather/workers.py)
+    # issue 11: the profile's setup:/teardown: items (request_spec.HookSpec dumps) and the ${ENV} values in them
+    hooks: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # "setup"/"teardown" -> items
+    hook_secrets: list[str] = field(default_factory=list)  # never written: redacted from the run's log
 
 
 def auto_workers() -> int:
