@@ -5,8 +5,8 @@
   default :data:`DEFAULT_API_KEY`). Stock is unlimited until set; ``DELETE`` makes it so again.
   A product whose stock is 0 is taken out of the order at 'Place order', as the
   ``stock-out`` fault does: the product page said "In stock" (rule JA301).
-* ``GET /api/orders/<number>``: an order's status as JSON, for the customer's own session
-  (or with the admin key).
+* ``GET /api/orders/<number>`` (or ``latest``): an order's status as JSON, for the customer's own
+  session (or with the admin key).
 * ``/account``: sign in (``/account/login``) with the demo customer's email and password (env
   ``KC_DEMO_PASSWORD``, default :data:`DEFAULT_PASSWORD`); the account page shows who is signed in.
 * ``/offer/<slug>``: this week's offer, with the price written the way the browser's language
@@ -95,8 +95,10 @@ def sold_out(shop: DemoShop, session: Session) -> _Response | None:
     return _redirect("/checkout/review" if session.cart else "/cart")
 
 
-@route("GET", "/api/orders/(KC-[0-9]+)")
+@route("GET", "/api/orders/(KC-[0-9]+|latest)")
 def order_api(shop: DemoShop, req: _Request, number: str) -> _Response:
+    if number == "latest":  # the session's own latest order
+        number = req.session.orders[-1] if req.session.orders else ""
     order = shop.orders.get(number)
     if order is None or (order["session"] != req.session.id and not _admin(req)):
         return _json({"error": f"no order {number} for this session"}, 404)
