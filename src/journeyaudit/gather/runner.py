@@ -25,12 +25,12 @@ from journeyaudit.gather import (
     mail_actions,
     shopcheck,
 )
-from journeyaudit.gather.contexts import context_options
-from journeyaudit.gather.login_state import NotLoggedIn
 from journeyaudit.gather import mailbox as mail
 from journeyaudit.gather.actions import ActionContext, ActionFailed, perform
 from journeyaudit.gather.browser import BrowserChoice, launch
+from journeyaudit.gather.contexts import context_options
 from journeyaudit.gather.limits import RecordingLimits
+from journeyaudit.gather.login_state import NotLoggedIn
 from journeyaudit.gather.recorder import Recorder
 from journeyaudit.history.store import DEFAULT_SECRET_PARAMS, Redactor
 

@@ -132,13 +132,6 @@ class JourneyFile(_Strict):
     matrix: MatrixSpec | None = Field(None, description="Run each combination of device, locale, timezone and "
                                       "geolocation as its own journey.")
 
-    @model_validator(mode="after")
-    def _setup_alone(self) -> "JourneyFile":
-        if self.setup and self.uses:
-            raise PydanticCustomError("journey_setup", "a setup journey cannot itself use another ('uses')")
-        if self.setup and self.matrix is not None:
-            raise PydanticCustomError("journey_setup", "a setup journey runs once: it cannot have a matrix")
-        return self
 
 
 # --------------------------------------------------------------------------
@@ -181,6 +174,10 @@ def journey_from_document(doc: Document, journey_id: str | None = None) -> model
     except ValidationError as exc:
         errors.extend(translate_errors(exc, doc, JourneyFile, actions=ACTION_MODELS))
     errors.extend(_duplicate_step_names(doc))
+    if spec is not None and spec.setup:  # log in once: a setup journey runs once, as itself
+        errors += [doc.error((key,), f"a setup journey {what}", key=True) for key, what in (
+            ("uses", "cannot itself use another ('uses')"), ("matrix", "runs once: it cannot have a matrix"))
+            if getattr(spec, key) is not None]
     if errors or spec is None:
         raise ValidationFailed(errors)
 

@@ -46,7 +46,7 @@ def _device(name: str) -> str:
         return name
     raise PydanticCustomError(
         "matrix_device",
-        "unknown device {name!r}: use a name from Playwright's device list{close}",
+        "unknown device '{name}': use a name from Playwright's device list{close}",
         {"name": name, "close": _close(name, DEVICE_NAMES)},
     )
 
@@ -57,7 +57,7 @@ _LOCALE = re.compile(r"^[a-zA-Z]{2,3}(?:[-_][a-zA-Z0-9]{2,8})*$")
 def _locale(tag: str) -> str:
     if not _LOCALE.match(tag):
         raise PydanticCustomError(
-            "matrix_locale", "{tag!r} is not a locale: write a language tag such as en-US or de-DE", {"tag": tag}
+            "matrix_locale", "'{tag}' is not a locale: write a language tag such as en-US or de-DE", {"tag": tag}
         )
     return tag.replace("_", "-")
 
@@ -76,7 +76,7 @@ def _timezone(name: str) -> str:
         known = []
     raise PydanticCustomError(
         "matrix_timezone",
-        "unknown time zone {name!r}: use an IANA name such as Europe/Berlin{close}",
+        "unknown time zone '{name}': use an IANA name such as Europe/Berlin{close}",
         {"name": name, "close": _close(name, known)},
     )
 

@@ -35,6 +35,11 @@ METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD")
 Status = Annotated[int, Field(ge=100, le=599)]
 
 
+def _as_list(value: Any) -> Any:
+    """One value or a list of them: always a list (so an error names the item, not two shapes)."""
+    return value if isinstance(value, list) or value is None else [value]
+
+
 class JsonCheck(_Strict):
     """One value of the JSON answer, found by a dotted path (items.0.sku), equals or contains a value."""
 
@@ -57,8 +62,9 @@ class RequestExpect(_Strict):
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
     __noun__ = "request expect"
-    status: Status | list[Status] | None = Field(None, description="The HTTP status (or one of these); default: any 2xx.")
-    json_checks: JsonCheck | list[JsonCheck] | None = Field(
+    status: Annotated[list[Status], BeforeValidator(_as_list)] | None = Field(
+        None, description="The HTTP status, or a list of the ones allowed; default: any 2xx.")
+    json_checks: Annotated[list[JsonCheck], BeforeValidator(_as_list)] | None = Field(
         None, alias="json", description="Checks of the JSON answer: {path: status, equals: Confirmed}, or a list of them."
     )
     text: Text | None = Field(None, description="Text the answer's body contains.")
