@@ -147,7 +147,7 @@ def request(page: Page, params: dict[str, Any], ctx: ActionContext) -> dict[str,
         playwright = ctx.extra.get("playwright")
         if playwright is None:
             raise ActionFailed("request: no Playwright to send it with (the runner did not give one)")
-        api, own = playwright.request.new_context(), True
+        api, own = playwright.request.new_context(http_credentials=ctx.extra.get("http_credentials")), True
     try:
         record, body = send(api, params, url, timeout, redactor)
         record["share_cookies"] = bool(params.get("share_cookies"))

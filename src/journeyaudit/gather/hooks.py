@@ -36,12 +36,13 @@ class Hooks:
     """Runs one profile's setup and teardown items and logs them to ``out_dir/run.log``."""
 
     def __init__(self, hooks: dict[str, list[dict[str, Any]]], base_url: str, out_dir: Path, redactor: Redactor,
-                 cwd: Path | None = None):
+                 cwd: Path | None = None, http_credentials: dict[str, str] | None = None):
         self.items = {key: list(hooks.get(key) or []) for key in ("setup", "teardown")}
         self.base_url = base_url
         self.log_path = Path(out_dir) / LOG_FILE
         self.redactor = redactor
         self.cwd = cwd
+        self.http_credentials = http_credentials  # the base URL's user:password@, for its requests
         self.set_up = False
 
     def __bool__(self) -> bool:
@@ -92,7 +93,7 @@ class Hooks:
         detail = ""
         try:
             with sync_playwright() as playwright:
-                api = playwright.request.new_context()
+                api = playwright.request.new_context(http_credentials=self.http_credentials)
                 try:
                     record, body = send(api, params, url, timeout_ms, self.redactor)
                     detail = f"HTTP {record['status']}: {record['body'][:2000]}"
@@ -150,4 +151,5 @@ def for_audit(settings: Any, base_url: str, out_dir: Path, password: Sequence[st
     """The audit's hooks; the log hides the hooks' ${ENV} values, every journey's secrets and the URL's password."""
     secrets = [*settings.hook_secrets, *password, *(value for journey in settings.journeys for value in journey.secrets())]
     cwd = Path(settings.profile_path).parent if settings.profile_path else None
-    return Hooks(settings.hooks, base_url, out_dir, Redactor(secrets, settings.secret_params), cwd)
+    return Hooks(settings.hooks, base_url, out_dir, Redactor(secrets, settings.secret_params), cwd,
+                 settings.http_credentials)

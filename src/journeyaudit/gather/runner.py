@@ -121,11 +121,11 @@ class Runner:
             started_at=time.time(),
             hints=dict(journey.hints),
             probe=journey.probe,
+            variant=journey.variant,
         )
         if self.shop_gone:  # nothing can run: the rest are skipped with the reason (exit code 3)
             run.status, run.error = "error", f"not run: {self.shop_gone}"
             return run
-        run.variant = journey.variant
         t0 = time.monotonic()
         try:
             storage = self.options.login.state_for(journey) if self.options.login else None
@@ -188,7 +188,8 @@ class Runner:
             )
             recorder.accessibility = options.accessibility
             ctx = ActionContext(options.base_url, options.action_timeout_ms, options.navigation_timeout_ms)
-            ctx.extra.update(playwright=self._playwright, redactor=redactor)  # the request action (api_request.py)
+            # the request action (api_request.py): its own request context, the redactor, the base URL's login
+            ctx.extra.update(playwright=self._playwright, redactor=redactor, http_credentials=options.http_credentials)
             self._open_inbox(journey, run, ctx)
             stopped = False
             for index, step in enumerate(journey.steps, start=1):

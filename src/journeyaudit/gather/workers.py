@@ -60,6 +60,7 @@ def error_run(journey: model.Journey, base_url: str, exc: BaseException) -> mode
         started_at=time.time(),
         hints=dict(journey.hints),
         probe=journey.probe,
+        variant=journey.variant,
         status="error",
         error=f"the journey runner raised {type(exc).__name__}: {text[0] if text else ''}"[:300],
     )
