@@ -223,12 +223,13 @@ def journey_from_document(doc: Document, journey_id: str | None = None) -> model
 
 
 def _request_secrets(journey: model.Journey, doc: Document) -> None:
-    """What ${ENV} put into a request's headers is a secret of the journey: redacted wherever it would be written."""
+    """What ${ENV} put into a request's headers or body is a secret of the journey: redacted wherever it would be written."""
     for step in journey.steps:
         for action in step.actions:
             if action.name == "request":
-                headers = " ".join(str(v) for v in (action.params.get("headers") or {}).values())
-                action.secret_values = sorted(v for v in doc.env_values if v and v in headers)
+                params = action.params
+                said = json.dumps([params.get("headers"), params.get("json_body"), params.get("form")], ensure_ascii=False)
+                action.secret_values = sorted(v for v in doc.env_values if v and json.dumps(v, ensure_ascii=False)[1:-1] in said)
 
 
 def _duplicate_step_names(doc: Document) -> list[LocatedError]:
