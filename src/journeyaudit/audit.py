@@ -198,6 +198,7 @@ def summarise(run: model.Run, trace: str) -> model.RunSummary:
         trace=trace,
         probe=run.probe,
         probe_outcome=_probe_outcome(run),
+        variant=run.variant,
     )
 
 
@@ -224,7 +225,9 @@ def run_audit(
     ``after`` runs once every journey is judged, before the report is written
     (baseline, history, comparisons, CI formats: see postrun.py); not when interrupted.
     """
+    from journeyaudit.gather import hooks as profile_hooks  # issue 11: setup/teardown, log in once
     from journeyaudit.gather.limits import RecordingLimits
+    from journeyaudit.gather.login_state import LoginStates
     from journeyaudit.gather.runner import RunnerOptions
     from journeyaudit.gather.workers import JourneyPool, in_listed_order
 
@@ -253,7 +256,9 @@ def run_audit(
             limits=RecordingLimits(settings.limits.events_per_step, settings.limits.structured_data_chars),
             secret_params=tuple(settings.secret_params),
             http_credentials=settings.http_credentials,
+            login=LoginStates(settings.journeys),
         )
+        hooks = None
         total = len(settings.journeys)
         try:  # one browser per worker (gather/workers.py), each journey in a fresh context
             runner = JourneyPool(options, min(settings.workers, total)).__enter__()
@@ -265,6 +270,12 @@ def run_audit(
             _point_latest(out_dir)
             progress.audit_started(settings, base_url, runner.browser_version, out_dir)
             traces = out_dir / "traces"
+            hooks = profile_hooks.for_audit(settings, base_url, out_dir, _password(settings))
+            try:
+                result.errors.extend(hooks.setup())
+            except profile_hooks.SetupFailed as exc:
+                result.errors.append(str(exc))
+                raise AuditCannotRun(str(exc)) from None
             for done in runner.run(settings.journeys, traces, started=progress.journey_started, step_done=progress.step_done):
                 journey, run, position = done.journey, done.run, done.count
                 redactor = store.Redactor([*journey.secrets(), *_password(settings)], settings.secret_params)
@@ -293,6 +304,9 @@ def run_audit(
         finally:
             with contextlib.suppress(Exception):
                 runner.__exit__(None, None, None)
+            options.login.close()  # the login state files are deleted: they were secrets
+            if hooks is not None and hooks.set_up:  # teardown always runs, also after Ctrl-C
+                result.errors.extend(hooks.teardown())
             result.duration_ms = round((time.time() - started) * 1000, 1)
             unsaved = _save_last(result, runs, out_dir)
         if unsaved is not None:

@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from journeyaudit.model_json import from_dict, to_dict
+from journeyaudit.model_ledger import Ledger, LedgerChange, LedgerFact
 
-__all__ = ["from_dict", "to_dict"]  # and the dataclasses below: JSON round-tripping lives in model_json
+# and the dataclasses below: JSON round-tripping lives in model_json, the ledger's types in model_ledger
+__all__ = ["from_dict", "to_dict", "Ledger", "LedgerChange", "LedgerFact"]
 
 SCHEMA_VERSION = 1
 
@@ -41,6 +43,7 @@ class Action:
     secret: bool = False  # the value must never be written anywhere
     soft: bool = False  # a probe variant's expectation: failing ends the variant there, it is not a failure
     maybe_card: bool = False  # types a card-like number into a field its selector does not name: gather looks at the field
+    secret_values: list[str] = field(default_factory=list)  # request: ${ENV} values in its headers (never written)
 
     def describe(self) -> str:
         """Human summary with secret values masked, safe to store and show."""
@@ -48,6 +51,8 @@ class Action:
         for key, value in self.params.items():
             if key == "value" and self.secret:
                 value = "••••"
+            if key == "headers" and isinstance(value, dict):  # request: header names only, never values
+                value = ",".join(value)
             shown[key] = value
         if not shown:
             return self.name
@@ -81,6 +86,12 @@ class Journey:
     probes: dict[str, Any] = field(default_factory=dict)  # the journey's `probes:` section, validated (probes.py)
     probe: ProbeInfo | None = None  # set on a variant generated from a happy path (probes.py)
     warnings: list[str] = field(default_factory=list)  # e.g. a card number typed without secret: true (spec/cards.py)
+    # log in once (gather/login_state.py) and devices/locales (spec/matrix.py):
+    setup: bool = False  # runs before the others; its storage state is reused by journeys that say uses:
+    uses: str = ""  # the setup journey (id or name) whose storage state this journey starts with
+    context: dict[str, Any] = field(default_factory=dict)  # device, locale, timezone_id, geolocation
+    variant: Variant | None = None  # one combination of a matrix
+    matrix: dict[str, Any] = field(default_factory=dict)  # the journey's own matrix: section, validated
 
     def secrets(self) -> list[str]:
         """Every value marked ``secret: true`` (after env interpolation)."""
@@ -89,7 +100,7 @@ class Journey:
             for step in self.steps
             for action in step.actions
             if action.secret and action.params.get("value") not in (None, "")
-        ]
+        ] + [value for step in self.steps for action in step.actions for value in action.secret_values]
 
 
 # --------------------------------------------------------------------------
@@ -265,6 +276,7 @@ class Run:
     mail_error: str = ""  # why the mailbox could not be read at the end of the journey
     probe: ProbeInfo | None = None  # this run is a probe variant of another journey (probes.py)
     warnings: list[str] = field(default_factory=list)  # e.g. a card number found secret only at run time
+    variant: Variant | None = None  # one combination of a journey's device/locale matrix (spec/matrix.py)
 
     def steps_with_role(self, *roles: str) -> list[StepRecord]:
         return [step for step in self.steps if step.role in roles]
@@ -327,6 +339,7 @@ class RunSummary:
     trace: str = ""  # path of the run's trace directory, relative to the result
     probe: ProbeInfo | None = None  # a probe variant: which happy path, what it changed
     probe_outcome: ProbeOutcome | None = None  # what the probe saw (judge.probe_outcome)
+    variant: Variant | None = None  # one combination of a device/locale matrix
 
 
 @dataclass
@@ -364,47 +377,6 @@ class TrendPoint:
     started_at: float
     findings: dict[str, int] = field(default_factory=dict)  # severity -> count
     step_ms: dict[str, float] = field(default_factory=dict)  # "journey/step name" -> duration
-
-
-# --------------------------------------------------------------------------
-# Ledger: every claim the shop made to the customer, step by step (ledger.py)
-# --------------------------------------------------------------------------
-
-
-@dataclass
-class LedgerFact:
-    """One customer-facing claim, where it was made and what it was read from."""
-
-    kind: str  # price | item | fee | subtotal | total | availability | delivery | payment | order | message
-    step: int  # step index
-    source: str  # text | element | structured_data | data_layer | network
-    text: str  # as the customer (or the data) said it
-    label: str = ""  # item name, fee label, shipping method; '' when none
-    amount: str | None = None  # decimal string, for money facts
-    currency: str | None = None
-    quantity: int | None = None
-    state: str = ""  # availability: in_stock|low_stock|out_of_stock|pre_order; payment: accepted|refused|pending;
-    #                  order: placed|confirmed|cancelled|failed; delivery: its normalised promise ("3-5 days")
-    detail: dict[str, Any] = field(default_factory=dict)  # e.g. order number, chosen option, min/max days, date
-
-
-@dataclass
-class LedgerChange:
-    """A claim that changed between two steps: 'Total' went from €44.80 at step 5 to €47.75 at step 6."""
-
-    kind: str
-    label: str
-    before: str
-    before_step: int
-    after: str
-    after_step: int
-
-
-@dataclass
-class Ledger:
-    journey: str  # journey id
-    facts: list[LedgerFact] = field(default_factory=list)
-    changes: list[LedgerChange] = field(default_factory=list)
 
 
 @dataclass
@@ -488,3 +460,11 @@ class ProbeOutcome:
     kept: list[str] = field(default_factory=list)  # field labels still filled after the refusal
     lost: list[str] = field(default_factory=list)  # field labels emptied
     note: str = ""  # the recorded field does not look like the one the probe meant to alter
+
+
+@dataclass
+class Variant:
+    """One combination of a ``matrix:`` (spec/matrix.py): the journey it comes from and what it sets."""
+
+    of: str  # the journey's own id, without the combination
+    values: dict[str, str] = field(default_factory=dict)  # device, locale, timezone, geolocation -> as written

@@ -12,7 +12,7 @@ from typing import Any
 
 from journeyaudit.demo.payments import decline_reason
 
-from . import forms, pages
+from . import api_routes, forms, pages
 from .catalog import (  # the ledger's faults
     BY_SLUG,
     COUNTRY_NAMES,
@@ -294,6 +294,8 @@ def checkout_place(shop: DemoShop, req: _Request) -> _Response:
     if (redirect := _guard(shop, req, "review")) is not None:
         return redirect
     s = req.session
+    if (sold_out := api_routes.sold_out(shop, s)) is not None:  # stock set to 0 through /api/stock
+        return sold_out
     if "stock-out" in req.faults:
         with shop._lock:
             first = next((slug for slug in s.cart if slug in BY_SLUG), None)

@@ -166,6 +166,7 @@ class _Request:
     form: dict[str, str]
     session: Session
     faults: frozenset[str]
+    headers: Any = None  # the request's headers (api_routes.py: X-Api-Key, Accept-Language, User-Agent)
 
     def arg(self, name: str, default: str = "") -> str:
         values = self.query.get(name)
@@ -210,6 +211,8 @@ class DemoShop:
         self.postman = Postman(smtp)  # real SMTP to this address; None: mail is only kept in outbox
         self.subscribers: dict[str, dict[str, Any]] = {}  # token -> email, faults, subscribed
         self.newsletter_issue = 0
+        self.stock: dict[str, int] = {}  # slug -> units left, set through /api/stock (api_routes.py); absent: plenty
+        self.signed_in: dict[str, str] = {}  # session id -> the signed-in customer's email (/account)
 
     # ---- lifecycle --------------------------------------------------------
 
@@ -346,6 +349,12 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:  # noqa: N802
         self._handle("POST")
 
+    def do_PUT(self) -> None:  # noqa: N802
+        self._handle("PUT")
+
+    def do_DELETE(self) -> None:  # noqa: N802
+        self._handle("DELETE")
+
     def _cookies(self) -> dict[str, str]:
         cookies: dict[str, str] = {}
         for header in self.headers.get_all("Cookie") or []:
@@ -361,6 +370,10 @@ class _Handler(BaseHTTPRequestHandler):
         except ValueError:
             length = 0
         raw = self.rfile.read(min(max(length, 0), MAX_BODY)) if length > 0 else b""
+        if (self.headers.get("Content-Type") or "").startswith("application/json"):
+            from .api_routes import json_form
+
+            return json_form(raw)
         parsed = urllib.parse.parse_qs(raw.decode("utf-8", "replace"), keep_blank_values=True)
         return {key: values[0] for key, values in parsed.items()}
 
@@ -379,8 +392,8 @@ class _Handler(BaseHTTPRequestHandler):
         if fault_cookie is not None:
             set_cookies.append(fault_cookie)
 
-        form = self._read_form() if method == "POST" else {}
-        request = _Request(method, path, query, form, session, faults)
+        form = self._read_form() if method in ("POST", "PUT") else {}
+        request = _Request(method, path, query, form, session, faults, self.headers)
         try:
             response = _route(shop, request)
             if request.path.startswith("/checkout") and response.content_type.startswith("text/html"):
@@ -454,4 +467,4 @@ def _route(shop: DemoShop, req: _Request) -> _Response:
 
 
 # the route modules register their routes on import
-from . import catalogue_routes, checkout, mail_routes, storefront  # noqa: E402,F401
+from . import api_routes, catalogue_routes, checkout, mail_routes, storefront  # noqa: E402,F401

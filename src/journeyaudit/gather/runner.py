@@ -20,6 +20,7 @@ from playwright.sync_api import sync_playwright
 
 from journeyaudit import model
 from journeyaudit.gather import (
+    api_request,  # noqa: F401  (registers the 'request' action, issue 11)
     card_fields,
     interception,  # noqa: F401  (registers the probes' 'intercept' action)
     mail_actions,
@@ -28,7 +29,9 @@ from journeyaudit.gather import (
 from journeyaudit.gather import mailbox as mail
 from journeyaudit.gather.actions import ActionContext, ActionFailed, perform
 from journeyaudit.gather.browser import BrowserChoice, launch
+from journeyaudit.gather.contexts import context_options
 from journeyaudit.gather.limits import RecordingLimits
+from journeyaudit.gather.login_state import NotLoggedIn
 from journeyaudit.gather.recorder import Recorder
 from journeyaudit.history.store import DEFAULT_SECRET_PARAMS, Redactor
 
@@ -49,6 +52,7 @@ class RunnerOptions:
     limits: RecordingLimits = RecordingLimits()  # how much a step's recording keeps (gather/limits.py)
     secret_params: tuple[str, ...] = DEFAULT_SECRET_PARAMS  # query parameters masked in every output
     http_credentials: dict[str, str] | None = None  # {username, password} from a base URL's user:password@
+    login: Any = None  # login_state.LoginStates: setup journeys' storage state, for the journeys that use them
 
 
 @dataclass
@@ -118,21 +122,29 @@ class Runner:
             started_at=time.time(),
             hints=dict(journey.hints),
             probe=journey.probe,
+            variant=journey.variant,
         )
         if self.shop_gone:  # nothing can run: the rest are skipped with the reason (exit code 3)
             run.status, run.error = "error", f"not run: {self.shop_gone}"
             return run
         t0 = time.monotonic()
         try:
+            storage = self.options.login.state_for(journey) if self.options.login else None
+        except NotLoggedIn as exc:  # the setup journey it uses failed: nothing to run as that customer
+            run.status, run.error = "error", f"not run: {exc}"
+            return run
+        try:
             self._ensure_browser()
             run.browser = self.browser_version
-            self._record(journey, run, Path(run_dir), on_step)
+            self._record(journey, run, Path(run_dir), on_step, storage)
         except Exception as exc:  # the browser died or Playwright broke: an error entry, not a crash
             run.status = "error"
             run.error = _one_line(exc)
             self._drop_browser()
         if run.status != "passed":
             self._ask_shop(run)
+        if journey.setup and self.options.login:
+            self.options.login.finished(journey, run)
         run.duration_ms = round((time.monotonic() - t0) * 1000, 1)
         return run
 
@@ -156,12 +168,11 @@ class Runner:
             pass
         self._browser = None
 
-    def _record(self, journey: model.Journey, run: model.Run, run_dir: Path, on_step: StepCallback | None) -> None:
+    def _record(self, journey: model.Journey, run: model.Run, run_dir: Path, on_step: StepCallback | None,
+                storage: str | None = None) -> None:
         options = self.options
         context = self._browser.new_context(
-            viewport={"width": options.viewport[0], "height": options.viewport[1]},
-            locale="en-GB",
-            http_credentials=options.http_credentials,
+            **context_options(self._playwright, journey, options.viewport, options.http_credentials, storage)
         )
         context.set_default_timeout(options.action_timeout_ms)
         context.set_default_navigation_timeout(options.navigation_timeout_ms)
@@ -178,6 +189,8 @@ class Runner:
             )
             recorder.accessibility = options.accessibility
             ctx = ActionContext(options.base_url, options.action_timeout_ms, options.navigation_timeout_ms)
+            # the request action (api_request.py): its own request context, the redactor, the base URL's login
+            ctx.extra.update(playwright=self._playwright, redactor=redactor, http_credentials=options.http_credentials)
             self._open_inbox(journey, run, ctx)
             stopped = False
             for index, step in enumerate(journey.steps, start=1):
@@ -198,6 +211,8 @@ class Runner:
                 if record.probe_stop:  # a probe variant ends where the shop stopped the customer
                     stopped = True
             run.status = "failed" if any(s.status == "failed" for s in run.steps) else "passed"
+            if journey.setup and options.login and run.status == "passed":
+                options.login.save(journey, context)  # log in once (login_state.py)
             self._collect_mail(run, ctx, recorder.redactor)
         finally:
             try:
@@ -253,6 +268,7 @@ class Runner:
                 else:
                     entry.status, entry.error = "failed", str(exc)
                     record.status, record.error = "failed", str(exc)
+                entry.effect = ctx.last_effect or {}  # a request's answer is kept when its check fails
             entry.duration_ms = round(recorder.elapsed_ms() - started, 1)
             if entry.status == "stopped":
                 waited = entry.duration_ms

@@ -60,6 +60,7 @@ def error_run(journey: model.Journey, base_url: str, exc: BaseException) -> mode
         started_at=time.time(),
         hints=dict(journey.hints),
         probe=journey.probe,
+        variant=journey.variant,
         status="error",
         error=f"the journey runner raised {type(exc).__name__}: {text[0] if text else ''}"[:300],
     )
@@ -137,11 +138,17 @@ class JourneyPool:
         all) and a journey's steps are told together just before it is yielded, so the
         lines of two journeys never interleave.
         """
-        for index, journey in enumerate(journeys):
-            self._tasks.put((index, journey, Path(traces) / journey.id))
+        from journeyaudit.gather.login_state import phases  # setup journeys first, the rest once they are done
+
+        waves = phases(journeys)
+        handed = 0
         total, count, gone = len(journeys), 0, 0
         held: dict[str, list[model.StepRecord]] = {}  # more than one worker: steps told with their journey
         while count < total:
+            if count == handed and waves:  # log in once: the next wave starts when the previous one is done
+                for index in waves.pop(0):
+                    self._tasks.put((index, journeys[index], Path(traces) / journeys[index].id))
+                    handed += 1
             event = self._events.get()
             kind = event[0]
             if kind == "started" and started is not None and self.workers == 1:

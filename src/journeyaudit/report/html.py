@@ -54,6 +54,7 @@ from journeyaudit.report.rules_view import SEVERITY_LABELS, rule_rows
 from journeyaudit.report.screenshots import Shot, shot
 from journeyaudit.report.top_problems import top_problems
 from journeyaudit.report.trends import Spark, finding_sparks, step_sparks
+from journeyaudit.report.variants_view import variant_groups  # issue 11: devices and locales
 from journeyaudit.rules.registry import RuleInfo
 
 __all__ = ["render_html", "write_html"]
@@ -227,6 +228,7 @@ def render_html(
         "ledgers": ledger_views(result, runs),  # the promise ledger tables (_ledger.html)
         "emails": email_views(result, runs),  # issue #5: templates/_emails.html
         "probes": probe_groups(result, journeys),
+        "variants": variant_groups(result, journeys),  # templates/_variants.html
     }
     return _environment().get_template(TEMPLATE).render(context)
 

@@ -21,6 +21,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from journeyaudit.spec.errors import ACTION_TAG, LONG, SHORT
+from journeyaudit.spec.request_spec import RequestAction  # issue 11: the request action (its own module)
 
 # --------------------------------------------------------------------------
 # Field types
@@ -393,6 +394,7 @@ ACTION_MODELS: dict[str, type[_Action]] = {
     "expect_email_header": ExpectEmailHeaderAction,
     "trigger_mailing": TriggerMailingAction,
     "watch_inbox": WatchInboxAction,
+    "request": RequestAction,  # issue 11 (spec/request_spec.py, gather/api_request.py)
 }
 ACTION_NAMES = tuple(ACTION_MODELS)
 

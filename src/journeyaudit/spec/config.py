@@ -207,7 +207,7 @@ def profile_from_document(doc: Document, rules: RuleCatalogue | None = None) -> 
         errors += glob_errors
     if errors or spec is None:
         raise ValidationFailed(errors)
-    return Profile(path=doc.file, spec=spec, journey_files=files)
+    return Profile(path=doc.file, spec=spec, journey_files=files, env_values=set(doc.env_values))
 
 
 def load_profile(path: str | Path, env: Mapping[str, str] | None = None, *, rules: RuleCatalogue | None = None) -> Profile:
@@ -296,7 +296,9 @@ def _read_journeys(journey_docs: list[Document]) -> tuple[list[model.Journey], l
         except ValidationFailed as exc:
             errors += exc.errors
     _unique_ids(journeys)
-    return journeys, errors
+    from journeyaudit.spec import login  # issue 11: every uses: names a setup journey
+
+    return journeys, errors + login.problems(journeys)
 
 
 def _read_files(
@@ -353,7 +355,14 @@ def resolve(
     from journeyaudit.spec import probes  # every journey followed by its probe variants
 
     journeys = probes.expand_all(journeys, spec.probes.model_dump(exclude_none=True) if spec and spec.probes else None)
-    return build(values, journeys, profile.path if profile else None)
+    from journeyaudit.spec import login, matrix  # issue 11: devices and locales, setup/teardown
+
+    journeys = matrix.expand_all(journeys, spec.matrix.model_dump(exclude_none=True) if spec and spec.matrix else None)
+    settings = build(values, journeys, profile.path if profile else None)
+    if spec is not None and profile is not None:
+        settings.hooks = {key: [item.model_dump(exclude_none=True) for item in getattr(spec, key)] for key in ("setup", "teardown")}
+        settings.hook_secrets = login.hook_secrets(profile.env_values, settings.hooks["setup"] + settings.hooks["teardown"])
+    return settings
 
 
 def _unique_ids(journeys: list[model.Journey]) -> None:

@@ -130,7 +130,8 @@ def _step(current: Any, part: Any, actions: Mapping[str, type[BaseModel]]) -> An
         args = _union_members(current)
         return args[1] if part == LONG and len(args) > 1 else (args[0] if args else None)
     if isinstance(current, type) and issubclass(current, BaseModel):
-        found = current.model_fields.get(part) if isinstance(part, str) else None
+        fields = current.model_fields
+        found = (fields.get(part) or next((f for f in fields.values() if f.alias == part), None)) if isinstance(part, str) else None
         return found.annotation if found else None
     if _origin(current) in (list, dict) and isinstance(part, (int, str)):
         args = getattr(current, "__args__", ())
@@ -181,7 +182,7 @@ def _not_an_action(e: _Error) -> Said | None:
 
 def _extra(e: _Error) -> Said:
     owner = e.owner(e.loc[:-1])
-    allowed = ", ".join(owner.model_fields) if owner else ""
+    allowed = ", ".join(f.alias or name for name, f in owner.model_fields.items()) if owner else ""
     key = e.path[-1] if e.path else "?"
     return f"unknown key {key!r} in {_noun(owner)}" + (f" (allowed: {allowed})" if allowed else ""), e.path, True
 

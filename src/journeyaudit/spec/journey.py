@@ -37,6 +37,7 @@ from journeyaudit.spec.actions import (  # noqa: F401 (ACTION_NAMES, SHORT_FORMS
     _Strict,
 )
 from journeyaudit.spec.errors import show, translate_errors
+from journeyaudit.spec.matrix import MatrixSpec
 from journeyaudit.spec.probespec import ProbesSpec
 from journeyaudit.spec.yamlsource import Document, LocatedError, ValidationFailed, load
 
@@ -123,6 +124,14 @@ class JourneyFile(_Strict):
     probes: ProbesSpec | None = Field(
         None, description="Unhappy-path variants to generate from this journey: decline_cards, invalid_inputs, faults."
     )
+    # ---- issue 11: log in once, devices and locales (gather/login_state.py, spec/matrix.py) ----
+    setup: bool = Field(False, description="Run this journey first; journeys that say uses: <its name> start with "
+                        "its storage state (cookies, local storage), e.g. a signed-in customer.")
+    uses: NonEmpty | None = Field(None, description="The setup journey (its file name or name) whose storage state "
+                                  "this journey starts with.")
+    matrix: MatrixSpec | None = Field(None, description="Run each combination of device, locale, timezone and "
+                                      "geolocation as its own journey.")
+
 
 
 # --------------------------------------------------------------------------
@@ -165,6 +174,10 @@ def journey_from_document(doc: Document, journey_id: str | None = None) -> model
     except ValidationError as exc:
         errors.extend(translate_errors(exc, doc, JourneyFile, actions=ACTION_MODELS))
     errors.extend(_duplicate_step_names(doc))
+    if spec is not None and spec.setup:  # log in once: a setup journey runs once, as itself
+        errors += [doc.error((key,), f"a setup journey {what}", key=True) for key, what in (
+            ("uses", "cannot itself use another ('uses')"), ("matrix", "runs once: it cannot have a matrix"))
+            if getattr(spec, key) is not None]
     if errors or spec is None:
         raise ValidationFailed(errors)
 
@@ -196,6 +209,9 @@ def journey_from_document(doc: Document, journey_id: str | None = None) -> model
         hints=spec.hints.model_dump(exclude_none=True),
         probes=spec.probes.model_dump(exclude_none=True) if spec.probes else {},
     )
+    journey.setup, journey.uses = spec.setup, spec.uses or ""
+    journey.matrix = spec.matrix.model_dump(exclude_none=True) if spec.matrix else {}
+    _request_secrets(journey, doc)
     journey.warnings = cards.mark_card_numbers(journey, explicit)
     if journey.probes:
         from journeyaudit.spec import probes  # the expansion needs the whole journey; it says what it cannot do
@@ -204,6 +220,16 @@ def journey_from_document(doc: Document, journey_id: str | None = None) -> model
         if problems:
             raise ValidationFailed(problems)
     return journey
+
+
+def _request_secrets(journey: model.Journey, doc: Document) -> None:
+    """What ${ENV} put into a request's headers or body is a secret of the journey: redacted wherever it would be written."""
+    for step in journey.steps:
+        for action in step.actions:
+            if action.name == "request":
+                params = action.params
+                said = json.dumps([params.get("headers"), params.get("json_body"), params.get("form")], ensure_ascii=False)
+                action.secret_values = sorted(v for v in doc.env_values if v and json.dumps(v, ensure_ascii=False)[1:-1] in said)
 
 
 def _duplicate_step_names(doc: Document) -> list[LocatedError]:

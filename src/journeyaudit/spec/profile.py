@@ -27,6 +27,9 @@ An audit profile (``audits/*.yaml``)::
     limits: {events_per_step: 500, structured_data_chars: 200000, evidence_chars: 2000}
     secret_params: [token, key, secret, password, session, auth, sig]   # query parameters always masked
     workers: 2                              # journeys in parallel; default: half the CPU cores, at least 1
+    setup: [{request: {method: POST, url: /api/reset}}, {run: "make fixtures", timeout: 60, optional: true}]
+    teardown: [{run: "make clean-fixtures"}]
+    matrix: {device: ["Desktop Chrome", "iPhone 13"], locale: [en-US, de-DE]}
 """
 
 from __future__ import annotations
@@ -41,7 +44,9 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 from pydantic_core import PydanticCustomError
 
 from journeyaudit import model
+from journeyaudit.spec.matrix import MatrixSpec
 from journeyaudit.spec.probespec import ProbesSpec
+from journeyaudit.spec.request_spec import HookSpec
 
 FAIL_ON = (*model.SEVERITIES, "none")
 FailOn = Literal["low", "medium", "high", "critical", "none"]
@@ -265,6 +270,17 @@ class AuditProfile(_Strict):
         description="Probes for every journey without its own probes section, where they apply; "
         "decline_cards.extra extends every journey's decline cards.",
     )
+    # ---- issue 11 (gather/hooks.py, spec/matrix.py) ----
+    setup: list[HookSpec] = Field(
+        default_factory=list, description="Requests or commands run before the first journey; a failure stops the run "
+        "(exit 3) unless the item is optional.",
+    )
+    teardown: list[HookSpec] = Field(
+        default_factory=list, description="Requests or commands run after the last journey, always (also after Ctrl-C).",
+    )
+    matrix: MatrixSpec | None = Field(
+        None, description="Devices, locales, time zones, positions: every journey without its own matrix runs once per combination.",
+    )
 
 
 @dataclass
@@ -274,3 +290,4 @@ class Profile:
     path: str
     spec: AuditProfile
     journey_files: list[Path] = field(default_factory=list)  # in listed order, each file once
+    env_values: set[str] = field(default_factory=set)  # what ${NAME} put into the profile (hook secrets)

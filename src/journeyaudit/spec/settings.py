@@ -90,6 +90,9 @@ class AuditSettings:
     http_credentials: dict[str, str] | None = None
     workers: int = 1  # journeys in parallel (gather/workers.py)
     shard: model.ShardInfo | None = None  # run --shard i/n: this job's part of the journeys (spec/shards.py)
+    # issue 11: the profile's setup:/teardown: items (request_spec.HookSpec dumps) and the ${ENV} values in them
+    hooks: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # "setup"/"teardown" -> items
+    hook_secrets: list[str] = field(default_factory=list)  # never written: redacted from the run's log
 
 
 def auto_workers() -> int:

@@ -88,6 +88,7 @@ class Document:
     keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)  # path -> start of the key naming it
     errors: list[LocatedError] = field(default_factory=list)  # duplicate keys, unset variables, ...
     syntax_error: bool = False  # True when the text is not YAML at all (``data`` is None)
+    env_values: set[str] = field(default_factory=set)  # what ${NAME} put in (request headers: secrets)
 
     def position(self, path: Iterable[Any], *, key: bool = False) -> tuple[int, int]:
         """Line and column of ``path`` (its key when ``key``), or of its longest known prefix."""
@@ -115,7 +116,7 @@ class Document:
 _VARIABLE = re.compile(r"\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}|\$\{")
 
 
-def interpolate(text: str, env: Mapping[str, str]) -> tuple[str, list[str]]:
+def interpolate(text: str, env: Mapping[str, str], used: set[str] | None = None) -> tuple[str, list[str]]:
     """Replace ``${NAME}``/``${NAME:-default}``; returns the text and problem messages.
 
     An unset variable (without a default) is left as written in the text, so that
@@ -141,6 +142,8 @@ def interpolate(text: str, env: Mapping[str, str]) -> tuple[str, list[str]]:
                 return default
             problems.append(f"environment variable {name} is not set")
             return whole
+        if used is not None:
+            used.add(value)
         return value
 
     return _VARIABLE.sub(replace, text), problems
@@ -242,7 +245,7 @@ class _Walker:
         if isinstance(node, ScalarNode):
             value = self.loader.construct_object(node, deep=True)
             if isinstance(value, str):
-                value, problems = interpolate(value, self.env)
+                value, problems = interpolate(value, self.env, self.doc.env_values)
                 for problem in problems:
                     self._error(node, problem)
                 return value
