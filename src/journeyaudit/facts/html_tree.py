@@ -106,11 +106,17 @@ class Tag(lxml_html.HtmlElement):
         return self.iterancestors()
 
     def get_text(self, separator: str = "", strip: bool = False) -> str:
-        return join_text(strings(self), separator, strip)
+        return join_text(self._strings(), separator, strip)
 
     @property
     def stripped_strings(self) -> Iterator[str]:
-        return (piece for piece in (s.strip() for s in strings(self)) if piece)
+        return (piece for piece in (s.strip() for s in self._strings()) if piece)
+
+    def _strings(self) -> Iterator[str]:
+        """:func:`strings`, none for an element inside a script, style, template, rt or rp (as BeautifulSoup)."""
+        if next(self.iterancestors(*NOT_TEXT_CONTAINERS), None) is not None:
+            return iter(())
+        return strings(self)
 
 
 _LOOKUP = etree.ElementDefaultClassLookup(

@@ -3,9 +3,13 @@
 An order-status page says "Status" and "Cancelled" on separate lines: in a
 definition list (``dt``/``dd``), a table (``th``/``td``, or a header row over a
 row of values), or two elements side by side (``<span class="label">Status</span>
-<span>Cancelled</span>``). :func:`read` returns each (label, value) pair a parsed
-page shows; :func:`text_pairs` does the same for plain text where a short label
-line ending in ':' is followed by its value ("Status:" / "Cancelled"). Pure.
+<span>Cancelled</span>``). :func:`read` returns each (label, value) pair a page
+parsed by :func:`html_tree.parse` (lxml) shows; :func:`text_pairs` does the same for
+plain text where a short label line ending in ':' is followed by its value
+("Status:" / "Cancelled"). Pure.
+
+Text is what :mod:`html_tree` calls text: what script, style and template hold is
+none, and a comment between a label and its value does not part them.
 """
 
 from __future__ import annotations
@@ -13,6 +17,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Any
+
+from lxml import etree
+
+from journeyaudit.facts import html_tree
 
 _MAX_LABEL = 40
 _MAX_VALUE = 120
@@ -38,46 +46,74 @@ def _ok(label: str, value: str) -> bool:
     return bool(label) and bool(value) and len(label) <= _MAX_LABEL and len(value) <= _MAX_VALUE and label != value
 
 
-def read(soup: Any) -> list[Pair]:
-    """Every (label, value) pair of a parsed page, in page order; [] for None."""
-    if soup is None:
+def read(page: Any) -> list[Pair]:
+    """Every (label, value) pair of a page parsed by :func:`html_tree.parse`, in page order; [] for None."""
+    if page is None:
         return []
     pairs: list[Pair] = []
+    seen: set[Pair] = set()
 
     def add(label: str, value: str) -> None:
         label = label.strip().rstrip(":").strip()
-        if _ok(label, value) and Pair(label, value) not in pairs:
+        if _ok(label, value) and Pair(label, value) not in seen:
+            seen.add(Pair(label, value))
             pairs.append(Pair(label, value))
 
-    for dl in soup.find_all("dl"):
+    for dl in page.iter("dl"):
         label = ""
-        for tag in dl.find_all(["dt", "dd"]):
-            if tag.name == "dt":
+        for tag in dl.iter("dt", "dd"):
+            if tag.tag == "dt":
                 label = _text(tag)
             elif label:
                 add(label, _text(tag))
-    for table in soup.find_all("table"):
+    for table in page.iter("table"):
         _table_pairs(table, add)
-    for parent in soup.find_all(True):
-        if parent.name in _SKIP or parent.name in ("dl", "tr", "table", "tbody", "thead"):
+    texted = _with_text(page)
+    for parent in page.iter(etree.Element):
+        if parent.tag in _SKIP or parent.tag in ("dl", "tr", "table", "tbody", "thead"):
             continue
-        children = [c for c in parent.find_all(True, recursive=False) if c.name not in _SKIP and _text(c)]
-        own = "".join(s for s in parent.find_all(string=True, recursive=False)).strip()
-        if len(children) == 2 and not own:
+        children = [c for c in parent.iterchildren(etree.Element) if c.tag not in _SKIP and c in texted]
+        if len(children) == 2 and not _own_text(parent):
             first, second = (_text(c) for c in children)
-            labelled = children[0].name in ("label", "strong", "b", "th", "dt") or first.endswith(":") or "label" in " ".join(
-                children[0].get("class") or []
+            labelled = children[0].tag in ("label", "strong", "b", "th", "dt") or first.endswith(":") or "label" in (
+                children[0].get("class", "")
             )
             if labelled:
                 add(first, second)
     return pairs
 
 
+def _own_text(element: Any) -> bool:
+    """Does the element hold text of its own, besides its children's? (Comments are no text.)"""
+    return bool((element.text or "").strip()) or any((child.tail or "").strip() for child in element)
+
+
+def _with_text(page: Any) -> set[Any]:
+    """The elements whose text (:func:`html_tree.strings`) is not blank, in one walk up from the text.
+
+    Asking each element for its text walks its subtree again: quadratic in the page's depth."""
+    texted: set[Any] = set()
+    for node in _TEXT_NODES(page):
+        if not node.strip():
+            continue
+        holder = node.getparent().getparent() if node.is_tail else node.getparent()
+        for element in (holder, *holder.iterancestors()):
+            if element in texted:
+                break
+            texted.add(element)
+    return texted
+
+
+# Text nodes that count as text: not in script, style, template, rt or rp (html_tree's text).
+_TEXT_NODES = etree.XPath("descendant-or-self::text()[not(ancestor::*[" + " or ".join(
+    f"self::{name}" for name in sorted(html_tree.NOT_TEXT_CONTAINERS)) + "])]")
+
+
 def _table_pairs(table: Any, add: Any) -> None:
     rows = [r for r in table.find_all("tr") if r.find_parent("table") is table]
     headers: list[str] = []
     for row in rows:
-        cells = row.find_all(["th", "td"], recursive=False)
+        cells = [c for c in row.iterchildren("th", "td")]
         kinds = [c.name for c in cells]
         if cells and all(k == "th" for k in kinds) and len(cells) > 1:
             headers = [_text(c) for c in cells]

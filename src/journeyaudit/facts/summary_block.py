@@ -16,8 +16,10 @@ they are told apart by structure, not by words:
 * anything else (a tax breakdown row with a rate and three amounts, a product
   card's price) is neither.
 
-:func:`read` returns both, in page order. Pure: a parsed page (BeautifulSoup) in,
-rows out; the ledger's item reader and the late-extra-cost rule use it.
+:func:`read` returns both, in page order. Pure: a page parsed by :func:`html_tree.parse`
+(lxml) in, rows out; the ledger's item reader and the late-extra-cost rule use it.
+Text is what :mod:`html_tree` calls text: comments and what script, style and
+template hold are not read (neither as a "2 ×" quantity nor as an amount).
 """
 
 from __future__ import annotations
@@ -27,6 +29,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from lxml import etree
+
+from journeyaudit.facts import html_tree
 from journeyaudit.facts import money as money_reader
 from journeyaudit.facts.money import Money
 
@@ -68,18 +73,18 @@ class Block:
     summary: tuple[SummaryRow, ...]
 
 
-def read(soup: Any) -> Block:
-    """The item rows and the summary rows of a parsed page (empty when ``soup`` is None).
+def read(page: Any) -> Block:
+    """The item rows and the summary rows of a page parsed by :func:`html_tree.parse` (empty for None).
 
-    Rules read it through ``computed.basket_block(step)``, once per judged run: a cache keyed on
-    the tree itself would hash it, and BeautifulSoup hashes a tag by rendering it whole."""
-    if soup is None:
+    Rules read it through ``computed.basket_block(step)``, once per judged run."""
+    if page is None:
         return Block((), ())
-    return _read(soup)
+    return _read(page)
 
 
-def _read(soup: Any) -> Block:
-    body = soup.body or soup
+def _read(page: Any) -> Block:
+    body = page.find("body")
+    body = page if body is None else body
     every = _item_tags(body)
     shown = [t for t in every if not _hidden(t)]
     item_tags = shown or every  # a page whose only basket is a closed mini-cart still lists it
@@ -104,18 +109,18 @@ def _amounts(text: str) -> list[Money]:
 
 
 def _within(tag: Any, outer: Any) -> bool:
-    """Is ``tag`` ``outer`` or inside it? (By identity: BeautifulSoup compares tags by their markup.)"""
-    return tag is outer or any(parent is outer for parent in tag.parents)
+    """Is ``tag`` ``outer`` or inside it?"""
+    return tag is outer or any(parent is outer for parent in tag.iterancestors())
 
 
 def _hidden(tag: Any) -> bool:
     """Not shown until the customer opens it (a mini-cart drop-down) or for screen readers only."""
-    for element in [tag, *tag.parents]:
-        if element.name in ("[document]", "html", "body"):
+    for element in [tag, *tag.iterancestors()]:
+        if element.tag in ("html", "body"):
             break
-        style = str(element.get("style", "")).replace(" ", "").lower()
-        if (_HIDDEN_CLASS.search(" ".join(element.get("class") or [])) or element.has_attr("hidden")
-                or str(element.get("aria-hidden", "")).lower() == "true" or "display:none" in style):
+        style = element.get("style", "").replace(" ", "").lower()
+        if (_HIDDEN_CLASS.search(element.get("class", "")) or "hidden" in element.attrib
+                or element.get("aria-hidden", "").lower() == "true" or "display:none" in style):
             return True
     return False
 
@@ -127,9 +132,9 @@ def _quantity_anchors(body: Any) -> list[tuple[Any, int]]:
     """Elements that hold a line's quantity, with it: number inputs, bare small numbers, "2 ×" texts."""
     anchors: list[tuple[Any, int]] = []
     for field in body.find_all("input"):
-        kind = str(field.get("type", "text")).lower()
-        named = _QTY_CLASS.search(" ".join([str(field.get("name", "")), str(field.get("id", "")), *(field.get("class") or [])]))
-        value = str(field.get("value", "")).strip()
+        kind = field.get("type", "text").lower()
+        named = _QTY_CLASS.search(" ".join([field.get("name", ""), field.get("id", ""), field.get("class", "")]))
+        value = field.get("value", "").strip()
         if (kind == "number" or (kind == "text" and named)) and value.isdigit() and 0 < int(value) < 1000:
             anchors.append((field, int(value)))
     for tag in body.find_all(["td", "span", "div", "strong", "p"]):
@@ -141,13 +146,24 @@ def _quantity_anchors(body: Any) -> list[tuple[Any, int]]:
             anchors.append((tag, int(bare.group(1))))
             continue
         lead = _LEAD_INT.match(own)  # a quantity badge: "2" and, for screen readers, "2 items"
-        if lead and 0 < int(lead.group(1)) < 1000 and _QTY_CLASS.search(" ".join(tag.get("class") or [])):
+        if lead and 0 < int(lead.group(1)) < 1000 and _QTY_CLASS.search(tag.get("class", "")):
             anchors.append((tag, int(lead.group(1))))
-    for node in body.find_all(string=_QTY_TEXT):
-        match = _QTY_TEXT.search(str(node))
-        if match and node.parent is not None:
-            anchors.append((node.parent, int(next(g for g in match.groups() if g))))
+    for text, parent in _text_nodes(body):
+        match = _QTY_TEXT.search(text)
+        if match:
+            anchors.append((parent, int(next(g for g in match.groups() if g))))
     return anchors
+
+
+# The page's text nodes, not those of comments or inside script, style, template, rt, rp (html_tree's text).
+_TEXT_NODES = etree.XPath(".//text()[not(ancestor::*[" + " or ".join(
+    f"self::{name}" for name in sorted(html_tree.NOT_TEXT_CONTAINERS)) + "])]")
+
+
+def _text_nodes(element: Any) -> list[tuple[str, Any]]:
+    """Each text node under ``element`` in page order, with the element that holds it."""
+    return [(str(node), node.getparent().getparent() if node.is_tail else node.getparent())
+            for node in _TEXT_NODES(element)]
 
 
 def _item_tags(body: Any) -> list[Any]:
@@ -164,8 +180,8 @@ def _item_tags(body: Any) -> list[Any]:
                 found.append(row)
     # keep the innermost rows only, in page order
     inner = [t for t in found if not any(other is not t and _within(other, t) for other in found)]
-    order = {id(t): i for i, t in enumerate(body.find_all(True))}
-    return sorted(inner, key=lambda t: order.get(id(t), 0))
+    order = {t: i for i, t in enumerate(body.iter(etree.Element))}
+    return sorted(inner, key=lambda t: order.get(t, 0))
 
 
 def _climb(tag: Any, depth: int = 8) -> Any:
@@ -178,11 +194,11 @@ def _climb(tag: Any, depth: int = 8) -> Any:
             return None  # a whole list of items
         if current.name in _ROW_TAGS and _amounts(_text(current)) and _row_name(current):
             table_row = current if current.name == "tr" else current.find_parent("tr")
-            current = table_row or current  # a table row's cells belong together (price, quantity, line total)
+            current = table_row if table_row is not None else current  # a table row's cells belong together (price, quantity, line total)
             if current.name == "tbody" or len(_amounts(_text(current))) > 6:
                 return None
             return current
-        current = current.parent
+        current = current.getparent()
     return None
 
 
@@ -235,9 +251,8 @@ def _summary_rows(body: Any, item_tags: list[Any]) -> list[SummaryRow]:
     """Label + one amount: from each amount up to the first element that also holds words, outside item rows."""
     rows: list[SummaryRow] = []
     used: list[Any] = []
-    for node in body.find_all(string=money_reader_pattern()):
-        parent = node.parent
-        if parent is None or parent.name in ("script", "style", "option", "button", "select", "label", "s", "del"):
+    for text, parent in _text_nodes(body):
+        if not _DIGIT.search(text) or parent.tag in ("option", "button", "select", "label", "s", "del"):
             continue
         if any(_within(parent, t) for t in item_tags) or _hidden(parent):
             continue
@@ -256,12 +271,7 @@ def _summary_rows(body: Any, item_tags: list[Any]) -> list[SummaryRow]:
     return rows
 
 
-def money_reader_pattern() -> re.Pattern[str]:
-    """Text nodes that hold a digit next to something (the amount check follows)."""
-    return _DIGIT
-
-
-_DIGIT = re.compile(r"\d")
+_DIGIT = re.compile(r"\d")  # text nodes that hold a digit (the amount check follows)
 
 
 def _label_ancestor(tag: Any, item_tags: list[Any], depth: int = 4) -> Any:
@@ -273,11 +283,11 @@ def _label_ancestor(tag: Any, item_tags: list[Any], depth: int = 4) -> Any:
             return None
         text = _text(current)
         if not money_reader.find_money(text):
-            current = current.parent
+            current = current.getparent()
             continue
         if _label(text):
             return current
-        current = current.parent
+        current = current.getparent()
     return None
 
 
