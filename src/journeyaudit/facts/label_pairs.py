@@ -38,10 +38,6 @@ class Pair:
         return f"{self.label.rstrip(' :')}: {self.value}"
 
 
-def _text(tag: Any) -> str:
-    return " ".join(tag.get_text(" ").split())
-
-
 def _ok(label: str, value: str) -> bool:
     return bool(label) and bool(value) and len(label) <= _MAX_LABEL and len(value) <= _MAX_VALUE and label != value
 
@@ -52,6 +48,7 @@ def read(page: Any) -> list[Pair]:
         return []
     pairs: list[Pair] = []
     seen: set[Pair] = set()
+    texts = html_tree.TextIndex(page)  # each element's text, found once
 
     def add(label: str, value: str) -> None:
         label = label.strip().rstrip(":").strip()
@@ -63,18 +60,20 @@ def read(page: Any) -> list[Pair]:
         label = ""
         for tag in dl.iter("dt", "dd"):
             if tag.tag == "dt":
-                label = _text(tag)
+                label = texts.text(tag)
             elif label:
-                add(label, _text(tag))
+                add(label, texts.text(tag))
     for table in page.iter("table"):
-        _table_pairs(table, add)
-    texted = _with_text(page)
+        _table_pairs(table, add, texts.text)
     for parent in page.iter(etree.Element):
         if parent.tag in _SKIP or parent.tag in ("dl", "tr", "table", "tbody", "thead"):
             continue
-        children = [c for c in parent.iterchildren(etree.Element) if c.tag not in _SKIP and c in texted]
+        children = [c for c in parent.iterchildren(etree.Element) if c.tag not in _SKIP and texts.kept(c) != ""]
         if len(children) == 2 and not _own_text(parent):
-            first, second = (_text(c) for c in children)
+            second = texts.kept(children[1])
+            if second is None:
+                continue  # a long text is no value
+            first = texts.text(children[0])
             labelled = children[0].tag in ("label", "strong", "b", "th", "dt") or first.endswith(":") or "label" in (
                 children[0].get("class", "")
             )
@@ -88,43 +87,22 @@ def _own_text(element: Any) -> bool:
     return bool((element.text or "").strip()) or any((child.tail or "").strip() for child in element)
 
 
-def _with_text(page: Any) -> set[Any]:
-    """The elements whose text (:func:`html_tree.strings`) is not blank, in one walk up from the text.
-
-    Asking each element for its text walks its subtree again: quadratic in the page's depth."""
-    texted: set[Any] = set()
-    for node in _TEXT_NODES(page):
-        if not node.strip():
-            continue
-        holder = node.getparent().getparent() if node.is_tail else node.getparent()
-        for element in (holder, *holder.iterancestors()):
-            if element in texted:
-                break
-            texted.add(element)
-    return texted
-
-
-# Text nodes that count as text: not in script, style, template, rt or rp (html_tree's text).
-_TEXT_NODES = etree.XPath("descendant-or-self::text()[not(ancestor::*[" + " or ".join(
-    f"self::{name}" for name in sorted(html_tree.NOT_TEXT_CONTAINERS)) + "])]")
-
-
-def _table_pairs(table: Any, add: Any) -> None:
+def _table_pairs(table: Any, add: Any, text_of: Any) -> None:
     rows = [r for r in table.find_all("tr") if r.find_parent("table") is table]
     headers: list[str] = []
     for row in rows:
         cells = [c for c in row.iterchildren("th", "td")]
         kinds = [c.name for c in cells]
         if cells and all(k == "th" for k in kinds) and len(cells) > 1:
-            headers = [_text(c) for c in cells]
+            headers = [text_of(c) for c in cells]
             continue
         if len(cells) >= 2 and kinds[0] == "th":
-            add(_text(cells[0]), " ".join(_text(c) for c in cells[1:]))
-        elif len(cells) == 2 and _text(cells[0]).endswith(":"):
-            add(_text(cells[0]), _text(cells[1]))
+            add(text_of(cells[0]), " ".join(text_of(c) for c in cells[1:]))
+        elif len(cells) == 2 and text_of(cells[0]).endswith(":"):
+            add(text_of(cells[0]), text_of(cells[1]))
         elif headers and len(cells) == len(headers):
             for header, cell in zip(headers, cells):
-                add(header, _text(cell))
+                add(header, text_of(cell))
 
 
 _LABEL_LINE = re.compile(r"^\s*([^\W\d_][^:\n]{0,38}):\s*$")

@@ -79,28 +79,8 @@ def read(page: Any) -> Block:
     Rules read it through ``computed.basket_block(step)``, once per judged run."""
     if page is None:
         return Block((), ())
-    return _read(page)
-
-
-def _read(page: Any) -> Block:
     body = page.find("body")
-    body = page if body is None else body
-    every = _item_tags(body)
-    shown = [t for t in every if not _hidden(t)]
-    item_tags = shown or every  # a page whose only basket is a closed mini-cart still lists it
-    items: list[ItemRow] = []
-    seen: set[str] = set()
-    for tag in item_tags:
-        row = _item_row(tag)
-        if row is not None and row.name.casefold() not in seen:
-            seen.add(row.name.casefold())
-            items.append(row)
-    return Block(tuple(items), tuple(_summary_rows(body, every)))
-
-
-def _text(tag: Any) -> str:
-    """The element's text on one line; a currency symbol in an element of its own rejoins its number ("$ 10.00")."""
-    return _SPLIT_SYMBOL.sub(r"\1", " ".join(tag.get_text(" ").split()))
+    return _Page(page if body is None else body).block()
 
 
 def _amounts(text: str) -> list[Money]:
@@ -113,182 +93,217 @@ def _within(tag: Any, outer: Any) -> bool:
     return tag is outer or any(parent is outer for parent in tag.iterancestors())
 
 
-def _hidden(tag: Any) -> bool:
-    """Not shown until the customer opens it (a mini-cart drop-down) or for screen readers only."""
-    for element in [tag, *tag.iterancestors()]:
-        if element.tag in ("html", "body"):
-            break
-        style = element.get("style", "").replace(" ", "").lower()
-        if (_HIDDEN_CLASS.search(element.get("class", "")) or "hidden" in element.attrib
-                or element.get("aria-hidden", "").lower() == "true" or "display:none" in style):
-            return True
-    return False
+def _hides(element: Any) -> bool:
+    """Does this element itself hide its content (a class, ``hidden``, ``aria-hidden``, ``display:none``)?"""
+    style = element.get("style", "").replace(" ", "").lower()
+    return bool(_HIDDEN_CLASS.search(element.get("class", "")) or "hidden" in element.attrib
+                or element.get("aria-hidden", "").lower() == "true" or "display:none" in style)
 
 
-# ---- item rows ------------------------------------------------------------------
+class _Page:
+    """One reading of a page's body: each element's text, hiddenness and quantity anchors found once."""
 
+    def __init__(self, body: Any) -> None:
+        self.body = body
+        self.texts = html_tree.TextIndex(body)
+        self._text: dict[Any, str] = {}
+        self._hidden: dict[Any, bool] = {}
+        self.number_inputs: dict[Any, int] = {}  # element -> number inputs inside it
+        for field in body.iter("input"):
+            if field.get("type") == "number":
+                for parent in field.iterancestors():
+                    self.number_inputs[parent] = self.number_inputs.get(parent, 0) + 1
+        self.anchors = self._quantity_anchors()
 
-def _quantity_anchors(body: Any) -> list[tuple[Any, int]]:
-    """Elements that hold a line's quantity, with it: number inputs, bare small numbers, "2 ×" texts."""
-    anchors: list[tuple[Any, int]] = []
-    for field in body.find_all("input"):
-        kind = field.get("type", "text").lower()
-        named = _QTY_CLASS.search(" ".join([field.get("name", ""), field.get("id", ""), field.get("class", "")]))
-        value = field.get("value", "").strip()
-        if (kind == "number" or (kind == "text" and named)) and value.isdigit() and 0 < int(value) < 1000:
-            anchors.append((field, int(value)))
-    for tag in body.find_all(["td", "span", "div", "strong", "p"]):
-        own = _text(tag)
-        if not own or len(own) > 40 or money_reader.find_money(own):
-            continue
-        bare = _BARE_INT.match(own)
-        if bare and 0 < int(bare.group(1)) < 1000 and tag.name == "td":
-            anchors.append((tag, int(bare.group(1))))
-            continue
-        lead = _LEAD_INT.match(own)  # a quantity badge: "2" and, for screen readers, "2 items"
-        if lead and 0 < int(lead.group(1)) < 1000 and _QTY_CLASS.search(tag.get("class", "")):
-            anchors.append((tag, int(lead.group(1))))
-    for text, parent in _text_nodes(body):
-        match = _QTY_TEXT.search(text)
-        if match:
-            anchors.append((parent, int(next(g for g in match.groups() if g))))
-    return anchors
+    def block(self) -> Block:
+        every = self._item_tags()
+        shown = [t for t in every if not self.hidden(t)]
+        item_tags = shown or every  # a page whose only basket is a closed mini-cart still lists it
+        items: list[ItemRow] = []
+        seen: set[str] = set()
+        for tag in item_tags:
+            row = self._item_row(tag)
+            if row is not None and row.name.casefold() not in seen:
+                seen.add(row.name.casefold())
+                items.append(row)
+        return Block(tuple(items), tuple(self._summary_rows(every)))
 
+    def text(self, tag: Any) -> str:
+        """The element's text on one line; a currency symbol in an element of its own rejoins its number ("$ 10.00")."""
+        found = self._text.get(tag)
+        if found is None:
+            found = self._text[tag] = _SPLIT_SYMBOL.sub(r"\1", self.texts.text(tag))
+        return found
 
-# The page's text nodes, not those of comments or inside script, style, template, rt, rp (html_tree's text).
-_TEXT_NODES = etree.XPath(".//text()[not(ancestor::*[" + " or ".join(
-    f"self::{name}" for name in sorted(html_tree.NOT_TEXT_CONTAINERS)) + "])]")
+    def hidden(self, tag: Any) -> bool:
+        """Not shown until the customer opens it (a mini-cart drop-down) or for screen readers only."""
+        chain: list[Any] = []
+        element, result = tag, False
+        while element is not None and element.tag not in ("html", "body"):
+            known = self._hidden.get(element)
+            if known is not None:
+                result = known
+                break
+            chain.append(element)
+            if _hides(element):
+                result = True
+                break
+            element = element.getparent()
+        for passed in chain:
+            self._hidden[passed] = result
+        return result
 
+    # ---- item rows ------------------------------------------------------------------
 
-def _text_nodes(element: Any) -> list[tuple[str, Any]]:
-    """Each text node under ``element`` in page order, with the element that holds it."""
-    return [(str(node), node.getparent().getparent() if node.is_tail else node.getparent())
-            for node in _TEXT_NODES(element)]
+    def _quantity_anchors(self) -> list[tuple[Any, int, bool]]:
+        """Elements that hold a line's quantity, with it: number inputs, bare small numbers, "2 ×" texts
+        (the last flag: found in a text, whose element may be the row itself)."""
+        anchors: list[tuple[Any, int, bool]] = []
+        for field in self.body.iterdescendants("input"):
+            kind = field.get("type", "text").lower()
+            named = _QTY_CLASS.search(" ".join([field.get("name", ""), field.get("id", ""), field.get("class", "")]))
+            value = field.get("value", "").strip()
+            if (kind == "number" or (kind == "text" and named)) and value.isdigit() and 0 < int(value) < 1000:
+                anchors.append((field, int(value), False))
+        for tag in self.body.iterdescendants("td", "span", "div", "strong", "p"):
+            kept = self.texts.kept(tag)
+            if not kept or len(kept) > 80:  # rejoining symbols removes at most 1 character in 3: still over 40
+                continue
+            own = self.text(tag)
+            if len(own) > 40 or money_reader.find_money(own):
+                continue
+            bare = _BARE_INT.match(own)
+            if bare and 0 < int(bare.group(1)) < 1000 and tag.tag == "td":
+                anchors.append((tag, int(bare.group(1)), False))
+                continue
+            lead = _LEAD_INT.match(own)  # a quantity badge: "2" and, for screen readers, "2 items"
+            if lead and 0 < int(lead.group(1)) < 1000 and _QTY_CLASS.search(tag.get("class", "")):
+                anchors.append((tag, int(lead.group(1)), False))
+        for text, holder in html_tree.text_nodes(self.body):
+            match = _QTY_TEXT.search(text)
+            if match:
+                anchors.append((holder, int(next(g for g in match.groups() if g)), True))
+        return anchors
 
-
-def _item_tags(body: Any) -> list[Any]:
-    """The smallest elements around a quantity (or a product picture) that also hold a name and an amount."""
-    found: list[Any] = []
-    for anchor, _ in _quantity_anchors(body):
-        row = _climb(anchor)
-        if row is not None and not any(row is f for f in found):
-            found.append(row)
-    for img in body.find_all("img"):
-        row = _climb(img)
-        if row is not None and not any(row is f for f in found) and row.name in ("tr", "li") and _quantity_of(row) is None:
-            if len({m.amount for m in _amounts(_text(row))}) <= 2:
+    def _item_tags(self) -> list[Any]:
+        """The smallest elements around a quantity (or a product picture) that also hold a name and an amount."""
+        found: list[Any] = []
+        for anchor, _, _ in self.anchors:
+            row = self._climb(anchor)
+            if row is not None and not any(row is f for f in found):
                 found.append(row)
-    # keep the innermost rows only, in page order
-    inner = [t for t in found if not any(other is not t and _within(other, t) for other in found)]
-    order = {t: i for i, t in enumerate(body.iter(etree.Element))}
-    return sorted(inner, key=lambda t: order.get(t, 0))
+        for img in self.body.iterdescendants("img"):
+            row = self._climb(img)
+            if row is not None and not any(row is f for f in found) and row.tag in ("tr", "li") and self._quantity_of(row) is None:
+                if len({m.amount for m in _amounts(self.text(row))}) <= 2:
+                    found.append(row)
+        # keep the innermost rows only, in page order
+        inner = [t for t in found if not any(other is not t and _within(other, t) for other in found)]
+        order = {t: i for i, t in enumerate(self.body.iter(etree.Element))}
+        return sorted(inner, key=lambda t: order.get(t, 0))
 
-
-def _climb(tag: Any, depth: int = 8) -> Any:
-    """The first ancestor (or ``tag``) that holds an amount and a name; never a whole list of items."""
-    current = tag
-    for _ in range(depth):
-        if current is None or current.name in ("body", "html", "table", "main"):
-            return None
-        if len(current.find_all("input", attrs={"type": "number"})) > 1:
-            return None  # a whole list of items
-        if current.name in _ROW_TAGS and _amounts(_text(current)) and _row_name(current):
-            table_row = current if current.name == "tr" else current.find_parent("tr")
-            current = table_row if table_row is not None else current  # a table row's cells belong together (price, quantity, line total)
-            if current.name == "tbody" or len(_amounts(_text(current))) > 6:
+    def _climb(self, tag: Any, depth: int = 8) -> Any:
+        """The first ancestor (or ``tag``) that holds an amount and a name; never a whole list of items."""
+        current = tag
+        for _ in range(depth):
+            if current is None or current.tag in ("body", "html", "table", "main"):
                 return None
-            return current
-        current = current.getparent()
-    return None
-
-
-def _row_name(tag: Any) -> str:
-    """The item's name: its product link's or heading's text, else the first text with letters that is no amount."""
-    for found in tag.find_all(["a", "h2", "h3", "h4", "h5", "strong"]):
-        text = _text(found)
-        if _LETTERS.search(text) and not money_reader.find_money(text) and not _hidden(found):
-            return text
-    for piece in tag.stripped_strings:
-        piece = " ".join(piece.split())
-        if _LETTERS.search(piece) and not money_reader.find_money(piece) and not _QTY_TEXT.fullmatch(piece):
-            return piece.strip(" ×x:")
-    return ""
-
-
-def _quantity_of(tag: Any) -> int | None:
-    for anchor, quantity in _quantity_anchors(tag):
-        if _within(anchor, tag):
-            return quantity
-    return None
-
-
-def _item_row(tag: Any) -> ItemRow | None:
-    text = _text(tag)
-    name = _row_name(tag)
-    struck = {m.amount for s in tag.find_all(["s", "del", "strike"]) for m in money_reader.find_money(_text(s))}
-    amounts = [m for m in _amounts(text) if m.amount not in struck or len(_amounts(text)) == 1]
-    if not name or not amounts:
+            if self.number_inputs.get(current, 0) > 1:
+                return None  # a whole list of items
+            if current.tag in _ROW_TAGS and _amounts(self.text(current)) and self._row_name(current):
+                table_row = current if current.tag == "tr" else current.find_parent("tr")
+                current = table_row if table_row is not None else current  # a table row's cells belong together
+                if current.tag == "tbody" or len(_amounts(self.text(current))) > 6:
+                    return None
+                return current
+            current = current.getparent()
         return None
-    quantity = _quantity_of(tag)
-    distinct: list[Money] = []
-    for money in amounts:
-        if all(money.amount != d.amount for d in distinct):
-            distinct.append(money)
-    if len(distinct) >= 2:
-        unit, line = distinct[0], distinct[-1]
-    else:
-        line = distinct[0]
-        unit = line
-        if quantity and quantity > 1:
-            unit = Money((line.amount / quantity).quantize(Decimal("0.01")), line.currency, line.text)
-    return ItemRow(name, quantity, unit, line, text)
 
+    def _row_name(self, tag: Any) -> str:
+        """The item's name: its product link's or heading's text, else the first text with letters that is no amount."""
+        for found in tag.iterdescendants("a", "h2", "h3", "h4", "h5", "strong"):
+            text = self.text(found)
+            if _LETTERS.search(text) and not money_reader.find_money(text) and not self.hidden(found):
+                return text
+        for piece in tag.stripped_strings:
+            piece = " ".join(piece.split())
+            if _LETTERS.search(piece) and not money_reader.find_money(piece) and not _QTY_TEXT.fullmatch(piece):
+                return piece.strip(" ×x:")
+        return ""
 
-# ---- summary rows ------------------------------------------------------------------
+    def _quantity_of(self, tag: Any) -> int | None:
+        """The first quantity inside the row (a text's element may be the row itself)."""
+        for anchor, quantity, in_text in self.anchors:
+            if (in_text or anchor is not tag) and _within(anchor, tag):
+                return quantity
+        return None
 
+    def _item_row(self, tag: Any) -> ItemRow | None:
+        text = self.text(tag)
+        name = self._row_name(tag)
+        struck = {m.amount for s in tag.iterdescendants("s", "del", "strike") for m in money_reader.find_money(self.text(s))}
+        amounts = [m for m in _amounts(text) if m.amount not in struck or len(_amounts(text)) == 1]
+        if not name or not amounts:
+            return None
+        quantity = self._quantity_of(tag)
+        distinct: list[Money] = []
+        for money in amounts:
+            if all(money.amount != d.amount for d in distinct):
+                distinct.append(money)
+        if len(distinct) >= 2:
+            unit, line = distinct[0], distinct[-1]
+        else:
+            line = distinct[0]
+            unit = line
+            if quantity and quantity > 1:
+                unit = Money((line.amount / quantity).quantize(Decimal("0.01")), line.currency, line.text)
+        return ItemRow(name, quantity, unit, line, text)
 
-def _summary_rows(body: Any, item_tags: list[Any]) -> list[SummaryRow]:
-    """Label + one amount: from each amount up to the first element that also holds words, outside item rows."""
-    rows: list[SummaryRow] = []
-    used: list[Any] = []
-    for text, parent in _text_nodes(body):
-        if not _DIGIT.search(text) or parent.tag in ("option", "button", "select", "label", "s", "del"):
-            continue
-        if any(_within(parent, t) for t in item_tags) or _hidden(parent):
-            continue
-        row = _label_ancestor(parent, item_tags)
-        if row is None or any(_within(row, u) or _within(u, row) for u in used):
-            continue
-        text = _text(row)
-        amounts = _amounts(text)
-        if len({m.amount for m in amounts}) != 1:
-            continue
-        label = _label(text)
-        if not label or len(label) > 80:
-            continue
-        used.append(row)
-        rows.append(SummaryRow(label, amounts[0], text))
-    return rows
+    # ---- summary rows ------------------------------------------------------------------
+
+    def _summary_rows(self, item_tags: list[Any]) -> list[SummaryRow]:
+        """Label + one amount: from each amount up to the first element that also holds words, outside item rows."""
+        inside = {e for t in item_tags for e in t.iter(etree.Element)}  # in an item row
+        around = {e for t in item_tags for e in (t, *t.iterancestors())}  # an item row or around one
+        rows: list[SummaryRow] = []
+        used: list[Any] = []
+        for text, parent in html_tree.text_nodes(self.body):
+            if not _DIGIT.search(text) or parent.tag in ("option", "button", "select", "label", "s", "del"):
+                continue
+            if parent in inside or self.hidden(parent):
+                continue
+            row = self._label_ancestor(parent, inside, around)
+            if row is None or any(_within(row, u) or _within(u, row) for u in used):
+                continue
+            text = self.text(row)
+            amounts = _amounts(text)
+            if len({m.amount for m in amounts}) != 1:
+                continue
+            label = _label(text)
+            if not label or len(label) > 80:
+                continue
+            used.append(row)
+            rows.append(SummaryRow(label, amounts[0], text))
+        return rows
+
+    def _label_ancestor(self, tag: Any, inside: set[Any], around: set[Any], depth: int = 4) -> Any:
+        current = tag
+        for _ in range(depth):
+            if current is None or current.tag in ("body", "html", "table", "tbody", "thead", "tfoot", "form", "main", "ul", "ol"):
+                return None
+            if current in inside or current in around:
+                return None
+            text = self.text(current)
+            if not money_reader.find_money(text):
+                current = current.getparent()
+                continue
+            if _label(text):
+                return current
+            current = current.getparent()
+        return None
 
 
 _DIGIT = re.compile(r"\d")  # text nodes that hold a digit (the amount check follows)
-
-
-def _label_ancestor(tag: Any, item_tags: list[Any], depth: int = 4) -> Any:
-    current = tag
-    for _ in range(depth):
-        if current is None or current.name in ("body", "html", "table", "tbody", "thead", "tfoot", "form", "main", "ul", "ol"):
-            return None
-        if any(_within(current, t) or _within(t, current) for t in item_tags):
-            return None
-        text = _text(current)
-        if not money_reader.find_money(text):
-            current = current.getparent()
-            continue
-        if _label(text):
-            return current
-        current = current.getparent()
-    return None
 
 
 def _label(text: str) -> str:
