@@ -103,24 +103,23 @@ class TextIndex:
         self._quiet: set[Any] = set()  # inside script, style, template, rt, rp: no text (as get_text)
         for container in root.iter(*NOT_TEXT_CONTAINERS):
             self._quiet.update(container.iterdescendants(etree.Element))
+        texts = self._texts
         for element in reversed(list(root.iter(etree.Element))):  # children before their parents
-            self._texts[element] = self._joined(element, keep)
-
-    def _joined(self, element: Any, keep: int) -> str | None:
-        """The element's text from its own strings and its children's texts; None when longer than ``keep``."""
-        parts: list[str] = []
-        if element.text and element.tag not in NOT_TEXT_CONTAINERS:
-            parts.append(" ".join(element.text.split()))
-        for child in element:
-            if isinstance(child.tag, str) and child.tag not in NOT_TEXT_CONTAINERS:
-                part = self._texts[child]
-                if part is None:  # a long child makes a long parent
-                    return None
-                parts.append(part)
-            if child.tail:
-                parts.append(" ".join(child.tail.split()))
-        text = " ".join(part for part in parts if part)
-        return text if len(text) <= keep else None
+            parts: list[str] = []
+            if element.text and element.tag not in NOT_TEXT_CONTAINERS:
+                parts.append(" ".join(element.text.split()))
+            long = False
+            for child in element:
+                if isinstance(child.tag, str) and child.tag not in NOT_TEXT_CONTAINERS:
+                    part = texts[child]
+                    if part is None:  # a long child makes a long parent
+                        long = True
+                        break
+                    parts.append(part)
+                if child.tail:
+                    parts.append(" ".join(child.tail.split()))
+            text = None if long else " ".join(filter(None, parts))
+            texts[element] = text if text is not None and len(text) <= keep else None
 
     def text(self, element: Any) -> str:
         """The element's text on one line ("" inside script, style, template, rt or rp)."""

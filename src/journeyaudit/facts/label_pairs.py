@@ -42,13 +42,15 @@ def _ok(label: str, value: str) -> bool:
     return bool(label) and bool(value) and len(label) <= _MAX_LABEL and len(value) <= _MAX_VALUE and label != value
 
 
-def read(page: Any) -> list[Pair]:
-    """Every (label, value) pair of a page parsed by :func:`html_tree.parse`, in page order; [] for None."""
+def read(page: Any, texts: html_tree.TextIndex | None = None) -> list[Pair]:
+    """Every (label, value) pair of a page parsed by :func:`html_tree.parse`, in page order; [] for None.
+
+    ``texts``: the page's :class:`html_tree.TextIndex`, when the caller has one."""
     if page is None:
         return []
     pairs: list[Pair] = []
     seen: set[Pair] = set()
-    texts = html_tree.TextIndex(page)  # each element's text, found once
+    texts = texts or html_tree.TextIndex(page)  # each element's text, found once
 
     def add(label: str, value: str) -> None:
         label = label.strip().rstrip(":").strip()

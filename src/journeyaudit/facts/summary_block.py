@@ -73,14 +73,16 @@ class Block:
     summary: tuple[SummaryRow, ...]
 
 
-def read(page: Any) -> Block:
+def read(page: Any, texts: html_tree.TextIndex | None = None) -> Block:
     """The item rows and the summary rows of a page parsed by :func:`html_tree.parse` (empty for None).
 
-    Rules read it through ``computed.basket_block(step)``, once per judged run."""
+    ``texts``: the page's :class:`html_tree.TextIndex`, when the caller has one. Rules read the
+    block through ``computed.basket_block(step)``, once per judged run."""
     if page is None:
         return Block((), ())
     body = page.find("body")
-    return _Page(page if body is None else body).block()
+    body = page if body is None else body
+    return _Page(body, texts or html_tree.TextIndex(body)).block()
 
 
 def _amounts(text: str) -> list[Money]:
@@ -103,9 +105,10 @@ def _hides(element: Any) -> bool:
 class _Page:
     """One reading of a page's body: each element's text, hiddenness and quantity anchors found once."""
 
-    def __init__(self, body: Any) -> None:
+    def __init__(self, body: Any, texts: html_tree.TextIndex) -> None:
         self.body = body
-        self.texts = html_tree.TextIndex(body)
+        self.texts = texts
+        self.text_nodes = html_tree.text_nodes(body)
         self._text: dict[Any, str] = {}
         self._hidden: dict[Any, bool] = {}
         self.number_inputs: dict[Any, int] = {}  # element -> number inputs inside it
@@ -179,7 +182,7 @@ class _Page:
             lead = _LEAD_INT.match(own)  # a quantity badge: "2" and, for screen readers, "2 items"
             if lead and 0 < int(lead.group(1)) < 1000 and _QTY_CLASS.search(tag.get("class", "")):
                 anchors.append((tag, int(lead.group(1)), False))
-        for text, holder in html_tree.text_nodes(self.body):
+        for text, holder in self.text_nodes:
             match = _QTY_TEXT.search(text)
             if match:
                 anchors.append((holder, int(next(g for g in match.groups() if g)), True))
@@ -267,7 +270,7 @@ class _Page:
         around = {e for t in item_tags for e in (t, *t.iterancestors())}  # an item row or around one
         rows: list[SummaryRow] = []
         used: list[Any] = []
-        for text, parent in html_tree.text_nodes(self.body):
+        for text, parent in self.text_nodes:
             if not _DIGIT.search(text) or parent.tag in ("option", "button", "select", "label", "s", "del"):
                 continue
             if parent in inside or self.hidden(parent):
