@@ -94,3 +94,9 @@ def test_text_index_reads_each_element_as_get_text_does(html, keep):
         expected = " ".join(element.get_text(" ").split())
         assert texts.text(element) == expected
         assert texts.kept(element) == (expected if len(expected) <= keep else None)
+
+
+def test_text_index_reads_an_element_of_another_parse_afresh():
+    texts = html_tree.TextIndex(html_tree.parse(ROWS))
+    other = html_tree.parse(ROWS).find("a")
+    assert texts.text(other) == texts.kept(other) == "Mug blue"

@@ -73,19 +73,24 @@ def selector_soup(step: StepRecord) -> Any:
     return memo(step, "soup", lambda: html_tree.soup(step.html))
 
 
-def text_index(step: StepRecord) -> html_tree.TextIndex | None:
-    """Each element's text on one line for the step's parsed page (:class:`html_tree.TextIndex`); None without HTML."""
-    return memo(step, "texts", lambda: None if soup(step) is None else html_tree.TextIndex(soup(step)))
+def page_texts(step: StepRecord) -> tuple[Any, html_tree.TextIndex | None]:
+    """The step's parsed page and each element's text on one line (:class:`html_tree.TextIndex`), built
+    from that same page; (None, None) without HTML."""
+    def compute() -> tuple[Any, html_tree.TextIndex | None]:
+        page = soup(step)  # outside ``judging`` every call parses afresh: the index must be of this page
+        return page, None if page is None else html_tree.TextIndex(page)
+
+    return memo(step, "page_texts", compute)
 
 
 def basket_block(step: StepRecord) -> summary_block.Block:
     """The step's basket/summary block read by structure (:mod:`summary_block`), once per judged run."""
-    return memo(step, "basket_block", lambda: summary_block.read(soup(step), text_index(step)))
+    return memo(step, "basket_block", lambda: summary_block.read(*page_texts(step)))
 
 
 def label_value_pairs(step: StepRecord) -> list[Any]:
     """The step's label/value pairs read by structure (:mod:`label_pairs`), once per judged run."""
-    return memo(step, "label_pairs", lambda: list(label_pairs.read(soup(step), text_index(step))))
+    return memo(step, "label_pairs", lambda: list(label_pairs.read(*page_texts(step))))
 
 
 def error_texts(step: StepRecord) -> list[str]:

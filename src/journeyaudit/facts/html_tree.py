@@ -99,6 +99,7 @@ class TextIndex:
     """
 
     def __init__(self, root: Any, keep: int = 1000) -> None:
+        self.root, self.keep = root, keep
         self._texts: dict[Any, str | None] = {}  # None: longer than ``keep``
         self._quiet: set[Any] = set()  # inside script, style, template, rt, rp: no text (as get_text)
         for container in root.iter(*NOT_TEXT_CONTAINERS):
@@ -129,8 +130,14 @@ class TextIndex:
         return found if found is not None else " ".join(element.get_text(" ").split())
 
     def kept(self, element: Any) -> str | None:
-        """:meth:`text` when it is at most ``keep`` characters long, else None (without reading it)."""
-        return "" if element in self._quiet else self._texts.get(element)
+        """:meth:`text` when it is at most ``keep`` characters long, else None (without reading a long text
+        of this tree; an element of another tree is read afresh)."""
+        if element in self._quiet:
+            return ""
+        if element in self._texts:
+            return self._texts[element]
+        text = self.text(element)
+        return text if len(text) <= self.keep else None
 
 
 def child_elements(element: Any) -> Iterator[Any]:

@@ -50,7 +50,8 @@ def read(page: Any, texts: html_tree.TextIndex | None = None) -> list[Pair]:
         return []
     pairs: list[Pair] = []
     seen: set[Pair] = set()
-    texts = texts or html_tree.TextIndex(page)  # each element's text, found once
+    if texts is None or texts.root is not page:
+        texts = html_tree.TextIndex(page)  # each element's text, found once
 
     def add(label: str, value: str) -> None:
         label = label.strip().rstrip(":").strip()

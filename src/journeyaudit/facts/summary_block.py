@@ -82,7 +82,9 @@ def read(page: Any, texts: html_tree.TextIndex | None = None) -> Block:
         return Block((), ())
     body = page.find("body")
     body = page if body is None else body
-    return _Page(body, texts or html_tree.TextIndex(body)).block()
+    if texts is None or texts.root is not page:
+        texts = html_tree.TextIndex(body)
+    return _Page(body, texts).block()
 
 
 def _amounts(text: str) -> list[Money]:
