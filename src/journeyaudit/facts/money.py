@@ -301,6 +301,7 @@ _DEFAULT_LABEL_SETS = (TOTAL_LABELS, SUBTOTAL_LABELS, FEE_LABELS, DISCOUNT_LABEL
 
 
 @lru_cache(maxsize=64)
+@lru_cache(maxsize=64)  # asked for every page with the same few label sets
 def _shadows(labels: tuple[str, ...]) -> tuple[str, ...]:
     """Default labels of the other kinds: a line labelled by a longer one of these is not the caller's."""
     mine = {normalise(label) for label in labels}
