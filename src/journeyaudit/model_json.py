@@ -9,6 +9,7 @@ defaults (older traces load).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import typing
 from typing import Any
 
@@ -24,9 +25,12 @@ def to_dict(obj: Any) -> Any:
     return obj
 
 
+_PLAIN = frozenset({str, int, float, bool, Any})  # kept as JSON gave them
+
+
 def _convert(tp: Any, value: Any) -> Any:
-    if value is None:
-        return None
+    if value is None or tp in _PLAIN:
+        return value
     origin = typing.get_origin(tp)
     args = typing.get_args(tp)
     if origin is typing.Union or (origin is not None and str(origin) == "<class 'types.UnionType'>"):
@@ -44,11 +48,15 @@ def _convert(tp: Any, value: Any) -> Any:
 _T = typing.TypeVar("_T")
 
 
+@functools.lru_cache(maxsize=None)  # one entry per dataclass of the model
+def _field_types(cls: type) -> tuple[tuple[str, Any], ...]:
+    """(name, type) of each field; ``get_type_hints`` evaluates the string annotations, once per class
+    (per object it was most of the time spent loading a trace)."""
+    hints = typing.get_type_hints(cls)
+    return tuple((f.name, hints[f.name]) for f in dataclasses.fields(cls))
+
+
 def from_dict(cls: type[_T], data: dict[str, Any]) -> _T:
     """JSON data -> dataclass ``cls``; unknown keys are ignored (forward compatible)."""
-    hints = typing.get_type_hints(cls)
-    kwargs = {}
-    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
-        if f.name in data:
-            kwargs[f.name] = _convert(hints[f.name], data[f.name])
+    kwargs = {name: _convert(tp, data[name]) for name, tp in _field_types(cls) if name in data}
     return cls(**kwargs)

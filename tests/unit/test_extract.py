@@ -533,3 +533,13 @@ def test_imports_stay_light(module):
     assert not modules & {"playwright", "jinja2"}
     assert modules <= {"__future__", "re", "unicodedata", "collections", "dataclasses", "decimal", "functools",
                        "typing", "bs4", "journeyaudit", "json", "extruct"}
+
+
+def test_first_saying_finds_the_first_text_with_a_phrase_on_any_line():
+    from journeyaudit.facts import phrase_search
+
+    texts = ["", "Welcome back\nYour basket", "Payment  ACCEPTED\nthanks", "payment accepted"]
+    assert phrase_search.first_saying(texts, ["payment accepted"]) == texts[2]
+    assert phrase_search.first_saying(texts, ["basket"]) == texts[1]
+    assert phrase_search.first_saying(texts, ["refused"]) is None
+    assert phrase_search.first_saying([], ["basket"]) is None

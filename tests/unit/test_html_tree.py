@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from bs4 import BeautifulSoup
 
@@ -76,3 +78,25 @@ def test_deeply_nested_pages_are_read_to_the_end():
     deep = "<div>" * 1500 + '<p class="error">deep</p>' + "</div>" * 1500 + '<p class="error">after</p>'
     assert messages.error_texts(deep) == ["deep", "after"]
     assert html_tree.parse(deep).get_text("|") == "deep|after"
+
+
+THEMES = Path(__file__).resolve().parents[1] / "fixtures" / "themes"
+NESTED_TEXT = (ROWS + "<template><div><p>Not <b>shown</b></p></div></template><p>Ruby <ruby>漢<rt>kan</rt></ruby>"
+               "  spaced\n out <!-- c --> text</p>")
+
+
+@pytest.mark.parametrize("html", [NESTED_TEXT, *(path.read_text(encoding="utf-8") for path in sorted(THEMES.glob("*.html")))])
+@pytest.mark.parametrize("keep", [1000, 12])
+def test_text_index_reads_each_element_as_get_text_does(html, keep):
+    page = html_tree.parse(html)
+    texts = html_tree.TextIndex(page, keep=keep)
+    for element in page.iter(html_tree.etree.Element):
+        expected = " ".join(element.get_text(" ").split())
+        assert texts.text(element) == expected
+        assert texts.kept(element) == (expected if len(expected) <= keep else None)
+
+
+def test_text_index_reads_an_element_of_another_parse_afresh():
+    texts = html_tree.TextIndex(html_tree.parse(ROWS))
+    other = html_tree.parse(ROWS).find("a")
+    assert texts.text(other) == texts.kept(other) == "Mug blue"

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from bs4 import BeautifulSoup
 
-from journeyaudit.facts import label_pairs, ledger
+from journeyaudit.facts import html_tree, label_pairs, ledger
 from tests.unit.recorded import findings, recorded, run, step
 
 DL = "<dl class='order-details'><dt>Order</dt><dd>#1042</dd><dt>Status</dt><dd>Cancelled</dd></dl>"
@@ -17,7 +16,7 @@ SIDE = "<div class='order-status'><span class='label'>Status</span><span class='
 
 @pytest.mark.parametrize("html", [DL, TH_TD, HEADER, SIDE])
 def test_status_and_its_value_are_a_pair(html):
-    pairs = label_pairs.read(BeautifulSoup(html, "html.parser"))
+    pairs = label_pairs.read(html_tree.parse(html))
     assert label_pairs.Pair("Status", "Cancelled") in pairs
 
 
@@ -51,3 +50,13 @@ def test_an_unrelated_cancelled_word_is_no_order_status():
 def test_ledger_reads_the_order_state_from_a_pair():
     page = step(1, "confirmation", "Thank you\nOrder 1042\nStatus\nCancelled", html=f"<h1>Thank you</h1>{DL}")
     assert ledger.order_state(ledger.build(run(page))) == "cancelled"
+
+
+def test_a_comment_between_label_and_value_does_not_part_them():
+    html = "<div class='status'><!-- wp:group --><strong>Status</strong><!-- /wp:group --><span>Cancelled</span></div>"
+    assert label_pairs.Pair("Status", "Cancelled") in label_pairs.read(html_tree.parse(html))
+
+
+def test_template_content_is_no_pair():
+    html = "<template><dl><dt>Status</dt><dd>Cancelled</dd></dl></template><dl><dt>Order</dt><dd>#1042</dd></dl>"
+    assert label_pairs.read(html_tree.parse(html)) == [label_pairs.Pair("Order", "#1042")]

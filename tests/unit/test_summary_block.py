@@ -6,9 +6,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
 
-from journeyaudit.facts import computed, ledger, summary_block
+from journeyaudit.facts import computed, html_tree, ledger, summary_block
 from journeyaudit.history import store
 
 THEMES = Path(__file__).resolve().parents[1] / "fixtures" / "themes"
@@ -16,7 +15,7 @@ SHUUP = Path(__file__).resolve().parents[1] / "fixtures" / "shops" / "shuup"
 
 
 def _block(name: str) -> summary_block.Block:
-    return summary_block.read(BeautifulSoup((THEMES / name).read_text(encoding="utf-8"), "html.parser"))
+    return summary_block.read(html_tree.parse((THEMES / name).read_text(encoding="utf-8")))
 
 
 def _items(block):
@@ -80,7 +79,7 @@ def test_summary_row_whatever_its_wording_is_no_item():
       <tr><td colspan="4">Basket total</td><td>€39.90</td></tr>
       <tr><td colspan="4">Gesamtbetrag des Warenkorbs</td><td>€39.90</td></tr>
       </tfoot></table>"""
-    block = summary_block.read(BeautifulSoup(html, "html.parser"))
+    block = summary_block.read(html_tree.parse(html))
     assert [i.name for i in block.items] == ["AeroPress Go"]
     assert [r.label for r in block.summary] == ["Basket total", "Gesamtbetrag des Warenkorbs"]
 
@@ -89,11 +88,19 @@ def test_closed_mini_cart_gives_way_to_the_page_basket():
     html = """<li class="dropdown"><div class="dropdown-menu"><table><tr><td>1 × <a href="/p/1">AeroPress Go</a></td>
       <td>€39.90</td></tr></table></div></li>
       <table><tr><td>AeroPress Go</td><td>€42.90</td><td>1</td><td>€42.90</td></tr></table>"""
-    block = summary_block.read(BeautifulSoup(html, "html.parser"))
+    block = summary_block.read(html_tree.parse(html))
     assert _items(block) == [("AeroPress Go", 1, Decimal("42.90"), Decimal("42.90"))]
 
 
 @pytest.mark.parametrize("html", ["", "<p>€</p>", "<table><tr><td>1</td></tr></table>", "<input type=number value=x>"])
 def test_odd_markup_reads_nothing(html):
-    block = summary_block.read(BeautifulSoup(html, "html.parser"))
+    block = summary_block.read(html_tree.parse(html))
     assert block.items == ()
+
+
+def test_script_template_and_comment_text_is_not_read():
+    html = """<template><table><tr><td><a href="/p/2">Ghost Mug</a></td><td>€9.00</td><td>1</td></tr></table></template>
+      <table><tr><td><a href="/p/1">AeroPress Go</a><!-- × 5 --><script>var label = "× 7"</script></td><td>€42.90</td>
+      <td>1</td><td>€42.90</td></tr></table>"""
+    block = summary_block.read(html_tree.parse(html))
+    assert _items(block) == [("AeroPress Go", 1, Decimal("42.90"), Decimal("42.90"))]

@@ -69,18 +69,28 @@ def soup(step: StepRecord) -> Any:
 
 
 def selector_soup(step: StepRecord) -> Any:
-    """The step's HTML parsed by BeautifulSoup, for a journey's CSS selector hints (soupsieve)."""
+    """The step's HTML parsed by BeautifulSoup, for a journey's CSS selector hints (soupsieve) only."""
     return memo(step, "soup", lambda: html_tree.soup(step.html))
+
+
+def page_texts(step: StepRecord) -> tuple[Any, html_tree.TextIndex | None]:
+    """The step's parsed page and each element's text on one line (:class:`html_tree.TextIndex`), built
+    from that same page; (None, None) without HTML."""
+    def compute() -> tuple[Any, html_tree.TextIndex | None]:
+        page = soup(step)  # outside ``judging`` every call parses afresh: the index must be of this page
+        return page, None if page is None else html_tree.TextIndex(page)
+
+    return memo(step, "page_texts", compute)
 
 
 def basket_block(step: StepRecord) -> summary_block.Block:
     """The step's basket/summary block read by structure (:mod:`summary_block`), once per judged run."""
-    return memo(step, "basket_block", lambda: summary_block.read(selector_soup(step)))
+    return memo(step, "basket_block", lambda: summary_block.read(*page_texts(step)))
 
 
 def label_value_pairs(step: StepRecord) -> list[Any]:
     """The step's label/value pairs read by structure (:mod:`label_pairs`), once per judged run."""
-    return memo(step, "label_pairs", lambda: list(label_pairs.read(selector_soup(step))))
+    return memo(step, "label_pairs", lambda: list(label_pairs.read(*page_texts(step))))
 
 
 def error_texts(step: StepRecord) -> list[str]:

@@ -64,6 +64,82 @@ def strings(element: Any, skip: Any = None) -> Iterator[str]:
             yield child.tail
 
 
+def text_nodes(element: Any) -> list[tuple[str, Any]]:
+    """The text strings under ``element`` (those of :func:`strings`) in document order, each with the
+    element that holds it: a tail's holder is its element's parent. One walk, no XPath (an
+    ``ancestor::`` test per text node costs five times the walk)."""
+    found: list[tuple[str, Any]] = []
+    if element.text and element.tag not in NOT_TEXT_CONTAINERS:
+        found.append((element.text, element))
+    stack: list[tuple[Iterator[Any], Any]] = [(iter(element), element)]
+    while stack:
+        children, owner = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            if stack and owner.tail:
+                found.append((owner.tail, stack[-1][1]))
+            continue
+        if isinstance(child.tag, str) and child.tag not in NOT_TEXT_CONTAINERS:
+            if child.text:
+                found.append((child.text, child))
+            stack.append((iter(child), child))
+        elif child.tail:
+            found.append((child.tail, owner))
+    return found
+
+
+class TextIndex:
+    """Each element's text on one line, ``" ".join(element.get_text(" ").split())``, for a whole tree.
+
+    Asking every element of a page for its text walks each subtree again (quadratic in the
+    depth); the index builds the texts bottom-up in one walk, each from its children's. Texts
+    longer than ``keep`` characters are not kept (a deep page would hold its text once per
+    level) and are read afresh when asked for. Read-only, like the tree: build one per reading.
+    """
+
+    def __init__(self, root: Any, keep: int = 1000) -> None:
+        self.root, self.keep = root, keep
+        self._texts: dict[Any, str | None] = {}  # None: longer than ``keep``
+        self._quiet: set[Any] = set()  # inside script, style, template, rt, rp: no text (as get_text)
+        for container in root.iter(*NOT_TEXT_CONTAINERS):
+            self._quiet.update(container.iterdescendants(etree.Element))
+        texts = self._texts
+        for element in reversed(list(root.iter(etree.Element))):  # children before their parents
+            parts: list[str] = []
+            if element.text and element.tag not in NOT_TEXT_CONTAINERS:
+                parts.append(" ".join(element.text.split()))
+            long = False
+            for child in element:
+                if isinstance(child.tag, str) and child.tag not in NOT_TEXT_CONTAINERS:
+                    part = texts[child]
+                    if part is None:  # a long child makes a long parent
+                        long = True
+                        break
+                    parts.append(part)
+                if child.tail:
+                    parts.append(" ".join(child.tail.split()))
+            text = None if long else " ".join(filter(None, parts))
+            texts[element] = text if text is not None and len(text) <= keep else None
+
+    def text(self, element: Any) -> str:
+        """The element's text on one line ("" inside script, style, template, rt or rp)."""
+        if element in self._quiet:
+            return ""
+        found = self._texts.get(element, None)
+        return found if found is not None else " ".join(element.get_text(" ").split())
+
+    def kept(self, element: Any) -> str | None:
+        """:meth:`text` when it is at most ``keep`` characters long, else None (without reading a long text
+        of this tree; an element of another tree is read afresh)."""
+        if element in self._quiet:
+            return ""
+        if element in self._texts:
+            return self._texts[element]
+        text = self.text(element)
+        return text if len(text) <= self.keep else None
+
+
 def child_elements(element: Any) -> Iterator[Any]:
     """The element's child elements (no comments or processing instructions)."""
     return element.iterchildren(etree.Element)
@@ -106,11 +182,17 @@ class Tag(lxml_html.HtmlElement):
         return self.iterancestors()
 
     def get_text(self, separator: str = "", strip: bool = False) -> str:
-        return join_text(strings(self), separator, strip)
+        return join_text(self._strings(), separator, strip)
 
     @property
     def stripped_strings(self) -> Iterator[str]:
-        return (piece for piece in (s.strip() for s in strings(self)) if piece)
+        return (piece for piece in (s.strip() for s in self._strings()) if piece)
+
+    def _strings(self) -> Iterator[str]:
+        """:func:`strings`, none for an element inside a script, style, template, rt or rp (as BeautifulSoup)."""
+        if next(self.iterancestors(*NOT_TEXT_CONTAINERS), None) is not None:
+            return iter(())
+        return strings(self)
 
 
 _LOOKUP = etree.ElementDefaultClassLookup(

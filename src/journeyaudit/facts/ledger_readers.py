@@ -369,13 +369,13 @@ def _state_facts(b: Builder, step: StepRecord, texts: list[str], notices: list[s
         ("pending", b.labels.payment_pending),
         ("accepted", b.labels.payment_accepted),
     ):
-        said = next((t for t in texts if phrase_search.find_phrases(t, state_phrases)), None)
+        said = phrase_search.first_saying(texts, state_phrases)
         if said is not None:
             b.add("payment", step, "text", said, state=state)
     number = None
-    if step.role == "confirmation" or any(
-        phrase_search.find_phrases(t, (*b.labels.order_confirmed, *b.labels.order_cancelled, *b.labels.order_failed)) for t in texts
-    ):
+    if step.role == "confirmation" or phrase_search.first_saying(
+        texts, (*b.labels.order_confirmed, *b.labels.order_cancelled, *b.labels.order_failed)
+    ) is not None:
         number = phrase_search.order_number(step.visible_text, b.labels.order_number_patterns)
     order_states = []
     for text in texts:
@@ -390,7 +390,7 @@ def _state_facts(b: Builder, step: StepRecord, texts: list[str], notices: list[s
         ("failed", b.labels.order_failed),
         ("confirmed", b.labels.order_confirmed),
     ):
-        said = next((t for t in texts if phrase_search.find_phrases(t, state_phrases)), None)
+        said = phrase_search.first_saying(texts, state_phrases)
         if said is not None and state not in order_states:
             order_states.append(state)
             b.add("order", step, "text", said, state=state, detail={"number": number} if number else {})

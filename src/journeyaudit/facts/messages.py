@@ -22,6 +22,8 @@ _MAX_MESSAGE = 500
 
 
 def _hidden(tag: Any) -> bool:
+    if not tag.attrib:  # most elements: no attribute that could hide them
+        return tag.tag == "dialog"
     if tag.has_attr("hidden"):
         return True
     if str(tag.get("aria-hidden", "")).strip().lower() == "true":
@@ -37,7 +39,7 @@ def _hidden(tag: Any) -> bool:
 
 
 def _is_candidate(tag: Any) -> bool:
-    if tag.name in _NO_CANDIDATE:
+    if not tag.attrib or tag.name in _NO_CANDIDATE:  # a message is told by its attributes
         return False
     roles = str(tag.get("role", "")).lower().split()
     if "alert" in roles or "alertdialog" in roles:

@@ -301,6 +301,7 @@ _DEFAULT_LABEL_SETS = (TOTAL_LABELS, SUBTOTAL_LABELS, FEE_LABELS, DISCOUNT_LABEL
 
 
 @lru_cache(maxsize=64)
+@lru_cache(maxsize=64)  # asked for every page with the same few label sets
 def _shadows(labels: tuple[str, ...]) -> tuple[str, ...]:
     """Default labels of the other kinds: a line labelled by a longer one of these is not the caller's."""
     mine = {normalise(label) for label in labels}
@@ -385,10 +386,8 @@ def _classify(
     else:
         match, is_mine = (mine, True) if mine else (shadow, False)
     if match is None:
-        if _QUALIFIER_LINE.fullmatch(line.replace("\t", " ")):
-            return None  # "(incl. VAT)" or "EUR" on its own line: look through it
-        money = _amount_only(line)
-        return ("amount", index, money) if money else ("other", index, None)
+        kind, money = _unlabelled(line)
+        return None if kind is None else (kind, index, money)
     rest = line[match.end():]
     offset, separated, qualifier = _skip_gap(rest)
     written = (line[match.start("label"):match.end()] + rest[:offset]).strip(" \t:：=-–—|")
@@ -401,6 +400,15 @@ def _classify(
         money = _amount_only(tail.strip()) or found[0][2]
         return ("labelled", index, _Labelled(index, written, key, qualifier, is_mine, money))
     return ("other", index, None)
+
+
+@text_cache(maxsize=4096)  # a line with no label reads the same for every set of labels and on every step
+def _unlabelled(line: str) -> tuple[str | None, Money | None]:
+    """A line without a label: ("amount", money), ("other", None), or (None, None) to look through."""
+    if _QUALIFIER_LINE.fullmatch(line.replace("\t", " ")):
+        return None, None  # "(incl. VAT)" or "EUR" on its own line: look through it
+    money = _amount_only(line)
+    return ("amount", money) if money else ("other", None)
 
 
 def _pair(entries: list[tuple[str, int, Any]]) -> list[_Labelled]:

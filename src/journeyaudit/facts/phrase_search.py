@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from journeyaudit.facts.page_text import lines, normalise, text_cache
+from journeyaudit.facts.page_text import _lines, lines, normalise, text_cache
 from journeyaudit.facts.wording import IN_STOCK_PHRASES, ORDER_NUMBER_PATTERNS, OUT_OF_STOCK_PHRASES
 
 # ==========================================================================
@@ -26,6 +26,20 @@ def _phrase_matcher(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
 def find_phrases(text: str, phrases: Iterable[str]) -> list[str]:
     """The lines of ``text`` that contain any of ``phrases`` (whole words, case- and whitespace-insensitive)."""
     return list(_find_phrases(text or "", tuple(phrases)))
+
+
+def first_saying(texts: Iterable[str], phrases: Iterable[str]) -> str | None:
+    """The first of ``texts`` that :func:`find_phrases` finds any of ``phrases`` in, or None.
+
+    One matcher for all the texts: asking :func:`find_phrases` text by text hashes the
+    phrase list again for every text."""
+    matcher = _phrase_matcher(tuple(phrases))
+    if matcher is None:
+        return None
+    for text in texts:
+        if any(matcher.search(normalise(line)) for line in _lines(text or "")):
+            return text
+    return None
 
 
 @text_cache(maxsize=4096)  # the ledger and several rules ask the same lines about the same phrases

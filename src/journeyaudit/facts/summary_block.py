@@ -16,8 +16,10 @@ they are told apart by structure, not by words:
 * anything else (a tax breakdown row with a rate and three amounts, a product
   card's price) is neither.
 
-:func:`read` returns both, in page order. Pure: a parsed page (BeautifulSoup) in,
-rows out; the ledger's item reader and the late-extra-cost rule use it.
+:func:`read` returns both, in page order. Pure: a page parsed by :func:`html_tree.parse`
+(lxml) in, rows out; the ledger's item reader and the late-extra-cost rule use it.
+Text is what :mod:`html_tree` calls text: comments and what script, style and
+template hold are not read (neither as a "2 ×" quantity nor as an amount).
 """
 
 from __future__ import annotations
@@ -27,6 +29,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from lxml import etree
+
+from journeyaudit.facts import html_tree
 from journeyaudit.facts import money as money_reader
 from journeyaudit.facts.money import Money
 
@@ -68,34 +73,18 @@ class Block:
     summary: tuple[SummaryRow, ...]
 
 
-def read(soup: Any) -> Block:
-    """The item rows and the summary rows of a parsed page (empty when ``soup`` is None).
+def read(page: Any, texts: html_tree.TextIndex | None = None) -> Block:
+    """The item rows and the summary rows of a page parsed by :func:`html_tree.parse` (empty for None).
 
-    Rules read it through ``computed.basket_block(step)``, once per judged run: a cache keyed on
-    the tree itself would hash it, and BeautifulSoup hashes a tag by rendering it whole."""
-    if soup is None:
+    ``texts``: the page's :class:`html_tree.TextIndex`, when the caller has one. Rules read the
+    block through ``computed.basket_block(step)``, once per judged run."""
+    if page is None:
         return Block((), ())
-    return _read(soup)
-
-
-def _read(soup: Any) -> Block:
-    body = soup.body or soup
-    every = _item_tags(body)
-    shown = [t for t in every if not _hidden(t)]
-    item_tags = shown or every  # a page whose only basket is a closed mini-cart still lists it
-    items: list[ItemRow] = []
-    seen: set[str] = set()
-    for tag in item_tags:
-        row = _item_row(tag)
-        if row is not None and row.name.casefold() not in seen:
-            seen.add(row.name.casefold())
-            items.append(row)
-    return Block(tuple(items), tuple(_summary_rows(body, every)))
-
-
-def _text(tag: Any) -> str:
-    """The element's text on one line; a currency symbol in an element of its own rejoins its number ("$ 10.00")."""
-    return _SPLIT_SYMBOL.sub(r"\1", " ".join(tag.get_text(" ").split()))
+    body = page.find("body")
+    body = page if body is None else body
+    if texts is None or texts.root is not page:
+        texts = html_tree.TextIndex(body)
+    return _Page(body, texts).block()
 
 
 def _amounts(text: str) -> list[Money]:
@@ -104,181 +93,222 @@ def _amounts(text: str) -> list[Money]:
 
 
 def _within(tag: Any, outer: Any) -> bool:
-    """Is ``tag`` ``outer`` or inside it? (By identity: BeautifulSoup compares tags by their markup.)"""
-    return tag is outer or any(parent is outer for parent in tag.parents)
+    """Is ``tag`` ``outer`` or inside it?"""
+    return tag is outer or any(parent is outer for parent in tag.iterancestors())
 
 
-def _hidden(tag: Any) -> bool:
-    """Not shown until the customer opens it (a mini-cart drop-down) or for screen readers only."""
-    for element in [tag, *tag.parents]:
-        if element.name in ("[document]", "html", "body"):
-            break
-        style = str(element.get("style", "")).replace(" ", "").lower()
-        if (_HIDDEN_CLASS.search(" ".join(element.get("class") or [])) or element.has_attr("hidden")
-                or str(element.get("aria-hidden", "")).lower() == "true" or "display:none" in style):
-            return True
-    return False
+def _hides(element: Any) -> bool:
+    """Does this element itself hide its content (a class, ``hidden``, ``aria-hidden``, ``display:none``)?"""
+    style = element.get("style", "").replace(" ", "").lower()
+    return bool(_HIDDEN_CLASS.search(element.get("class", "")) or "hidden" in element.attrib
+                or element.get("aria-hidden", "").lower() == "true" or "display:none" in style)
 
 
-# ---- item rows ------------------------------------------------------------------
+class _Page:
+    """One reading of a page's body: each element's text, hiddenness and quantity anchors found once."""
 
+    def __init__(self, body: Any, texts: html_tree.TextIndex) -> None:
+        self.body = body
+        self.texts = texts
+        self.text_nodes = html_tree.text_nodes(body)
+        self._text: dict[Any, str] = {}
+        self._hidden: dict[Any, bool] = {}
+        self.number_inputs: dict[Any, int] = {}  # element -> number inputs inside it
+        for field in body.iter("input"):
+            if field.get("type") == "number":
+                for parent in field.iterancestors():
+                    self.number_inputs[parent] = self.number_inputs.get(parent, 0) + 1
+        self.anchors = self._quantity_anchors()
 
-def _quantity_anchors(body: Any) -> list[tuple[Any, int]]:
-    """Elements that hold a line's quantity, with it: number inputs, bare small numbers, "2 ×" texts."""
-    anchors: list[tuple[Any, int]] = []
-    for field in body.find_all("input"):
-        kind = str(field.get("type", "text")).lower()
-        named = _QTY_CLASS.search(" ".join([str(field.get("name", "")), str(field.get("id", "")), *(field.get("class") or [])]))
-        value = str(field.get("value", "")).strip()
-        if (kind == "number" or (kind == "text" and named)) and value.isdigit() and 0 < int(value) < 1000:
-            anchors.append((field, int(value)))
-    for tag in body.find_all(["td", "span", "div", "strong", "p"]):
-        own = _text(tag)
-        if not own or len(own) > 40 or money_reader.find_money(own):
-            continue
-        bare = _BARE_INT.match(own)
-        if bare and 0 < int(bare.group(1)) < 1000 and tag.name == "td":
-            anchors.append((tag, int(bare.group(1))))
-            continue
-        lead = _LEAD_INT.match(own)  # a quantity badge: "2" and, for screen readers, "2 items"
-        if lead and 0 < int(lead.group(1)) < 1000 and _QTY_CLASS.search(" ".join(tag.get("class") or [])):
-            anchors.append((tag, int(lead.group(1))))
-    for node in body.find_all(string=_QTY_TEXT):
-        match = _QTY_TEXT.search(str(node))
-        if match and node.parent is not None:
-            anchors.append((node.parent, int(next(g for g in match.groups() if g))))
-    return anchors
+    def block(self) -> Block:
+        every = self._item_tags()
+        shown = [t for t in every if not self.hidden(t)]
+        item_tags = shown or every  # a page whose only basket is a closed mini-cart still lists it
+        items: list[ItemRow] = []
+        seen: set[str] = set()
+        for tag in item_tags:
+            row = self._item_row(tag)
+            if row is not None and row.name.casefold() not in seen:
+                seen.add(row.name.casefold())
+                items.append(row)
+        return Block(tuple(items), tuple(self._summary_rows(every)))
 
+    def text(self, tag: Any) -> str:
+        """The element's text on one line; a currency symbol in an element of its own rejoins its number ("$ 10.00")."""
+        found = self._text.get(tag)
+        if found is None:
+            found = self._text[tag] = _SPLIT_SYMBOL.sub(r"\1", self.texts.text(tag))
+        return found
 
-def _item_tags(body: Any) -> list[Any]:
-    """The smallest elements around a quantity (or a product picture) that also hold a name and an amount."""
-    found: list[Any] = []
-    for anchor, _ in _quantity_anchors(body):
-        row = _climb(anchor)
-        if row is not None and not any(row is f for f in found):
-            found.append(row)
-    for img in body.find_all("img"):
-        row = _climb(img)
-        if row is not None and not any(row is f for f in found) and row.name in ("tr", "li") and _quantity_of(row) is None:
-            if len({m.amount for m in _amounts(_text(row))}) <= 2:
+    def hidden(self, tag: Any) -> bool:
+        """Not shown until the customer opens it (a mini-cart drop-down) or for screen readers only."""
+        chain: list[Any] = []
+        element, result = tag, False
+        while element is not None and element.tag not in ("html", "body"):
+            known = self._hidden.get(element)
+            if known is not None:
+                result = known
+                break
+            chain.append(element)
+            if _hides(element):
+                result = True
+                break
+            element = element.getparent()
+        for passed in chain:
+            self._hidden[passed] = result
+        return result
+
+    # ---- item rows ------------------------------------------------------------------
+
+    def _quantity_anchors(self) -> list[tuple[Any, int, bool]]:
+        """Elements that hold a line's quantity, with it: number inputs, bare small numbers, "2 ×" texts
+        (the last flag: found in a text, whose element may be the row itself)."""
+        anchors: list[tuple[Any, int, bool]] = []
+        for field in self.body.iterdescendants("input"):
+            kind = field.get("type", "text").lower()
+            named = _QTY_CLASS.search(" ".join([field.get("name", ""), field.get("id", ""), field.get("class", "")]))
+            value = field.get("value", "").strip()
+            if (kind == "number" or (kind == "text" and named)) and value.isdigit() and 0 < int(value) < 1000:
+                anchors.append((field, int(value), False))
+        for tag in self.body.iterdescendants("td", "span", "div", "strong", "p"):
+            kept = self.texts.kept(tag)
+            if not kept or len(kept) > 80:  # rejoining symbols removes at most 1 character in 3: still over 40
+                continue
+            own = self.text(tag)
+            if len(own) > 40 or money_reader.find_money(own):
+                continue
+            bare = _BARE_INT.match(own)
+            if bare and 0 < int(bare.group(1)) < 1000 and tag.tag == "td":
+                anchors.append((tag, int(bare.group(1)), False))
+                continue
+            lead = _LEAD_INT.match(own)  # a quantity badge: "2" and, for screen readers, "2 items"
+            if lead and 0 < int(lead.group(1)) < 1000 and _QTY_CLASS.search(tag.get("class", "")):
+                anchors.append((tag, int(lead.group(1)), False))
+        for text, holder in self.text_nodes:
+            match = _QTY_TEXT.search(text)
+            if match:
+                anchors.append((holder, int(next(g for g in match.groups() if g)), True))
+        return anchors
+
+    def _item_tags(self) -> list[Any]:
+        """The smallest elements around a quantity (or a product picture) that also hold a name and an amount."""
+        found: list[Any] = []
+        for anchor, _, _ in self.anchors:
+            row = self._climb(anchor)
+            if row is not None and not any(row is f for f in found):
                 found.append(row)
-    # keep the innermost rows only, in page order
-    inner = [t for t in found if not any(other is not t and _within(other, t) for other in found)]
-    order = {id(t): i for i, t in enumerate(body.find_all(True))}
-    return sorted(inner, key=lambda t: order.get(id(t), 0))
+        for img in self.body.iterdescendants("img"):
+            row = self._climb(img)
+            if row is not None and not any(row is f for f in found) and row.tag in ("tr", "li") and self._quantity_of(row) is None:
+                if len({m.amount for m in _amounts(self.text(row))}) <= 2:
+                    found.append(row)
+        # keep the innermost rows only, in page order
+        inner = [t for t in found if not any(other is not t and _within(other, t) for other in found)]
+        order = {t: i for i, t in enumerate(self.body.iter(etree.Element))}
+        return sorted(inner, key=lambda t: order.get(t, 0))
 
-
-def _climb(tag: Any, depth: int = 8) -> Any:
-    """The first ancestor (or ``tag``) that holds an amount and a name; never a whole list of items."""
-    current = tag
-    for _ in range(depth):
-        if current is None or current.name in ("body", "html", "table", "main"):
-            return None
-        if len(current.find_all("input", attrs={"type": "number"})) > 1:
-            return None  # a whole list of items
-        if current.name in _ROW_TAGS and _amounts(_text(current)) and _row_name(current):
-            table_row = current if current.name == "tr" else current.find_parent("tr")
-            current = table_row or current  # a table row's cells belong together (price, quantity, line total)
-            if current.name == "tbody" or len(_amounts(_text(current))) > 6:
+    def _climb(self, tag: Any, depth: int = 8) -> Any:
+        """The first ancestor (or ``tag``) that holds an amount and a name; never a whole list of items."""
+        current = tag
+        for _ in range(depth):
+            if current is None or current.tag in ("body", "html", "table", "main"):
                 return None
-            return current
-        current = current.parent
-    return None
-
-
-def _row_name(tag: Any) -> str:
-    """The item's name: its product link's or heading's text, else the first text with letters that is no amount."""
-    for found in tag.find_all(["a", "h2", "h3", "h4", "h5", "strong"]):
-        text = _text(found)
-        if _LETTERS.search(text) and not money_reader.find_money(text) and not _hidden(found):
-            return text
-    for piece in tag.stripped_strings:
-        piece = " ".join(piece.split())
-        if _LETTERS.search(piece) and not money_reader.find_money(piece) and not _QTY_TEXT.fullmatch(piece):
-            return piece.strip(" ×x:")
-    return ""
-
-
-def _quantity_of(tag: Any) -> int | None:
-    for anchor, quantity in _quantity_anchors(tag):
-        if _within(anchor, tag):
-            return quantity
-    return None
-
-
-def _item_row(tag: Any) -> ItemRow | None:
-    text = _text(tag)
-    name = _row_name(tag)
-    struck = {m.amount for s in tag.find_all(["s", "del", "strike"]) for m in money_reader.find_money(_text(s))}
-    amounts = [m for m in _amounts(text) if m.amount not in struck or len(_amounts(text)) == 1]
-    if not name or not amounts:
+            if self.number_inputs.get(current, 0) > 1:
+                return None  # a whole list of items
+            if current.tag in _ROW_TAGS and _amounts(self.text(current)) and self._row_name(current):
+                table_row = current if current.tag == "tr" else current.find_parent("tr")
+                current = table_row if table_row is not None else current  # a table row's cells belong together
+                if current.tag == "tbody" or len(_amounts(self.text(current))) > 6:
+                    return None
+                return current
+            current = current.getparent()
         return None
-    quantity = _quantity_of(tag)
-    distinct: list[Money] = []
-    for money in amounts:
-        if all(money.amount != d.amount for d in distinct):
-            distinct.append(money)
-    if len(distinct) >= 2:
-        unit, line = distinct[0], distinct[-1]
-    else:
-        line = distinct[0]
-        unit = line
-        if quantity and quantity > 1:
-            unit = Money((line.amount / quantity).quantize(Decimal("0.01")), line.currency, line.text)
-    return ItemRow(name, quantity, unit, line, text)
 
+    def _row_name(self, tag: Any) -> str:
+        """The item's name: its product link's or heading's text, else the first text with letters that is no amount."""
+        for found in tag.iterdescendants("a", "h2", "h3", "h4", "h5", "strong"):
+            text = self.text(found)
+            if _LETTERS.search(text) and not money_reader.find_money(text) and not self.hidden(found):
+                return text
+        for piece in tag.stripped_strings:
+            piece = " ".join(piece.split())
+            if _LETTERS.search(piece) and not money_reader.find_money(piece) and not _QTY_TEXT.fullmatch(piece):
+                return piece.strip(" ×x:")
+        return ""
 
-# ---- summary rows ------------------------------------------------------------------
+    def _quantity_of(self, tag: Any) -> int | None:
+        """The first quantity inside the row (a text's element may be the row itself)."""
+        for anchor, quantity, in_text in self.anchors:
+            if (in_text or anchor is not tag) and _within(anchor, tag):
+                return quantity
+        return None
 
-
-def _summary_rows(body: Any, item_tags: list[Any]) -> list[SummaryRow]:
-    """Label + one amount: from each amount up to the first element that also holds words, outside item rows."""
-    rows: list[SummaryRow] = []
-    used: list[Any] = []
-    for node in body.find_all(string=money_reader_pattern()):
-        parent = node.parent
-        if parent is None or parent.name in ("script", "style", "option", "button", "select", "label", "s", "del"):
-            continue
-        if any(_within(parent, t) for t in item_tags) or _hidden(parent):
-            continue
-        row = _label_ancestor(parent, item_tags)
-        if row is None or any(_within(row, u) or _within(u, row) for u in used):
-            continue
-        text = _text(row)
-        amounts = _amounts(text)
-        if len({m.amount for m in amounts}) != 1:
-            continue
-        label = _label(text)
-        if not label or len(label) > 80:
-            continue
-        used.append(row)
-        rows.append(SummaryRow(label, amounts[0], text))
-    return rows
-
-
-def money_reader_pattern() -> re.Pattern[str]:
-    """Text nodes that hold a digit next to something (the amount check follows)."""
-    return _DIGIT
-
-
-_DIGIT = re.compile(r"\d")
-
-
-def _label_ancestor(tag: Any, item_tags: list[Any], depth: int = 4) -> Any:
-    current = tag
-    for _ in range(depth):
-        if current is None or current.name in ("body", "html", "table", "tbody", "thead", "tfoot", "form", "main", "ul", "ol"):
+    def _item_row(self, tag: Any) -> ItemRow | None:
+        text = self.text(tag)
+        name = self._row_name(tag)
+        struck = {m.amount for s in tag.iterdescendants("s", "del", "strike") for m in money_reader.find_money(self.text(s))}
+        amounts = [m for m in _amounts(text) if m.amount not in struck or len(_amounts(text)) == 1]
+        if not name or not amounts:
             return None
-        if any(_within(current, t) or _within(t, current) for t in item_tags):
-            return None
-        text = _text(current)
-        if not money_reader.find_money(text):
-            current = current.parent
-            continue
-        if _label(text):
-            return current
-        current = current.parent
-    return None
+        quantity = self._quantity_of(tag)
+        distinct: list[Money] = []
+        for money in amounts:
+            if all(money.amount != d.amount for d in distinct):
+                distinct.append(money)
+        if len(distinct) >= 2:
+            unit, line = distinct[0], distinct[-1]
+        else:
+            line = distinct[0]
+            unit = line
+            if quantity and quantity > 1:
+                unit = Money((line.amount / quantity).quantize(Decimal("0.01")), line.currency, line.text)
+        return ItemRow(name, quantity, unit, line, text)
+
+    # ---- summary rows ------------------------------------------------------------------
+
+    def _summary_rows(self, item_tags: list[Any]) -> list[SummaryRow]:
+        """Label + one amount: from each amount up to the first element that also holds words, outside item rows."""
+        inside = {e for t in item_tags for e in t.iter(etree.Element)}  # in an item row
+        around = {e for t in item_tags for e in (t, *t.iterancestors())}  # an item row or around one
+        rows: list[SummaryRow] = []
+        used: list[Any] = []
+        for text, parent in self.text_nodes:
+            if not _DIGIT.search(text) or parent.tag in ("option", "button", "select", "label", "s", "del"):
+                continue
+            if parent in inside or self.hidden(parent):
+                continue
+            row = self._label_ancestor(parent, inside, around)
+            if row is None or any(_within(row, u) or _within(u, row) for u in used):
+                continue
+            text = self.text(row)
+            amounts = _amounts(text)
+            if len({m.amount for m in amounts}) != 1:
+                continue
+            label = _label(text)
+            if not label or len(label) > 80:
+                continue
+            used.append(row)
+            rows.append(SummaryRow(label, amounts[0], text))
+        return rows
+
+    def _label_ancestor(self, tag: Any, inside: set[Any], around: set[Any], depth: int = 4) -> Any:
+        current = tag
+        for _ in range(depth):
+            if current is None or current.tag in ("body", "html", "table", "tbody", "thead", "tfoot", "form", "main", "ul", "ol"):
+                return None
+            if current in inside or current in around:
+                return None
+            text = self.text(current)
+            if not money_reader.find_money(text):
+                current = current.getparent()
+                continue
+            if _label(text):
+                return current
+            current = current.getparent()
+        return None
+
+
+_DIGIT = re.compile(r"\d")  # text nodes that hold a digit (the amount check follows)
 
 
 def _label(text: str) -> str:
