@@ -95,26 +95,10 @@ def crawl(profile, base_url, demo_shop, out, max_pages, max_depth, include, excl
     if explain:
         _explain(explain)
         return
+    from journeyaudit.crawl.discovery import CrawlSettings
+
     profile_url, profile_demo, section = _profile(profile)
     base_url = base_url or profile_url
-    if not base_url and (demo_shop or profile_demo):
-        from journeyaudit.demo import DemoShop
-
-        if resume:
-            _fail("--resume needs the shop of the stopped crawl; the demo shop starts on a new port each time", EXIT_USAGE)
-        with DemoShop(host="127.0.0.1", port=0) as shop:
-            _crawl(shop.url, section, out, max_pages, max_depth, include, exclude, ignore_robots, fail_on, False)
-    if not base_url:
-        _fail("crawl needs --base-url, --demo-shop or a profile with base_url or demo_shop: true", EXIT_USAGE)
-    _crawl(base_url, section, out, max_pages, max_depth, include, exclude, ignore_robots, fail_on, resume)
-
-
-def _crawl(base_url, section, out, max_pages, max_depth, include, exclude, ignore_robots, fail_on, resume) -> None:
-    """Crawl ``base_url`` with the profile's section and the options; exits with the crawl's exit code."""
-    from journeyaudit.crawl.discovery import CrawlSettings, run_crawl
-    from journeyaudit.rules.ja8xx_catalogue import check_catalogue
-    from journeyaudit.spec.profile import masked_url
-
     settings = CrawlSettings(**section)
     for name, value in (("max_pages", max_pages), ("max_depth", max_depth)):
         if value is not None:
@@ -122,7 +106,25 @@ def _crawl(base_url, section, out, max_pages, max_depth, include, exclude, ignor
     settings.include += list(include)
     settings.exclude += list(exclude)
     settings.respect_robots = settings.respect_robots and not ignore_robots
-    state = _state(Path(out), base_url, resume)
+    if not base_url and (demo_shop or profile_demo):
+        from journeyaudit.demo import DemoShop
+
+        if resume:
+            _fail("--resume needs the shop of the stopped crawl; the demo shop starts on a new port each time", EXIT_USAGE)
+        with DemoShop(host="127.0.0.1", port=0) as shop:
+            _crawl(shop.url, settings, Path(out), fail_on, resume=False)
+    if not base_url:
+        _fail("crawl needs --base-url, --demo-shop or a profile with base_url or demo_shop: true", EXIT_USAGE)
+    _crawl(base_url, settings, Path(out), fail_on, resume=resume)
+
+
+def _crawl(base_url: str, settings, out: Path, fail_on: str, *, resume: bool) -> None:
+    """Crawl ``base_url`` with ``settings`` (the profile's section and the options); exits with the crawl's exit code."""
+    from journeyaudit.crawl.discovery import run_crawl
+    from journeyaudit.rules.ja8xx_catalogue import check_catalogue
+    from journeyaudit.spec.profile import masked_url
+
+    state = _state(out, base_url, resume)
     progress = _Progress()
     outcome = run_crawl(base_url, settings, on_page=progress, state=state)
     findings = check_catalogue(outcome.pages)
@@ -131,7 +133,7 @@ def _crawl(base_url, section, out, max_pages, max_depth, include, exclude, ignor
         click.echo("", err=True)
     if not outcome.pages or all(page.status == 0 for page in outcome.pages):
         _fail(f"nothing could be fetched from {masked_url(base_url)}", EXIT_CANNOT_RUN)
-    path = _write(Path(out), base_url, outcome, findings, fail_on)
+    path = _write(out, base_url, outcome, findings, fail_on)
     earlier = f" (and {outcome.resumed} read before the stop)" if outcome.resumed else ""
     click.echo(
         f"Crawled {len(outcome.pages) - outcome.resumed} pages in {outcome.seconds:.1f} s{earlier}: "
