@@ -111,10 +111,13 @@ def _concurrency(robots: RobotsTxtFile | None, settings: CrawlSettings) -> Concu
 
 
 class _KnownWarnings(logging.Filter):
-    """Drop Crawlee's warning that Crawl-delay is not enforced: :func:`_concurrency` enforces it."""
+    """Drop two Crawlee warnings that say nothing to a user: that Crawl-delay is not enforced
+    (:func:`_concurrency` enforces it), and that its file-system queue made an event manager from the
+    default configuration (the crawl passes its own configuration to everything it opens)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return "ThrottlingRequestManager" not in record.getMessage()
+        message = record.getMessage()
+        return "ThrottlingRequestManager" not in message and "Implicit creation of event manager" not in message
 
 
 async def _check_image(context: BeautifulSoupCrawlingContext, record: PageRecord) -> None:
@@ -157,6 +160,9 @@ async def crawl(
     """
     settings = settings or CrawlSettings()
     logging.getLogger("crawlee").setLevel(logging.WARNING)
+    locator_log = logging.getLogger("crawlee._service_locator")  # a parent's filter does not see its records
+    if not any(isinstance(f, _KnownWarnings) for f in locator_log.filters):
+        locator_log.addFilter(_KnownWarnings())
     client = ImpitHttpClient(browser=None, headers={"User-Agent": USER_AGENT})
     robots = await _robots(base_url, client)
     records, claims, start_facts = state.load() if state else ({}, {}, {})
