@@ -176,7 +176,12 @@ def test_a_shop_that_stops_answering_is_told_and_exit_3():
     result = store.load_result(only_folder(folder / "out") / "result.json")
     status = {run.journey_id: (run.status, run.error or "") for run in result.runs}
     assert status["j1"][0] == "passed", status
-    assert status["j2"][0] == "error" and status["j2"][1].startswith("the shop stopped answering ("), status
-    assert status["j3"][0] == "error" and status["j3"][1].startswith("not run: the shop stopped answering"), status
+    # j2 may still finish while the shop shuts down (a short journey, a busy machine): the first journey
+    # that meets the silent shop is told so, and every journey after it is not run, with that reason
+    order = ["j1", "j2", "j3"]
+    first = next(n for n, name in enumerate(order) if status[name][0] != "passed")
+    assert status[order[first]][0] == "error" and status[order[first]][1].startswith("the shop stopped answering ("), status
+    for name in order[first + 1:]:
+        assert status[name][0] == "error" and status[name][1].startswith("not run: the shop stopped answering"), status
     assert not result.findings, [f.message for f in result.findings]
     shutil.rmtree(folder, ignore_errors=True)
