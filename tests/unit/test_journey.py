@@ -3,31 +3,18 @@
 from __future__ import annotations
 
 import json
-import textwrap
 from pathlib import Path
-
-import pytest
 
 from journeyaudit import model
 from journeyaudit.spec import journey
 from journeyaudit.spec.journey import load_journey
 from journeyaudit.spec.yamlsource import LocatedError, ValidationFailed, interpolate, parse
+from tests.unit.journey_files import errors_of, write
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = Path(__file__).parent / "data" / "validation"
 VALID = DATA / "valid-journey.yaml"
 
-
-def write(tmp_path: Path, text: str, name: str = "j.yaml") -> Path:
-    path = tmp_path / name
-    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    return path
-
-
-def errors_of(path: Path, env: dict[str, str] | None = None) -> list[str]:
-    with pytest.raises(ValidationFailed) as caught:
-        load_journey(path, env or {})
-    return [str(error) for error in caught.value.errors]
 
 
 ONE_STEP = """

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -12,8 +11,8 @@ from journeyaudit.gather.contexts import context_options
 from journeyaudit.report.variants_view import variant_groups
 from journeyaudit.spec import config, matrix
 from journeyaudit.spec.device_names import DEVICE_NAMES
-from journeyaudit.spec.journey import load_journey
-from journeyaudit.spec.yamlsource import ValidationFailed
+from tests.unit import journey_files
+from tests.unit.journey_files import errors_of
 
 JOURNEY = """
 name: Checkout
@@ -27,15 +26,7 @@ steps:
 
 
 def write(tmp_path: Path, text: str, name: str = "checkout.yaml") -> Path:
-    path = tmp_path / name
-    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    return path
-
-
-def errors_of(path: Path) -> list[str]:
-    with pytest.raises(ValidationFailed) as caught:
-        load_journey(path, {})
-    return [str(error) for error in caught.value.errors]
+    return journey_files.write(tmp_path, text, name)
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -10,6 +9,7 @@ import pytest
 from journeyaudit.spec import config, login
 from journeyaudit.spec.journey import load_journey
 from journeyaudit.spec.yamlsource import ValidationFailed
+from tests.unit.journey_files import errors_of, write
 
 ONE_STEP = """
 name: Buy
@@ -20,17 +20,6 @@ steps:
       - {action}
 """
 
-
-def write(tmp_path: Path, text: str, name: str = "j.yaml") -> Path:
-    path = tmp_path / name
-    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    return path
-
-
-def errors_of(path: Path, env: dict[str, str] | None = None) -> list[str]:
-    with pytest.raises(ValidationFailed) as caught:
-        load_journey(path, env or {})
-    return [str(error) for error in caught.value.errors]
 
 
 def one_action(tmp_path: Path, action: str) -> Path:
