@@ -183,5 +183,9 @@ def test_a_shop_that_stops_answering_is_told_and_exit_3():
     assert status[order[first]][0] == "error" and status[order[first]][1].startswith("the shop stopped answering ("), status
     for name in order[first + 1:]:
         assert status[name][0] == "error" and status[name][1].startswith("not run: the shop stopped answering"), status
-    assert not result.findings, [f.message for f in result.findings]
+    # no finding blames the shop for the journeys its silence stopped (a journey that passed while the
+    # shop was shutting down may have seen a background request reset, and says so)
+    stopped = {name for name in order if status[name][0] == "error"}
+    assert not [f.message for f in result.findings if f.journey in stopped]
+    assert not [f for f in result.findings if f.journey not in stopped and f.code != "JA502"], result.findings
     shutil.rmtree(folder, ignore_errors=True)
