@@ -41,9 +41,14 @@ def test_shuup_late_tax_is_a_price_mismatch():
 
 def test_shuup_payment_page_failure_is_reported():
     codes = _codes("shuup", "payment-provider-error")
-    assert {"JA101", "JA502"} <= codes
+    assert {"JA101", "JA502", "JA102", "JA705"} <= codes  # JA705: "Thank you for your order" mailed anyway
 
 
 def test_shuup_announced_fee_is_not_a_late_cost():
     """The bank-transfer fee was shown next to the method where the customer chose it."""
     assert "JA201" not in _codes("shuup", "announced-fee")
+
+
+def test_shuup_stock_out_is_the_page_contradicting_itself():
+    """'In stock at our Berlin warehouse' in the description; 'Add to cart' disabled, 'Combination not available'."""
+    assert {"JA301", "JA101"} <= _codes("shuup", "stock-out")

@@ -154,3 +154,26 @@ def test_silent_cancellation_uses_page_and_mailbox():
 
 def test_cancellation_with_a_notice_is_not_silent():
     assert findings("JA104", recorded("cheerful-cancellation")) == []
+
+
+def test_thank_you_mail_after_the_shop_refused_the_order_contradicts_it():
+    """Shuup: 'Place Order' creates the order and mails 'Thank you for your order', then the payment page is a 500."""
+    trace = shop_recorded("shuup", "payment-provider-error")
+    (finding,) = findings("JA705", trace)
+    assert finding.step == 6 and finding.confidence == "medium"
+    assert "'Brew Bench - Order 4 Received' says 'Thank you for your order" in finding.message
+    assert "at 'Confirmation' (step 6) the shop refused the order ('Internal Server Error (500)')" in finding.message
+    (item,) = order_contradictions(trace, options_for("JA705"))
+    assert item.kind == "refused" and item.known_step.index == 6
+
+
+def test_thank_you_mail_is_no_contradiction_when_the_order_went_through_later():
+    trace = shop_recorded("shuup", "payment-provider-error")
+    failed = next(s for s in trace.steps if s.index == 6)
+    retried = next(s for s in trace.steps if s.index == 7)
+    retried.role, retried.status = "confirmation", "passed"  # the customer retried and got a confirmation
+    assert failed.status == "failed" and findings("JA705", trace) == []
+
+
+def test_shuup_happy_path_mail_contradicts_nothing():
+    assert findings("JA705", shop_recorded("shuup", "happy-path")) == []

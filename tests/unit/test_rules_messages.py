@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from journeyaudit.model import ActionRecord
-from tests.unit.recorded import EXPECTED, JOURNEYS, findings, recorded, run, step
+from tests.unit.recorded import EXPECTED, JOURNEYS, findings, recorded, run, shop_recorded, step
 
 CODES = ("JA301", "JA302")
 
@@ -175,3 +175,31 @@ def test_odd_pages_do_not_crash(text):
     )
     findings("JA301", trace)
     findings("JA302", trace)
+
+
+def test_product_page_that_says_in_stock_and_disables_its_buy_button():
+    """Shuup: the description says 'In stock', the page says 'Combination not available', 'Add to cart' is disabled."""
+    (finding,) = findings("JA301", shop_recorded("shuup", "stock-out"))
+    assert finding.step == 1 and finding.severity == "medium" and finding.confidence == "medium"
+    assert "'Comandante C40 Grinder' was 'Hand grinder. In stock at our Berlin warehouse" in finding.message
+    assert "the same page said 'Combination not available' and its 'Add to cart' button was disabled" in finding.message
+    assert "the customer could not buy it at 'Cart' (step 2)" in finding.message
+    assert any(e.step == 2 and "disabled" in e.value for e in finding.evidence)
+
+
+def test_same_page_needs_both_the_disabled_button_and_a_stock_out_line():
+    trace = shop_recorded("shuup", "stock-out")
+    product = trace.steps[0]
+    enabled = product.html.replace('not-orderable" id="add-to-cart-button-4" disabled=""', '" id="add-to-cart-button-4"')
+    assert enabled != product.html
+    product.html = enabled
+    assert findings("JA301", trace) == []
+    trace = shop_recorded("shuup", "stock-out")
+    trace.steps[0].visible_text = trace.steps[0].visible_text.replace("Combination not available", "")
+    trace.steps[0].html = trace.steps[0].html.replace("Combination not available", "")
+    assert findings("JA301", trace) == []
+
+
+def test_shuup_happy_product_pages_are_no_stock_out():
+    for journey in ("happy-path", "late-tax", "announced-fee", "payment-provider-error"):
+        assert findings("JA301", shop_recorded("shuup", journey)) == []

@@ -8,6 +8,7 @@ from journeyaudit.rules import (  # noqa: F401  (imported to register the rules)
     ja2xx_late_cost,
     ja2xx_money,
     ja3xx_messages,
+    ja3xx_stock,
     ja4xx_speed,
     ja5xx_technical,
     ja6xx_forms,

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from journeyaudit.facts import form_fields as ff
 from journeyaudit.facts import ledger, message_kinds, page_text, phrase_search, wording
 from journeyaudit.facts.computed import customer_texts
-from journeyaudit.facts.ledger import mentions, product_names
-from journeyaudit.model import Evidence, Finding, FormField, Ledger, Run, StepRecord
+from journeyaudit.model import Evidence, Finding, FormField, Run
 from journeyaudit.rules import phrases
 from journeyaudit.rules.evidence import full_stop, page_evidence, quote
 from journeyaudit.rules.form_reading import emptied_fields, error_of, field_names
@@ -81,171 +79,6 @@ def contradictory_message(run: Run, options: Mapping[str, Any]) -> Iterator[Find
             ],
             confidence="medium",
         )
-
-
-
-
-
-
-
-
-def _claim(book: Ledger, step: StepRecord, options: Mapping[str, Any]) -> str | None:
-    """What the product page said about availability (the ledger's): its stock line, else its JSON-LD availability."""
-    claims = [f for f in ledger.facts(book, "availability", step=step.index) if f.state in ("in_stock", "low_stock")]
-    for fact in claims:
-        if fact.source == "text":
-            return fact.text
-    available = set(options.get("available_terms") or ())
-    for fact in claims:
-        if fact.source == "structured_data" and fact.text in available:
-            return fact.text
-    return None
-
-
-def _stock_out_text(step: StepRecord, names: list[str], options: Mapping[str, Any]) -> str | None:
-    """The first thing the step told the customer that says the item is unavailable."""
-    context = list(options.get("context_words") or ())
-    for text in customer_texts(step):
-        if not phrase_search.out_of_stock(text, options["out_of_stock_phrases"], options["in_stock_phrases"]):
-            continue
-        if any(mentions(text, name) for name in names):
-            return text
-        if step.role != "product" and context and phrase_search.find_phrases(_without_stock_phrases(text, options), context):
-            return text
-    return None
-
-
-def _without_stock_phrases(text: str, options: Mapping[str, Any]) -> str:
-    """The text minus its stock phrases: a bare "Sold out" badge is not about the customer's item."""
-    remainder = page_text.normalise(text)
-    phrases = [*options["out_of_stock_phrases"], *options["in_stock_phrases"]]
-    for phrase in sorted({page_text.normalise(p) for p in phrases if p.strip()}, key=len, reverse=True):
-        remainder = re.sub(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)", " ", remainder)
-    return remainder
-
-
-def _removed_by_customer(steps: list[StepRecord]) -> bool:
-    for step in steps:
-        for action in step.actions:
-            words = " ".join([action.description, *(str(v) for v in (action.target or {}).values())])
-            if action.name == "click" and phrase_search.find_phrases(words, phrases.REMOVE_WORDS):
-                return True
-            if action.name in ("fill", "select") and "quantity" in words.lower():
-                return True
-    return False
-
-
-@rule(
-    "JA301",
-    "unannounced-stock-out",
-    title="The product page said in stock; a later step says it is not",
-    severity="high",
-    roles=["product"],
-    options={
-        "in_stock_phrases": list(wording.IN_STOCK_PHRASES),
-        "out_of_stock_phrases": list(wording.OUT_OF_STOCK_PHRASES),
-        "available_terms": list(phrases.AVAILABLE_TERMS),
-        "context_words": list(phrases.STOCK_CONTEXT_WORDS),
-        "basket_roles": ["cart", "review"],
-    },
-)
-def unannounced_stock_out(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
-    """The product page claimed the item was available; later in the journey the shop says it is not.
-
-    The customer chose the product because the page said "In stock", went
-    through cart, address and payment, and only then learns the item is not
-    available, or finds it silently gone from the basket (research H3; customer
-    story C2). The time spent is lost, and a customer told this after paying
-    does not know whether they were charged. Stock should be checked, and told,
-    where the customer decides: on the product page and when adding to the cart.
-
-    A product step claims availability with a line of visible text that says so
-    (``in_stock_phrases``, default the built-in IN_STOCK_PHRASES, negations such as
-    "not in stock" excluded) or with a JSON-LD offer availability in
-    ``available_terms`` (default InStock, LimitedAvailability, OnlineOnly,
-    InStoreOnly): the promise ledger's availability facts of the product step
-    (``ledger.build``). The rule then reports the first later step that:
-
-    * tells the customer (an error or notice in the HTML, a dialog, or a line
-      of visible text) that an item is unavailable (``out_of_stock_phrases``,
-      default the built-in OUT_OF_STOCK_PHRASES: "no longer available", "sold
-      out", "removed from your order"...), when the text names the product or
-      uses one of ``context_words`` besides the stock phrase itself ("this
-      item", "your cart"...): "Express is not available on Sundays" and a bare
-      "Sold out" badge (of a recommended product, say) are not the customer's
-      stock-out; on a later product page the text must name the product; or
-    * no longer lists the product in the basket (a step with one of
-      ``basket_roles``, default cart and review) although an earlier basket step
-      did and the customer neither clicked a "Remove" button nor changed a
-      quantity in between.
-
-    One finding per product step. Evidence: the availability claim with its
-    step, and what the later step said (verbatim) or the basket that lost the
-    item. Confidence is medium: claims are recognised by their wording. Not
-    applicable without a product step; silent when the product page made no
-    availability claim.
-    """
-    reached = run.reached()
-    basket_roles = set(options.get("basket_roles") or ())
-    book = ledger.build(run, ledger.Labels.from_options(options))
-    for step in reached:
-        if step.role != "product":
-            continue
-        claim = _claim(book, step, options)
-        if claim is None:
-            continue
-        names = product_names(step)
-        finding = _after_claim(reached, step, claim, names, basket_roles, options)
-        if finding is not None:
-            yield finding
-
-
-def _after_claim(
-    reached: list[StepRecord], step: StepRecord, claim: str, names: list[str], basket_roles: set[str],
-    options: Mapping[str, Any],
-) -> Finding | None:
-    """The first later step that says the product is out of stock, or whose basket lost it without a word."""
-    name = names[0] if names else "The product"
-    listed_at: StepRecord | None = None
-    for later in reached:
-        if later.index <= step.index:
-            continue
-        said = _stock_out_text(later, names, options)
-        if said is not None:
-            return Finding(
-                step=later.index,
-                message=full_stop(
-                    f"'{name}' was '{quote(claim, 80)}' at {step.label}, but at {later.label} "
-                    f"the shop said: '{quote(said)}'"
-                ),
-                evidence=[
-                    Evidence("text", f"Availability claimed at {step.label}", claim, step.index),
-                    Evidence("text", f"What the shop said at {later.label}", said, later.index),
-                    *(e for e in page_evidence(later) if e.kind in ("url", "screenshot")),
-                ],
-                confidence="medium",
-            )
-        if later.role in basket_roles and names:
-            listed = any(mentions(later.visible_text, n) for n in names)
-            if listed:
-                listed_at = later
-            elif listed_at is not None and not _removed_by_customer(
-                [s for s in reached if listed_at.index < s.index <= later.index]
-            ):
-                return Finding(
-                    step=later.index,
-                    message=(
-                        f"'{name}' was '{quote(claim, 80)}' at {step.label} and in the basket at "
-                        f"{listed_at.label}, but at {later.label} it was gone from the basket without a word."
-                    ),
-                    evidence=[
-                        Evidence("text", f"Availability claimed at {step.label}", claim, step.index),
-                        Evidence("text", f"Basket at {listed_at.label}", name, listed_at.index),
-                        *page_evidence(later),
-                    ],
-                    confidence="medium",
-                )
-    return None
 
 
 @rule(

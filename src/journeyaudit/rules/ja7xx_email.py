@@ -7,13 +7,14 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from journeyaudit.facts import money, phrase_search
+from journeyaudit.facts import message_kinds, money, phrase_search
 from journeyaudit.model import EmailMessage, Evidence, Finding, Run, StepRecord
 from journeyaudit.rules.email_reading import (
     CANCELLATION_PHRASES,
     CHEERFUL_PHRASES,
     CONFIRMATION_PHRASES,
     MARKETING_PHRASES,
+    ORDER_WORDS,
     PASSWORD_RESET,
     UNSUBSCRIBE_PHRASES,
     UNSUBSCRIBED_PHRASES,
@@ -297,7 +298,7 @@ class Contradiction:
     """One thing an email says that the journey's record of the order contradicts."""
 
     message: EmailMessage
-    kind: str  # amount | state
+    kind: str  # amount | state (cancelled) | refused (the shop refused the order the email confirms)
     said: str  # what the email says, quoted
     known: str  # what the journey recorded
     known_step: StepRecord | None
@@ -311,6 +312,7 @@ def order_contradictions(run: Run, options: Mapping[str, Any]) -> list[Contradic
     lives, so a promise ledger can take it over whole.
     """
     out: list[Contradiction] = []
+    refused = refused_order(run)
     order = order_number(run)
     number = order[1] if order else None
     page_total = money.find_total(order[0].visible_text) if order else None
@@ -336,7 +338,32 @@ def order_contradictions(run: Run, options: Mapping[str, Any]) -> list[Contradic
         if is_cancellation or (after_cancel and not says_cancel):
             known = quote(cancelled[1]) if cancelled else quote(message.subject)
             out.append(Contradiction(message, "state", cheerful[0], known, cancelled[0] if cancelled else None))
+        elif refused is not None and message.received_at >= refused[0].started_at and says(message, ORDER_WORDS):
+            out.append(Contradiction(message, "refused", cheerful[0], quote(refused[1]), refused[0]))
     return out
+
+
+_ORDER_ROLES = ("payment", "review", "confirmation")
+
+
+def refused_order(run: Run) -> tuple[StepRecord, str] | None:
+    """The step at which the shop refused to place the order, with what it said, when no later step confirmed it.
+
+    A step of the checkout's last stretch (payment, review, confirmation) that failed
+    or ended on a refusal (``message_kinds.refusal``: a refusal or validation message,
+    or an error page), with no confirmation step passed after it (a customer who
+    retried and got through was not refused in the end).
+    """
+    for step in run.steps:
+        if step.role not in _ORDER_ROLES or step.status == "skipped":
+            continue
+        said = message_kinds.refusal(step)
+        if said is None or (step.status == "passed" and said.kind != "refusal"):
+            continue
+        if any(s.role == "confirmation" and s.status == "passed" and s.index > step.index for s in run.steps):
+            return None
+        return step, said.text
+    return None
 
 
 @rule(
@@ -358,7 +385,11 @@ def email_contradicts_order(run: Run, options: Mapping[str, Any]) -> Iterator[Fi
     on an order that was cancelled (a canned template) makes them wait for a
     parcel that never comes (customer story C1). Emails are compared with the
     confirmation page (order number, total) and with any later page that states
-    the order's status. Tone phrases are a heuristic (``cheerful_phrases``,
+    the order's status. A "Thank you for your order" that arrives after the shop
+    refused to place the order (at payment, review or confirmation: a refusal, or
+    an error page such as "Internal Server Error (500)", with no confirmation
+    reached afterwards) is a contradiction too: the customer saw the order fail and
+    is told it was received, and cannot tell whether to order again. Tone phrases are a heuristic (``cheerful_phrases``,
     ``cancellation_phrases``), so state findings carry medium confidence.
     """
     if not run.inbox:
@@ -371,6 +402,13 @@ def email_contradicts_order(run: Run, options: Mapping[str, Any]) -> Iterator[Fi
                 f"but {where} said {item.known}."
             )
             confidence = "high"
+        elif item.kind == "refused":
+            message = (
+                f"The email {quote(item.message.subject, 80)!r} says {quote(item.said, 100)!r}, "
+                f"but at {where} the shop refused the order ({item.known!r}): the customer cannot tell "
+                "whether the order stands, was paid, or should be placed again."
+            )
+            confidence = "medium"
         else:
             message = (
                 f"The email {quote(item.message.subject, 80)!r} says {quote(item.said, 100)!r}, "
