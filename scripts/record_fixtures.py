@@ -48,7 +48,7 @@ def main(only: list[str]) -> int:
                 shutil.rmtree(FIXTURES / summary.journey_id)
             run = store.load_run(out_dir / summary.trace)
             shift = run.started_at  # keep times relative to the run's start: emails are placed by them
-            for step in run.steps:
+            for step in [*run.steps, *run.rechecks]:
                 step.screenshot = None  # pictures are for people; rules read the rest
                 step.html = strip_html(step.html)  # the stylesheet and page scripts every snapshot repeats
                 step.started_at = round(step.started_at - shift, 3) if step.started_at else 0.0

@@ -277,6 +277,10 @@ class Run:
     probe: ProbeInfo | None = None  # this run is a probe variant of another journey (probes.py)
     warnings: list[str] = field(default_factory=list)  # e.g. a card number found secret only at run time
     variant: Variant | None = None  # one combination of a journey's device/locale matrix (spec/matrix.py)
+    # After the shop refused the order without naming a cause, the product pages of the journey,
+    # looked at again as a customer would (gather/recheck.py). Not journey steps: each has role
+    # "recheck" and the index of the product step it looks at again.
+    rechecks: list[StepRecord] = field(default_factory=list)
 
     def steps_with_role(self, *roles: str) -> list[StepRecord]:
         return [step for step in self.steps if step.role in roles]

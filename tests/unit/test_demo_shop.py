@@ -123,7 +123,7 @@ def test_faults_are_exactly_the_documented_switches():
         "unlabeled-fields",
         "sneaked-item", "delivery-drift", "cheerful-failure",
         "dead-click", "insecure-checkout", "payment-frame-failed", "a11y-violations",
-        "late-decline",
+        "late-decline", "quiet-stock-out",
     } | MAIL_FAULTS
     assert all(isinstance(text, str) and text and "\n" not in text for text in FAULTS.values())
 
@@ -392,6 +392,28 @@ def test_stock_out(visitor, shop):
     assert "Sorry, AeroPress Go is no longer available and has been removed from your order." in page.text
     assert len(shop.orders) == orders_before
     assert visitor.get("/api/cart").json()["items"] == []
+
+
+def test_quiet_stock_out(visitor, shop):
+    product = visitor.get("/product/aeropress-go?fault=quiet-stock-out")
+    assert "In stock" in product.text and "disabled>Add to cart" not in product.body
+    visitor.to_review()
+    orders_before = len(shop.orders)
+    page = visitor.post("/checkout/place", {})
+    assert page.path == "/checkout/review"
+    assert "We could not place your order. Please try again." in page.text and "AeroPress" in page.text
+    assert len(shop.orders) == orders_before
+    again = visitor.get("/product/aeropress-go")  # the same visitor looks at the product again
+    assert 'id="availability">Sold out</p>' in again.body and "disabled>Add to cart" in again.body  # the shop's own HTML (the browser writes disabled="")
+    assert json_ld(again)[0]["offers"]["availability"] == "https://schema.org/OutOfStock"
+    assert 'id="availability">In stock' in shop_visitor_product(shop)  # another visitor's page is unchanged
+
+
+def shop_visitor_product(shop) -> str:
+    import urllib.request
+
+    with urllib.request.urlopen(shop.url + "/product/aeropress-go") as answer:
+        return answer.read().decode("utf-8")
 
 
 def test_payment_refused(visitor, shop):

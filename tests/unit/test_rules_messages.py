@@ -203,3 +203,37 @@ def test_same_page_needs_both_the_disabled_button_and_a_stock_out_line():
 def test_shuup_happy_product_pages_are_no_stock_out():
     for journey in ("happy-path", "late-tax", "announced-fee", "payment-provider-error"):
         assert findings("JA301", shop_recorded("shuup", journey)) == []
+
+
+def test_refusal_without_a_cause_is_explained_by_the_recheck():
+    """quiet-stock-out: 'We could not place your order'; looked at again, the AeroPress page says 'Sold out'."""
+    trace = recorded("quiet-stock-out")
+    (finding,) = findings("JA301", trace)
+    assert finding.step == 7 and finding.severity == "high"
+    assert "refused the order with only 'We could not place your order. Please try again.'" in finding.message
+    assert "looked at again, now says 'Sold out'" in finding.message
+    assert ("The product page, looked at again after the refusal", "Sold out") in [(e.label, e.value) for e in finding.evidence]
+    assert findings("JA102", trace) == []  # a sold-out item, not a refused payment
+    trace.rechecks = []  # without the second look the refusal names no cause: JA301 cannot tell
+    assert findings("JA301", trace) == []
+
+
+def test_recheck_that_shows_a_new_price_is_evidence_of_the_late_refusal():
+    trace = recorded("quiet-stock-out")
+    again = trace.rechecks[0]
+    again.visible_text = again.visible_text.replace("Sold out", "In stock — ships in 1–2 business days").replace("€39.90", "€44.90")
+    again.html = (again.html.replace(">Sold out<", ">In stock — ships in 1–2 business days<")
+                  .replace(" disabled=\"\">Add to cart", ">Add to cart").replace("€39.90", "€44.90").replace("OutOfStock", "InStock"))
+    again.structured_data = []
+    assert findings("JA301", trace) == []
+    (late,) = findings("JA102", trace)
+    assert "looked at again, 'AeroPress Go' now costs €44.90 (was €39.90)" in late.message
+
+
+def test_named_refusals_and_happy_paths_need_no_recheck():
+    from journeyaudit.facts import recheck
+
+    for journey in ("stock-out", "happy-path", "late-fee"):
+        assert recheck.unexplained_refusal(recorded(journey)) is None
+    refused = recheck.unexplained_refusal(recorded("quiet-stock-out"))
+    assert refused.step.index == 7 and refused.message.quality == "generic"

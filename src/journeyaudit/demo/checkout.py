@@ -305,6 +305,11 @@ def checkout_place(shop: DemoShop, req: _Request) -> _Response:
                     ("error", f"Sorry, {BY_SLUG[first].name} is no longer available and has been removed from your order.")
                 )
         return _redirect("/checkout/review" if s.cart else "/cart")
+    if "quiet-stock-out" in req.faults:  # the first item sold out meanwhile; the refusal does not say so
+        with shop._lock:
+            s.sold_out.update(slug for slug in list(s.cart)[:1] if slug in BY_SLUG)
+            s.flashes.append(("error", "We could not place your order. Please try again."))
+        return _redirect("/checkout/review")
     if "payment-refused" in req.faults:
         s.flashes.append(("error", "Error processing request. Please try again."))
         return _redirect("/checkout/review")

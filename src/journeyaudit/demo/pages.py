@@ -430,7 +430,8 @@ def home_page(products: Iterable[Product], *, unit_price, cart_count: int) -> st
 
 
 def product_page(
-    product: Product, *, cart_count: int, reviews_key: str, structured: dict[str, Any], a11y_faults: bool = False
+    product: Product, *, cart_count: int, reviews_key: str, structured: dict[str, Any], a11y_faults: bool = False,
+    sold_out: bool = False,
 ) -> str:
     features = "".join(f"<li>{e(f)}</li>" for f in product.features)
     badge_alt = "" if a11y_faults else ' alt="Barista\'s pick: tested in our roastery"'
@@ -446,12 +447,12 @@ def product_page(
     <div id="reviews" class="rating" aria-live="polite"></div>
     <p class="price-big" data-price>{money(product.price)}</p>
     <p class="vat">incl. VAT</p>
-    <p class="{stock_class}" id="availability">In stock — ships in 1–2 business days</p>
+    <p class="{stock_class}" id="availability">{"Sold out" if sold_out else "In stock — ships in 1–2 business days"}</p>
     <form class="buy" method="post" action="/cart/add">
       <input type="hidden" name="slug" value="{e(product.slug)}">
       <div><label for="quantity">Quantity</label>
       <input type="number" id="quantity" name="quantity" value="1" min="1" max="10" inputmode="numeric"></div>
-      <button class="btn" type="submit">Add to cart</button>
+      <button class="btn" type="submit"{" disabled" if sold_out else ""}>Add to cart</button>
       <button class="icon-btn" type="button" id="wishlist"{wish_label} aria-pressed="false"><svg width="22" height="22" viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M12 21s-7.5-4.6-9.5-9.2C1.1 8.4 3.3 5 6.7 5c2 0 3.4 1.1 4.3 2.4h2C13.9 6.1 15.3 5 17.3 5c3.4 0 5.6 3.4 4.2 6.8C19.5 16.4 12 21 12 21z" fill="none" stroke="#8f3f1f" stroke-width="2"/></svg></button>
     </form>
     <p>{e(product.description)}</p>

@@ -41,6 +41,7 @@ FAULTS: dict[str, str] = {
     "server-error": "Submitting the shipping address returns a bare 'Internal Server Error' page; the customer cannot continue.",
     "late-fee": "A 'Service fee €2.95' appears on the review page and in the total, never mentioned on the product, cart or shipping pages.",
     "stock-out": "The product page says 'In stock', but 'Place order' removes the product as no longer available and no order is created.",
+    "quiet-stock-out": "The product page says 'In stock'; at 'Place order' the product sells out and the order is refused with only 'We could not place your order. Please try again.'; its product page now says 'Sold out'.",
     "payment-refused": "The card is accepted at the payment step, then 'Place order' fails with 'Error processing request. Please try again.'",
     "generic-error": "The cart's delivery estimate says only 'Oops! Something went wrong. Please try again later.'",
     "slow-step": "Submitting the shipping address takes 6 seconds before the payment page appears.",
@@ -101,6 +102,7 @@ class Session:
     flashes: list[tuple[str, str]] = field(default_factory=list)
     orders: list[str] = field(default_factory=list)
     pay_token: str = ""  # names this checkout to the payment host ('insecure-checkout'), never the session id
+    sold_out: set[str] = field(default_factory=set)  # 'quiet-stock-out': products that sold out during this visit
 
     def pop_flashes(self) -> list[tuple[str, str]]:
         out, self.flashes = self.flashes, []

@@ -39,8 +39,8 @@ def home(shop: DemoShop, req: _Request) -> _Response:
     )
 
 
-def _structured_data(product: Product) -> dict[str, Any]:
-    """schema.org Product as the product page publishes it (always the list price, InStock)."""
+def _structured_data(product: Product, sold_out: bool = False) -> dict[str, Any]:
+    """schema.org Product as the product page publishes it (always the list price; InStock unless sold out)."""
     return {
         "@context": "https://schema.org",
         "@type": "Product",
@@ -55,7 +55,7 @@ def _structured_data(product: Product) -> dict[str, Any]:
             "@type": "Offer",
             "price": plain_amount(product.price),
             "priceCurrency": "EUR",
-            "availability": "https://schema.org/InStock",
+            "availability": "https://schema.org/" + ("OutOfStock" if sold_out else "InStock"),
             "itemCondition": "https://schema.org/NewCondition",
             "url": product.url,
         },
@@ -73,8 +73,9 @@ def product_page(shop: DemoShop, req: _Request, slug: str) -> _Response:
             product,
             cart_count=_cart_count(req.session),
             reviews_key=key,
-            structured=_structured_data(product),
+            structured=_structured_data(product, slug in req.session.sold_out),
             a11y_faults="a11y-violations" in req.faults,
+            sold_out=slug in req.session.sold_out,
         )
     )
 

@@ -32,6 +32,7 @@ from journeyaudit.gather.browser import BrowserChoice, launch
 from journeyaudit.gather.contexts import context_options
 from journeyaudit.gather.limits import RecordingLimits
 from journeyaudit.gather.login_state import NotLoggedIn
+from journeyaudit.gather.recheck import recheck_products
 from journeyaudit.gather.recorder import Recorder
 from journeyaudit.history.store import DEFAULT_SECRET_PARAMS, Redactor
 
@@ -211,6 +212,7 @@ class Runner:
                 if record.probe_stop:  # a probe variant ends where the shop stopped the customer
                     stopped = True
             run.status = "failed" if any(s.status == "failed" for s in run.steps) else "passed"
+            recheck_products(run, recorder, options.navigation_timeout_ms)  # a refusal without a cause: look again
             if journey.setup and options.login and run.status == "passed":
                 options.login.save(journey, context)  # log in once (login_state.py)
             self._collect_mail(run, ctx, recorder.redactor)

@@ -238,7 +238,7 @@ def save_run(run: Run, run_dir: Path, redactor: Redactor | None = None) -> Path:
     run_dir = Path(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
     data = to_dict(run)
-    for step, step_data in zip(run.steps, data["steps"]):
+    for step, step_data in [*zip(run.steps, data["steps"]), *zip(run.rechecks, data.get("rechecks") or [])]:
         if step.html:
             name = step_file_stem(step.index, step.name) + ".html"
             atomic_write_text(run_dir / name, inert_html(redactor.text(step.html)))
@@ -265,7 +265,7 @@ def load_run(run_dir: Path, redactor: Redactor | None = None) -> Run:
     except (ValueError, TypeError, KeyError, AttributeError) as exc:
         raise TraceUnreadable(f"{path}: not a readable journeyaudit trace ({type(exc).__name__}: {exc})") from None
     root = run_dir.resolve()
-    for step in run.steps:
+    for step in [*run.steps, *run.rechecks]:
         if step.html_file and not step.html:
             html_path = (run_dir / step.html_file).resolve()
             if html_path.parent == root and html_path.is_file():

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from journeyaudit.facts import failure, ledger, message_kinds, money, phrase_search, wording
+from journeyaudit.facts import failure, ledger, message_kinds, money, phrase_search, recheck, wording
 from journeyaudit.facts import form_fields as ff
 from journeyaudit.facts.ledger import mentions, product_names
 from journeyaudit.model import ActionRecord, Evidence, Finding, FormField, Run, StepRecord
@@ -178,6 +178,9 @@ def late_payment_failure(run: Run, options: Mapping[str, Any]) -> Iterator[Findi
     pattern = re.compile(options.get("card_field_pattern") or _CARD_FIELD, re.IGNORECASE)
     book = ledger.build(run, ledger.Labels(payment_refused=tuple(phrases)))
     refused_at = {f.step: f.text for f in ledger.facts(book, "payment") if f.state == "refused"}
+    unexplained = recheck.unexplained_refusal(run)
+    causes = recheck.changes(run) if unexplained is not None else []
+    sold_out_at = unexplained.step.index if any(c.kind == "unavailable" for c in causes) else None
     chose_at: StepRecord | None = None  # where the customer last chose how to pay
     choice, is_card = "", False
     accepted: StepRecord | None = None  # the first page that let the customer go on after the choice
@@ -187,12 +190,15 @@ def late_payment_failure(run: Run, options: Mapping[str, Any]) -> Iterator[Findi
         said = message_kinds.refusal(step)
         if said is not None and phrase_search.find_phrases(said.text, wording.OUT_OF_STOCK_PHRASES):
             said = None  # an item sold out: JA301's stock-out, not a refused payment
+        if step.index == sold_out_at:
+            said = None  # looked at again, an item is sold out: JA301's stock-out too
         refusal = refused_at.get(step.index) or (said.text if said is not None else None)
         if chose_at is not None and step.index > chose_at.index and refusal:
             if accepted is None:
                 chose_at = None  # refused right where the payment was submitted: prompt, not late
             else:
-                yield _late_refusal(chose_at, choice, is_card, accepted, step, refusal)
+                yield _late_refusal(chose_at, choice, is_card, accepted, step, refusal,
+                                    tuple(c for c in causes if c.kind == "price" and step.index == _unexplained_at(unexplained)))
                 return
         found = _payment_choice(step, pattern)
         if found is not None and (found[1] or chose_at is None or (not is_card and found[0] != "the payment step")):
@@ -203,6 +209,11 @@ def late_payment_failure(run: Run, options: Mapping[str, Any]) -> Iterator[Findi
             accepted = step
         elif is_card and step.index == chose_at.index and step.fields and not _shows_card_form(step, pattern):
             accepted = step  # the card step's own snapshot is already past the card form
+
+
+def _unexplained_at(unexplained: recheck.Refusal | None) -> int | None:
+    """The step of the refusal that named no cause (the one the product pages were looked at again after)."""
+    return unexplained.step.index if unexplained is not None else None
 
 
 def _shows_card_form(step: StepRecord, pattern: re.Pattern[str]) -> bool:
@@ -219,7 +230,8 @@ def _shows_card_form(step: StepRecord, pattern: re.Pattern[str]) -> bool:
 
 
 def _late_refusal(
-    chose_at: StepRecord, choice: str, is_card: bool, accepted: StepRecord, step: StepRecord, refusal: str
+    chose_at: StepRecord, choice: str, is_card: bool, accepted: StepRecord, step: StepRecord, refusal: str,
+    causes: tuple[recheck.Change, ...] = (),
 ) -> Finding:
     button = _submitted_with(step)
     after = f", after '{button}'" if button else ""
@@ -237,6 +249,10 @@ def _late_refusal(
     if step.status == "failed" and step.error:
         evidence.append(Evidence("error", "Why the step failed", step.error, step.index))
     evidence.extend(item for item in page_evidence(step) if item.kind in ("url", "screenshot"))
+    for cause in causes:  # the refusal named no cause; the product page, looked at again, shows one
+        told += f"; looked at again, '{quote(cause.name, 60)}' now costs {cause.now} (was {cause.before})"
+        evidence.append(Evidence("text", f"Product page looked at again after {step.label}", cause.now, cause.product.index))
+        evidence.append(Evidence("url", "Page looked at again", cause.recheck.url, cause.product.index))
     return Finding(step=step.index, message=full_stop(told), evidence=evidence, confidence="medium")
 
 

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from journeyaudit.facts import failure, ledger, page_text, phrase_search, wording
+from journeyaudit.facts import failure, ledger, page_text, phrase_search, recheck, wording
 from journeyaudit.facts.computed import customer_texts
 from journeyaudit.facts.ledger import mentions, product_names
 from journeyaudit.model import Evidence, Finding, Ledger, Run, StepRecord
@@ -105,6 +105,13 @@ def unannounced_stock_out(run: Run, options: Mapping[str, Any]) -> Iterator[Find
       did and the customer neither clicked a "Remove" button nor changed a
       quantity in between.
 
+    When the shop refuses the order with a message that names no cause ("We
+    could not place your order. Please try again.", an error page), journeyaudit
+    does what the customer would: it opens the product pages of the journey
+    again (a *recheck*, recorded after the refusal). If the page now says the
+    item is unavailable ("Sold out", its buy button disabled), that is the cause
+    the refusal did not name, and this rule reports it at the refusal.
+
     The same product page can contradict itself too: it says "In stock" (in its
     description, say) while its own "Add to cart" button is disabled and a line
     of it says the item cannot be had ("Sold out", "Combination not available").
@@ -121,6 +128,8 @@ def unannounced_stock_out(run: Run, options: Mapping[str, Any]) -> Iterator[Find
     reached = run.reached()
     basket_roles = set(options.get("basket_roles") or ())
     book = ledger.build(run, ledger.Labels.from_options(options))
+    unexplained = recheck.unexplained_refusal(run)
+    sold_out = [c for c in recheck.changes(run) if c.kind == "unavailable"] if unexplained is not None else []
     for step in reached:
         if step.role != "product":
             continue
@@ -128,11 +137,38 @@ def unannounced_stock_out(run: Run, options: Mapping[str, Any]) -> Iterator[Find
         if claim is None:
             continue
         names = product_names(step)
-        finding = _after_claim(reached, step, claim, names, basket_roles, options) or _refused_on_the_same_page(
-            book, reached, step, claim, names
+        finding = (
+            _after_claim(reached, step, claim, names, basket_roles, options)
+            or _sold_out_when_looked_at_again(unexplained, [c for c in sold_out if c.product.index == step.index], claim)
+            or _refused_on_the_same_page(book, reached, step, claim, names)
         )
         if finding is not None:
             yield finding
+
+
+def _sold_out_when_looked_at_again(
+    unexplained: recheck.Refusal | None, changes: list[recheck.Change], claim: str
+) -> Finding | None:
+    """The order was refused without a cause, and the product page, looked at again, says the item is gone."""
+    if unexplained is None or not changes:
+        return None
+    change, refused = changes[0], unexplained.step
+    return Finding(
+        step=refused.index,
+        message=(
+            f"'{change.name}' was '{quote(claim, 80)}' at {change.product.label}; at {refused.label} the shop refused "
+            f"the order with only '{quote(unexplained.message.text, 120)}', and its product page, looked at again, "
+            f"now says '{quote(change.now, 80)}': the refusal did not tell the customer that the item sold out."
+        ),
+        evidence=[
+            Evidence("text", f"Availability claimed at {change.product.label}", claim, change.product.index),
+            Evidence("text", f"Refusal shown at {refused.label}", unexplained.message.text, refused.index),
+            Evidence("text", "The product page, looked at again after the refusal", change.now, change.product.index),
+            Evidence("url", "Page looked at again", change.recheck.url, change.product.index),
+            *(e for e in page_evidence(refused) if e.kind in ("url", "screenshot")),
+        ],
+        confidence="medium",
+    )
 
 
 def _refused_on_the_same_page(
