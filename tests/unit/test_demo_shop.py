@@ -123,7 +123,7 @@ def test_faults_are_exactly_the_documented_switches():
         "unlabeled-fields",
         "sneaked-item", "delivery-drift", "cheerful-failure",
         "dead-click", "insecure-checkout", "payment-frame-failed", "a11y-violations",
-        "late-decline", "quiet-stock-out",
+        "late-decline", "quiet-stock-out", "postcode-mask",
     } | MAIL_FAULTS
     assert all(isinstance(text, str) and text and "\n" not in text for text in FAULTS.values())
 

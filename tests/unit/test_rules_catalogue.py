@@ -36,6 +36,7 @@ DESIGN_TABLE = {
     "JA603": "missing-autocomplete",
     "JA604": "unlabeled-field",
     "JA605": "accessibility-violation",
+    "JA606": "input-not-kept",
     "JA701": "duplicate-email",
     "JA702": "missing-email",
     "JA703": "unsubscribe-not-honoured",

@@ -295,3 +295,43 @@ def test_each_unlabelled_field_is_reported_once():
     assert [f.step for f in found] == [1, 2]
     assert "1 form field(s)" in found[0].message and "the field showing only 'Street'" in found[0].message
     assert "the select named 'c'" in found[1].message and "Street" not in found[1].message
+
+
+def test_field_that_did_not_keep_what_was_typed():
+    """postcode-mask: a mask made for 4-digit postcodes keeps '1011' of '10115'."""
+    trace = recorded("postcode-mask")
+    (finding,) = findings("JA606", trace)
+    assert finding.step == 4 and finding.severity == "high"
+    assert finding.message == "At 'Shipping address' (step 4) the customer typed '10115' into 'Postcode'; the field kept '1011'."
+    assert [(e.label, e.value) for e in finding.evidence[:2]] == [
+        ("Typed into 'Postcode' at 'Shipping address' (step 4)", "10115"), ("What the field kept", "1011"),
+    ]
+
+
+def test_fields_that_kept_their_value_and_secret_fields_are_compared_without_values():
+    trace = recorded("postcode-mask")
+    fills = [a for s in trace.steps for a in s.actions if a.name == "fill"]
+    assert len(fills) == 9 and all(a.effect.get("input") in ("matches", "differs") for a in fills)
+    card = next(a for a in fills if a.target.get("label") == "Card number")
+    assert card.effect == {"input": "matches", "typed": "•" * 19, "kept": "•" * 19, "secret": True}
+    card.effect = {**card.effect, "input": "differs", "kept": "•" * 18}  # a card field that lost a digit
+    messages = [f.message for f in findings("JA606", trace)]
+    assert "the customer typed 19 characters into 'Card number'; the field kept 18 (a secret field" in messages[1]
+    for journey in ("happy-path", "input-lost"):  # older recordings: nothing compared, nothing said
+        assert findings("JA606", recorded(journey)) == []
+
+
+def test_the_card_number_never_reaches_the_recorded_trace():
+    from tests.unit.recorded import FIXTURES
+
+    text = (FIXTURES / "postcode-mask" / "trace.json").read_text(encoding="utf-8")
+    assert "4242 4242" not in text and "42424242" not in text and '"typed": "123"' not in text
+
+
+def test_formatting_masks_keep_the_value():
+    from journeyaudit.gather.actions import compare_input
+
+    assert compare_input("10115", "10115") == "matches"
+    assert compare_input("4242424242424242", "4242 4242 4242 4242") == "formatted"
+    assert compare_input("1234", "12/34") == "formatted" and compare_input("sw1a 1aa", "SW1A 1AA") == "formatted"
+    assert compare_input("10115", "1011") == "differs" and compare_input("Berlin", "Berlinn") == "differs"

@@ -122,6 +122,7 @@ def checkout_shipping(shop: DemoShop, req: _Request) -> _Response:
             email=req.session.email,
             values=_shipping_values(req.session),
             errors={},
+            mask_postcode="postcode-mask" in req.faults,
         )
     )
 

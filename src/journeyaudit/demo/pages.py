@@ -613,6 +613,10 @@ def checkout_account_page(
     return layout("Checkout", body, cart_count=count)
 
 
+#: 'postcode-mask': a mask written for 4-digit postcodes keeps only the first four digits typed
+POSTCODE_MASK = ' oninput="this.value = this.value.replace(/[^0-9]/g, \'\').slice(0, 4)"'
+
+
 def shipping_page(
     lines: list[dict[str, Any]],
     totals: dict[str, Any],
@@ -620,8 +624,10 @@ def shipping_page(
     email: str,
     values: dict[str, str],
     errors: dict[str, str],
+    mask_postcode: bool = False,
 ) -> str:
     count = sum(line["quantity"] for line in lines)
+    postcode_extra = 'autocapitalize="characters"' + (POSTCODE_MASK if mask_postcode else "")
     country_value = values.get("country", "")
     options = ['<option value="">Choose your country</option>'] + [
         f'<option value="{e(code)}"{" selected" if code == country_value else ""}>{e(name)}</option>'
@@ -652,7 +658,7 @@ def shipping_page(
         {text_field("full-name", "name", "Full name", value=values.get("name", ""), autocomplete="name", error=errors.get("full-name", ""))}
         {text_field("street-address", "street", "Street address", value=values.get("street", ""), autocomplete="street-address", error=errors.get("street-address", ""), hint="Street and house number, plus flat or floor if needed.")}
         <div class="row">
-          {text_field("postal-code", "postal_code", "Postcode", value=values.get("postal_code", ""), autocomplete="postal-code", error=errors.get("postal-code", ""), extra='autocapitalize="characters"')}
+          {text_field("postal-code", "postal_code", "Postcode", value=values.get("postal_code", ""), autocomplete="postal-code", error=errors.get("postal-code", ""), extra=postcode_extra)}
           {text_field("city", "city", "Town or city", value=values.get("city", ""), autocomplete="address-level2", error=errors.get("city", ""))}
         </div>
         <div class="field">

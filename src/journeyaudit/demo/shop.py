@@ -42,6 +42,7 @@ FAULTS: dict[str, str] = {
     "late-fee": "A 'Service fee €2.95' appears on the review page and in the total, never mentioned on the product, cart or shipping pages.",
     "stock-out": "The product page says 'In stock', but 'Place order' removes the product as no longer available and no order is created.",
     "quiet-stock-out": "The product page says 'In stock'; at 'Place order' the product sells out and the order is refused with only 'We could not place your order. Please try again.'; its product page now says 'Sold out'.",
+    "postcode-mask": "The shipping form's postcode field rewrites what is typed: a mask made for 4-digit postcodes keeps '1011' of '10115'.",
     "payment-refused": "The card is accepted at the payment step, then 'Place order' fails with 'Error processing request. Please try again.'",
     "generic-error": "The cart's delivery estimate says only 'Oops! Something went wrong. Please try again later.'",
     "slow-step": "Submitting the shipping address takes 6 seconds before the payment page appears.",

@@ -127,10 +127,30 @@ def click(page: Page, params: dict[str, Any], ctx: ActionContext) -> dict[str, A
     return target
 
 
+_FORMATTING = re.compile(r"[\s\-/.()]+")
+
+
+def compare_input(typed: str, kept: str) -> str:
+    """matches; formatted (the same letters and digits, only spaces, dashes, slashes, dots or case changed,
+    as a card-number or phone mask does); or differs (a character lost, added or replaced)."""
+    if kept == typed:
+        return "matches"
+    if _FORMATTING.sub("", kept).casefold() == _FORMATTING.sub("", typed).casefold():
+        return "formatted"
+    return "differs"
+
+
 @action("fill")
 def fill(page: Page, params: dict[str, Any], ctx: ActionContext) -> dict[str, Any] | None:
     locator = page.locator(params["selector"]).first
-    locator.fill(str(params["value"]), timeout=ctx.timeout(params))
+    typed = str(params["value"])
+    locator.fill(typed, timeout=ctx.timeout(params))
+    try:  # what the field holds now: a mask, a script or a maxlength may have rewritten it (JA606)
+        kept = locator.input_value(timeout=1_000)
+    except PlaywrightError:
+        kept = None
+    if kept is not None:  # the runner masks both values of a secret field before anything is stored
+        ctx.last_effect = {"input": compare_input(typed, kept), "typed": typed, "kept": kept}
     return _describe(locator)
 
 

@@ -261,6 +261,8 @@ class Runner:
                 params = mail.fill_inbox(act.params, ctx.extra["inbox"]) if ctx.extra.get("inbox") else act.params
                 entry.target = perform(recorder.page, act.name, params, ctx) or {}
                 entry.effect = ctx.last_effect or {}
+                if "kept" in entry.effect and (act.secret or card_fields.is_card_field(entry.target) or entry.target.get("type") == "password"):
+                    entry.effect = masked_input(entry.effect)  # compared, never stored: only matches/differs
                 if act.maybe_card and not act.secret and card_fields.is_card_field(entry.target):
                     self._card_found(recorder, act, entry, run)
             except ActionFailed as exc:
@@ -323,3 +325,13 @@ def _one_line(exc: BaseException) -> str:
     text = getattr(exc, "message", None) or str(exc) or type(exc).__name__
     first = next((line.strip() for line in text.splitlines() if line.strip()), type(exc).__name__)
     return first[:300]
+
+
+def masked_input(effect: dict[str, Any]) -> dict[str, Any]:
+    """A secret field's comparison without its values: "matches"/"differs" and each value's length as dots."""
+    return {
+        "input": effect.get("input", ""),
+        "typed": "•" * len(str(effect.get("typed", ""))),
+        "kept": "•" * len(str(effect.get("kept", ""))),
+        "secret": True,
+    }

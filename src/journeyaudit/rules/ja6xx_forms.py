@@ -449,3 +449,44 @@ def _node_text(node: Mapping[str, Any]) -> str:
     targets = node.get("target") or []
     target = targets if isinstance(targets, str) else ", ".join(str(t) for t in targets)
     return f"{target}: {summary}" if target and summary else (summary or target)
+
+
+@rule("JA606", "input-not-kept", title="A field did not keep what the customer typed", severity="high")
+def input_not_kept(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
+    """A form field holds something else than what the customer just typed into it.
+
+    An input mask that rewrites the value (a postcode mask made for another
+    country that drops the fifth digit), a script that reformats or truncates it,
+    or keystrokes that land in another field: the customer typed it right, and
+    the shop stores something else, or refuses it later with a validation error
+    the customer cannot make sense of. After each ``fill`` the recorder reads
+    what the field holds and compares it with what was typed; a field that only
+    formats the value (spaces in a card number, a slash in an expiry date,
+    capitals in a postcode) kept it, and is not reported. One finding per
+    field and step, in the customer's words ("typed '10115' into 'Postcode'; the
+    field kept '1011'"). A secret field (a password, a card number) is compared
+    without its value ever being stored: the finding gives only the lengths.
+    Silent on recordings made before the recorder compared fields.
+    """
+    for step in run.reached():
+        for action in step.actions:
+            effect = action.effect or {}
+            if action.name != "fill" or effect.get("input") != "differs":
+                continue
+            target = action.target or {}
+            name = target.get("label") or target.get("placeholder") or target.get("name") or target.get("id") or "a field"
+            typed, kept = str(effect.get("typed", "")), str(effect.get("kept", ""))
+            if effect.get("secret"):
+                said = (f"typed {len(typed)} characters into '{quote(name, 60)}'; the field kept {len(kept)} "
+                        "(a secret field: its value is not recorded)")
+            else:
+                said = f"typed '{quote(typed, 80)}' into '{quote(name, 60)}'; the field kept '{quote(kept, 80)}'"
+            yield Finding(
+                step=step.index,
+                message=full_stop(f"At {step.label} the customer {said}"),
+                evidence=[
+                    Evidence("field", f"Typed into '{quote(name, 60)}' at {step.label}", typed, step.index),
+                    Evidence("field", "What the field kept", kept or "(empty)", step.index),
+                    *(e for e in page_evidence(step) if e.kind in ("url", "screenshot")),
+                ],
+            )
