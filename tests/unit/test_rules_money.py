@@ -175,3 +175,47 @@ def test_odd_pages_do_not_crash(text):
         step(4, "confirmation", text, status="skipped"),
     )
     assert findings("JA201", trace) == [] and findings("JA202", trace) == []
+
+
+# ---- product cards: names and prices without structured data (Dawn's collection grid) ----
+
+_THEMES = __import__("pathlib").Path(__file__).resolve().parents[1] / "fixtures" / "themes"
+
+
+def _listing_then_cart(cart_text: str):
+    html = (_THEMES / "dawn-collection.html").read_text(encoding="utf-8")
+    from journeyaudit.facts.html_tree import soup
+
+    text = soup(html).get_text("\n")
+    return run(step(1, "product", text, name="Collection", html=html), step(2, "cart", cart_text, name="Cart"))
+
+
+def test_product_cards_pair_names_with_prices():
+    from journeyaudit.facts import product_cards
+
+    cards = product_cards.cards((_THEMES / "dawn-collection.html").read_text(encoding="utf-8"))
+    assert [(c.name, str(c.price.amount)) for c in cards] == [
+        ("AeroPress Go", "39.90"), ("Hario V60 Dripper", "24.50"), ("Fellow Stagg Kettle", "89.00"),
+    ]
+
+
+def test_price_mismatch_on_a_listing_without_structured_data():
+    trace = _listing_then_cart("Your cart\nHario V60 Dripper\n€27,50\nQuantity 1\nSubtotal €27,50")
+    (finding,) = findings("JA202", trace)
+    assert "'Hario V60 Dripper'" in finding.message and "€24,50" in finding.message and "€27,50" in finding.message
+    assert findings("JA202", _listing_then_cart("Your cart\nHario V60 Dripper\n€24,50\nQuantity 1\nSubtotal €24,50")) == []
+
+
+def test_name_selector_names_the_card_heading():
+    trace = _listing_then_cart("Your cart\nHario V60 Dripper\n€27,50\nSubtotal €27,50")
+    assert len(findings("JA202", trace, name_selector=".card__heading a")) == 1
+    assert findings("JA202", trace, name_selector=".no-such-element") == []  # nothing named: no card paired
+
+
+def test_name_selector_is_type_checked():
+    from journeyaudit.rules.registry import all_rules
+    from journeyaudit.spec import rulecheck
+
+    assert rulecheck.option_problems(all_rules(), {"JA202": {"name_selector": ".card__heading a"}}) == []
+    (problem,) = rulecheck.option_problems(all_rules(), {"JA202": {"name_selector": ["h3"]}})
+    assert "name_selector" in str(problem)

@@ -8,7 +8,7 @@ from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
-from journeyaudit.facts import basket_rows, ledger, page_text, phrase_search, structured
+from journeyaudit.facts import basket_rows, ledger, page_text, phrase_search, product_cards, structured
 from journeyaudit.facts import money as money_reader
 from journeyaudit.facts.ledger import product_names
 from journeyaudit.facts.money import Money
@@ -36,6 +36,7 @@ def _declared(offer: structured.Offer) -> Money:
         "window_lines": 8,
         "row_lines": 3,
         "tolerance": "0.00",
+        "name_selector": "",
     },
 )
 def price_mismatch(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
@@ -47,6 +48,14 @@ def price_mismatch(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
     sites show) says another price than the page itself, the customer pays
     something they did not agree to, or was lured by a price that was never
     real (research H7). Either way trust is gone and refunds follow.
+
+    A page without structured data may show several products as cards (a
+    category page, search results): each card's name (a heading or link) and
+    price are paired by the visible item structure, the repeated sibling
+    containers holding one name and one price, and each card is compared like a
+    product page. ``name_selector`` (a CSS selector, default none) names the
+    element inside a card that holds the product's name, where the heuristics
+    cannot find it; given, cards are read even beside structured data.
 
     For each product step, the rule reads the product's name (JSON-LD offer
     name or the page's ``<h1>``), its JSON-LD offer price and the visible price
@@ -103,14 +112,30 @@ def price_mismatch(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
                 ],
                 confidence="medium",
             )
+        later = [s for s in reached if s.index > step.index and s.role in compare_roles]
+        if not offers or options.get("name_selector"):  # no structured data: the page's product cards
+            yield from _cards_charged_differently(step, later, names, options, row_lines, tolerance)
         price = agreeing[0] if agreeing else (shown[0] if shown else declared)
         if price is None or not names:
             continue
         prices = [price, *(m for m in shown if m is not price)]
-        later = [s for s in reached if s.index > step.index and s.role in compare_roles]
         differing = _charged_differently(later, names, prices, row_lines, tolerance)
         if differing:
             yield _charged_finding(step, name, price, differing)
+
+
+def _cards_charged_differently(
+    step: StepRecord, later: list[StepRecord], names: list[str], options: Mapping[str, Any], row_lines: int,
+    tolerance: Decimal,
+) -> Iterator[Finding]:
+    """Each product card of the page (name and price by the visible item structure) whose later row charges another price."""
+    known = {page_text.normalise(n) for n in names}
+    for card in product_cards.cards(step.html, str(options.get("name_selector") or "")):
+        if page_text.normalise(card.name) in known:
+            continue  # the page's own product, judged above
+        differing = _charged_differently(later, [card.name], [card.price], row_lines, tolerance)
+        if differing:
+            yield _charged_finding(step, card.name, card.price, differing)
 
 
 def _charged_differently(
