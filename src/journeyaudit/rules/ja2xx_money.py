@@ -49,13 +49,10 @@ def price_mismatch(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
     something they did not agree to, or was lured by a price that was never
     real (research H7). Either way trust is gone and refunds follow.
 
-    A page without structured data may show several products as cards (a
-    category page, search results): each card's name (a heading or link) and
-    price are paired by the visible item structure, the repeated sibling
-    containers holding one name and one price, and each card is compared like a
-    product page. ``name_selector`` (a CSS selector, default none) names the
-    element inside a card that holds the product's name, where the heuristics
-    cannot find it; given, cards are read even beside structured data.
+    On a page without structured data, product cards (a category page: repeated
+    sibling containers with one name, a heading or link, and one price) pair each
+    name with its price, and each card is compared like a product page.
+    ``name_selector`` (CSS, default none) names a card's name element; given, cards are always read.
 
     For each product step, the rule reads the product's name (JSON-LD offer
     name or the page's ``<h1>``), its JSON-LD offer price and the visible price
