@@ -248,8 +248,9 @@ def payment_frame_failed(run: Run, options: Mapping[str, Any]) -> Iterator[Findi
     (``not_chosen_severity``, default medium): it breaks that provider's
     method for the customers who would choose it, or is a script the page
     loads for nothing. So is a provider the page does not name at all (no
-    method of that provider on offer), also when the journey stopped later for
-    another reason: its failure broke nothing the customer could choose.
+    method of that provider on offer) at a step the customer got past, also
+    when the journey stopped later for another reason: its failure broke
+    nothing the customer could choose.
 
     Options: ``provider_patterns`` (regular expressions on request URLs),
     ``own_patterns`` (the same for a shop's own payment widget, e.g.
@@ -276,9 +277,11 @@ def payment_frame_failed(run: Run, options: Mapping[str, Any]) -> Iterator[Findi
             for entry, reason in failed
         ]
         offered = bool(provider) and provider.lower() in (step.visible_text or "").lower()
-        # a provider the page does not offer broke nothing the customer could choose, even when
-        # the journey stopped later for another reason (Vendure's storefront loads Stripe.js always)
-        if provider and (later_passed or not offered) and not _chosen(run, provider):
+        # a provider the page does not offer, at a step the customer got past, broke nothing the customer
+        # could choose, even when the journey stopped later for another reason (Vendure's storefront
+        # loads Stripe.js on every payment page); at the step where the journey stopped it stays high
+        passed_here = step.status == "passed" and not offered
+        if provider and (later_passed or passed_here) and not _chosen(run, provider):
             yield Finding(
                 step=step.index,
                 severity=options["not_chosen_severity"],
