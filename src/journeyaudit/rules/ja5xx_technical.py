@@ -277,10 +277,7 @@ def payment_frame_failed(run: Run, options: Mapping[str, Any]) -> Iterator[Findi
             for entry, reason in failed
         ]
         offered = bool(provider) and provider.lower() in (step.visible_text or "").lower()
-        # a provider the page does not offer, at a step the customer got past, broke nothing the customer
-        # could choose, even when the journey stopped later for another reason (Vendure's storefront
-        # loads Stripe.js on every payment page); at the step where the journey stopped it stays high
-        passed_here = step.status == "passed" and not offered
+        passed_here = step.status == "passed" and not offered  # nothing offered broke (Vendure's Stripe.js)
         if provider and (later_passed or passed_here) and not _chosen(run, provider):
             yield Finding(
                 step=step.index,
