@@ -85,8 +85,8 @@ if [[ ! -f "$VENDURE_WORK/vendure.sqlite" ]]; then
     (cd "$CACHE/server" && node populate.js > "$CACHE/populate.log" 2>&1)
 fi
 
-(cd "$CACHE/server" && nohup node index.js > "$CACHE/server.log" 2>&1 & echo $! > "$CACHE/server.pid")
-(cd "$SF" && NODE_ENV=production HOST=127.0.0.1 PORT=$SF_PORT \
+(cd "$CACHE/server"; nohup node index.js > "$CACHE/server.log" 2>&1 & echo $! > "$CACHE/server.pid")
+(cd "$SF"; NODE_ENV=production HOST=127.0.0.1 PORT=$SF_PORT \
     VENDURE_API_URL="http://127.0.0.1:$VENDURE_PORT/shop-api" \
     nohup node node_modules/.bin/remix-serve build/index.js > "$CACHE/storefront.log" 2>&1 &
     echo $! > "$CACHE/storefront.pid")
