@@ -384,6 +384,10 @@ def test_find_phrases_is_case_and_space_insensitive():
         ("Número de pedido: 12345", "12345"),
         ("Your order has been placed\nOrder total €54.80\nOrder date 12.05.2024", None),
         ("Order summary (2 items)", None),
+        # Vendure's Remix storefront (tests/fixtures/shops/vendure): the code follows the acknowledgement
+        ("Your order has been received! 4BPEU28Q17ES6C3L", "4BPEU28Q17ES6C3L"),
+        ("Your order has been received!", None),
+        ("Your order was placed on Monday", None),
     ],
 )
 def test_order_number(text, expected):

@@ -31,7 +31,7 @@ def test_every_rule_judges_real_markup_without_error(folder):
 
 
 def test_corpus_has_a_real_shop():
-    assert {p.parent.name for p in RUNS} >= {"shuup"}
+    assert {p.parent.name for p in RUNS} >= {"shuup", "vendure"}
 
 
 def test_shuup_late_tax_is_a_price_mismatch():
@@ -52,3 +52,41 @@ def test_shuup_announced_fee_is_not_a_late_cost():
 def test_shuup_stock_out_is_the_page_contradicting_itself():
     """'In stock at our Berlin warehouse' in the description; 'Add to cart' disabled, 'Combination not available'."""
     assert {"JA301", "JA101"} <= _codes("shuup", "stock-out")
+
+
+def _findings(shop: str, journey: str):
+    findings, _ = judge([store.load_run(SHOPS / shop / journey)])
+    return findings
+
+
+def test_vendure_happy_path_has_no_serious_finding_but_the_email_total():
+    """Remix storefront: the order code follows "Your order has been received!" (JA103 reads it), and
+    Stripe.js failing to load is medium (the page offers no Stripe). The one high finding is real:
+    Vendure's confirmation email heads with "Total Price $19.98" (before tax), the page said $22.98."""
+    serious = {(f.code, f.severity) for f in _findings("vendure", "happy-path") if f.severity in ("high", "critical")}
+    assert serious == {("JA705", "high")}
+
+
+def test_vendure_stock_out_refusal_is_read_from_the_in_page_error_page():
+    """The last tent sold between the steps: 'Pay' answers 400 and the storefront's error boundary says
+    "400 error" / 'Cannot transition Order from "AddingItems" to "ArrangingPayment"' (document status 200)."""
+    from journeyaudit.facts import message_kinds
+
+    run = store.load_run(SHOPS / "vendure" / "stock-out")
+    pay = run.steps[5]
+    assert pay.http_status in (None, 200)
+    assert message_kinds.error_page_status(pay) == 400
+    said = message_kinds.refusal(pay)
+    assert said is not None and "Cannot transition Order" in said.text
+    codes = {f.code: f.severity for f in _findings("vendure", "stock-out")}
+    assert codes["JA302"] == "medium" and codes["JA101"] == "critical"
+    assert codes["JA505"] == "medium"  # Stripe.js is not what stopped the customer
+
+
+def test_a_status_line_without_a_failed_request_is_not_an_error_page():
+    from journeyaudit.facts import message_kinds
+
+    run = store.load_run(SHOPS / "vendure" / "stock-out")
+    pay = run.steps[5]
+    pay.network = [e for e in pay.network if not (e.status and e.status >= 400)]
+    assert message_kinds.error_page_status(pay) is None

@@ -209,10 +209,34 @@ def _step_messages(step: StepRecord) -> list[Message]:
         add(dialog.message, "dialog")
     for shown in step.messages:
         add(shown.text, "shown", shown.at_ms, shown.gone_ms)
-    if step.http_status and step.http_status >= 400:
+    if error_page_status(step):
         for text in error_page_headings(step):
             add(text, "heading")
     return list(found.values())
+
+
+_STATUS_LINE = re.compile(r"^(?:error\s*)?([45]\d\d)(?:\s+error)?$", re.IGNORECASE)
+
+
+def error_page_status(step: StepRecord) -> int | None:
+    """The HTTP status of the error page the step ended on, or None.
+
+    The document's own status (4xx/5xx), or, for a page rendered in the browser after one of
+    the shop's requests of the step failed (a single-page shop's error boundary: "400 error"
+    over the server's message, while the document itself answered 200 long before), the
+    status that a line of the page states alone and that a same-origin request of the step
+    answered.
+    """
+    if step.http_status and step.http_status >= 400:
+        return step.http_status
+    failed = {entry.status for entry in step.network if entry.same_origin and entry.status and entry.status >= 400}
+    if not failed:
+        return None
+    for line in page_text.lines(step.visible_text or "")[:40]:
+        match = _STATUS_LINE.match(line.strip())
+        if match and int(match.group(1)) in failed:
+            return int(match.group(1))
+    return None
 
 
 def error_page_headings(step: StepRecord) -> list[str]:

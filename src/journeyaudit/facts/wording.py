@@ -410,6 +410,9 @@ ORDER_NUMBER_PATTERNS: tuple[str, ...] = (
     r"\border\s*(?:number|no\.?|nr\.?|num\.?|id|reference|ref\.?|code)?\s*[:#]?\s*" + _ORDER_TOKEN,
     r"\b(?:confirmation|reference|booking)\s*(?:number|no\.?|code|id)?\s*[:#]\s*" + _ORDER_TOKEN,
     r"\b(?:confirmation|reference)\s+(?:number|no\.?|code)\s*:?\s*" + _ORDER_TOKEN,
+    # the code right after the acknowledgement: "Your order has been received! 4BPEU28Q17ES6C3L"
+    # (Vendure's Remix storefront), "Order placed: 100023"
+    r"\border\s+(?:has\s+been\s+|was\s+|is\s+)?(?:received|placed|confirmed|accepted)\s*[.!:]?\s*" + _ORDER_TOKEN,
     # de
     r"\b(?:bestellnummer|bestell-nr\.?|bestellnr\.?|auftragsnummer|auftrags-nr\.?|bestellung|auftrag)"
     r"\s*(?:nr\.?|#)?\s*[:#]?\s*" + _ORDER_TOKEN,

@@ -247,7 +247,10 @@ def payment_frame_failed(run: Run, options: Mapping[str, Any]) -> Iterator[Findi
     invoice, and the checkout went on) is weighed lower
     (``not_chosen_severity``, default medium): it breaks that provider's
     method for the customers who would choose it, or is a script the page
-    loads for nothing.
+    loads for nothing. So is a provider the page does not name at all (no
+    method of that provider on offer) at a step the customer got past, also
+    when the journey stopped later for another reason: its failure broke
+    nothing the customer could choose.
 
     Options: ``provider_patterns`` (regular expressions on request URLs),
     ``own_patterns`` (the same for a shop's own payment widget, e.g.
@@ -273,14 +276,15 @@ def payment_frame_failed(run: Run, options: Mapping[str, Any]) -> Iterator[Findi
             Evidence("request", f"Payment {entry.resource_type}", f"{entry.method} {entry.url} -> {reason}", step.index)
             for entry, reason in failed
         ]
-        if provider and later_passed and not _chosen(run, provider):
-            offered = provider.lower() in (step.visible_text or "").lower()
+        offered = bool(provider) and provider.lower() in (step.visible_text or "").lower()
+        passed_here = step.status == "passed" and not offered  # nothing offered broke (Vendure's Stripe.js)
+        if provider and (later_passed or passed_here) and not _chosen(run, provider):
             yield Finding(
                 step=step.index,
                 severity=options["not_chosen_severity"],
                 message=(
-                    f"{provider}'s {what} at {step.label} did not load ({first.url} {why}), but the customer paid "
-                    "another way and the checkout went on. "
+                    f"{provider}'s {what} at {step.label} did not load ({first.url} {why})"
+                    + (", but the customer paid another way and the checkout went on. " if later_passed else ". ")
                     + (f"Customers who choose {provider} on this page may not be able to pay."
                        if offered else f"The page offers no {provider} payment: it loads a script it does not use.")
                 ),
