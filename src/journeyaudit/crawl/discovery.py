@@ -29,8 +29,10 @@ from crawlee.storage_clients import FileSystemStorageClient, MemoryStorageClient
 from crawlee.storages import RequestQueue
 
 from journeyaudit import __version__
+from journeyaudit.crawl.politeness import PoliteHttpClient
 from journeyaudit.crawl.reading import listing_soup, read_soup
 from journeyaudit.crawl.records import ListingClaim, PageRecord
+from journeyaudit.crawl.shared_queue import SharedQueue
 from journeyaudit.crawl.state import QUEUE_NAME, CrawlState
 
 #: Names the tool, so a shop's logs say who crawled it.
@@ -47,6 +49,10 @@ class CrawlSettings:
     use_sitemaps: bool = True
     check_images: bool = True
     max_concurrency: int = 32
+    per_host_concurrency: int | None = None  # at most this many requests in flight to one host
+    delay_ms: int = 0  # at least this long between the starts of two requests to one host
+    queue: str | None = None  # redis://host:port/db: a request queue shared by several crawl processes
+    queue_name: str | None = None  # the shared queue's name; default: derived from the shop's host and port
 
 
 @dataclass
@@ -107,7 +113,14 @@ def _concurrency(robots: RobotsTxtFile | None, settings: CrawlSettings) -> Concu
     if delay:
         return ConcurrencySettings(min_concurrency=1, desired_concurrency=1, max_concurrency=1,
                                    max_tasks_per_minute=60 / delay)
-    return ConcurrencySettings(min_concurrency=4, desired_concurrency=16, max_concurrency=settings.max_concurrency)
+    most = min(settings.max_concurrency, settings.per_host_concurrency or settings.max_concurrency)
+    return ConcurrencySettings(min_concurrency=min(4, most), desired_concurrency=min(16, most), max_concurrency=most)
+
+
+def _delay_seconds(robots: RobotsTxtFile | None, settings: CrawlSettings) -> float:
+    """The gap between two requests to one host: the profile's ``delay_ms``, or robots.txt's Crawl-delay if longer."""
+    crawl_delay = robots.get_crawl_delay() if robots and settings.respect_robots else None
+    return max(settings.delay_ms / 1000, float(crawl_delay or 0))
 
 
 class _KnownWarnings(logging.Filter):
@@ -130,8 +143,11 @@ async def _check_image(context: BeautifulSoupCrawlingContext, record: PageRecord
         record.image_status = 0
 
 
-async def _open_queue(state: CrawlState | None) -> tuple[RequestQueue, dict]:
-    """The request queue and the crawler's storage options: in memory, or on disk when the crawl can resume."""
+async def _open_queue(state: CrawlState | None, shared: SharedQueue | None) -> tuple[RequestQueue, dict]:
+    """The request queue and the crawler's storage options: shared in Redis, in memory, or on disk (resumable)."""
+    if shared is not None:
+        # only the queue is shared; the crawler's other storages (statistics) stay in this process
+        return await shared.open(), {"storage_client": MemoryStorageClient()}
     if state is None:
         storage = MemoryStorageClient()
         # a queue of its own: the default queue is cached per process, so a second crawl would find it drained
@@ -163,12 +179,14 @@ async def crawl(
     locator_log = logging.getLogger("crawlee._service_locator")  # a parent's filter does not see its records
     if not any(isinstance(f, _KnownWarnings) for f in locator_log.filters):
         locator_log.addFilter(_KnownWarnings())
-    client = ImpitHttpClient(browser=None, headers={"User-Agent": USER_AGENT})
+    client = PoliteHttpClient(browser=None, headers={"User-Agent": USER_AGENT})
     robots = await _robots(base_url, client)
+    client.limit(settings.per_host_concurrency, _delay_seconds(robots, settings))
     records, claims, start_facts = state.load() if state else ({}, {}, {})
     resumed = len(records)
     progress = CrawlProgress()
-    queue, storage_options = await _open_queue(state)
+    shared = SharedQueue(settings.queue, settings.queue_name or SharedQueue.default_name(base_url)) if settings.queue else None
+    queue, storage_options = await _open_queue(state, shared)
     crawler = BeautifulSoupCrawler(
         http_client=client,
         request_manager=queue,
@@ -228,7 +246,11 @@ async def crawl(
             await crawler.run(start)
         interrupted = not await queue.is_finished() and len(records) < settings.max_pages
     finally:
-        if state is None:
+        if shared is not None:  # other processes may still work on it: never dropped here
+            await shared.close()
+            if state is not None and not interrupted:
+                state.finished()
+        elif state is None:
             await queue.drop()
         elif not interrupted:
             await queue.drop()
