@@ -246,19 +246,21 @@ async def crawl(
             await crawler.run(start)
         interrupted = not await queue.is_finished() and len(records) < settings.max_pages
     finally:
-        if shared is not None:  # other processes may still work on it: never dropped here
-            await shared.close()
-            if state is not None and not interrupted:
-                state.finished()
-        elif state is None:
-            await queue.drop()
-        elif not interrupted:
-            await queue.drop()
-            state.finished()
+        await _close_queue(queue, shared, state, interrupted)
     return CrawlOutcome(
         _merge(records, claims, set(sitemap_urls)), sitemap_urls, time.monotonic() - progress.started,
         interrupted=interrupted, resumed=resumed,
     )
+
+
+async def _close_queue(queue: RequestQueue, shared: SharedQueue | None, state: CrawlState | None, interrupted: bool) -> None:
+    """Drop the queue when the crawl is done with it; a shared queue is never dropped (others may still work on it)."""
+    if shared is not None:
+        await shared.close()
+    elif state is None or not interrupted:
+        await queue.drop()
+    if state is not None and not interrupted:
+        state.finished()
 
 
 class _stop_on_sigterm:  # noqa: N801 - used as a context manager, read as a phrase
