@@ -73,11 +73,13 @@ class _Progress:
 @click.option("--queue", metavar="URL",
               help="Share the request queue with other crawl processes through Redis (redis://host:6379/0).")
 @click.option("--queue-name", metavar="NAME", help="The shared queue's name [default: journeyaudit-<shop host>-<port>].")
+@click.option("--merge", "merge", multiple=True, type=click.Path(exists=True), metavar="DIR",
+              help="Join the result.json in DIR (repeatable) of crawls that shared a --queue into one, in --out.")
 @click.option("--resume", is_flag=True,
               help="Continue the crawl that Ctrl-C or SIGTERM stopped in --out; pages already read are not fetched again.")
 @click.option("--explain", metavar="CODE", help="Print a JA8xx rule's documentation (or 'all' for the list) and exit.")
 def crawl(profile, base_url, demo_shop, out, max_pages, max_depth, include, exclude, ignore_robots, fail_on,
-          per_host_concurrency, delay_ms, queue, queue_name, resume, explain) -> None:
+          per_host_concurrency, delay_ms, queue, queue_name, merge, resume, explain) -> None:
     """Discover the shop's catalogue and check what each product claims (JA8xx).
 
     \b
@@ -101,6 +103,8 @@ def crawl(profile, base_url, demo_shop, out, max_pages, max_depth, include, excl
     if explain:
         _explain(explain)
         return
+    if merge:
+        _merge(merge, Path(out), fail_on)
     from journeyaudit.crawl.discovery import CrawlSettings
 
     profile_url, profile_demo, section = _profile(profile)
@@ -124,6 +128,29 @@ def crawl(profile, base_url, demo_shop, out, max_pages, max_depth, include, excl
     if not base_url:
         _fail("crawl needs --base-url, --demo-shop or a profile with base_url or demo_shop: true", EXIT_USAGE)
     _crawl(base_url, settings, Path(out), fail_on, resume=resume)
+
+
+def _merge(folders, out: Path, fail_on: str) -> None:
+    """``--merge``: one result of the crawls that shared a queue, checked as one crawl; exits like a crawl."""
+    from journeyaudit.crawl.merge import MergeError, merge_results, read_result
+    from journeyaudit.rules.ja8xx_catalogue import check_catalogue
+
+    try:
+        base_url, outcome = merge_results([read_result(Path(folder)) for folder in folders])
+    except MergeError as exc:
+        _fail(str(exc), EXIT_USAGE)
+    findings = check_catalogue(outcome.pages)
+    path = _write(out, base_url, outcome, findings, fail_on)
+    products = sum(page.is_product for page in outcome.pages)
+    click.echo(f"Joined {len(folders)} crawls: {len(outcome.pages)} pages, {products} products, {len(findings)} findings.")
+    _report(findings, path)
+    sys.exit(_exit(findings, fail_on))
+
+
+def _report(findings, path: Path) -> None:
+    for finding in findings:
+        click.echo(f"  {finding.code} {finding.severity:<6} {_flat(finding.message)}")
+    click.echo(f"Result: {path}")
 
 
 def _check_queue(settings, resume: bool) -> None:
@@ -165,9 +192,7 @@ def _crawl(base_url: str, settings, out: Path, fail_on: str, *, resume: bool) ->
         f"Crawled {len(outcome.pages) - outcome.resumed} pages in {outcome.seconds:.1f} s{earlier}: "
         f"{len(products)} products, {len(findings)} findings."
     )
-    for finding in findings:
-        click.echo(f"  {finding.code} {finding.severity:<6} {_flat(finding.message)}")
-    click.echo(f"Result: {path}")
+    _report(findings, path)
     if outcome.interrupted:
         click.echo(f"Stopped before the end: `journeyaudit crawl ... --out {out} --resume` continues.", err=True)
         sys.exit(EXIT_INTERRUPTED)
@@ -231,7 +256,8 @@ def _write(out: Path, base_url: str, outcome, findings, fail_on: str) -> Path:
         "sitemap_urls": len(outcome.sitemap_urls),
         "products": [page.to_dict() for page in outcome.pages if page.is_product],
         "other_pages": [
-            {"url": p.url, "status": p.status, "sources": p.sources, "soft_404": p.soft_404}
+            {"url": p.url, "status": p.status, "sources": p.sources, "soft_404": p.soft_404,
+             **({"listings": [vars(c) for c in p.listings]} if p.listings else {})}
             for p in outcome.pages
             if not p.is_product
         ],
@@ -247,6 +273,8 @@ def _write(out: Path, base_url: str, outcome, findings, fail_on: str) -> Path:
             for f in findings
         ],
     }
+    if outcome.unmatched_claims:
+        data["unmatched_listing_claims"] = {url: [vars(c) for c in found] for url, found in outcome.unmatched_claims.items()}
     data = Redactor().data(data)  # a base URL's password and credential parameters in page URLs: masked
     path = out / "result.json"
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")

@@ -73,6 +73,9 @@ class CrawlOutcome:
     seconds: float
     interrupted: bool = False  # stopped (Ctrl-C, SIGTERM) before the queue was done: `crawl --resume` continues
     resumed: int = 0  # pages read by the earlier, stopped crawl
+    # listing claims about pages this process did not fetch (another process on a shared queue did): kept in
+    # result.json so that `crawl --merge` can attach them
+    unmatched_claims: dict[str, list[ListingClaim]] = field(default_factory=dict)
 
 
 def _allowed(url: str, settings: CrawlSettings) -> bool:
@@ -247,9 +250,10 @@ async def crawl(
         interrupted = not await queue.is_finished() and len(records) < settings.max_pages
     finally:
         await _close_queue(queue, shared, state, interrupted)
+    unmatched: dict[str, list[ListingClaim]] = {}
     return CrawlOutcome(
-        _merge(records, claims, set(sitemap_urls)), sitemap_urls, time.monotonic() - progress.started,
-        interrupted=interrupted, resumed=resumed,
+        _merge(records, claims, set(sitemap_urls), unmatched), sitemap_urls, time.monotonic() - progress.started,
+        interrupted=interrupted, resumed=resumed, unmatched_claims=unmatched,
     )
 
 
@@ -287,14 +291,22 @@ def _key(url: str) -> str:
     return re.sub(r"#.*$", "", url).rstrip("/")
 
 
-def _merge(records: dict[str, PageRecord], claims: dict[str, list[ListingClaim]], sitemap: set[str]) -> list[PageRecord]:
-    """Attach each listing's claims and every way a page was found to its record."""
+def _merge(
+    records: dict[str, PageRecord], claims: dict[str, list[ListingClaim]], sitemap: set[str],
+    unmatched: dict[str, list[ListingClaim]] | None = None,
+) -> list[PageRecord]:
+    """Attach each listing's claims and every way a page was found to its record.
+
+    Claims about a page with no record here go to ``unmatched`` (another process fetched it, or none did).
+    """
     by_key = {_key(url): record for url, record in records.items()}
     for url, found in claims.items():
         record = by_key.get(_key(url))
         if record is not None:
             record.listings.extend(found)
             record.sources.append("listing")
+        elif unmatched is not None:
+            unmatched.setdefault(url, []).extend(found)
     for url in sitemap:
         record = by_key.get(_key(url))
         if record is not None:
