@@ -183,6 +183,7 @@ async def crawl(
     if not any(isinstance(f, _KnownWarnings) for f in locator_log.filters):
         locator_log.addFilter(_KnownWarnings())
     client = PoliteHttpClient(browser=None, headers={"User-Agent": USER_AGENT})
+    client.limit(settings.per_host_concurrency, settings.delay_ms / 1000)
     robots = await _robots(base_url, client)
     client.limit(settings.per_host_concurrency, _delay_seconds(robots, settings))
     records, claims, start_facts = state.load() if state else ({}, {}, {})

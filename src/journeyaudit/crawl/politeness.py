@@ -59,7 +59,11 @@ class PoliteHttpClient(ImpitHttpClient):
         self.limiter = HostLimiter()
 
     def limit(self, concurrency: int | None, delay: float) -> None:
-        self.limiter = HostLimiter(concurrency, delay)
+        """Set the limits; the hosts' last starts are kept (robots.txt is fetched before its Crawl-delay is known)."""
+        if concurrency != self.limiter.concurrency:
+            self.limiter._slots.clear()
+        self.limiter.concurrency = concurrency
+        self.limiter.delay = delay
 
     async def crawl(self, request, **kwargs):  # type: ignore[override]
         async with self.limiter.slot(request.url):
