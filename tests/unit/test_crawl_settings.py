@@ -164,7 +164,10 @@ def test_per_host_concurrency_and_delay_hold_at_the_server(concurrency, delay_ms
     if delay_ms:
         starts = sorted(log["starts"])
         gaps = [later - earlier for earlier, later in zip(starts, starts[1:], strict=False)]
-        assert min(gaps) >= delay_ms / 1000 * 0.9  # the timer's own slack, not the crawler's
+        # seen at the server, each start may be late by the machine's scheduling: the span over all 13 holds
+        # the delay with at most two such slips, and no gap is less than half of it
+        assert starts[-1] - starts[0] >= (len(starts) - 1) * delay_ms / 1000 - 0.1
+        assert min(gaps) >= delay_ms / 1000 / 2
 
 
 def test_without_limits_the_same_site_is_fetched_in_parallel():
@@ -211,3 +214,36 @@ def test_queue_options_are_checked_before_anything_is_fetched():
     resume = CliRunner().invoke(main, ["crawl", "--base-url", "http://127.0.0.1:9", "--queue", "redis://127.0.0.1:9/0",
                                        "--resume"])
     assert resume.exit_code == 2 and "rejoin" in resume.output
+
+
+def test_merge_attaches_a_listing_claim_to_the_page_another_process_fetched():
+    from journeyaudit.crawl.merge import MergeError, merge_results
+    from journeyaudit.rules.ja8xx_catalogue import check_catalogue
+
+    product = {"url": "http://shop.test/p/1", "status": 200, "sources": ["sitemap"], "is_product": True, "name": "Mug",
+               "visible_price": "10.00", "structured_price": "10.00", "structured_availability": "InStock",
+               "has_structured_offer": True}
+    listing = {"url": "http://shop.test/c", "status": 200, "sources": ["link"], "soft_404": False}
+    fetched_product = {"kind": "crawl", "base_url": "http://shop.test", "products": [product], "other_pages": []}
+    fetched_listing = {"kind": "crawl", "base_url": "http://shop.test/", "products": [], "other_pages": [listing],
+                       "unmatched_listing_claims": {"http://shop.test/p/1": [
+                           {"listing_url": "http://shop.test/c", "price": "8.00", "name": "Mug"}]}}
+    assert check_catalogue(merge_results([fetched_product])[1].pages) == []
+    base, outcome = merge_results([fetched_product, fetched_listing, fetched_product])  # a page fetched twice counts once
+    assert base == "http://shop.test" and len(outcome.pages) == 2
+    assert [f.code for f in check_catalogue(outcome.pages)] == ["JA802"]
+    with pytest.raises(MergeError, match="different shops"):
+        merge_results([fetched_product, {**fetched_listing, "base_url": "http://other.test"}])
+
+
+def test_the_demo_catalogue_grows_with_its_size_variable():
+    import subprocess
+    import sys
+
+    code = "from journeyaudit.demo import catalogue_data as c; print(len(c.PRODUCTS))"
+    grown = subprocess.run([sys.executable, "-c", code], env={**__import__("os").environ,
+                           "JOURNEYAUDIT_DEMO_CATALOGUE_SIZE": "1200"}, capture_output=True, text=True)
+    assert grown.stdout.strip() == "1200"
+    bad = subprocess.run([sys.executable, "-c", code], env={**__import__("os").environ,
+                         "JOURNEYAUDIT_DEMO_CATALOGUE_SIZE": "12"}, capture_output=True, text=True)
+    assert bad.returncode != 0 and "at least 96" in bad.stderr
