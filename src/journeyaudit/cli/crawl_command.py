@@ -95,8 +95,10 @@ def crawl(profile, base_url, demo_shop, out, max_pages, max_depth, include, excl
     Several processes, on one machine or several, share one crawl through Redis:
     journeyaudit crawl --base-url https://shop.example --queue redis://10.0.0.5:6379/0 --out reports/crawl-a
     journeyaudit crawl --base-url https://shop.example --queue redis://10.0.0.5:6379/0 --out reports/crawl-b
-    Each fetches what the other has not, and writes the pages it fetched; `journeyaudit crawl
-    --merge` joins their result.json files (docs/crawl.md).
+    Each fetches what the other has not, and writes the pages it fetched; then
+    journeyaudit crawl --merge reports/crawl-a --merge reports/crawl-b --out reports/crawl
+    joins them into one result (docs/crawl.md).
+
     Exit codes: 0 clean, 1 a finding at or above --fail-on, 2 usage, 3 nothing could be fetched,
     130 stopped before the end.
     """
