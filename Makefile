@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup lock lint demo demo-full test unit e2e postgres fixtures bench schema clean
+.PHONY: setup lock lint demo demo-full test unit e2e postgres redis fixtures bench schema clean
 
 # requirements.lock pins every package to the versions the last green CI run used:
 # a fresh machine installs exactly those. `make lock` moves the pins on purpose.
@@ -39,9 +39,10 @@ demo-full: setup
 	$(BIN)/journeyaudit run audits/demo.yaml
 
 ## test: the whole suite, unit and end-to-end (real headless Chromium vs the demo shop).
-## PostgreSQL is installed if possible (root + apt-get) so the history runs on a real server too;
-## otherwise those tests are skipped and -rs prints why.
-test: setup postgres lint
+## PostgreSQL and redis-server are installed if possible (root + apt-get) so the history runs on a
+## real server too and the shared crawl queue on a real Redis; otherwise those tests are skipped
+## and -rs prints why. The slow tests (-m slow: a dead crawler's queue lock expiring) are included.
+test: setup postgres redis lint
 	$(BIN)/pytest -rs
 
 ## lint: ruff (lint, import order, complexity); settings in pyproject.toml
@@ -52,10 +53,14 @@ lint: $(STAMP)
 postgres:
 	@bash scripts/ensure_postgres.sh
 
+## redis: best effort, never fails (see scripts/ensure_redis.sh)
+redis:
+	@bash scripts/ensure_redis.sh
+
 unit: setup
 	$(BIN)/pytest -m "not e2e"
 
-e2e: setup postgres
+e2e: setup postgres redis
 	$(BIN)/pytest -rs -m e2e
 
 ## fixtures: re-record the rule test fixtures from the demo shop

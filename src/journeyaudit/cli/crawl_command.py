@@ -13,30 +13,22 @@ from pathlib import Path
 from typing import Any
 
 import click
-import yaml
 
 from journeyaudit.cli.common import EXIT_CANNOT_RUN, EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, FAIL_ON
 from journeyaudit.cli.common import fail as _fail
 from journeyaudit.model import SEVERITIES
 
-CRAWL_KEYS = {"max_pages", "max_depth", "include", "exclude", "respect_robots", "use_sitemaps", "check_images"}
-
 
 def _profile(path: str | None) -> tuple[str | None, bool, dict[str, Any]]:
-    """base_url, demo_shop and the ``crawl:`` section of an audit profile (unknown keys are a usage error)."""
+    """base_url, demo_shop and the ``crawl:`` section of an audit profile; any problem is a located usage error."""
+    from journeyaudit.cli.crawl_profile import read_profile
+
     if not path:
         return None, False, {}
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        _fail(f"{path}: {exc}", EXIT_USAGE)
-    section = data.get("crawl") or {}
-    if not isinstance(section, dict):
-        _fail(f"{path}: 'crawl' must be a mapping", EXIT_USAGE)
-    unknown = set(section) - CRAWL_KEYS
-    if unknown:
-        _fail(f"{path}: crawl: unknown key(s) {', '.join(sorted(unknown))} (known: {', '.join(sorted(CRAWL_KEYS))})", EXIT_USAGE)
-    return data.get("base_url"), bool(data.get("demo_shop")), section
+    base_url, demo_shop, section, errors = read_profile(path)
+    if errors:
+        _fail("\n".join(str(error) for error in errors), EXIT_USAGE)
+    return base_url, demo_shop, section
 
 
 class _Progress:
@@ -74,11 +66,20 @@ class _Progress:
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Never crawl URLs matching (repeatable).")
 @click.option("--ignore-robots", is_flag=True, help="Do not respect robots.txt (only on your own shop).")
 @click.option("--fail-on", type=FAIL_ON, default="high", show_default=True, help="Lowest severity that exits 1.")
+@click.option("--per-host-concurrency", type=click.IntRange(min=1), metavar="N",
+              help="At most N requests in flight to one host (per process) [default: autoscaled, up to 32].")
+@click.option("--delay-ms", type=click.IntRange(min=0), metavar="MS",
+              help="At least MS milliseconds between two requests to one host (robots.txt's Crawl-delay if longer).")
+@click.option("--queue", metavar="URL",
+              help="Share the request queue with other crawl processes through Redis (redis://host:6379/0).")
+@click.option("--queue-name", metavar="NAME", help="The shared queue's name [default: journeyaudit-<shop host>-<port>].")
+@click.option("--merge", "merge", multiple=True, type=click.Path(exists=True), metavar="DIR",
+              help="Join the result.json in DIR (repeatable) of crawls that shared a --queue into one, in --out.")
 @click.option("--resume", is_flag=True,
               help="Continue the crawl that Ctrl-C or SIGTERM stopped in --out; pages already read are not fetched again.")
 @click.option("--explain", metavar="CODE", help="Print a JA8xx rule's documentation (or 'all' for the list) and exit.")
 def crawl(profile, base_url, demo_shop, out, max_pages, max_depth, include, exclude, ignore_robots, fail_on,
-          resume, explain) -> None:
+          per_host_concurrency, delay_ms, queue, queue_name, merge, resume, explain) -> None:
     """Discover the shop's catalogue and check what each product claims (JA8xx).
 
     \b
@@ -89,23 +90,36 @@ def crawl(profile, base_url, demo_shop, out, max_pages, max_depth, include, excl
     Globs for --include/--exclude match the whole URL: 'http*://shop.example/catalogue/**'.
     Ctrl-C (or SIGTERM) stops it and writes what was found so far; `--resume` with the
     same --out and shop continues where it stopped.
+
+    \b
+    Several processes, on one machine or several, share one crawl through Redis:
+    journeyaudit crawl --base-url https://shop.example --queue redis://10.0.0.5:6379/0 --out reports/crawl-a
+    journeyaudit crawl --base-url https://shop.example --queue redis://10.0.0.5:6379/0 --out reports/crawl-b
+    Each fetches what the other has not, and writes the pages it fetched; then
+    journeyaudit crawl --merge reports/crawl-a --merge reports/crawl-b --out reports/crawl
+    joins them into one result (docs/crawl.md).
+
     Exit codes: 0 clean, 1 a finding at or above --fail-on, 2 usage, 3 nothing could be fetched,
     130 stopped before the end.
     """
     if explain:
         _explain(explain)
         return
+    if merge:
+        _merge(merge, Path(out), fail_on)
     from journeyaudit.crawl.discovery import CrawlSettings
 
     profile_url, profile_demo, section = _profile(profile)
     base_url = base_url or profile_url
     settings = CrawlSettings(**section)
-    for name, value in (("max_pages", max_pages), ("max_depth", max_depth)):
+    for name, value in (("max_pages", max_pages), ("max_depth", max_depth), ("per_host_concurrency", per_host_concurrency),
+                        ("delay_ms", delay_ms), ("queue", queue), ("queue_name", queue_name)):
         if value is not None:
             setattr(settings, name, value)
     settings.include += list(include)
     settings.exclude += list(exclude)
     settings.respect_robots = settings.respect_robots and not ignore_robots
+    _check_queue(settings, resume)
     if not base_url and (demo_shop or profile_demo):
         from journeyaudit.demo import DemoShop
 
@@ -118,15 +132,56 @@ def crawl(profile, base_url, demo_shop, out, max_pages, max_depth, include, excl
     _crawl(base_url, settings, Path(out), fail_on, resume=resume)
 
 
+def _merge(folders, out: Path, fail_on: str) -> None:
+    """``--merge``: one result of the crawls that shared a queue, checked as one crawl; exits like a crawl."""
+    from journeyaudit.crawl.merge import MergeError, merge_results, read_result
+    from journeyaudit.rules.ja8xx_catalogue import check_catalogue
+
+    try:
+        base_url, outcome = merge_results([read_result(Path(folder)) for folder in folders])
+    except MergeError as exc:
+        _fail(str(exc), EXIT_USAGE)
+    findings = check_catalogue(outcome.pages)
+    path = _write(out, base_url, outcome, findings, fail_on)
+    products = sum(page.is_product for page in outcome.pages)
+    click.echo(f"Joined {len(folders)} crawls: {len(outcome.pages)} pages, {products} products, {len(findings)} findings.")
+    _report(findings, path)
+    sys.exit(_exit(findings, fail_on))
+
+
+def _report(findings, path: Path) -> None:
+    for finding in findings:
+        click.echo(f"  {finding.code} {finding.severity:<6} {_flat(finding.message)}")
+    click.echo(f"Result: {path}")
+
+
+def _check_queue(settings, resume: bool) -> None:
+    from journeyaudit.crawl.shared_queue import check_name, check_url
+
+    if settings.queue_name and (problem := check_name(settings.queue_name)):
+        _fail(f"--queue-name: {problem}", EXIT_USAGE)
+    if not settings.queue:
+        return
+    if problem := check_url(settings.queue):
+        _fail(f"--queue: {problem}", EXIT_USAGE)
+    if resume:
+        _fail("--resume is for a crawl of one process; a shared queue keeps its progress in Redis: "
+              "run the same command again (without --resume) to rejoin it", EXIT_USAGE)
+
+
 def _crawl(base_url: str, settings, out: Path, fail_on: str, *, resume: bool) -> None:
     """Crawl ``base_url`` with ``settings`` (the profile's section and the options); exits with the crawl's exit code."""
     from journeyaudit.crawl.discovery import run_crawl
+    from journeyaudit.crawl.shared_queue import SharedQueueError
     from journeyaudit.rules.ja8xx_catalogue import check_catalogue
     from journeyaudit.spec.profile import masked_url
 
     state = _state(out, base_url, resume)
     progress = _Progress()
-    outcome = run_crawl(base_url, settings, on_page=progress, state=state)
+    try:
+        outcome = run_crawl(base_url, settings, on_page=progress, state=state)
+    except SharedQueueError as exc:
+        _fail(str(exc), EXIT_CANNOT_RUN)
     findings = check_catalogue(outcome.pages)
     products = [page for page in outcome.pages if page.is_product]
     if progress.live:
@@ -139,9 +194,7 @@ def _crawl(base_url: str, settings, out: Path, fail_on: str, *, resume: bool) ->
         f"Crawled {len(outcome.pages) - outcome.resumed} pages in {outcome.seconds:.1f} s{earlier}: "
         f"{len(products)} products, {len(findings)} findings."
     )
-    for finding in findings:
-        click.echo(f"  {finding.code} {finding.severity:<6} {_flat(finding.message)}")
-    click.echo(f"Result: {path}")
+    _report(findings, path)
     if outcome.interrupted:
         click.echo(f"Stopped before the end: `journeyaudit crawl ... --out {out} --resume` continues.", err=True)
         sys.exit(EXIT_INTERRUPTED)
@@ -205,7 +258,8 @@ def _write(out: Path, base_url: str, outcome, findings, fail_on: str) -> Path:
         "sitemap_urls": len(outcome.sitemap_urls),
         "products": [page.to_dict() for page in outcome.pages if page.is_product],
         "other_pages": [
-            {"url": p.url, "status": p.status, "sources": p.sources, "soft_404": p.soft_404}
+            {"url": p.url, "status": p.status, "sources": p.sources, "soft_404": p.soft_404,
+             **({"listings": [vars(c) for c in p.listings]} if p.listings else {})}
             for p in outcome.pages
             if not p.is_product
         ],
@@ -221,6 +275,8 @@ def _write(out: Path, base_url: str, outcome, findings, fail_on: str) -> Path:
             for f in findings
         ],
     }
+    if outcome.unmatched_claims:
+        data["unmatched_listing_claims"] = {url: [vars(c) for c in found] for url, found in outcome.unmatched_claims.items()}
     data = Redactor().data(data)  # a base URL's password and credential parameters in page URLs: masked
     path = out / "result.json"
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")

@@ -29,8 +29,10 @@ from crawlee.storage_clients import FileSystemStorageClient, MemoryStorageClient
 from crawlee.storages import RequestQueue
 
 from journeyaudit import __version__
+from journeyaudit.crawl.politeness import PoliteHttpClient
 from journeyaudit.crawl.reading import listing_soup, read_soup
 from journeyaudit.crawl.records import ListingClaim, PageRecord
+from journeyaudit.crawl.shared_queue import SharedQueue
 from journeyaudit.crawl.state import QUEUE_NAME, CrawlState
 
 #: Names the tool, so a shop's logs say who crawled it.
@@ -47,6 +49,10 @@ class CrawlSettings:
     use_sitemaps: bool = True
     check_images: bool = True
     max_concurrency: int = 32
+    per_host_concurrency: int | None = None  # at most this many requests in flight to one host
+    delay_ms: int = 0  # at least this long between the starts of two requests to one host
+    queue: str | None = None  # redis://host:port/db: a request queue shared by several crawl processes
+    queue_name: str | None = None  # the shared queue's name; default: derived from the shop's host and port
 
 
 @dataclass
@@ -67,6 +73,9 @@ class CrawlOutcome:
     seconds: float
     interrupted: bool = False  # stopped (Ctrl-C, SIGTERM) before the queue was done: `crawl --resume` continues
     resumed: int = 0  # pages read by the earlier, stopped crawl
+    # listing claims about pages this process did not fetch (another process on a shared queue did): kept in
+    # result.json so that `crawl --merge` can attach them
+    unmatched_claims: dict[str, list[ListingClaim]] = field(default_factory=dict)
 
 
 def _allowed(url: str, settings: CrawlSettings) -> bool:
@@ -107,7 +116,14 @@ def _concurrency(robots: RobotsTxtFile | None, settings: CrawlSettings) -> Concu
     if delay:
         return ConcurrencySettings(min_concurrency=1, desired_concurrency=1, max_concurrency=1,
                                    max_tasks_per_minute=60 / delay)
-    return ConcurrencySettings(min_concurrency=4, desired_concurrency=16, max_concurrency=settings.max_concurrency)
+    most = min(settings.max_concurrency, settings.per_host_concurrency or settings.max_concurrency)
+    return ConcurrencySettings(min_concurrency=min(4, most), desired_concurrency=min(16, most), max_concurrency=most)
+
+
+def _delay_seconds(robots: RobotsTxtFile | None, settings: CrawlSettings) -> float:
+    """The gap between two requests to one host: the profile's ``delay_ms``, or robots.txt's Crawl-delay if longer."""
+    crawl_delay = robots.get_crawl_delay() if robots and settings.respect_robots else None
+    return max(settings.delay_ms / 1000, float(crawl_delay or 0))
 
 
 class _KnownWarnings(logging.Filter):
@@ -130,8 +146,11 @@ async def _check_image(context: BeautifulSoupCrawlingContext, record: PageRecord
         record.image_status = 0
 
 
-async def _open_queue(state: CrawlState | None) -> tuple[RequestQueue, dict]:
-    """The request queue and the crawler's storage options: in memory, or on disk when the crawl can resume."""
+async def _open_queue(state: CrawlState | None, shared: SharedQueue | None) -> tuple[RequestQueue, dict]:
+    """The request queue and the crawler's storage options: shared in Redis, in memory, or on disk (resumable)."""
+    if shared is not None:
+        # only the queue is shared; the crawler's other storages (statistics) stay in this process
+        return await shared.open(), {"storage_client": MemoryStorageClient()}
     if state is None:
         storage = MemoryStorageClient()
         # a queue of its own: the default queue is cached per process, so a second crawl would find it drained
@@ -188,12 +207,15 @@ async def crawl(
     """
     settings = settings or CrawlSettings()
     _quiet_crawlee_logs()
-    client = ImpitHttpClient(browser=None, headers={"User-Agent": USER_AGENT})
+    client = PoliteHttpClient(browser=None, headers={"User-Agent": USER_AGENT})
+    client.limit(settings.per_host_concurrency, settings.delay_ms / 1000)
     robots = await _robots(base_url, client)
+    client.limit(settings.per_host_concurrency, _delay_seconds(robots, settings))
     records, claims, start_facts = state.load() if state else ({}, {}, {})
     resumed = len(records)
     progress = CrawlProgress()
-    queue, storage_options = await _open_queue(state)
+    shared = SharedQueue(settings.queue, settings.queue_name or SharedQueue.default_name(base_url)) if settings.queue else None
+    queue, storage_options = await _open_queue(state, shared)
     crawler = BeautifulSoupCrawler(
         http_client=client,
         request_manager=queue,
@@ -242,15 +264,22 @@ async def crawl(
             await crawler.run(start)
         interrupted = not await queue.is_finished() and len(records) < settings.max_pages
     finally:
-        if state is None:
-            await queue.drop()
-        elif not interrupted:
-            await queue.drop()
-            state.finished()
+        await _close_queue(queue, shared, state, interrupted)
+    unmatched: dict[str, list[ListingClaim]] = {}
     return CrawlOutcome(
-        _merge(records, claims, set(sitemap_urls)), sitemap_urls, time.monotonic() - progress.started,
-        interrupted=interrupted, resumed=resumed,
+        _merge(records, claims, set(sitemap_urls), unmatched), sitemap_urls, time.monotonic() - progress.started,
+        interrupted=interrupted, resumed=resumed, unmatched_claims=unmatched,
     )
+
+
+async def _close_queue(queue: RequestQueue, shared: SharedQueue | None, state: CrawlState | None, interrupted: bool) -> None:
+    """Drop the queue when the crawl is done with it; a shared queue is never dropped (others may still work on it)."""
+    if shared is not None:
+        await shared.close()
+    elif state is None or not interrupted:
+        await queue.drop()
+    if state is not None and not interrupted:
+        state.finished()
 
 
 class _stop_on_sigterm:  # noqa: N801 - used as a context manager, read as a phrase
@@ -277,14 +306,22 @@ def _key(url: str) -> str:
     return re.sub(r"#.*$", "", url).rstrip("/")
 
 
-def _merge(records: dict[str, PageRecord], claims: dict[str, list[ListingClaim]], sitemap: set[str]) -> list[PageRecord]:
-    """Attach each listing's claims and every way a page was found to its record."""
+def _merge(
+    records: dict[str, PageRecord], claims: dict[str, list[ListingClaim]], sitemap: set[str],
+    unmatched: dict[str, list[ListingClaim]] | None = None,
+) -> list[PageRecord]:
+    """Attach each listing's claims and every way a page was found to its record.
+
+    Claims about a page with no record here go to ``unmatched`` (another process fetched it, or none did).
+    """
     by_key = {_key(url): record for url, record in records.items()}
     for url, found in claims.items():
         record = by_key.get(_key(url))
         if record is not None:
             record.listings.extend(found)
             record.sources.append("listing")
+        elif unmatched is not None:
+            unmatched.setdefault(url, []).extend(found)
     for url in sitemap:
         record = by_key.get(_key(url))
         if record is not None:

@@ -7,6 +7,7 @@ one JA8xx rule must find. The shop's original eight products (``catalog.py``) st
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 #: Category slug -> shown name. Each gets :data:`PER_CATEGORY` products.
@@ -18,7 +19,23 @@ CATEGORIES: dict[str, str] = {
     "beans": "Coffee beans",
     "filters": "Filters & papers",
 }
-PER_CATEGORY = 50
+#: Products in the catalogue: 300, or ``JOURNEYAUDIT_DEMO_CATALOGUE_SIZE`` (benchmarks/crawl.py --memory
+#: grows it past 5,000 pages). Spread evenly over the categories; at least 96, so every seeded defect exists.
+SIZE_VARIABLE = "JOURNEYAUDIT_DEMO_CATALOGUE_SIZE"
+DEFAULT_SIZE = 300
+SMALLEST_SIZE = 96
+
+
+def _size() -> int:
+    raw = os.environ.get(SIZE_VARIABLE, "").strip()
+    if not raw:
+        return DEFAULT_SIZE
+    if not raw.isdigit() or int(raw) < SMALLEST_SIZE:
+        raise SystemExit(f"{SIZE_VARIABLE} must be a whole number of products, at least {SMALLEST_SIZE}, not {raw!r}")
+    return int(raw)
+
+
+PER_CATEGORY = -(-_size() // len(CATEGORIES))
 PAGE_SIZE = 12  # products per listing page
 
 _ADJECTIVES = ("Nordic", "Copper", "Slate", "Maple", "Harbor", "Ember", "Linen", "Cobalt", "Juniper", "Basalt")
