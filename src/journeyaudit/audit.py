@@ -23,7 +23,7 @@ from typing import Protocol
 
 from journeyaudit import __version__, model
 from journeyaudit.gather.accessibility import axe_version
-from journeyaudit.gather.browser import BrowserChoice
+from journeyaudit.gather.browser import BrowserChoice, endpoint_secrets, hide_secrets
 from journeyaudit.history import store
 from journeyaudit.judge.engine import judge, judge_run, selected_rules
 from journeyaudit.rules.registry import all_rules
@@ -263,7 +263,8 @@ def run_audit(
         try:  # one browser per worker (gather/workers.py), each journey in a fresh context
             runner = JourneyPool(options, min(settings.workers, total)).__enter__()
         except Exception as exc:
-            raise AuditCannotRun(f"could not launch Chromium ({browser.describe()}): {exc}") from None
+            what = f"connect to {browser.describe()}" if browser.remote else f"launch Chromium ({browser.describe()})"
+            raise AuditCannotRun(f"could not {what}: {hide_secrets(str(exc), browser)}") from None
         result = new_result(settings, base_url, runner.browser_version, started)
         try:
             out_dir = claim_folder(settings.out_dir, settings.name, started)
@@ -315,9 +316,10 @@ def run_audit(
 
 
 def _password(settings: AuditSettings) -> list[str]:
-    """The base URL's password, as a secret of every journey."""
+    """The base URL's password and a remote browser's token, as secrets of every journey."""
     password = (settings.http_credentials or {}).get("password")
-    return [password] if password else []
+    remote = endpoint_secrets(getattr(settings, "browser_ws", None) or getattr(settings, "browser_cdp", None))
+    return ([password] if password else []) + remote
 
 
 def _save_last(result: model.Result, runs: dict[str, model.Run], out_dir: Path) -> OSError | None:
