@@ -26,6 +26,7 @@ from journeyaudit.gather.accessibility import axe_version
 from journeyaudit.gather.browser import BrowserChoice, endpoint_secrets, hide_secrets
 from journeyaudit.history import store
 from journeyaudit.judge.engine import judge, judge_run, selected_rules
+from journeyaudit.retries import Attempts, count_flaky
 from journeyaudit.rules.registry import all_rules
 from journeyaudit.spec.config import AuditSettings
 
@@ -80,7 +81,9 @@ class Progress(Protocol):
     def audit_started(self, settings: AuditSettings, base_url: str, browser: str, out_dir: Path) -> None: ...
     def journey_started(self, position: int, total: int, journey: model.Journey) -> None: ...
     def step_done(self, journey: model.Journey, step: model.StepRecord) -> None: ...
-    def journey_done(self, position: int, total: int, run: model.Run, findings: list[model.Finding]) -> None: ...
+    def journey_done(self, position: int, total: int, run: model.Run, findings: list[model.Finding],
+                     summary: model.RunSummary | None = None) -> None: ...
+    def journey_retried(self, position: int, total: int, run: model.Run, findings: list[model.Finding], attempt: int) -> None: ...
 
 
 class QuietProgress:
@@ -88,6 +91,7 @@ class QuietProgress:
     def journey_started(self, *args) -> None: ...
     def step_done(self, *args) -> None: ...
     def journey_done(self, *args) -> None: ...
+    def journey_retried(self, *args) -> None: ...
 
 
 def folder_slug(name: str) -> str:
@@ -182,6 +186,7 @@ def new_result(settings: AuditSettings, base_url: str, browser: str, started: fl
         browser=browser,
         axe_version=axe_version() if settings.accessibility else "",
         shard=getattr(settings, "shard", None),  # run --shard i/n: journeyaudit merge joins the shards
+        fail_on_flaky=getattr(settings, "fail_on_flaky", False),
     )
 
 
@@ -277,22 +282,29 @@ def run_audit(
             except profile_hooks.SetupFailed as exc:
                 result.errors.append(str(exc))
                 raise AuditCannotRun(str(exc)) from None
+            attempts = Attempts(settings.retries, settings.fail_on)
             for done in runner.run(settings.journeys, traces, started=progress.journey_started, step_done=progress.step_done):
-                journey, run, position = done.journey, done.run, done.count
+                journey, run = done.journey, done.run
                 redactor = store.Redactor([*journey.secrets(), *_password(settings)], settings.secret_params)
                 run.error = redactor.text(run.error) if run.error else run.error
                 store.save_run(run, traces / journey.id, redactor)
                 findings, outcomes = judge_run(run, rules, settings.rules)
+                if attempts.retry(run, findings, done.attempt, traces / journey.id, f"traces/{journey.id}"):
+                    progress.journey_retried(done.count, total, run, findings, done.attempt)
+                    runner.again(done, traces / journey.id)
+                    continue
                 runs[journey.id] = run
                 result.runs.append(summarise(run, f"traces/{journey.id}"))
+                attempts.finish(result.runs[-1], run, findings, done.attempt)
                 result.findings.extend(findings)
                 result.outcomes.extend(outcomes)
                 _add_ledger(result, run, settings.rules)
                 if run.status == "error":
                     result.errors.append(f"{journey.id}: the journey could not be recorded: {run.error}")
                 result.duration_ms = round((time.time() - started) * 1000, 1)
+                count_flaky(result)
                 store.save_result(result, out_dir / store.RESULT_FILE, store.Redactor(_password(settings), settings.secret_params))
-                progress.journey_done(position, total, run, findings)
+                progress.journey_done(done.count, total, run, findings, result.runs[-1])
             runs = in_listed_order(result, runs, settings.journeys)
             if after is not None:
                 result.duration_ms = round((time.time() - started) * 1000, 1)

@@ -1,0 +1,89 @@
+"""Retries (``retries: N``, ``run --retries N``): a journey that fails runs again; passing then makes it flaky.
+
+An attempt **fails** when the journey could not be recorded (status ``error``) or the judge
+found something at or above ``fail_on`` in it: what would fail the audit. (A finding the
+baseline knows counts too: the baseline is applied after the whole run.) A failed attempt
+with retries left is kept as evidence: its trace and screenshots move into
+``traces/<journey>/attempt-<n>/`` and a line per failing finding goes into result.json.
+The last attempt is the journey's result, as in Playwright Test and Maven Surefire; a
+journey whose last attempt passed after a failed one is **flaky**.
+
+Like audit.py and postrun.py, this module sits where the stages meet.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from journeyaudit import model
+from journeyaudit.model_attempts import attempt_folder
+
+MAX_FAILING_LINES = 10  # per failed attempt, worst first
+
+
+def attempt_failed(run: model.Run, findings: list[model.Finding], fail_on: str) -> bool:
+    """Would this attempt fail the audit: not recorded, or a finding at or above fail_on."""
+    if run.status == "error":
+        return True
+    threshold = model.severity_rank(fail_on)
+    return threshold >= 0 and any(model.severity_rank(f.severity) >= threshold for f in findings)
+
+
+def failing_lines(findings: list[model.Finding], fail_on: str) -> list[str]:
+    """``JA101 high: message`` for each finding that failed the attempt, worst first."""
+    threshold = model.severity_rank(fail_on)
+    failing = [f for f in findings if threshold >= 0 and model.severity_rank(f.severity) >= threshold]
+    failing.sort(key=lambda f: -model.severity_rank(f.severity))
+    return [f"{f.code} {f.severity}: {' '.join(f.message.split())}"[:300] for f in failing[:MAX_FAILING_LINES]]
+
+
+def keep_attempt(run_dir: Path, number: int) -> Path:
+    """Move what an attempt wrote into ``run_dir`` (trace.json, screenshots) into ``run_dir/attempt-<number>``.
+
+    The next attempt then records into the same ``run_dir``, as the first did; earlier
+    attempts' folders stay where they are. Paths inside a trace are relative to its folder.
+    """
+    run_dir = Path(run_dir)
+    target = run_dir / attempt_folder(number)
+    target.mkdir(parents=True, exist_ok=True)
+    for entry in list(run_dir.iterdir()):
+        if entry.is_dir() and entry.name.startswith("attempt-"):
+            continue
+        entry.rename(target / entry.name)
+    return target
+
+
+class Attempts:
+    """The failed attempts of every journey of one audit, as they happen."""
+
+    def __init__(self, retries: int, fail_on: str):
+        self.retries = max(0, int(retries))
+        self.fail_on = fail_on
+        self.failed: dict[str, list[model.Attempt]] = {}
+
+    def retry(self, run: model.Run, findings: list[model.Finding], attempt: int, run_dir: Path, trace: str) -> bool:
+        """After an attempt is saved and judged: True when it failed with a retry left (it is kept and moved)."""
+        if attempt > self.retries or not attempt_failed(run, findings, self.fail_on):
+            return False
+        keep_attempt(run_dir, attempt)
+        self.failed.setdefault(run.journey_id, []).append(model.Attempt(
+            number=attempt,
+            status=run.status,
+            error=run.error,
+            failing=failing_lines(findings, self.fail_on),
+            trace=f"{trace}/{attempt_folder(attempt)}",
+            duration_ms=run.duration_ms,
+        ))
+        return True
+
+    def finish(self, summary: model.RunSummary, run: model.Run, findings: list[model.Finding], attempt: int) -> None:
+        """The last attempt's summary gets the attempts made and whether the journey was flaky."""
+        summary.attempts = attempt
+        summary.failed_attempts = list(self.failed.get(run.journey_id, []))
+        summary.flaky = bool(summary.failed_attempts) and not attempt_failed(run, findings, self.fail_on)
+
+
+def count_flaky(result: model.Result) -> int:
+    """Result.flaky: the journeys that passed on a retry."""
+    result.flaky = sum(1 for summary in result.runs if summary.flaky)
+    return result.flaky
