@@ -247,7 +247,7 @@ def endpoint_problem(url: Any, schemes: tuple[str, ...]) -> str | None:
         return None
     parts = urlsplit(str(url))
     if parts.scheme not in schemes or not parts.hostname:
-        return f"the endpoint must be a {'/'.join(f'{scheme}://' for scheme in schemes)} URL with a host"
+        return f"the endpoint must be a {' or '.join(f'{scheme}://' for scheme in schemes)} URL with a host"
     return None
 
 
