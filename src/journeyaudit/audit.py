@@ -224,11 +224,13 @@ def run_audit(
     browser: BrowserChoice,
     progress: Progress | None = None,
     after: Callable[[model.Result, dict[str, model.Run], Path], None] | None = None,
+    known: frozenset[str] = frozenset(),
 ) -> tuple[model.Result, Path]:
     """Record, judge and report every journey of an audit. Returns the result and its folder.
 
     ``after`` runs once every journey is judged, before the report is written
     (baseline, history, comparisons, CI formats: see postrun.py); not when interrupted.
+    ``known`` are the baseline's fingerprints: a finding it knows fails no attempt (retries).
     """
     from journeyaudit.gather import hooks as profile_hooks  # issue 11: setup/teardown, log in once
     from journeyaudit.gather.limits import RecordingLimits
@@ -282,7 +284,7 @@ def run_audit(
             except profile_hooks.SetupFailed as exc:
                 result.errors.append(str(exc))
                 raise AuditCannotRun(str(exc)) from None
-            attempts = Attempts(settings.retries, settings.fail_on)
+            attempts = Attempts(settings.retries, settings.fail_on, known)
             for done in runner.run(settings.journeys, traces, started=progress.journey_started, step_done=progress.step_done):
                 journey, run = done.journey, done.run
                 redactor = store.Redactor([*journey.secrets(), *_password(settings)], settings.secret_params)

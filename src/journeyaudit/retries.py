@@ -1,8 +1,8 @@
 """Retries (``retries: N``, ``run --retries N``): a journey that fails runs again; passing then makes it flaky.
 
 An attempt **fails** when the journey could not be recorded (status ``error``) or the judge
-found something at or above ``fail_on`` in it: what would fail the audit. (A finding the
-baseline knows counts too: the baseline is applied after the whole run.) A failed attempt
+found something at or above ``fail_on`` in it that the baseline does not know: what would
+fail the audit. A failed attempt
 with retries left is kept as evidence: its trace and screenshots move into
 ``traces/<journey>/attempt-<n>/`` and a line per failing finding goes into result.json.
 The last attempt is the journey's result, as in Playwright Test and Maven Surefire; a
@@ -16,25 +16,32 @@ from __future__ import annotations
 from pathlib import Path
 
 from journeyaudit import model
+from journeyaudit.history.fingerprint import assign
 from journeyaudit.model_attempts import attempt_folder
 
 MAX_FAILING_LINES = 10  # per failed attempt, worst first
 
 
-def attempt_failed(run: model.Run, findings: list[model.Finding], fail_on: str) -> bool:
-    """Would this attempt fail the audit: not recorded, or a finding at or above fail_on."""
-    if run.status == "error":
-        return True
+def failing(findings: list[model.Finding], fail_on: str, known: frozenset[str] = frozenset()) -> list[model.Finding]:
+    """The findings that would fail the audit: at or above fail_on, and not in the baseline (``known`` fingerprints)."""
     threshold = model.severity_rank(fail_on)
-    return threshold >= 0 and any(model.severity_rank(f.severity) >= threshold for f in findings)
+    if threshold < 0:
+        return []
+    if known:
+        assign(findings, overwrite=False)  # as postrun does: the fingerprint is the baseline's identity
+    return [f for f in findings if model.severity_rank(f.severity) >= threshold and f.fingerprint not in known]
 
 
-def failing_lines(findings: list[model.Finding], fail_on: str) -> list[str]:
+def attempt_failed(run: model.Run, findings: list[model.Finding], fail_on: str, known: frozenset[str] = frozenset()) -> bool:
+    """Would this attempt fail the audit: not recorded, or a finding at or above fail_on the baseline does not know."""
+    return run.status == "error" or bool(failing(findings, fail_on, known))
+
+
+def failing_lines(findings: list[model.Finding], fail_on: str, known: frozenset[str] = frozenset()) -> list[str]:
     """``JA101 high: message`` for each finding that failed the attempt, worst first."""
-    threshold = model.severity_rank(fail_on)
-    failing = [f for f in findings if threshold >= 0 and model.severity_rank(f.severity) >= threshold]
-    failing.sort(key=lambda f: -model.severity_rank(f.severity))
-    return [f"{f.code} {f.severity}: {' '.join(f.message.split())}"[:300] for f in failing[:MAX_FAILING_LINES]]
+    failing_now = failing(findings, fail_on, known)
+    failing_now.sort(key=lambda f: -model.severity_rank(f.severity))
+    return [f"{f.code} {f.severity}: {' '.join(f.message.split())}"[:300] for f in failing_now[:MAX_FAILING_LINES]]
 
 
 def keep_attempt(run_dir: Path, number: int) -> Path:
@@ -56,21 +63,22 @@ def keep_attempt(run_dir: Path, number: int) -> Path:
 class Attempts:
     """The failed attempts of every journey of one audit, as they happen."""
 
-    def __init__(self, retries: int, fail_on: str):
+    def __init__(self, retries: int, fail_on: str, known: frozenset[str] = frozenset()):
         self.retries = max(0, int(retries))
         self.fail_on = fail_on
+        self.known = frozenset(known)  # the baseline's fingerprints: its findings fail no attempt
         self.failed: dict[str, list[model.Attempt]] = {}
 
     def retry(self, run: model.Run, findings: list[model.Finding], attempt: int, run_dir: Path, trace: str) -> bool:
         """After an attempt is saved and judged: True when it failed with a retry left (it is kept and moved)."""
-        if attempt > self.retries or not attempt_failed(run, findings, self.fail_on):
+        if attempt > self.retries or not attempt_failed(run, findings, self.fail_on, self.known):
             return False
         keep_attempt(run_dir, attempt)
         self.failed.setdefault(run.journey_id, []).append(model.Attempt(
             number=attempt,
             status=run.status,
             error=run.error,
-            failing=failing_lines(findings, self.fail_on),
+            failing=failing_lines(findings, self.fail_on, self.known),
             trace=f"{trace}/{attempt_folder(attempt)}",
             duration_ms=run.duration_ms,
         ))
@@ -80,7 +88,7 @@ class Attempts:
         """The last attempt's summary gets the attempts made and whether the journey was flaky."""
         summary.attempts = attempt
         summary.failed_attempts = list(self.failed.get(run.journey_id, []))
-        summary.flaky = bool(summary.failed_attempts) and not attempt_failed(run, findings, self.fail_on)
+        summary.flaky = bool(summary.failed_attempts) and not attempt_failed(run, findings, self.fail_on, self.known)
 
 
 def count_flaky(result: model.Result) -> int:

@@ -182,3 +182,13 @@ def test_junit_writes_surefires_flaky_failure_and_rerun_failure(tmp_path):
     result.runs[0].flaky, result.runs[0].status = False, "failed"
     root = ET.fromstring(render_junit(result, {}, rules=[], root=tmp_path).split("\n", 1)[1])
     assert len(list(root.iter("rerunFailure"))) == 1 and not list(root.iter("flakyFailure"))
+
+
+def test_a_finding_the_baseline_knows_fails_no_attempt():
+    from journeyaudit.history.fingerprint import fingerprint
+
+    run = model.Run("j", "J", "j.yaml", "http://shop", status="failed")
+    known = finding("critical")
+    assert attempt_failed(run, [finding("critical")], "high")
+    assert not attempt_failed(run, [known], "high", frozenset({fingerprint(finding("critical"))}))
+    assert attempt_failed(run, [finding("critical", "JA102")], "high", frozenset({fingerprint(known)}))

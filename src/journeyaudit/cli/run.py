@@ -134,7 +134,8 @@ def run(files, verbose, **params) -> None:
         fail(str(exc), EXIT_CANNOT_RUN)
     try:
         result, out_dir = run_audit(
-            settings, browser, TerminalProgress(verbose=verbose), after=lambda r, runs, d: finish(post, r, runs, d)
+            settings, browser, TerminalProgress(verbose=verbose), after=lambda r, runs, d: finish(post, r, runs, d),
+            known=frozenset(post.baseline.fingerprints) if post.baseline is not None else frozenset(),
         )
     except AuditCannotRun as exc:
         fail(str(exc), exc.exit_code)
