@@ -153,8 +153,14 @@ def test_without_retries_the_flaky_journey_fails_and_with_them_it_passes_unless_
     plain = cli("run", audit, "--out", tmp_path / "plain", "--no-history")
     assert plain.returncode == 1, plain.stdout + plain.stderr
     assert store.load_result(only_folder(tmp_path / "plain") / "result.json").runs[0].attempts == 1
-    retried = cli("run", audit, "--out", tmp_path / "retried", "--no-history", "--retries", "1")
+    summary = tmp_path / "step-summary.md"
+    retried = subprocess.run(  # two workers: the retry goes to whichever is free
+        [*CLI, "run", str(audit), "--out", str(tmp_path / "retried"), "--no-history", "--retries", "1", "--workers", "2",
+         "--format", "github"],
+        cwd=ROOT, capture_output=True, text=True, timeout=600, env={**os.environ, "GITHUB_STEP_SUMMARY": str(summary)},
+    )
     assert retried.returncode == 0, retried.stdout + retried.stderr
+    assert "| passed (flaky, attempt 2) |" in summary.read_text(), summary.read_text()
     strict = subprocess.run([*CLI, "run", str(audit), "--out", str(tmp_path / "strict"), "--no-history", "--retries", "1"],
                             cwd=ROOT, capture_output=True, text=True, timeout=600,
                             env={**os.environ, "JOURNEYAUDIT_FAIL_ON_FLAKY": "1"})
