@@ -90,8 +90,3 @@ class Attempts:
         summary.failed_attempts = list(self.failed.get(run.journey_id, []))
         summary.flaky = bool(summary.failed_attempts) and not attempt_failed(run, findings, self.fail_on, self.known)
 
-
-def count_flaky(result: model.Result) -> int:
-    """Result.flaky: the journeys that passed on a retry."""
-    result.flaky = sum(1 for summary in result.runs if summary.flaky)
-    return result.flaky
