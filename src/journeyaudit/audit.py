@@ -26,7 +26,7 @@ from journeyaudit.gather.accessibility import axe_version
 from journeyaudit.gather.browser import BrowserChoice, endpoint_secrets, hide_secrets
 from journeyaudit.history import store
 from journeyaudit.judge.engine import judge, judge_run, selected_rules
-from journeyaudit.retries import Attempts
+from journeyaudit.retries import Attempts, carry_attempts
 from journeyaudit.rules.registry import all_rules
 from journeyaudit.spec.config import AuditSettings
 
@@ -401,6 +401,7 @@ def rejudge(trace_root: Path, settings_rules, *, name: str | None = None, fail_o
         _add_ledger(result, run, settings_rules)
         if run.status == "error":
             result.errors.append(f"{run.journey_id}: the journey could not be recorded: {run.error}")
+    carry_attempts(result, trace_root)  # retries: a journey that ran twice still did
     return result, runs
 
 
@@ -408,6 +409,8 @@ def relocate_traces(result: model.Result, out_dir: Path) -> None:
     """Make RunSummary.trace paths relative to the folder result.json is written to."""
     for summary in result.runs:
         summary.trace = os.path.relpath(Path(summary.trace).resolve(), Path(out_dir).resolve())
+        for attempt in summary.failed_attempts:  # retries: the kept attempts' folders
+            attempt.trace = os.path.relpath(Path(attempt.trace).resolve(), Path(out_dir).resolve())
 
 
 def _point_latest(out_dir: Path) -> None:

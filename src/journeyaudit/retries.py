@@ -90,3 +90,29 @@ class Attempts:
         summary.failed_attempts = list(self.failed.get(run.journey_id, []))
         summary.flaky = bool(summary.failed_attempts) and not attempt_failed(run, findings, self.fail_on, self.known)
 
+
+
+def carry_attempts(result: model.Result, folder: Path) -> None:
+    """``journeyaudit audit FOLDER``: the re-judged journeys keep the attempts their run made (its result.json says).
+
+    Flaky is decided again: the last attempt's new findings may fail it now. The kept attempts'
+    trace paths become paths under ``folder`` (relocate_traces makes them relative again).
+    """
+    from dataclasses import replace
+
+    from journeyaudit.history import store
+
+    try:
+        earlier = store.load_result(Path(folder) / store.RESULT_FILE)
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return  # a traces folder without its result, or an unreadable one: every journey ran once
+    before = {summary.journey_id: summary for summary in earlier.runs}
+    for summary in result.runs:
+        old = before.get(summary.journey_id)
+        if old is None or old.attempts <= 1:
+            continue
+        own = [f for f in result.findings if f.journey == summary.journey_id]
+        summary.attempts = old.attempts
+        summary.failed_attempts = [replace(a, trace=str(Path(folder) / a.trace)) for a in old.failed_attempts]
+        summary.flaky = bool(summary.failed_attempts) and summary.status != "error" and not failing(own, result.fail_on)
+    result.flaky = sum(1 for summary in result.runs if summary.flaky)

@@ -97,6 +97,11 @@ def test_the_failed_attempt_is_kept_as_evidence_and_not_judged_again(retried):
     again = cli("audit", folder, "--out", folder.parent / "rejudged")
     assert again.returncode in (0, 1), again.stdout + again.stderr
     assert "3 journeys" in again.stdout, again.stdout
+    rejudged = store.load_result(folder.parent / "rejudged" / "result.json")  # the attempts the run made are kept
+    flaky = next(s for s in rejudged.runs if s.journey_id == "flaky-page")
+    assert (flaky.attempts, flaky.flaky, rejudged.flaky) == (2, True, 1)
+    kept = (folder.parent / "rejudged" / flaky.failed_attempts[0].trace).resolve()
+    assert kept == (folder / "traces" / "flaky-page" / "attempt-1").resolve()
 
 
 def test_the_terminal_says_flaky(retried):
