@@ -23,9 +23,10 @@ from typing import Protocol
 
 from journeyaudit import __version__, model
 from journeyaudit.gather.accessibility import axe_version
-from journeyaudit.gather.browser import BrowserChoice
+from journeyaudit.gather.browser import BrowserChoice, endpoint_secrets, hide_secrets
 from journeyaudit.history import store
 from journeyaudit.judge.engine import judge, judge_run, selected_rules
+from journeyaudit.retries import Attempts, carry_attempts
 from journeyaudit.rules.registry import all_rules
 from journeyaudit.spec.config import AuditSettings
 
@@ -80,7 +81,9 @@ class Progress(Protocol):
     def audit_started(self, settings: AuditSettings, base_url: str, browser: str, out_dir: Path) -> None: ...
     def journey_started(self, position: int, total: int, journey: model.Journey) -> None: ...
     def step_done(self, journey: model.Journey, step: model.StepRecord) -> None: ...
-    def journey_done(self, position: int, total: int, run: model.Run, findings: list[model.Finding]) -> None: ...
+    def journey_done(self, position: int, total: int, run: model.Run, findings: list[model.Finding],
+                     summary: model.RunSummary | None = None) -> None: ...
+    def journey_retried(self, position: int, total: int, run: model.Run, findings: list[model.Finding], attempt: int) -> None: ...
 
 
 class QuietProgress:
@@ -88,6 +91,7 @@ class QuietProgress:
     def journey_started(self, *args) -> None: ...
     def step_done(self, *args) -> None: ...
     def journey_done(self, *args) -> None: ...
+    def journey_retried(self, *args) -> None: ...
 
 
 def folder_slug(name: str) -> str:
@@ -182,6 +186,7 @@ def new_result(settings: AuditSettings, base_url: str, browser: str, started: fl
         browser=browser,
         axe_version=axe_version() if settings.accessibility else "",
         shard=getattr(settings, "shard", None),  # run --shard i/n: journeyaudit merge joins the shards
+        fail_on_flaky=getattr(settings, "fail_on_flaky", False),
     )
 
 
@@ -219,11 +224,13 @@ def run_audit(
     browser: BrowserChoice,
     progress: Progress | None = None,
     after: Callable[[model.Result, dict[str, model.Run], Path], None] | None = None,
+    known: frozenset[str] = frozenset(),
 ) -> tuple[model.Result, Path]:
     """Record, judge and report every journey of an audit. Returns the result and its folder.
 
     ``after`` runs once every journey is judged, before the report is written
     (baseline, history, comparisons, CI formats: see postrun.py); not when interrupted.
+    ``known`` are the baseline's fingerprints: a finding it knows fails no attempt (retries).
     """
     from journeyaudit.gather import hooks as profile_hooks  # issue 11: setup/teardown, log in once
     from journeyaudit.gather.workers import JourneyPool, in_listed_order
@@ -246,7 +253,8 @@ def run_audit(
         try:  # one browser per worker (gather/workers.py), each journey in a fresh context
             runner = JourneyPool(options, min(settings.workers, total)).__enter__()
         except Exception as exc:
-            raise AuditCannotRun(f"could not launch Chromium ({browser.describe()}): {exc}") from None
+            what = f"connect to {browser.describe()}" if browser.remote else f"launch Chromium ({browser.describe()})"
+            raise AuditCannotRun(f"could not {what}: {hide_secrets(str(exc), browser)}") from None
         result = new_result(settings, base_url, runner.browser_version, started)
         try:
             out_dir = claim_folder(settings.out_dir, settings.name, started)
@@ -259,10 +267,14 @@ def run_audit(
             except profile_hooks.SetupFailed as exc:
                 result.errors.append(str(exc))
                 raise AuditCannotRun(str(exc)) from None
-            keep = _JourneyKeeper(settings, rules, result, runs, out_dir, started)
+            keep = _JourneyKeeper(settings, rules, result, runs, out_dir, started, Attempts(settings.retries, settings.fail_on, known))
             for done in runner.run(settings.journeys, traces, started=progress.journey_started, step_done=progress.step_done):
-                findings = keep.take(done)
-                progress.journey_done(done.count, total, done.run, findings)
+                findings, summary = keep.take(done)
+                if summary is None:  # a failed attempt with a retry left (retries.py): the pool runs it again
+                    progress.journey_retried(done.count, total, done.run, findings, done.attempt)
+                    runner.again(done, traces / done.journey.id)
+                else:
+                    progress.journey_done(done.count, total, done.run, findings, summary)
             runs = in_listed_order(result, runs, settings.journeys)
             if after is not None:
                 result.duration_ms = round((time.time() - started) * 1000, 1)
@@ -312,19 +324,26 @@ class _JourneyKeeper:
     """Saves, judges and adds to the result each journey as soon as it is recorded,
     so every finished journey is on disk even if the run is stopped later."""
 
-    def __init__(self, settings: AuditSettings, rules, result: model.Result, runs: dict, out_dir: Path, started: float):
+    def __init__(self, settings: AuditSettings, rules, result: model.Result, runs: dict, out_dir: Path, started: float,
+                 attempts: Attempts):
         self.settings, self.rules, self.result, self.runs = settings, rules, result, runs
-        self.out_dir, self.started = out_dir, started
+        self.out_dir, self.started, self.attempts = out_dir, started, attempts
 
-    def take(self, done) -> list[model.Finding]:
+    def take(self, done) -> tuple[list[model.Finding], model.RunSummary | None]:
+        """The attempt's findings and its summary; no summary when it failed and runs again (kept in attempt-N/)."""
         settings, result = self.settings, self.result
         journey, run = done.journey, done.run
         redactor = store.Redactor([*journey.secrets(), *_password(settings)], settings.secret_params)
         run.error = redactor.text(run.error) if run.error else run.error
         store.save_run(run, self.out_dir / "traces" / journey.id, redactor)
         findings, outcomes = judge_run(run, self.rules, settings.rules)
+        if self.attempts.retry(run, findings, done.attempt, self.out_dir / "traces" / journey.id, f"traces/{journey.id}"):
+            return findings, None
         self.runs[journey.id] = run
-        result.runs.append(summarise(run, f"traces/{journey.id}"))
+        summary = summarise(run, f"traces/{journey.id}")
+        self.attempts.finish(summary, run, findings, done.attempt)
+        result.runs.append(summary)
+        result.flaky += summary.flaky
         result.findings.extend(findings)
         result.outcomes.extend(outcomes)
         _add_ledger(result, run, settings.rules)
@@ -332,13 +351,14 @@ class _JourneyKeeper:
             result.errors.append(f"{journey.id}: the journey could not be recorded: {run.error}")
         result.duration_ms = round((time.time() - self.started) * 1000, 1)
         store.save_result(result, self.out_dir / store.RESULT_FILE, store.Redactor(_password(settings), settings.secret_params))
-        return findings
+        return findings, summary
 
 
 def _password(settings: AuditSettings) -> list[str]:
-    """The base URL's password, as a secret of every journey."""
+    """The base URL's password and a remote browser's token, as secrets of every journey."""
     password = (settings.http_credentials or {}).get("password")
-    return [password] if password else []
+    remote = endpoint_secrets(getattr(settings, "browser_ws", None) or getattr(settings, "browser_cdp", None))
+    return ([password] if password else []) + remote
 
 
 def _save_last(result: model.Result, runs: dict[str, model.Run], out_dir: Path) -> OSError | None:
@@ -381,6 +401,7 @@ def rejudge(trace_root: Path, settings_rules, *, name: str | None = None, fail_o
         _add_ledger(result, run, settings_rules)
         if run.status == "error":
             result.errors.append(f"{run.journey_id}: the journey could not be recorded: {run.error}")
+    carry_attempts(result, trace_root)  # retries: a journey that ran twice still did
     return result, runs
 
 
@@ -388,6 +409,8 @@ def relocate_traces(result: model.Result, out_dir: Path) -> None:
     """Make RunSummary.trace paths relative to the folder result.json is written to."""
     for summary in result.runs:
         summary.trace = os.path.relpath(Path(summary.trace).resolve(), Path(out_dir).resolve())
+        for attempt in summary.failed_attempts:  # retries: the kept attempts' folders
+            attempt.trace = os.path.relpath(Path(attempt.trace).resolve(), Path(out_dir).resolve())
 
 
 def _point_latest(out_dir: Path) -> None:

@@ -10,11 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from journeyaudit.model_attempts import Attempt
 from journeyaudit.model_json import from_dict, to_dict
 from journeyaudit.model_ledger import Ledger, LedgerChange, LedgerFact
 
-# and the dataclasses below: JSON round-tripping lives in model_json, the ledger's types in model_ledger
-__all__ = ["from_dict", "to_dict", "Ledger", "LedgerChange", "LedgerFact"]
+# and the dataclasses below: JSON round-tripping lives in model_json, the ledger's types in model_ledger,
+# the retries' in model_attempts
+__all__ = ["from_dict", "to_dict", "Attempt", "Ledger", "LedgerChange", "LedgerFact"]
 
 SCHEMA_VERSION = 1
 
@@ -344,6 +346,9 @@ class RunSummary:
     probe: ProbeInfo | None = None  # a probe variant: which happy path, what it changed
     probe_outcome: ProbeOutcome | None = None  # what the probe saw (judge.probe_outcome)
     variant: Variant | None = None  # one combination of a device/locale matrix
+    attempts: int = 1  # how many times the journey ran (retries); this summary is the last attempt's
+    flaky: bool = False  # an earlier attempt failed and the last one passed
+    failed_attempts: list[Attempt] = field(default_factory=list)  # the earlier attempts, kept as evidence
 
 
 @dataclass
@@ -414,6 +419,8 @@ class Result:
     schema_version: int = SCHEMA_VERSION
     ledgers: list[Ledger] = field(default_factory=list)  # per journey: every claim the shop made (ledger.build)
     shard: ShardInfo | None = None  # this run was one shard of the audit (journeyaudit merge joins them)
+    flaky: int = 0  # journeys that failed and then passed on a retry (RunSummary.flaky)
+    fail_on_flaky: bool = False  # a flaky journey fails the audit (exit code 1)
 
     def counts(self) -> dict[str, int]:
         """Findings per severity, every severity present (zero where none)."""

@@ -252,7 +252,7 @@ def test_format_runs_for_the_history_command(history):
     history.record(make_result(runs, T0), "reports/one/report.html", runs=runs)
     history.record(make_result(second_runs(), T0 + DAY), None, runs=second_runs())
     lines = format_runs(history.runs()).splitlines()
-    assert lines[0].split() == ["date", "audit", "critical", "high", "medium", "low", "suppressed", "duration", "report"]
+    assert lines[0].split() == ["date", "audit", "critical", "high", "medium", "low", "suppressed", "flaky", "duration", "report"]
     newest, oldest = lines[1].split(), lines[2].split()
     assert newest[2:6] == ["demo", "0", "1", "2"] and newest[-1] == "-"
     assert oldest[2:7] == ["demo", "0", "1", "1", "1"] and oldest[-1] == "reports/one/report.html"

@@ -105,6 +105,8 @@ def exit_code(result) -> int:
         return EXIT_CANNOT_RUN
     if errored or result.failing():  # a journey that could not be recorded fails even with fail_on: none
         return EXIT_FINDINGS
+    if getattr(result, "fail_on_flaky", False) and any(getattr(r, "flaky", False) for r in result.runs):
+        return EXIT_FINDINGS  # --fail-on-flaky: a journey that passed only on a retry fails the run
     return EXIT_OK
 
 

@@ -33,6 +33,8 @@ Examples:
   journeyaudit run audits/staging.yaml --history postgresql://ci:secret@db.internal/journeyaudit
   journeyaudit run audits/staging.yaml --baseline .journeyaudit-baseline.json
   journeyaudit run audits/demo.yaml --workers 2
+  journeyaudit run audits/staging.yaml --retries 2 --fail-on-flaky
+  journeyaudit run audits/staging.yaml --browser-ws ws://127.0.0.1:3000/   # a Playwright browser server
   journeyaudit run audits/staging.yaml --shard 2/3     # then: journeyaudit merge DIR...
 \b
 History: every run is recorded (default: <out>/history.sqlite) so the report can
@@ -60,6 +62,10 @@ def run_overrides(params: dict) -> dict:
         "no_history": params.get("no_history") or None,
         "baseline": params.get("baseline"),
         "workers": params.get("workers"),
+        "retries": params.get("retries"),
+        "fail_on_flaky": params.get("fail_on_flaky") or None,
+        "browser_ws": params.get("browser_ws"),
+        "browser_cdp": params.get("browser_cdp"),
     }
 
 
@@ -82,6 +88,17 @@ def run_overrides(params: dict) -> dict:
             help="Baseline file: its known findings are listed as suppressed and do not fail.")
 @env_option("--workers", env="WORKERS", type=click.IntRange(1, 64), metavar="N",
             help="Journeys in parallel, each worker with its own Chromium [default: half the CPU cores, at least 1].")
+@env_option("--retries", env="RETRIES", type=click.IntRange(0, 10), metavar="N",
+            help="Run a failing journey again up to N times; one that then passes is flaky (its failed attempts are "
+                 "kept as evidence) [default: 0].")
+@env_option("--fail-on-flaky", env="FAIL_ON_FLAKY", is_flag=True, default=None,
+            help="A flaky journey fails the run (exit 1); by default a flaky journey passes.")
+@env_option("--browser-ws", env="BROWSER_WS", metavar="URL",
+            help="Connect to a Playwright browser server (ws:// or wss://, e.g. browserless) instead of launching "
+                 "Chromium; query values such as ?token= are masked in every output.")
+@env_option("--browser-cdp", env="BROWSER_CDP", metavar="URL",
+            help="Connect to a browser's CDP endpoint (http(s):// or ws(s)://, e.g. Selenium Grid's se:cdp) instead "
+                 "of launching Chromium.")
 @shard_option
 @click.option("-v", "--verbose", is_flag=True, help="A line per step, not just per journey.")
 def run(files, verbose, **params) -> None:
@@ -92,7 +109,7 @@ def run(files, verbose, **params) -> None:
     <out>/<timestamp>-<audit>/ with result.json, traces/ and report.html.
     """
     from journeyaudit.audit import AuditCannotRun, run_audit
-    from journeyaudit.gather.browser import BrowserNotFound, find_browser
+    from journeyaudit.gather.browser import BrowserNotFound, find_browser, remote_choice
     from journeyaudit.postrun import finish
     from journeyaudit.report.terminal import TerminalProgress, echo, flat, print_summary
     from journeyaudit.spec.config import resolve
@@ -107,13 +124,18 @@ def run(files, verbose, **params) -> None:
     post = prepare(formats=settings.formats, history_url=settings.history_url, baseline=settings.baseline,
                    trend_runs=settings.trend_runs)
     plan_shard(settings, params.get("shard"), post)  # --shard i/n: this job's part of the journeys
+    browser = remote_choice(settings.browser_ws, settings.browser_cdp)
+    if browser is not None and settings.host_map:
+        echo(click.style("warning: ", fg="yellow", bold=True)
+             + "host_map is not applied to a remote browser: set --host-resolver-rules where it is started", err=True)
     try:
-        browser = find_browser(settings.browser_path)
+        browser = browser or find_browser(settings.browser_path)
     except BrowserNotFound as exc:
         fail(str(exc), EXIT_CANNOT_RUN)
     try:
         result, out_dir = run_audit(
-            settings, browser, TerminalProgress(verbose=verbose), after=lambda r, runs, d: finish(post, r, runs, d)
+            settings, browser, TerminalProgress(verbose=verbose), after=lambda r, runs, d: finish(post, r, runs, d),
+            known=frozenset(post.baseline.fingerprints) if post.baseline is not None else frozenset(),
         )
     except AuditCannotRun as exc:
         fail(str(exc), exc.exit_code)

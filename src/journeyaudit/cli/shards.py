@@ -101,7 +101,7 @@ in two shards or none, and says which. A shard that was interrupted makes the
 merged run interrupted (exit 130, not recorded in the history).
 \b
 Exit codes as for `run`: 0 clean, 1 findings at or above fail-on (or a journey
-that could not be recorded), 2 the folders cannot be merged, 3 nothing could run.
+that could not be recorded, or a flaky one with --fail-on-flaky), 2 the folders cannot be merged, 3 nothing could run.
 """
 
 
@@ -118,7 +118,9 @@ that could not be recorded), 2 the folders cannot be merged, 3 nothing could run
 @click.option("--no-history", is_flag=True, help="Do not read or record the run history.")
 @env_option("--baseline", env="BASELINE", metavar="FILE",
             help="Baseline file: its known findings are listed as suppressed and do not fail.")
-def merge(dirs, out, fail_on, formats, history, no_history, baseline) -> None:
+@env_option("--fail-on-flaky", env="FAIL_ON_FLAKY", is_flag=True, default=None,
+            help="A flaky journey (passed on a retry) fails the merged audit (exit 1) [default: the shards'].")
+def merge(dirs, out, fail_on, formats, history, no_history, baseline, fail_on_flaky) -> None:
     """Join the shard folders of `run --shard I/N` into one result, report and exit code.
 
     Writes one result.json, one report.html and the CI formats asked for, with
@@ -146,6 +148,8 @@ def merge(dirs, out, fail_on, formats, history, no_history, baseline) -> None:
     if len(versions) > 1:
         echo(click.style("warning: ", fg="yellow", bold=True) + f"the shards ran different journeyaudit versions: {', '.join(versions)}", err=True)
     merged, interrupted = join(shards, (fail_on or thresholds[0]).lower())
+    if fail_on_flaky is not None:
+        merged.fail_on_flaky = bool(fail_on_flaky)
     out_dir = _merged_folder(out, merged.audit, shards)
     url = None if no_history or interrupted else history_url(history or None, out_dir.parent)
     post = prepare(formats=formats_of(formats) or [], history_url=url, baseline=baseline)

@@ -216,6 +216,7 @@ class DemoShop:
         self.newsletter_issue = 0
         self.stock: dict[str, int] = {}  # slug -> units left, set through /api/stock (api_routes.py); absent: plenty
         self.signed_in: dict[str, str] = {}  # session id -> the signed-in customer's email (/account)
+        self.flaky_seen: set[str] = set()  # /demo/flaky/<key> asked for already: it answers 503 only the first time
 
     # ---- lifecycle --------------------------------------------------------
 
@@ -470,4 +471,4 @@ def _route(shop: DemoShop, req: _Request) -> _Response:
 
 
 # the route modules register their routes on import
-from . import api_routes, catalogue_routes, checkout, mail_routes, storefront  # noqa: E402,F401
+from . import api_routes, catalogue_routes, checkout, flaky, mail_routes, storefront  # noqa: E402,F401

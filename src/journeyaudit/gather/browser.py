@@ -17,6 +17,7 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 LAUNCH_ARGS = [
     "--disable-background-networking",
@@ -24,6 +25,7 @@ LAUNCH_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+CONNECT_TIMEOUT_MS = 30000  # a remote browser (grid, browserless) may queue the session a while
 SYSTEM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
 HOW_TO_INSTALL = (
@@ -42,11 +44,61 @@ class BrowserNotFound(RuntimeError):
 @dataclass(frozen=True)
 class BrowserChoice:
     executable: str | None  # None: Playwright's own build at its default location
-    source: str  # "option", "environment", "playwright", "PATH"
+    source: str  # "option", "environment", "playwright", "PATH", "remote"
+    ws_endpoint: str | None = None  # a Playwright browser server (run --browser-ws): connect, not launch
+    cdp_endpoint: str | None = None  # a browser that speaks CDP (run --browser-cdp): connect_over_cdp
 
     def describe(self) -> str:
+        if self.ws_endpoint:
+            return f"the Playwright browser server at {mask_endpoint(self.ws_endpoint)}"
+        if self.cdp_endpoint:
+            return f"the CDP browser at {mask_endpoint(self.cdp_endpoint)}"
         where = self.executable or "Playwright's bundled Chromium"
         return f"{where} (from {self.source})"
+
+    @property
+    def remote(self) -> str | None:
+        """The remote browser's endpoint, or None when Chromium is launched here."""
+        return self.ws_endpoint or self.cdp_endpoint
+
+    def secrets(self) -> list[str]:
+        """What must never be written: the endpoint's password and query values (browserless' ?token=)."""
+        return endpoint_secrets(self.remote)
+
+
+def endpoint_secrets(url: str | None) -> list[str]:
+    """The password and every query value of an endpoint URL (tokens), longest first."""
+    if not url:
+        return []
+    parts = urlsplit(url)
+    values = [value for _, value in parse_qsl(parts.query, keep_blank_values=False)]
+    if parts.password:
+        values.append(parts.password)
+    return sorted({value for value in values if len(value) >= 3}, key=len, reverse=True)
+
+
+def mask_endpoint(url: str) -> str:
+    """An endpoint URL safe to show: its password and query values (a token) replaced by ••••."""
+    parts = urlsplit(url)
+    netloc = parts.netloc
+    if parts.password:
+        netloc = f"{parts.username}:••••@{parts.hostname}" + (f":{parts.port}" if parts.port else "")
+    query = "&".join(f"{name}=••••" for name, _ in parse_qsl(parts.query, keep_blank_values=True))
+    return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
+
+
+def hide_secrets(text: str, choice: BrowserChoice) -> str:
+    """``text`` (an error of Playwright's, say) with the endpoint's secrets masked."""
+    for secret in choice.secrets():
+        text = text.replace(secret, "••••")
+    return text
+
+
+def remote_choice(ws_endpoint: str | None = None, cdp_endpoint: str | None = None) -> BrowserChoice | None:
+    """The BrowserChoice of a remote browser, or None when neither endpoint is given."""
+    if not (ws_endpoint or cdp_endpoint):
+        return None
+    return BrowserChoice(None, "remote", ws_endpoint=ws_endpoint or None, cdp_endpoint=None if ws_endpoint else cdp_endpoint)
 
 
 def playwright_chromium_path() -> str | None:
@@ -83,8 +135,14 @@ def launch(playwright, choice: BrowserChoice, *, headed: bool = False, host_map:
 
     ``host_map`` (host name -> IP address or host) resolves those names inside
     the browser only, as a staging shop behind custom DNS needs (see
-    :func:`host_resolver_args`).
+    :func:`host_resolver_args`). A remote browser (``--browser-ws``, ``--browser-cdp``)
+    is connected to instead: it was started elsewhere, with its own flags, so
+    ``headed`` and ``host_map`` cannot apply to it (the settings refuse host_map with it).
     """
+    if choice.ws_endpoint:
+        return playwright.chromium.connect(choice.ws_endpoint, timeout=CONNECT_TIMEOUT_MS)
+    if choice.cdp_endpoint:
+        return playwright.chromium.connect_over_cdp(choice.cdp_endpoint, timeout=CONNECT_TIMEOUT_MS)
     return playwright.chromium.launch(
         executable_path=choice.executable,
         headless=not headed,

@@ -78,6 +78,7 @@ class Runner:
         self.options = options
         self._playwright = None
         self._browser = None
+        self._attempt = 1  # the attempt being recorded (Runner.run)
         self.browser_version = ""
         self.shop_gone = ""  # set once the shop stopped answering: later journeys are not run
 
@@ -109,12 +110,15 @@ class Runner:
         if self._browser is None or not self._browser.is_connected():
             self._launch()
 
-    def run(self, journey: model.Journey, run_dir: Path, on_step: StepCallback | None = None) -> model.Run:
+    def run(self, journey: model.Journey, run_dir: Path, on_step: StepCallback | None = None, *, attempt: int = 1) -> model.Run:
         """Record one journey into ``run_dir`` (screenshots) and return its Run (not yet saved).
+
+        ``attempt`` 2 and more is a retry: it reads a fresh inbox, so the failed attempt's mail is not seen again.
 
         Never raises an Exception: whatever breaks is a Run with status ``error`` (the worker
         pool, gather/workers.py, relies on it; tests/unit/test_workers.py checks it).
         """
+        self._attempt = attempt
         run = model.Run(
             journey_id=journey.id,
             journey_name=journey.name,
@@ -300,7 +304,8 @@ class Runner:
                 "this journey reads email ({inbox} or an email action) but the audit captures no mail: "
                 "add mail: {capture: smtp} to the audit profile"
             )
-        run.inbox = mail.inbox_address(options.address, journey.id, options.token or mail.new_token())
+        mailbox_id = journey.id if self._attempt == 1 else f"retry{self._attempt}-{journey.id}"
+        run.inbox = mail.inbox_address(options.address, mailbox_id, options.token or mail.new_token())
         ctx.extra.update(mailbox=options.mailbox, inbox=run.inbox, mail_trigger=options.trigger or {})
 
     def _collect_mail(self, run: model.Run, ctx: ActionContext, redactor: Redactor) -> None:

@@ -47,6 +47,7 @@ class Finished:
     count: int  # how many journeys have finished, this one included
     journey: model.Journey
     run: model.Run
+    attempt: int = 1  # 2 and more: a retry (JourneyPool.again)
 
 
 def error_run(journey: model.Journey, base_url: str, exc: BaseException) -> model.Run:
@@ -87,6 +88,7 @@ class JourneyPool:
         self._events: queue.Queue = queue.Queue()
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
+        self._again = 0  # attempts handed out again (retries): each is one more "done" to wait for
         self.browser_version = ""
 
     # ---- start and stop --------------------------------------------------------
@@ -141,14 +143,14 @@ class JourneyPool:
         from journeyaudit.gather.login_state import phases  # setup journeys first, the rest once they are done
 
         waves = phases(journeys)
-        handed = 0
+        self._handed = 0
         total, count, gone = len(journeys), 0, 0
         held: dict[str, list[model.StepRecord]] = {}  # more than one worker: steps told with their journey
-        while count < total:
-            if count == handed and waves:  # log in once: the next wave starts when the previous one is done
+        while count < total + self._again:
+            if count == self._handed and waves:  # log in once: the next wave starts when the previous one is done
                 for index in waves.pop(0):
-                    self._tasks.put((index, journeys[index], Path(traces) / journeys[index].id))
-                    handed += 1
+                    self._tasks.put((index, journeys[index], Path(traces) / journeys[index].id, 1))
+                    self._handed += 1
             event = self._events.get()
             kind = event[0]
             if kind == "started" and started is not None and self.workers == 1:
@@ -162,11 +164,21 @@ class JourneyPool:
                 count += 1
                 for step in held.pop(event[2].id, []):
                     step_done(event[2], step)
-                yield Finished(event[1], count, event[2], event[3])
+                yield Finished(event[1], count - self._again, event[2], event[3], event[4])
             elif kind == "gone":
                 gone += 1
                 if gone == self.workers:
                     raise RuntimeError(f"every journey worker stopped before the audit ended: {event[1]}")
+
+    def again(self, done: Finished, run_dir: Path) -> None:
+        """Run a finished journey once more (a retry), into ``run_dir``; :meth:`run` then yields it again.
+
+        Called by the consumer of :meth:`run` between two journeys. The retry's ``count`` is the
+        failed attempt's: the journey is one journey, however often it runs.
+        """
+        self._again += 1
+        self._handed += 1
+        self._tasks.put((done.index, done.journey, Path(run_dir), done.attempt + 1))
 
     # ---- one worker ---------------------------------------------------------------
 
@@ -190,19 +202,20 @@ class JourneyPool:
             task = self._tasks.get()
             if task is None or self._stop.is_set():
                 return
-            index, journey, run_dir = task
+            index, journey, run_dir, attempt = task
             self._events.put(("started", index, journey))
-            try:
-                run = runner.run(journey, run_dir, on_step=self._on_step)
+            try:  # a retry tells the runner its attempt (a fresh inbox); fakes in the tests know only the first
+                more = {"attempt": attempt} if attempt > 1 else {}
+                run = runner.run(journey, run_dir, on_step=self._on_step, **more)
             except Stopped:
                 return
             except BaseException as exc:  # Runner.run never raises; if it does, the journey is an error, not lost
                 run = error_run(journey, getattr(self.options, "base_url", ""), exc)
-                self._events.put(("done", index, journey, run))
+                self._events.put(("done", index, journey, run, attempt))
                 if not isinstance(exc, Exception):
                     raise  # this worker is done for; the others take the remaining journeys
                 continue
-            self._events.put(("done", index, journey, run))
+            self._events.put(("done", index, journey, run, attempt))
 
     def _on_step(self, journey: model.Journey, step: model.StepRecord) -> None:
         self._events.put(("step", journey, step))

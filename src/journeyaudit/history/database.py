@@ -126,6 +126,20 @@ class StepTimingRow(Base):
     duration_ms: Mapped[float] = mapped_column(Double)
 
 
+class AttemptRow(Base):
+    """A journey of a run that ran more than once (retries): how often, and whether it passed in the end (flaky).
+
+    A table of its own, so that histories created before retries existed gain it when opened."""
+
+    __tablename__ = "journeyaudit_attempts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("journeyaudit_runs.id", ondelete="CASCADE"), index=True)
+    journey: Mapped[str] = mapped_column(String(200))
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    flaky: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
 # --------------------------------------------------------------------------
 # What callers get back
 # --------------------------------------------------------------------------
@@ -163,6 +177,8 @@ class StoredRun:
     report_path: str | None = None
     findings: list[StoredFinding] = field(default_factory=list)
     timings: dict[tuple[str, str], float] = field(default_factory=dict)  # (journey, step name) -> ms
+    attempts: dict[str, int] = field(default_factory=dict)  # journey -> attempts, for journeys run more than once
+    flaky: list[str] = field(default_factory=list)  # journeys that failed, then passed on a retry
 
     @property
     def total(self) -> int:
@@ -316,6 +332,10 @@ class History:
                 for f in result.findings
             )
             session.add_all(
+                AttemptRow(run_id=run_id, journey=r.journey_id, attempts=r.attempts, flaky=bool(r.flaky))
+                for r in result.runs if getattr(r, "attempts", 1) > 1
+            )
+            session.add_all(
                 StepTimingRow(run_id=run_id, journey=journey, step_name=step, position=position, duration_ms=ms)
                 for position, (journey, step, ms) in enumerate(timings)
             )
@@ -366,6 +386,9 @@ class History:
         query = select(StepTimingRow).where(StepTimingRow.run_id.in_(ids)).order_by(StepTimingRow.run_id, StepTimingRow.position)
         for t in session.scalars(query):
             timings[t.run_id][(t.journey, t.step_name)] = t.duration_ms
+        attempts: dict[int, list[AttemptRow]] = {run_id: [] for run_id in ids}
+        for a in session.scalars(select(AttemptRow).where(AttemptRow.run_id.in_(ids)).order_by(AttemptRow.id)):
+            attempts[a.run_id].append(a)
         return [
             StoredRun(
                 id=row.id,
@@ -385,6 +408,8 @@ class History:
                 report_path=row.report_path,
                 findings=findings[row.id],
                 timings=timings[row.id],
+                attempts={a.journey: a.attempts for a in attempts[row.id]},
+                flaky=[a.journey for a in attempts[row.id] if a.flaky],
             )
             for row in rows
         ]
@@ -407,7 +432,7 @@ class History:
 def format_runs(runs: Iterable[StoredRun]) -> str:
     """Plain-text table for ``journeyaudit history``: date, audit, findings by severity,
     duration and report path, one run per line (newest first, as :meth:`History.runs`)."""
-    header = ("date", "audit", "critical", "high", "medium", "low", "suppressed", "duration", "report")
+    header = ("date", "audit", "critical", "high", "medium", "low", "suppressed", "flaky", "duration", "report")
     rows = [header]
     for run in runs:
         rows.append((
@@ -415,6 +440,7 @@ def format_runs(runs: Iterable[StoredRun]) -> str:
             run.audit,
             *(str(run.counts.get(severity, 0)) for severity in reversed(SEVERITIES)),
             str(run.suppressed),
+            str(len(run.flaky)),
             f"{run.duration_ms / 1000:.1f} s",
             run.report_path or "-",
         ))

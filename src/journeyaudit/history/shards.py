@@ -206,6 +206,7 @@ def merge(shards: Sequence[ShardFolder], fail_on: str) -> tuple[Result, list[str
         tool_version=first.tool_version,
         browser=next((s.result.browser for s in ordered if s.result.browser), ""),
         axe_version=next((s.result.axe_version for s in ordered if s.result.axe_version), ""),
+        fail_on_flaky=any(s.result.fail_on_flaky for s in ordered),
     )
     interrupted = []
     for shard in ordered:
@@ -224,6 +225,7 @@ def merge(shards: Sequence[ShardFolder], fail_on: str) -> tuple[Result, list[str
     merged.findings.sort(key=lambda finding: place.get(finding.journey, last))
     merged.outcomes.sort(key=lambda outcome: place.get(outcome.journey, last))
     merged.ledgers.sort(key=lambda ledger: place.get(ledger.journey, last))
+    merged.flaky = sum(1 for summary in merged.runs if summary.flaky)  # each journey's attempts come as they were
     if interrupted:
         merged.errors += interrupted
         merged.errors.append(f"interrupted after {len(merged.runs)} of {last} journeys")

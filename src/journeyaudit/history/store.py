@@ -278,7 +278,12 @@ def find_trace_dirs(root: Path) -> list[Path]:
     root = Path(root)
     if (root / TRACE_FILE).is_file():
         return [root]
-    return sorted(path.parent for path in root.rglob(TRACE_FILE))
+    return sorted(path.parent for path in root.rglob(TRACE_FILE) if not _kept_attempt(path.parent))
+
+
+def _kept_attempt(folder: Path) -> bool:
+    """A failed attempt kept inside its journey's trace folder (traces/<journey>/attempt-1): evidence, not a journey."""
+    return re.fullmatch(r"attempt-\d+", folder.name) is not None and (folder.parent / TRACE_FILE).is_file()
 
 
 def save_result(result: Result, path: Path, redactor: Redactor | None = None) -> Path:

@@ -145,6 +145,7 @@ class JourneyView:
     findings: list[FindingView]
     worst: str  # worst severity among its findings, "" when none
     loose_findings: list[FindingView] = field(default_factory=list)  # not at a recorded step
+    summary: RunSummary | None = None  # attempts, flaky and the failed attempts' traces (retries)
 
 
 # --------------------------------------------------------------------------
@@ -197,6 +198,7 @@ def render_html(
         "journeys_passed": status_counts.get("passed", 0),
         "journeys_failed": status_counts.get("failed", 0),
         "journeys_errored": status_counts.get("error", 0),
+        "flaky": sum(1 for summary in result.runs if summary.flaky),
         "steps_total": sum(s.steps_total for s in result.runs),
         "steps_passed": sum(s.steps_passed for s in result.runs),
         "duration": format_duration(result.duration_ms),
@@ -455,6 +457,7 @@ def _journey_view(
         findings=findings,
         worst=findings[0].severity if findings else "",
         loose_findings=[view for view in findings if id(view) not in placed],
+        summary=summary,
     )
     if steps_trend:
         for (key, _), step in zip(_step_keys(journey), journey.steps):

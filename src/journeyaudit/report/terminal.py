@@ -89,21 +89,39 @@ class TerminalProgress:
     def journey_started(self, position: int, total: int, journey: model.Journey) -> None:
         echo(f"[{position:>{len(str(total))}}/{total}] {flat(journey.id):<{self.width}}  running {len(journey.steps)} steps ...")
 
+    def journey_retried(self, position: int, total: int, run: model.Run, findings: list[model.Finding], attempt: int) -> None:
+        """A failed attempt that runs again, in one line without a position: the journey's own [n/total] line
+        comes once, after its last attempt."""
+        why = "could not be recorded" if run.status == "error" else f"{severity_counts(findings)}"
+        echo(f"{' ' * (2 * len(str(total)) + 3)} {flat(run.journey_id):<{self.width}}  "
+             + click.style(f"attempt {attempt} failed", fg="yellow") + f" ({why}), retrying  {seconds(run.duration_ms)}")
+
     def step_done(self, journey: model.Journey, step: model.StepRecord) -> None:
         if self.verbose or step.status == "failed":
             mark = click.style("failed", fg="red") if step.status == "failed" else "ok"
             reason = f": {flat(failure.customer_reason(step))}" if step.error else ""
             echo(f"      step {step.index} {flat(step.name)!r} {mark} in {seconds(step.duration_ms)}{reason}")
 
-    def journey_done(self, position: int, total: int, run: model.Run, findings: list[model.Finding]) -> None:
+    def journey_done(self, position: int, total: int, run: model.Run, findings: list[model.Finding],
+                     summary: model.RunSummary | None = None) -> None:
         passed = sum(1 for s in run.steps if s.status == "passed")
         if run.status == "error":
             status = click.style("ERROR", fg="red", bold=True) + f" {flat(run.error)}"
         else:
             status = f"{passed}/{len(run.steps)} steps  {severity_counts(findings)}"
-        echo(f"[{position:>{len(str(total))}}/{total}] {flat(run.journey_id):<{self.width}}  {status}  {seconds(run.duration_ms)}")
+        echo(f"[{position:>{len(str(total))}}/{total}] {flat(run.journey_id):<{self.width}}  {status}  {seconds(run.duration_ms)}"
+             + attempts_note(summary))
         for warning in run.warnings:
             echo(click.style("warning: ", fg="yellow", bold=True) + flat(warning), err=True)
+
+
+def attempts_note(summary: model.RunSummary | None) -> str:
+    """``  FLAKY: passed on attempt 2 of 2`` after a journey that ran more than once, else ''."""
+    if summary is None or summary.attempts <= 1:
+        return ""
+    if summary.flaky:
+        return "  " + click.style("FLAKY", fg="yellow", bold=True) + f": passed on attempt {summary.attempts} after a failure"
+    return f"  (failed all {summary.attempts} attempts)"
 
 
 def print_summary(result: model.Result, report: Path | None) -> None:
@@ -137,8 +155,22 @@ def print_summary(result: model.Result, report: Path | None) -> None:
     unrecorded = sum(1 for r in result.runs if r.status == "error")
     if unrecorded:  # exit code 1 (or 3) whatever fail_on says: say why
         click.echo(click.style(f"{unrecorded} journeys could not be recorded: failing.", fg="red", bold=True))
+    flaky_line(result)
     if report:
         echo(f"Report: {flat(report, None)}")
+
+
+def flaky_line(result: model.Result) -> None:
+    """The flaky journeys, named, and whether they fail the run (--fail-on-flaky)."""
+    flaky = [summary.journey_id for summary in result.runs if summary.flaky]
+    if not flaky:
+        return
+    names = ", ".join(flat(name, 80) for name in flaky[:10]) + (f" and {len(flaky) - 10} more" if len(flaky) > 10 else "")
+    line = f"{len(flaky)} flaky journey{'s' if len(flaky) != 1 else ''} (failed, then passed on a retry): {names}"
+    if result.fail_on_flaky:
+        click.echo(click.style(line + "; --fail-on-flaky: failing.", fg="red", bold=True))
+    else:
+        echo(click.style(line, fg="yellow"))
 
 
 def unchecked_lines(outcomes: Iterable[model.RuleOutcome]) -> list[str]:

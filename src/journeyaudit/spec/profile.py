@@ -27,6 +27,10 @@ An audit profile (``audits/*.yaml``)::
     limits: {events_per_step: 500, structured_data_chars: 200000, evidence_chars: 2000}
     secret_params: [token, key, secret, password, session, auth, sig]   # query parameters always masked
     workers: 2                              # journeys in parallel; default: half the CPU cores, at least 1
+    retries: 1                              # run a failing journey again; passing then makes it flaky
+    fail_on_flaky: false                    # a flaky journey fails the run (exit 1)
+    browser_ws: wss://grid.example.com/playwright?token=${BROWSER_TOKEN}   # connect, do not launch Chromium
+    browser_cdp: http://127.0.0.1:9222      # or a browser's CDP endpoint (one of the two)
     setup: [{request: {method: POST, url: /api/reset}}, {run: "make fixtures", timeout: 60, optional: true}]
     teardown: [{run: "make clean-fixtures"}]
     matrix: {device: ["Desktop Chrome", "iPhone 13"], locale: [en-US, de-DE]}
@@ -103,6 +107,23 @@ def check_url(value: str) -> str:
 
 
 HttpUrlText = Annotated[str, AfterValidator(check_url)]
+
+
+def _endpoint(schemes: tuple[str, ...]):
+    def check(value: str) -> str:
+        """A remote browser's endpoint; the error never quotes it (a browserless URL holds its token)."""
+        parsed = urlsplit(value)
+        if parsed.scheme not in schemes or not parsed.hostname:
+            wanted = " or ".join(f"{scheme}://" for scheme in schemes)
+            raise PydanticCustomError("profile_endpoint", "the remote browser's endpoint must be a {wanted} URL with a host",
+                                      {"wanted": wanted})
+        return value
+
+    return check
+
+
+WsUrl = Annotated[str, AfterValidator(_endpoint(("ws", "wss")))]
+CdpUrl = Annotated[str, AfterValidator(_endpoint(("http", "https", "ws", "wss")))]
 
 
 def _check_host(value: str) -> str:
@@ -258,6 +279,19 @@ class AuditProfile(_Strict):
     workers: Annotated[int, Field(ge=1, le=64)] | None = Field(
         None, description="Journeys run in parallel, each worker with its own Chromium; absent: half the CPU cores, at least 1."
     )
+    retries: Annotated[int, Field(ge=0, le=10)] = Field(
+        0, description="A journey that fails (a finding at or above fail_on, or not recorded) runs again up to this "
+        "many times; one that then passes is flaky. The failed attempts are kept as evidence.",
+    )
+    fail_on_flaky: bool = Field(False, description="A flaky journey fails the run (exit code 1).")
+    browser_ws: WsUrl | None = Field(
+        None, description="A Playwright browser server (ws:// or wss://) to connect to instead of launching Chromium; "
+        "put a token in ${ENV}: it is masked in every output.",
+    )
+    browser_cdp: CdpUrl | None = Field(
+        None, description="A browser's Chrome DevTools Protocol endpoint (http(s):// or ws(s)://) to connect to instead "
+        "of launching Chromium; not together with browser_ws.",
+    )
     mail: MailSpec | None = Field(None, description="Capture the shop's email (SMTP sink or Mailpit), see docs/journeys.md.")
     limits: Limits = Field(default_factory=Limits)
     secret_params: list[Annotated[str, Field(min_length=2, pattern=r"^[A-Za-z0-9_.-]+$")]] = Field(
@@ -281,6 +315,12 @@ class AuditProfile(_Strict):
     matrix: MatrixSpec | None = Field(
         None, description="Devices, locales, time zones, positions: every journey without its own matrix runs once per combination.",
     )
+
+    @model_validator(mode="after")
+    def _one_remote_browser(self) -> "AuditProfile":
+        if self.browser_ws and self.browser_cdp:
+            raise PydanticCustomError("profile_browser", "give browser_ws or browser_cdp, not both")
+        return self
 
 
 @dataclass

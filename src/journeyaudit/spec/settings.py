@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from pydantic_core import PydanticCustomError
 
@@ -37,11 +38,13 @@ OVERRIDE_FLAGS = {
     "base_url": "--base-url", "fail_on": "--fail-on", "out": "--out", "select": "--select", "ignore": "--ignore",
     "headed": "--headed", "browser_path": "--browser-path", "demo_shop": "--demo-shop", "formats": "--format",
     "history": "--history", "no_history": "--no-history", "baseline": "--baseline", "workers": "--workers",
+    "retries": "--retries", "fail_on_flaky": "--fail-on-flaky", "browser_ws": "--browser-ws", "browser_cdp": "--browser-cdp",
 }
 OVERRIDE_KEYS = tuple(OVERRIDE_FLAGS)
 HISTORY_OFF = ("false", "off", "no", "none", "0")
 HISTORY_FILE = "history.sqlite"  # the same name as history/database.py's default store
 MAX_WORKERS = 64  # the profile's bound too (profile.py)
+MAX_RETRIES = 10  # the profile's bound too
 NO_BASE_URL = "no base URL: set base_url in the profile, JOURNEYAUDIT_BASE_URL, or --base-url"
 
 
@@ -89,6 +92,10 @@ class AuditSettings:
     # {username, password, origin} from a base URL's user:password@ (base_url itself is without them)
     http_credentials: dict[str, str] | None = None
     workers: int = 1  # journeys in parallel (gather/workers.py)
+    retries: int = 0  # a journey that fails is run again up to this many times; passing then makes it flaky
+    fail_on_flaky: bool = False  # a flaky journey fails the run (exit 1)
+    browser_ws: str | None = None  # a Playwright browser server to connect to instead of launching Chromium
+    browser_cdp: str | None = None  # or a browser's CDP endpoint (a grid's se:cdp, browserless)
     shard: model.ShardInfo | None = None  # run --shard i/n: this job's part of the journeys (spec/shards.py)
     # issue 11: the profile's setup:/teardown: items (request_spec.HookSpec dumps) and the ${ENV} values in them
     hooks: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # "setup"/"teardown" -> items
@@ -107,6 +114,15 @@ def _workers(value: Any) -> int | None:
     except ValueError:
         return None
     return number if 1 <= number <= MAX_WORKERS else None
+
+
+def _count(value: Any, low: int, high: int) -> int | None:
+    """A count given as a number or text, or None when it is not a whole number from low to high."""
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        return None
+    return number if low <= number <= high else None
 
 
 def split(value: str) -> list[str]:
@@ -138,6 +154,7 @@ def defaults(name: str) -> dict[str, Any]:
         "rules": RuleChoice(), "timeouts": Timeouts(), "viewport": Viewport(), "formats": [], "history": None,
         "baseline": None, "trend_runs": 20, "headed": False, "browser_path": None, "host_map": {},
         "accessibility": True, "mail": None, "limits": Limits(), "secret_params": list(DEFAULT_SECRET_PARAMS), "workers": None,
+        "retries": 0, "fail_on_flaky": False, "browser_ws": None, "browser_cdp": None,
     }
 
 
@@ -149,7 +166,8 @@ def from_profile(spec: AuditProfile, catalogue: RuleCatalogue | None) -> dict[st
         out=spec.out, rules=rule_settings(spec, catalogue), timeouts=spec.timeouts, viewport=spec.viewport,
         formats=list(spec.formats), history=spec.history, baseline=spec.baseline, trend_runs=spec.trend_runs,
         host_map=dict(spec.host_map), accessibility=spec.accessibility, mail=spec.mail, limits=spec.limits,
-        secret_params=list(spec.secret_params), workers=spec.workers,
+        secret_params=list(spec.secret_params), workers=spec.workers, retries=spec.retries,
+        fail_on_flaky=spec.fail_on_flaky, browser_ws=spec.browser_ws, browser_cdp=spec.browser_cdp,
     )
     return values
 
@@ -165,11 +183,18 @@ def given(overrides: Mapping[str, Any] | None) -> dict[str, Any]:
 
 def apply_overrides(values: dict[str, Any], chosen: Mapping[str, Any]) -> None:
     """The caller's values over the profile's (lists as comma-separated strings or lists)."""
-    plain = {key: chosen[key] for key in ("base_url", "out", "browser_path", "history", "baseline") if key in chosen}
+    plain = {key: chosen[key] for key in ("base_url", "out", "browser_path", "history", "baseline", "browser_ws", "browser_cdp")
+             if key in chosen}
     values.update({key: str(value) for key, value in plain.items()})
     if "fail_on" in chosen:
         values["fail_on"] = str(chosen["fail_on"]).strip().lower()
-    for key in ("headed", "demo_shop"):
+    if chosen.get("browser_ws"):  # the command line's endpoint replaces the profile's, of either kind
+        values["browser_cdp"] = None
+    elif chosen.get("browser_cdp"):
+        values["browser_ws"] = None
+    if "retries" in chosen and _count(chosen["retries"], 0, MAX_RETRIES) is not None:
+        values["retries"] = _count(chosen["retries"], 0, MAX_RETRIES)
+    for key in ("headed", "demo_shop", "fail_on_flaky"):
         if key in chosen:
             values[key] = bool(chosen[key])
     if chosen.get("formats"):
@@ -202,10 +227,28 @@ def override_errors(chosen: Mapping[str, Any], catalogue: RuleCatalogue | None) 
                 errors.append(f"--{section}: {problem}")
     if "workers" in chosen and _workers(chosen["workers"]) is None:
         errors.append(f"--workers: workers must be a whole number from 1 to {MAX_WORKERS}, got {chosen['workers']!r}")
+    if "retries" in chosen and _count(chosen["retries"], 0, MAX_RETRIES) is None:
+        errors.append(f"--retries: retries must be a whole number from 0 to {MAX_RETRIES}, got {chosen['retries']!r}")
+    if chosen.get("browser_ws") and chosen.get("browser_cdp"):
+        errors.append("--browser-ws, --browser-cdp: give one remote browser, not both")
+    for key, schemes in (("browser_ws", ("ws", "wss")), ("browser_cdp", ("http", "https", "ws", "wss"))):
+        problem = endpoint_problem(chosen.get(key), schemes)
+        if problem:
+            errors.append(f"{OVERRIDE_FLAGS[key]}: {problem}")
     bad = [name for name in as_list(chosen.get("formats") or []) if name.lower() not in FORMATS]
     if bad:
         errors.append(f"--format: unknown report format {', '.join(map(repr, bad))} (formats: {', '.join(FORMATS)})")
     return [LocatedError("", 0, 0, message) for message in errors]
+
+
+def endpoint_problem(url: Any, schemes: tuple[str, ...]) -> str | None:
+    """Why a remote browser's endpoint cannot be used, or None (the URL is never quoted: it may hold a token)."""
+    if not url:
+        return None
+    parts = urlsplit(str(url))
+    if parts.scheme not in schemes or not parts.hostname:
+        return f"the endpoint must be a {' or '.join(f'{scheme}://' for scheme in schemes)} URL with a host"
+    return None
 
 
 def history_url(history: str | bool | None, out: str | Path) -> str | None:
@@ -254,4 +297,8 @@ def build(values: dict[str, Any], journeys: list[model.Journey], profile_path: s
         accessibility=values["accessibility"],
         mail=values["mail"],
         workers=values["workers"] or auto_workers(),
+        retries=values["retries"],
+        fail_on_flaky=values["fail_on_flaky"],
+        browser_ws=values["browser_ws"],
+        browser_cdp=values["browser_cdp"],
     )

@@ -253,6 +253,8 @@ def _summary_journeys(result: Result) -> list[str]:
     per_journey = Counter(f.journey for f in result.findings)
     for summary in result.runs[:JOURNEY_ROWS]:
         status = md(summary.status, 20) + (f": {md(summary.error, 200)}" if summary.error else "")
+        if summary.attempts > 1:  # retries: flaky, or failed every attempt
+            status += f" (flaky, attempt {summary.attempts})" if summary.flaky else f" ({summary.attempts} attempts)"
         out.append(
             f"| {md(summary.journey_name or summary.journey_id, 120)} | {status} "
             f"| {summary.steps_passed}/{summary.steps_total} | {per_journey.get(summary.journey_id, 0)} |"
@@ -276,7 +278,7 @@ def job_summary(
     out = _summary_head(result, failing, errored)
     out += _summary_errors(result.errors)
     out += _summary_findings(result, runs, root, rows)
-    if len(result.runs) > 1 or errored:
+    if len(result.runs) > 1 or errored or any(s.attempts > 1 for s in result.runs):  # retries are told there
         out += _summary_journeys(result)
     if notes is not None and notes.omitted_total:
         out.append(

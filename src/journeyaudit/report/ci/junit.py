@@ -18,7 +18,10 @@ One ``<testsuite>`` per journey, one ``<testcase>`` per journey step
   a silent pass.
 
 Findings about the journey as a whole (no step) go to a testcase named
-``journey``. Counts follow the usual reading: ``failures`` is the number of
+``journey``. A journey run more than once (retries) carries its failed attempts
+there as Maven Surefire writes reruns: ``<flakyFailure>`` (``<flakyError>``) when
+the last attempt passed, ``<rerunFailure>`` (``<rerunError>``) when none did, and
+the suite's ``attempts`` and ``flaky`` properties. Counts follow the usual reading: ``failures`` is the number of
 testcases with a failure. Standard library only.
 """
 
@@ -72,6 +75,7 @@ class _Case:
         self.failures: list[tuple[str, str, str]] = []
         self.step_failed: tuple[str, str, str] | None = None  # shown only when no finding fails this step
         self.out: list[str] = []
+        self.reruns: list[tuple[str, str, str, str]] = []  # (tag, message, type, text): Surefire's flaky/rerun elements
 
     def all_failures(self) -> list[tuple[str, str, str]]:
         if self.failures or self.step_failed is None:
@@ -84,6 +88,8 @@ class _Case:
         failures = self.all_failures()
         for message, kind, text in failures:
             _child(self.element, "failure", message, kind, text)
+        for tag, message, kind, text in self.reruns:  # after any <failure>, as Surefire writes them
+            _child(self.element, tag, message, kind, text)
         if self.skipped is not None and not failures and not self.errors:
             ET.SubElement(self.element, "skipped", {"message": clean(self.skipped)})
         if self.out:
@@ -211,7 +217,8 @@ def _journey(
     if status == "error":
         reason = (run.error if run is not None else summary.error) or "the journey could not be run"
         whole.errors.append((f"could not run the journey: {reason}", "journey-error", reason))
-    whole_used = status == "error"
+    whole_used = status == "error" or bool(summary.failed_attempts)
+    whole.reruns = _attempt_elements(summary)
     for finding in findings:
         case = cases.get(finding.step) if finding.step is not None else None
         if case is None:
@@ -222,6 +229,20 @@ def _journey(
             case.out.append(_out_line(finding))
     ordered = [cases[index] for index in sorted(cases)] + _unchecked_cases(result, summary.journey_id, rules, path)
     return _Journey(summary, run, path, status, steps, ([whole] if whole_used else []) + ordered)
+
+
+def _attempt_elements(summary: RunSummary) -> list[tuple[str, str, str, str]]:
+    """The journey's failed attempts as Maven Surefire writes reruns: ``<flakyFailure>``/``<flakyError>`` in a
+    test that passed on a rerun, ``<rerunFailure>``/``<rerunError>`` in one that failed every time."""
+    elements = []
+    for attempt in summary.failed_attempts:
+        error = attempt.status == "error"
+        tag = ("flaky" if summary.flaky else "rerun") + ("Error" if error else "Failure")
+        first = (attempt.error or "could not be recorded") if error else (attempt.failing[0] if attempt.failing else "failed")
+        kind = "journey-error" if error else (first.split(" ", 1)[0] if attempt.failing else "attempt-failed")
+        text = "\n".join([*attempt.failing, f"trace: {attempt.trace}"])
+        elements.append((tag, f"attempt {attempt.number} of {summary.attempts}: {first}", kind, text))
+    return elements
 
 
 def _set_counts(suite: ET.Element, cases: Sequence[_Case], totals: dict[str, int]) -> None:
@@ -256,6 +277,8 @@ def _journey_suite(parent: ET.Element, result: Result, journey: _Journey, totals
         ("base_url", result.base_url),
         ("fail_on", result.fail_on),
         ("status", journey.status),
+        ("attempts", str(summary.attempts) if summary.attempts > 1 else ""),
+        ("flaky", "true" if summary.flaky else ""),
     ):
         if value:
             ET.SubElement(properties, "property", {"name": name, "value": clean(value)})
