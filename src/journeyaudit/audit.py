@@ -229,6 +229,7 @@ def run_audit(
     from journeyaudit.gather.limits import RecordingLimits
     from journeyaudit.gather.login_state import LoginStates
     from journeyaudit.gather.runner import RunnerOptions
+    from journeyaudit.gather.waits import Readiness
     from journeyaudit.gather.workers import JourneyPool, in_listed_order
 
     progress = progress or QuietProgress()
@@ -257,6 +258,7 @@ def run_audit(
             secret_params=tuple(settings.secret_params),
             http_credentials=settings.http_credentials,
             login=LoginStates(settings.journeys),
+            readiness=Readiness(settings.readiness.wait, settings.readiness.max_ms, settings.readiness.quiet_ms),
         )
         hooks = None
         total = len(settings.journeys)

@@ -24,6 +24,7 @@ from journeyaudit.spec.profile import (
     AuditProfile,
     Limits,
     MailSpec,
+    ReadinessSpec,
     Timeouts,
     Viewport,
     check_url,
@@ -93,6 +94,7 @@ class AuditSettings:
     # issue 11: the profile's setup:/teardown: items (request_spec.HookSpec dumps) and the ${ENV} values in them
     hooks: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # "setup"/"teardown" -> items
     hook_secrets: list[str] = field(default_factory=list)  # never written: redacted from the run's log
+    readiness: ReadinessSpec = field(default_factory=ReadinessSpec)  # no click before a page is ready
 
 
 def auto_workers() -> int:
@@ -138,6 +140,7 @@ def defaults(name: str) -> dict[str, Any]:
         "rules": RuleChoice(), "timeouts": Timeouts(), "viewport": Viewport(), "formats": [], "history": None,
         "baseline": None, "trend_runs": 20, "headed": False, "browser_path": None, "host_map": {},
         "accessibility": True, "mail": None, "limits": Limits(), "secret_params": list(DEFAULT_SECRET_PARAMS), "workers": None,
+        "readiness": ReadinessSpec(),
     }
 
 
@@ -149,7 +152,7 @@ def from_profile(spec: AuditProfile, catalogue: RuleCatalogue | None) -> dict[st
         out=spec.out, rules=rule_settings(spec, catalogue), timeouts=spec.timeouts, viewport=spec.viewport,
         formats=list(spec.formats), history=spec.history, baseline=spec.baseline, trend_runs=spec.trend_runs,
         host_map=dict(spec.host_map), accessibility=spec.accessibility, mail=spec.mail, limits=spec.limits,
-        secret_params=list(spec.secret_params), workers=spec.workers,
+        secret_params=list(spec.secret_params), workers=spec.workers, readiness=spec.readiness,
     )
     return values
 
@@ -254,4 +257,5 @@ def build(values: dict[str, Any], journeys: list[model.Journey], profile_path: s
         accessibility=values["accessibility"],
         mail=values["mail"],
         workers=values["workers"] or auto_workers(),
+        readiness=values["readiness"],
     )
