@@ -34,6 +34,8 @@ Examples:
   journeyaudit run audits/staging.yaml --baseline .journeyaudit-baseline.json
   journeyaudit run audits/demo.yaml --workers 2
   journeyaudit run audits/staging.yaml --shard 2/3     # then: journeyaudit merge DIR...
+  journeyaudit run audits/demo.yaml --journey happy-path --journey 'stock-*'
+  journeyaudit run audits/demo.yaml --tag email          # `journeyaudit list` shows what would run
 \b
 History: every run is recorded (default: <out>/history.sqlite) so the report can
 say what changed since the last run and draw trends. --no-history turns it off.
@@ -60,6 +62,8 @@ def run_overrides(params: dict) -> dict:
         "no_history": params.get("no_history") or None,
         "baseline": params.get("baseline"),
         "workers": params.get("workers"),
+        "journeys": list(params.get("journey") or ()) or None,
+        "tags": list(params.get("tag") or ()) or None,
     }
 
 
@@ -82,6 +86,10 @@ def run_overrides(params: dict) -> dict:
             help="Baseline file: its known findings are listed as suppressed and do not fail.")
 @env_option("--workers", env="WORKERS", type=click.IntRange(1, 64), metavar="N",
             help="Journeys in parallel, each worker with its own Chromium [default: half the CPU cores, at least 1].")
+@click.option("--journey", multiple=True, metavar="NAME",
+              help="Only journeys whose id (file name), name or parent journey matches this glob; repeatable. "
+              "Their probe and matrix variants, and the setup journeys they use, come along.")
+@click.option("--tag", multiple=True, metavar="TAG", help="Only journeys with this tag; repeatable (with --journey: both).")
 @shard_option
 @click.option("-v", "--verbose", is_flag=True, help="A line per step, not just per journey.")
 def run(files, verbose, **params) -> None:

@@ -38,6 +38,7 @@ OVERRIDE_FLAGS = {
     "base_url": "--base-url", "fail_on": "--fail-on", "out": "--out", "select": "--select", "ignore": "--ignore",
     "headed": "--headed", "browser_path": "--browser-path", "demo_shop": "--demo-shop", "formats": "--format",
     "history": "--history", "no_history": "--no-history", "baseline": "--baseline", "workers": "--workers",
+    "journeys": "--journey", "tags": "--tag",  # which journeys run (spec/selection.py)
 }
 OVERRIDE_KEYS = tuple(OVERRIDE_FLAGS)
 HISTORY_OFF = ("false", "off", "no", "none", "0")
