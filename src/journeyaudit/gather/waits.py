@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -31,6 +31,7 @@ READY_ACTIONS = frozenset({"click", "fill", "select", "choose", "check", "unchec
 _SETTLING = frozenset({"document", "script", "xhr", "fetch"})
 MAX_SEEN = 2_000  # requests kept per step
 _POLL_MS = 50
+STALE_S = 15.0  # a request under way this long (a stream, a long poll, a frame that went away) is no page loading
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class Seen:
     status: int | None = None
     done: bool = False
     failure: str | None = None
+    started: float = field(default_factory=time.monotonic)
 
     def told(self) -> str:
         """``GET /api/cart (200)``: the path, and the host when it is another site."""
@@ -113,7 +115,10 @@ class NetworkLog:
             self.ready = False
 
     def in_flight(self) -> int:
-        return sum(1 for seen in self.by_request.values() if seen.same_site and seen.resource_type in _SETTLING)
+        """The page's own scripts and data requests under way (one older than STALE_S is not waited for)."""
+        now = time.monotonic()
+        return sum(1 for seen in self.by_request.values()
+                   if seen.same_site and seen.resource_type in _SETTLING and now - seen.started < STALE_S)
 
     def quiet_for(self, quiet_ms: int) -> bool:
         return self.in_flight() == 0 and (time.monotonic() - self.last_activity) * 1000 >= quiet_ms
@@ -129,12 +134,16 @@ def wait_ready(page: Page, log: NetworkLog | None, readiness: Readiness) -> int:
     if not readiness.wait or (log is not None and log.ready):
         return 0
     start = time.monotonic()
+    loaded = False
     while True:
         waited = round((time.monotonic() - start) * 1000)
-        try:
-            loaded = page.evaluate("() => document.readyState") == "complete"
-        except PlaywrightError:  # a navigation replaced the document: look again
-            loaded = False
+        if not loaded and waited < readiness.max_ms:
+            try:  # bounded: a stalled navigation must not hold the journey (never a bare evaluate here)
+                page.wait_for_load_state("load", timeout=max(1, readiness.max_ms - waited))
+                loaded = True
+            except PlaywrightError:
+                loaded = False
+            waited = round((time.monotonic() - start) * 1000)
         if loaded and (log is None or log.quiet_for(readiness.quiet_ms)) or waited >= readiness.max_ms:
             if log is not None:
                 log.ready = True
