@@ -137,3 +137,12 @@ def test_the_profile_readiness_is_checked_and_reaches_the_settings(tmp_path):
     good = write(tmp_path, "name: p\nbase_url: http://shop.test\njourneys: [j.yaml]\nreadiness: {wait: false}\n", "p2.yaml")
     assert config.resolve([good], {}, {}).readiness.wait is False
     assert config.resolve([tmp_path / "j.yaml"], {"base_url": "http://shop.test"}, {}).readiness.max_ms == 3000
+
+
+def test_the_storefront_lab_examples_are_valid():
+    from journeyaudit.spec import config
+
+    lab = Path(__file__).resolve().parents[2] / "examples" / "storefront-lab"
+    settings = config.resolve([lab / "lab.yaml"], {}, {})
+    assert sorted(j.id for j in settings.journeys) == ["hydrated-add-to-cart", "pickers", "shipping-rates"]
+    assert settings.readiness.wait and settings.readiness.max_ms == 3000
