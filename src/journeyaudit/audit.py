@@ -302,6 +302,7 @@ def _runner_options(settings: AuditSettings, browser: BrowserChoice, base_url: s
     from journeyaudit.gather.limits import RecordingLimits
     from journeyaudit.gather.login_state import LoginStates
     from journeyaudit.gather.runner import RunnerOptions
+    from journeyaudit.gather.waits import Readiness
 
     return RunnerOptions(
         base_url=base_url,
@@ -317,6 +318,7 @@ def _runner_options(settings: AuditSettings, browser: BrowserChoice, base_url: s
         secret_params=tuple(settings.secret_params),
         http_credentials=settings.http_credentials,
         login=LoginStates(settings.journeys),
+        readiness=Readiness(settings.readiness.wait, settings.readiness.max_ms, settings.readiness.quiet_ms),
     )
 
 

@@ -212,7 +212,7 @@ def test_wait_for_and_expect_need_exactly_one_condition(tmp_path):
         """,
     )
     assert errors_of(path) == [
-        f"{path}:6:19: wait_for needs exactly one of url, text, selector, load_state (got 'url' and 'text')",
+        f"{path}:6:19: wait_for needs exactly one of url, text, selector, load_state, response, request (got 'url' and 'text')",
         f"{path}:7:17: expect needs exactly one of text, no_text, url, visible, hidden (got none)",
         f"{path}:8:19: wait_for: 'state' only goes with 'selector'",
     ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import click
 
 from journeyaudit import __version__
-from journeyaudit.cli import crawl_command, files, init_command, rejudge, results, run, shards, tools
+from journeyaudit.cli import crawl_command, files, init_command, listing, rejudge, results, run, shards, tools
 from journeyaudit.cli.common import EXIT_CANNOT_RUN, EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, exit_code
 
 __all__ = ["EXIT_CANNOT_RUN", "EXIT_FINDINGS", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "exit_code", "main"]
@@ -26,6 +26,8 @@ Examples:
   journeyaudit baseline create reports/latest/result.json
   journeyaudit check journeys/*.yaml audits/*.yaml
   journeyaudit rules JA301
+  journeyaudit list audits/demo.yaml                     # the journeys and variants a run would do
+  journeyaudit run audits/demo.yaml --journey 'happy-path*' --tag guest
 \b
 Exit codes: 0 clean, 1 findings at or above fail-on (baseline-suppressed ones do not
 count), 2 invalid input or an unusable history database or baseline file,
@@ -55,6 +57,8 @@ COMMANDS = (
     files.check,
     files.schema,
     files.rules,
+    listing.list_command,
+    listing.probes_command,
     tools.demo_shop,
     tools.doctor,
     init_command.init,

@@ -36,6 +36,8 @@ Examples:
   journeyaudit run audits/staging.yaml --retries 2 --fail-on-flaky
   journeyaudit run audits/staging.yaml --browser-ws ws://127.0.0.1:3000/   # a Playwright browser server
   journeyaudit run audits/staging.yaml --shard 2/3     # then: journeyaudit merge DIR...
+  journeyaudit run audits/demo.yaml --journey happy-path --journey 'stock-*'
+  journeyaudit run audits/demo.yaml --tag email          # `journeyaudit list` shows what would run
 \b
 History: every run is recorded (default: <out>/history.sqlite) so the report can
 say what changed since the last run and draw trends. --no-history turns it off.
@@ -66,6 +68,8 @@ def run_overrides(params: dict) -> dict:
         "fail_on_flaky": params.get("fail_on_flaky") or None,
         "browser_ws": params.get("browser_ws"),
         "browser_cdp": params.get("browser_cdp"),
+        "journeys": list(params.get("journey") or ()) or None,
+        "tags": list(params.get("tag") or ()) or None,
     }
 
 
@@ -99,6 +103,10 @@ def run_overrides(params: dict) -> dict:
 @env_option("--browser-cdp", env="BROWSER_CDP", metavar="URL",
             help="Connect to a browser's CDP endpoint (http(s):// or ws(s)://, e.g. Selenium Grid's se:cdp) instead "
                  "of launching Chromium.")
+@click.option("--journey", multiple=True, metavar="NAME",
+              help="Only journeys whose id (file name), name or parent journey matches this glob; repeatable. "
+              "Their probe and matrix variants, and the setup journeys they use, come along.")
+@click.option("--tag", multiple=True, metavar="TAG", help="Only journeys with this tag; repeatable (with --journey: both).")
 @shard_option
 @click.option("-v", "--verbose", is_flag=True, help="A line per step, not just per journey.")
 def run(files, verbose, **params) -> None:

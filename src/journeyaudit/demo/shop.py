@@ -471,4 +471,4 @@ def _route(shop: DemoShop, req: _Request) -> _Response:
 
 
 # the route modules register their routes on import
-from . import api_routes, catalogue_routes, checkout, flaky, mail_routes, storefront  # noqa: E402,F401
+from . import api_routes, catalogue_routes, checkout, flaky, lab_routes, mail_routes, storefront  # noqa: E402,F401

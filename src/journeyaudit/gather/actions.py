@@ -19,6 +19,8 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from journeyaudit.gather import waits
+
 
 class ActionFailed(Exception):
     """The action could not be done; the message is one line for the report."""
@@ -68,8 +70,14 @@ def action(name: str) -> Callable[[ActionFunction], ActionFunction]:
 
 
 def perform(page: Page, name: str, params: dict[str, Any], ctx: ActionContext) -> dict[str, Any] | None:
-    """Run one action; any Playwright failure becomes a one-line ActionFailed."""
+    """Run one action; any Playwright failure becomes a one-line ActionFailed.
+
+    An action that touches the page first waits for it to be ready (gather/waits.py).
+    """
     try:
+        if name in waits.READY_ACTIONS:
+            ready_ms = waits.wait_ready(page, ctx.extra.get("network_log"), ctx.extra.get("readiness") or waits.Readiness())
+            ctx.extra["ready_ms"] = ready_ms
         return ACTIONS[name](page, params, ctx)
     except ActionFailed:
         raise
@@ -91,8 +99,8 @@ def _first_line(text: str) -> str:
 
 def _timeout_reason(name: str, params: dict[str, Any], ctx: ActionContext, exc: Exception) -> str:
     seconds = ctx.timeout(params) / 1000
-    target = params.get("selector") or params.get("url") or params.get("text") or ""
-    if name in ("click", "fill", "select", "check", "uncheck", "press") and target:
+    target = params.get("selector") or params.get("url") or params.get("text") or params.get("field") or ""
+    if name in ("click", "fill", "select", "check", "uncheck", "press", "choose") and target:
         return f"could not find {target!r} on the page within {seconds:g} s"
     if name == "goto":
         return f"page {ctx.url(params['url'])} did not load within {ctx.navigation_timeout_ms / 1000:g} s"
@@ -118,10 +126,12 @@ def click(page: Page, params: dict[str, Any], ctx: ActionContext) -> dict[str, A
     locator = page.locator(params["selector"]).first
     locator.wait_for(state="visible", timeout=ctx.timeout(params))
     target = _describe(locator)
-    watch = ClickWatch(page)
+    watch = ClickWatch(page, _frame_of(locator, page))
     try:
         locator.click(timeout=ctx.timeout(params))
         ctx.last_effect = watch.result(int(ctx.extra.get("click_settle_ms", CLICK_SETTLE_MS)))
+        if ctx.extra.get("ready_ms"):  # how long the page took to be ready for the click (gather/waits.py)
+            ctx.last_effect["ready_ms"] = ctx.extra["ready_ms"]
     finally:
         watch.stop()
     return target
@@ -138,6 +148,15 @@ def compare_input(typed: str, kept: str) -> str:
     if _FORMATTING.sub("", kept).casefold() == _FORMATTING.sub("", typed).casefold():
         return "formatted"
     return "differs"
+
+
+def _frame_of(locator, page: Page):
+    """The frame the element lives in, when it is not the page's own document (an iframe's button)."""
+    try:
+        frame = locator.element_handle(timeout=2_000).owner_frame()
+    except PlaywrightError:
+        return None
+    return frame if frame is not None and frame != page.main_frame else None
 
 
 @action("fill")
@@ -199,6 +218,28 @@ def wait_for(page: Page, params: dict[str, Any], ctx: ActionContext) -> dict[str
         page.locator(params["selector"]).first.wait_for(state=params.get("state", "visible"), timeout=timeout)
     elif "load_state" in params:
         page.wait_for_load_state(params["load_state"], timeout=timeout)
+    else:
+        return _wait_for_traffic(page, params, ctx, timeout)
+    return None
+
+
+def _wait_for_traffic(page: Page, params: dict[str, Any], ctx: ActionContext, timeout: int) -> dict[str, Any]:
+    """wait_for: {response: glob, status: 200} or {request: glob}: the shop's own requests (gather/waits.py)."""
+    log = ctx.extra.get("network_log")
+    if log is None:
+        raise ActionFailed("wait_for a request: this run does not watch the page's requests")
+    kind = "response" if "response" in params else "request"
+    try:
+        seen = waits.wait_for_traffic(page, log, kind, params[kind], params.get("status"), timeout)
+    except waits.WaitedInVain as exc:
+        raise ActionFailed(str(exc)) from None
+    ctx.last_effect = {"method": seen.method, "url": seen.url, "status": seen.status}
+    return None
+
+
+@action("pause")
+def pause(page: Page, params: dict[str, Any], ctx: ActionContext) -> dict[str, Any] | None:
+    waits.pause(page, params["ms"])
     return None
 
 
@@ -287,8 +328,9 @@ class ClickWatch:
     something happens, so live clicks cost nothing extra.
     """
 
-    def __init__(self, page: Page):
+    def __init__(self, page: Page, frame=None):
         self.page = page
+        self.scope = frame or page  # the document whose DOM is watched: an iframe's for a click inside it
         self.url_before = page.url
         self.requests = 0  # the shop's own requests (its site): the click did something
         self.third_party: list[str] = []  # hosts of other sites' requests (analytics, error collectors)
@@ -314,7 +356,7 @@ class ClickWatch:
 
     def _eval(self, script: str):
         try:
-            return self.page.evaluate(script)
+            return self.scope.evaluate(script)
         except PlaywrightError:  # a navigation destroyed the context: the click did something
             return None
 

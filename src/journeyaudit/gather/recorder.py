@@ -165,7 +165,7 @@ class Recorder:
         return self.step
 
     #: Actions that change a form: the fields are captured once per step before the first of them.
-    FORM_ACTIONS = frozenset({"fill", "select", "check", "uncheck"})
+    FORM_ACTIONS = frozenset({"fill", "select", "choose", "check", "uncheck"})
 
     def before_action(self, name: str) -> None:
         """Capture the form as the customer found it, before the journey's first entry on this step."""

@@ -22,6 +22,7 @@ from journeyaudit import model
 from journeyaudit.gather import (
     api_request,  # noqa: F401  (registers the 'request' action, issue 11)
     card_fields,
+    choose,  # noqa: F401  (registers the 'choose' action, issue 11)
     interception,  # noqa: F401  (registers the probes' 'intercept' action)
     mail_actions,
     shopcheck,
@@ -34,6 +35,7 @@ from journeyaudit.gather.limits import RecordingLimits
 from journeyaudit.gather.login_state import NotLoggedIn
 from journeyaudit.gather.recheck import recheck_products
 from journeyaudit.gather.recorder import Recorder
+from journeyaudit.gather.waits import NetworkLog, Readiness
 from journeyaudit.history.store import DEFAULT_SECRET_PARAMS, Redactor
 
 StepCallback = Callable[[model.Journey, model.StepRecord], None]
@@ -54,6 +56,7 @@ class RunnerOptions:
     secret_params: tuple[str, ...] = DEFAULT_SECRET_PARAMS  # query parameters masked in every output
     http_credentials: dict[str, str] | None = None  # {username, password} from a base URL's user:password@
     login: Any = None  # login_state.LoginStates: setup journeys' storage state, for the journeys that use them
+    readiness: Readiness = Readiness()  # no click before the page is ready (gather/waits.py)
 
 
 @dataclass
@@ -196,6 +199,8 @@ class Runner:
             ctx = ActionContext(options.base_url, options.action_timeout_ms, options.navigation_timeout_ms)
             # the request action (api_request.py): its own request context, the redactor, the base URL's login
             ctx.extra.update(playwright=self._playwright, redactor=redactor, http_credentials=options.http_credentials)
+            # waits on the shop's requests and the readiness default (waits.py)
+            ctx.extra.update(network_log=NetworkLog(page, options.base_url), readiness=options.readiness)
             self._open_inbox(journey, run, ctx)
             stopped = False
             for index, step in enumerate(journey.steps, start=1):
@@ -253,6 +258,8 @@ class Runner:
     ) -> model.StepRecord:
         record = recorder.begin_step(index, step)
         record.line = step.line
+        if ctx.extra.get("network_log") is not None:
+            ctx.extra["network_log"].new_step()
         ctx.screenshot_now = None
         waited = 0.0  # time a probe's soft expectation spent waiting for what never came
         for act in step.actions:

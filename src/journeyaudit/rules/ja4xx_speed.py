@@ -11,9 +11,10 @@ from journeyaudit.rules.registry import rule
 _BUTTON_TYPES = {"submit", "button", "image", "reset"}
 
 # Actions whose time is the tool's own, not the shop's: waiting for or watching the inbox, asking the
-# shop's mailer to send, taking a screenshot, setting up an interception.
+# shop's mailer to send, taking a screenshot, setting up an interception, a journey's fixed pause.
 TOOL_ACTIONS = frozenset({
     "wait_for_email", "watch_inbox", "expect_emails", "expect_email_header", "trigger_mailing", "screenshot", "intercept",
+    "pause",
 })
 
 
@@ -117,7 +118,8 @@ def slow_step(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
     The step's time runs from its first action until the page it leads to has
     loaded, so it includes the shop's server time and the page's own loading.
     Only the shop's time counts: the tool's own waits (watching the inbox for
-    an email, asking the shop to send a mailing, screenshots) are taken out.
+    an email, asking the shop to send a mailing, screenshots, a journey's
+    ``pause``) are taken out.
 
     Budget, most specific first: the step's ``budget_ms`` in the journey file,
     then ``role_budgets_ms`` for its role (e.g. ``{payment: 8000}``), then

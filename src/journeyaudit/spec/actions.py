@@ -22,6 +22,7 @@ from pydantic_core import PydanticCustomError
 
 from journeyaudit.spec.errors import ACTION_TAG, LONG, SHORT
 from journeyaudit.spec.request_spec import RequestAction  # issue 11: the request action (its own module)
+from journeyaudit.spec.wait_spec import ChooseParams, PauseMs, PauseParams, UrlPattern  # issue 11: waits, choose
 
 # --------------------------------------------------------------------------
 # Field types
@@ -131,12 +132,12 @@ def _exactly_one(noun: str, params: BaseModel, alternatives: Sequence[str]) -> N
         raise PydanticCustomError("exactly_one", f"{noun} needs exactly one of {names} (got {got})")
 
 
-_WAIT_FOR_KEYS = ("url", "text", "selector", "load_state")
+_WAIT_FOR_KEYS = ("url", "text", "selector", "load_state", "response", "request")
 _EXPECT_KEYS = ("text", "no_text", "url", "visible", "hidden")
 
 
 class WaitForParams(_Strict):
-    """Wait until exactly one condition holds: a URL, a text, an element or a load state."""
+    """Wait until exactly one condition holds: a URL, a text, an element, a load state, or a request of the page."""
 
     model_config = ConfigDict(json_schema_extra={"oneOf": [{"required": [key]} for key in _WAIT_FOR_KEYS]})
     __noun__ = "wait_for"
@@ -147,6 +148,14 @@ class WaitForParams(_Strict):
         None, description="With selector: the state to wait for (default: visible)."
     )
     load_state: Literal["load", "domcontentloaded", "networkidle"] | None = None
+    response: UrlPattern | None = Field(
+        None, description="The page received (and loaded) an answer from a matching URL during this step; "
+        "each wait takes the next one not waited for before."
+    )
+    request: UrlPattern | None = Field(None, description="The page sent a request to a matching URL during this step.")
+    status: Annotated[int, Field(ge=100, le=599)] | None = Field(
+        None, description="With response: the answer's HTTP status (e.g. 200)."
+    )
     timeout_ms: TimeoutMs | None = None
 
     @model_validator(mode="after")
@@ -154,6 +163,8 @@ class WaitForParams(_Strict):
         _exactly_one("wait_for", self, _WAIT_FOR_KEYS)
         if self.state is not None and self.selector is None:
             raise PydanticCustomError("state_without_selector", "wait_for: 'state' only goes with 'selector'")
+        if self.status is not None and self.response is None:
+            raise PydanticCustomError("status_without_response", "wait_for: 'status' only goes with 'response'")
         return self
 
 
@@ -254,7 +265,33 @@ class PressAction(_Action):
 class WaitForAction(_Action):
     wait_for: WaitForParams = Field(
         description="Wait for exactly one of {url: glob}, {text: ...}, {selector: ..., state: visible}, "
-        "{load_state: networkidle}."
+        "{load_state: networkidle}, {response: glob, status: 200}, {request: glob}."
+    )
+
+
+def _form_pause(value: Any) -> str | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return SHORT
+    if isinstance(value, dict):
+        return LONG
+    return None
+
+
+class PauseAction(_Action):
+    pause: Annotated[
+        Union[Annotated[PauseMs, Tag(SHORT)], Annotated[PauseParams, Tag(LONG)]],
+        Discriminator(
+            _form_pause,
+            custom_error_type="action_form",
+            custom_error_message="'pause' must be a number of milliseconds or a mapping",
+            custom_error_context={"action": "pause"},
+        ),
+    ] = Field(description="Wait a fixed time (at most 60 s), the tool's own: pause: 500, or {ms: 500}.")
+
+
+class ChooseAction(_Action):
+    choose: ChooseParams = Field(
+        description="Pick an option of a select, combobox or custom select: {field: Country, option: Germany}."
     )
 
 
@@ -395,6 +432,8 @@ ACTION_MODELS: dict[str, type[_Action]] = {
     "trigger_mailing": TriggerMailingAction,
     "watch_inbox": WatchInboxAction,
     "request": RequestAction,  # issue 11 (spec/request_spec.py, gather/api_request.py)
+    "pause": PauseAction,  # issue 11 (spec/wait_spec.py, gather/waits.py)
+    "choose": ChooseAction,  # issue 11 (spec/wait_spec.py, gather/choose.py)
 }
 ACTION_NAMES = tuple(ACTION_MODELS)
 
@@ -410,6 +449,7 @@ SHORT_FORMS: dict[str, Callable[[str], dict[str, Any]]] = {
     "follow_email_link": lambda value: {"link": value},
     "trigger_mailing": lambda value: {"url": value},
     "watch_inbox": lambda value: {"ms": value},
+    "pause": lambda value: {"ms": value},
 }
 
 def _action_name(value: Any) -> str | None:

@@ -358,11 +358,23 @@ def resolve(
     from journeyaudit.spec import login, matrix  # issue 11: devices and locales, setup/teardown
 
     journeys = matrix.expand_all(journeys, spec.matrix.model_dump(exclude_none=True) if spec and spec.matrix else None)
+    journeys = _selected(journeys, chosen)  # run --journey/--tag, before --shard splits them
     settings = build(values, journeys, profile.path if profile else None)
     if spec is not None and profile is not None:
         settings.hooks = {key: [item.model_dump(exclude_none=True) for item in getattr(spec, key)] for key in ("setup", "teardown")}
         settings.hook_secrets = login.hook_secrets(profile.env_values, settings.hooks["setup"] + settings.hooks["teardown"])
     return settings
+
+
+def _selected(journeys: list[model.Journey], chosen: Mapping[str, Any]) -> list[model.Journey]:
+    """The journeys ``--journey`` and ``--tag`` pick (all when neither is given); what picks nothing is an error."""
+    from journeyaudit.spec import selection
+
+    names, tags = list(chosen.get("journeys") or ()), list(chosen.get("tags") or ())
+    try:
+        return selection.select(journeys, names, tags)
+    except ValueError as exc:
+        raise ValidationFailed([LocatedError("", 0, 0, line) for line in str(exc).splitlines()]) from None
 
 
 def _unique_ids(journeys: list[model.Journey]) -> None:

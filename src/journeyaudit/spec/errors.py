@@ -238,6 +238,9 @@ KINDS: dict[str, Callable[[_Error], Said | None]] = {
     "too_short": _too_short,
     "exactly_one": _own_message,
     "state_without_selector": _own_message,
+    # issue 11: waits and choose (spec/wait_spec.py)
+    "status_without_response": _own_message,
+    "url_pattern": _own_message,
 }
 
 

@@ -32,6 +32,7 @@ An audit profile (``audits/*.yaml``)::
     browser_ws: wss://grid.example.com/playwright?token=${BROWSER_TOKEN}   # connect, do not launch Chromium
     browser_cdp: http://127.0.0.1:9222      # or a browser's CDP endpoint (one of the two)
     setup: [{request: {method: POST, url: /api/reset}}, {run: "make fixtures", timeout: 60, optional: true}]
+    readiness: {wait: true, max_ms: 3000, quiet_ms: 300}   # no click before a page has loaded and gone quiet
     teardown: [{run: "make clean-fixtures"}]
     matrix: {device: ["Desktop Chrome", "iPhone 13"], locale: [en-US, de-DE]}
 """
@@ -147,6 +148,17 @@ class Timeouts(_Strict):
     __noun__ = "timeouts"
     action_ms: PositiveMs = Field(10000, description="Default timeout of an action (click, fill, ...), in ms.")
     navigation_ms: PositiveMs = Field(30000, description="Default timeout of a navigation (goto, submit), in ms.")
+
+
+class ReadinessSpec(_Strict):
+    """No click before the page is ready: it has loaded and its own requests have been quiet a moment (bounded)."""
+
+    __noun__ = "readiness"
+    wait: bool = Field(True, description="Wait for each new page to be ready before the first action that touches it.")
+    max_ms: Annotated[int, Field(ge=0, le=30000)] = Field(3000, description="At most this long per page, in ms (0 to 30000).")
+    quiet_ms: Annotated[int, Field(ge=0, le=5000)] = Field(
+        300, description="How long the page's scripts and data requests must have been quiet, in ms (0 to 5000)."
+    )
 
 
 class Viewport(_Strict):
@@ -314,6 +326,9 @@ class AuditProfile(_Strict):
     )
     matrix: MatrixSpec | None = Field(
         None, description="Devices, locales, time zones, positions: every journey without its own matrix runs once per combination.",
+    )
+    readiness: ReadinessSpec = Field(
+        default_factory=ReadinessSpec, description="No click before a page is ready (issue 11): {wait, max_ms, quiet_ms}."
     )
 
     @model_validator(mode="after")

@@ -25,6 +25,7 @@ from journeyaudit.spec.profile import (
     AuditProfile,
     Limits,
     MailSpec,
+    ReadinessSpec,
     Timeouts,
     Viewport,
     check_url,
@@ -39,6 +40,7 @@ OVERRIDE_FLAGS = {
     "headed": "--headed", "browser_path": "--browser-path", "demo_shop": "--demo-shop", "formats": "--format",
     "history": "--history", "no_history": "--no-history", "baseline": "--baseline", "workers": "--workers",
     "retries": "--retries", "fail_on_flaky": "--fail-on-flaky", "browser_ws": "--browser-ws", "browser_cdp": "--browser-cdp",
+    "journeys": "--journey", "tags": "--tag",  # which journeys run (spec/selection.py)
 }
 OVERRIDE_KEYS = tuple(OVERRIDE_FLAGS)
 HISTORY_OFF = ("false", "off", "no", "none", "0")
@@ -100,6 +102,7 @@ class AuditSettings:
     # issue 11: the profile's setup:/teardown: items (request_spec.HookSpec dumps) and the ${ENV} values in them
     hooks: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # "setup"/"teardown" -> items
     hook_secrets: list[str] = field(default_factory=list)  # never written: redacted from the run's log
+    readiness: ReadinessSpec = field(default_factory=ReadinessSpec)  # no click before a page is ready
 
 
 def auto_workers() -> int:
@@ -155,6 +158,7 @@ def defaults(name: str) -> dict[str, Any]:
         "baseline": None, "trend_runs": 20, "headed": False, "browser_path": None, "host_map": {},
         "accessibility": True, "mail": None, "limits": Limits(), "secret_params": list(DEFAULT_SECRET_PARAMS), "workers": None,
         "retries": 0, "fail_on_flaky": False, "browser_ws": None, "browser_cdp": None,
+        "readiness": ReadinessSpec(),
     }
 
 
@@ -167,7 +171,7 @@ def from_profile(spec: AuditProfile, catalogue: RuleCatalogue | None) -> dict[st
         formats=list(spec.formats), history=spec.history, baseline=spec.baseline, trend_runs=spec.trend_runs,
         host_map=dict(spec.host_map), accessibility=spec.accessibility, mail=spec.mail, limits=spec.limits,
         secret_params=list(spec.secret_params), workers=spec.workers, retries=spec.retries,
-        fail_on_flaky=spec.fail_on_flaky, browser_ws=spec.browser_ws, browser_cdp=spec.browser_cdp,
+        fail_on_flaky=spec.fail_on_flaky, browser_ws=spec.browser_ws, browser_cdp=spec.browser_cdp, readiness=spec.readiness,
     )
     return values
 
@@ -301,4 +305,5 @@ def build(values: dict[str, Any], journeys: list[model.Journey], profile_path: s
         fail_on_flaky=values["fail_on_flaky"],
         browser_ws=values["browser_ws"],
         browser_cdp=values["browser_cdp"],
+        readiness=values["readiness"],
     )
