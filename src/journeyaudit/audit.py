@@ -199,6 +199,8 @@ def summarise(run: model.Run, trace: str) -> model.RunSummary:
         probe=run.probe,
         probe_outcome=_probe_outcome(run),
         variant=run.variant,
+        playwright_trace=f"{trace}/{run.playwright_trace}" if run.playwright_trace and trace else "",
+        playwright_trace_note=run.playwright_trace_note,
     )
 
 
@@ -257,6 +259,7 @@ def run_audit(
             secret_params=tuple(settings.secret_params),
             http_credentials=settings.http_credentials,
             login=LoginStates(settings.journeys),
+            trace=getattr(settings, "trace", "off"),
         )
         hooks = None
         total = len(settings.journeys)
@@ -367,6 +370,8 @@ def relocate_traces(result: model.Result, out_dir: Path) -> None:
     """Make RunSummary.trace paths relative to the folder result.json is written to."""
     for summary in result.runs:
         summary.trace = os.path.relpath(Path(summary.trace).resolve(), Path(out_dir).resolve())
+        if summary.playwright_trace:
+            summary.playwright_trace = os.path.relpath(Path(summary.playwright_trace).resolve(), Path(out_dir).resolve())
 
 
 def _point_latest(out_dir: Path) -> None:

@@ -277,6 +277,8 @@ class Run:
     probe: ProbeInfo | None = None  # this run is a probe variant of another journey (probes.py)
     warnings: list[str] = field(default_factory=list)  # e.g. a card number found secret only at run time
     variant: Variant | None = None  # one combination of a journey's device/locale matrix (spec/matrix.py)
+    playwright_trace: str = ""  # --trace: Playwright's trace.zip in the run's folder, secrets scrubbed ("" = none)
+    playwright_trace_note: str = ""  # why there is none (secrets that could not be scrubbed), or what was left out
 
     def steps_with_role(self, *roles: str) -> list[StepRecord]:
         return [step for step in self.steps if step.role in roles]
@@ -340,6 +342,8 @@ class RunSummary:
     probe: ProbeInfo | None = None  # a probe variant: which happy path, what it changed
     probe_outcome: ProbeOutcome | None = None  # what the probe saw (judge.probe_outcome)
     variant: Variant | None = None  # one combination of a device/locale matrix
+    playwright_trace: str = ""  # --trace: Playwright's trace.zip, relative to the result ("" = none)
+    playwright_trace_note: str = ""  # why there is none, or what was left out of it
 
 
 @dataclass

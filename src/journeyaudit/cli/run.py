@@ -33,6 +33,7 @@ Examples:
   journeyaudit run audits/staging.yaml --history postgresql://ci:secret@db.internal/journeyaudit
   journeyaudit run audits/staging.yaml --baseline .journeyaudit-baseline.json
   journeyaudit run audits/demo.yaml --workers 2
+  journeyaudit run audits/demo.yaml --trace retain-on-failure   # then: playwright show-trace <report>/traces/<journey>/trace.zip
   journeyaudit run audits/staging.yaml --shard 2/3     # then: journeyaudit merge DIR...
 \b
 History: every run is recorded (default: <out>/history.sqlite) so the report can
@@ -60,6 +61,7 @@ def run_overrides(params: dict) -> dict:
         "no_history": params.get("no_history") or None,
         "baseline": params.get("baseline"),
         "workers": params.get("workers"),
+        "trace": params.get("trace"),
     }
 
 
@@ -82,6 +84,10 @@ def run_overrides(params: dict) -> dict:
             help="Baseline file: its known findings are listed as suppressed and do not fail.")
 @env_option("--workers", env="WORKERS", type=click.IntRange(1, 64), metavar="N",
             help="Journeys in parallel, each worker with its own Chromium [default: half the CPU cores, at least 1].")
+@env_option("--trace", env="TRACE", type=click.Choice(["on", "retain-on-failure", "off"], case_sensitive=False),
+            help="Keep Playwright's trace.zip per journey (open it with `playwright show-trace`): on, "
+            "retain-on-failure (journeys that did not pass) or off. Secrets are scrubbed from it, or it is not kept "
+            "[default: off].")
 @shard_option
 @click.option("-v", "--verbose", is_flag=True, help="A line per step, not just per journey.")
 def run(files, verbose, **params) -> None:

@@ -24,6 +24,7 @@ from journeyaudit.gather import (
     card_fields,
     interception,  # noqa: F401  (registers the probes' 'intercept' action)
     mail_actions,
+    playwright_trace,
     shopcheck,
 )
 from journeyaudit.gather import mailbox as mail
@@ -53,6 +54,7 @@ class RunnerOptions:
     secret_params: tuple[str, ...] = DEFAULT_SECRET_PARAMS  # query parameters masked in every output
     http_credentials: dict[str, str] | None = None  # {username, password} from a base URL's user:password@
     login: Any = None  # login_state.LoginStates: setup journeys' storage state, for the journeys that use them
+    trace: str = "off"  # Playwright's trace.zip per journey: off | on | retain-on-failure (playwright_trace.py)
 
 
 @dataclass
@@ -181,6 +183,8 @@ class Runner:
         secret_selectors = [
             a.params["selector"] for s in journey.steps for a in s.actions if a.secret and "selector" in a.params
         ]
+        tracing = playwright_trace.start(context, options.trace)
+        recorder = None
         try:
             page = context.new_page()
             recorder = Recorder(
@@ -214,7 +218,12 @@ class Runner:
             if journey.setup and options.login and run.status == "passed":
                 options.login.save(journey, context)  # log in once (login_state.py)
             self._collect_mail(run, ctx, recorder.redactor)
+        except Exception:
+            run.status = "error"  # so that retain-on-failure keeps the trace of a journey that broke
+            raise
         finally:
+            if tracing:  # the redactor that knows the card numbers found while the journey ran
+                playwright_trace.finish(context, options.trace, run, run_dir, recorder.redactor if recorder else redactor)
             try:
                 context.close()
             except PlaywrightError:

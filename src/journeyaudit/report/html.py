@@ -145,6 +145,8 @@ class JourneyView:
     findings: list[FindingView]
     worst: str  # worst severity among its findings, "" when none
     loose_findings: list[FindingView] = field(default_factory=list)  # not at a recorded step
+    playwright_trace: str = ""  # --trace: the trace.zip's path from the report ("" = none)
+    playwright_trace_note: str = ""  # why there is none, or what was left out of it
 
 
 # --------------------------------------------------------------------------
@@ -455,6 +457,8 @@ def _journey_view(
         findings=findings,
         worst=findings[0].severity if findings else "",
         loose_findings=[view for view in findings if id(view) not in placed],
+        playwright_trace=summary.playwright_trace,
+        playwright_trace_note=summary.playwright_trace_note,
     )
     if steps_trend:
         for (key, _), step in zip(_step_keys(journey), journey.steps):

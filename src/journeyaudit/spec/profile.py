@@ -27,6 +27,7 @@ An audit profile (``audits/*.yaml``)::
     limits: {events_per_step: 500, structured_data_chars: 200000, evidence_chars: 2000}
     secret_params: [token, key, secret, password, session, auth, sig]   # query parameters always masked
     workers: 2                              # journeys in parallel; default: half the CPU cores, at least 1
+    trace: retain-on-failure                # Playwright's trace.zip per journey: off (default), on, retain-on-failure
     setup: [{request: {method: POST, url: /api/reset}}, {run: "make fixtures", timeout: 60, optional: true}]
     teardown: [{run: "make clean-fixtures"}]
     matrix: {device: ["Desktop Chrome", "iPhone 13"], locale: [en-US, de-DE]}
@@ -55,6 +56,9 @@ Severity = Literal["low", "medium", "high", "critical"]
 # Report formats: html and json are always written; the others on request (see report/formats.py).
 FORMATS = ("html", "json", "junit", "sarif", "github", "gitlab")
 ReportFormat = Literal["html", "json", "junit", "sarif", "github", "gitlab"]
+# --trace: Playwright's trace.zip per journey (gather/playwright_trace.py)
+TRACE_MODES = ("off", "on", "retain-on-failure")
+TraceMode = Literal["off", "on", "retain-on-failure"]
 
 
 def masked_url(url: str) -> str:
@@ -257,6 +261,10 @@ class AuditProfile(_Strict):
     accessibility: bool = Field(True, description="Run axe-core on every step (JA605); off saves time per step.")
     workers: Annotated[int, Field(ge=1, le=64)] | None = Field(
         None, description="Journeys run in parallel, each worker with its own Chromium; absent: half the CPU cores, at least 1."
+    )
+    trace: TraceMode = Field(
+        "off", description="Keep Playwright's trace.zip per journey (playwright show-trace): on, retain-on-failure "
+        "(only journeys that did not pass) or off. Secrets are scrubbed from it, or it is not kept.",
     )
     mail: MailSpec | None = Field(None, description="Capture the shop's email (SMTP sink or Mailpit), see docs/journeys.md.")
     limits: Limits = Field(default_factory=Limits)

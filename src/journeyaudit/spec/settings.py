@@ -21,6 +21,7 @@ from journeyaudit.spec.profile import (
     DEFAULT_SECRET_PARAMS,
     FAIL_ON,
     FORMATS,
+    TRACE_MODES,
     AuditProfile,
     Limits,
     MailSpec,
@@ -37,6 +38,7 @@ OVERRIDE_FLAGS = {
     "base_url": "--base-url", "fail_on": "--fail-on", "out": "--out", "select": "--select", "ignore": "--ignore",
     "headed": "--headed", "browser_path": "--browser-path", "demo_shop": "--demo-shop", "formats": "--format",
     "history": "--history", "no_history": "--no-history", "baseline": "--baseline", "workers": "--workers",
+    "trace": "--trace",
 }
 OVERRIDE_KEYS = tuple(OVERRIDE_FLAGS)
 HISTORY_OFF = ("false", "off", "no", "none", "0")
@@ -93,6 +95,7 @@ class AuditSettings:
     # issue 11: the profile's setup:/teardown: items (request_spec.HookSpec dumps) and the ${ENV} values in them
     hooks: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # "setup"/"teardown" -> items
     hook_secrets: list[str] = field(default_factory=list)  # never written: redacted from the run's log
+    trace: str = "off"  # Playwright's trace.zip per journey: off | on | retain-on-failure (gather/playwright_trace.py)
 
 
 def auto_workers() -> int:
@@ -138,6 +141,7 @@ def defaults(name: str) -> dict[str, Any]:
         "rules": RuleChoice(), "timeouts": Timeouts(), "viewport": Viewport(), "formats": [], "history": None,
         "baseline": None, "trend_runs": 20, "headed": False, "browser_path": None, "host_map": {},
         "accessibility": True, "mail": None, "limits": Limits(), "secret_params": list(DEFAULT_SECRET_PARAMS), "workers": None,
+        "trace": "off",
     }
 
 
@@ -149,7 +153,7 @@ def from_profile(spec: AuditProfile, catalogue: RuleCatalogue | None) -> dict[st
         out=spec.out, rules=rule_settings(spec, catalogue), timeouts=spec.timeouts, viewport=spec.viewport,
         formats=list(spec.formats), history=spec.history, baseline=spec.baseline, trend_runs=spec.trend_runs,
         host_map=dict(spec.host_map), accessibility=spec.accessibility, mail=spec.mail, limits=spec.limits,
-        secret_params=list(spec.secret_params), workers=spec.workers,
+        secret_params=list(spec.secret_params), workers=spec.workers, trace=spec.trace,
     )
     return values
 
@@ -176,6 +180,8 @@ def apply_overrides(values: dict[str, Any], chosen: Mapping[str, Any]) -> None:
         values["formats"] = [name.lower() for name in as_list(chosen["formats"])]
     if "workers" in chosen and _workers(chosen["workers"]) is not None:
         values["workers"] = _workers(chosen["workers"])
+    if "trace" in chosen and str(chosen["trace"]).strip().lower() in TRACE_MODES:
+        values["trace"] = str(chosen["trace"]).strip().lower()
     if chosen.get("no_history"):
         values["history"] = False
     rules: RuleChoice = values["rules"]
@@ -202,6 +208,8 @@ def override_errors(chosen: Mapping[str, Any], catalogue: RuleCatalogue | None) 
                 errors.append(f"--{section}: {problem}")
     if "workers" in chosen and _workers(chosen["workers"]) is None:
         errors.append(f"--workers: workers must be a whole number from 1 to {MAX_WORKERS}, got {chosen['workers']!r}")
+    if "trace" in chosen and str(chosen["trace"]).strip().lower() not in TRACE_MODES:
+        errors.append(f"--trace: trace must be one of {', '.join(TRACE_MODES)}, got {chosen['trace']!r}")
     bad = [name for name in as_list(chosen.get("formats") or []) if name.lower() not in FORMATS]
     if bad:
         errors.append(f"--format: unknown report format {', '.join(map(repr, bad))} (formats: {', '.join(FORMATS)})")
@@ -254,4 +262,5 @@ def build(values: dict[str, Any], journeys: list[model.Journey], profile_path: s
         accessibility=values["accessibility"],
         mail=values["mail"],
         workers=values["workers"] or auto_workers(),
+        trace=values["trace"],
     )
