@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup lock lint demo demo-full test unit e2e postgres fixtures bench schema clean
+.PHONY: setup lock lint demo demo-full test unit e2e postgres xvfb fixtures bench schema clean
 
 # requirements.lock pins every package to the versions the last green CI run used:
 # a fresh machine installs exactly those. `make lock` moves the pins on purpose.
@@ -40,8 +40,8 @@ demo-full: setup
 
 ## test: the whole suite, unit and end-to-end (real headless Chromium vs the demo shop).
 ## PostgreSQL is installed if possible (root + apt-get) so the history runs on a real server too;
-## otherwise those tests are skipped and -rs prints why.
-test: setup postgres lint
+## otherwise those tests are skipped and -rs prints why. Xvfb likewise, for `journeyaudit record`'s test.
+test: setup postgres xvfb lint
 	$(BIN)/pytest -rs
 
 ## lint: ruff (lint, import order, complexity); settings in pyproject.toml
@@ -52,10 +52,14 @@ lint: $(STAMP)
 postgres:
 	@bash scripts/ensure_postgres.sh
 
+## xvfb: best effort, never fails (see scripts/ensure_xvfb.sh): a virtual display for the recorder's test
+xvfb:
+	@bash scripts/ensure_xvfb.sh
+
 unit: setup
 	$(BIN)/pytest -m "not e2e"
 
-e2e: setup postgres
+e2e: setup postgres xvfb
 	$(BIN)/pytest -rs -m e2e
 
 ## fixtures: re-record the rule test fixtures from the demo shop
