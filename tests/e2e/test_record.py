@@ -58,7 +58,7 @@ def test_record_a_small_journey_and_run_it(tmp_path, display):
         assert done.returncode == 0, done.stdout + done.stderr
         text = out.read_text()
         assert "2 step(s) written (closed)" in done.stdout and "ok (journeyaudit check)" in done.stdout
-        assert '- goto: "/product/aeropress-go"' in text
+        assert '- goto: "/product/aeropress-go"' in text and 'name: "Recorded: AeroPress Go"' in text
         assert "role: product  # check: guessed" in text and "role: cart  # check: guessed" in text
         assert '- click: "role=button[name=\\"Add to cart\\"s]"' in text
         assert '- expect: {url: "**/cart"}' in text

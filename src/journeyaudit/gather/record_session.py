@@ -82,7 +82,9 @@ def _take(source: Mapping[str, Any], event: Any, on_event: Callable[[dict[str, A
     frame = source.get("frame")
     if frame is not None and frame.parent_frame is not None:
         return
-    if isinstance(event, dict) and isinstance(event.get("type"), str):
+    if not isinstance(event, dict) or not isinstance(event.get("type"), str):
+        return
+    if str(event.get("url", "")).startswith(("http://", "https://")):  # not the first about:blank
         on_event(event)
 
 
