@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup lock lint demo demo-full test unit e2e postgres redis fixtures bench schema clean
+.PHONY: setup lock lint demo demo-full test unit e2e postgres redis xvfb fixtures bench schema test-slow clean
 
 # requirements.lock pins every package to the versions the last green CI run used:
 # a fresh machine installs exactly those. `make lock` moves the pins on purpose.
@@ -39,11 +39,12 @@ demo-full: setup
 	$(BIN)/journeyaudit run audits/demo.yaml
 
 ## test: the whole suite, unit and end-to-end (real headless Chromium vs the demo shop).
-## PostgreSQL and redis-server are installed if possible (root + apt-get) so the history runs on a
-## real server too and the shared crawl queue on a real Redis; otherwise those tests are skipped
-## and -rs prints why. The slow tests (-m slow: a dead crawler's queue lock expiring) are included.
-test: setup postgres redis lint
-	$(BIN)/pytest -rs
+## PostgreSQL, redis-server and Xvfb are installed if possible (root + apt-get) so the history runs on a
+## real server too, the shared crawl queue on a real Redis and `journeyaudit record`'s test on a virtual
+## display; otherwise those tests are skipped and -rs prints why. The slow tests (-m slow: a dead
+## crawler's queue lock expiring, about 6 minutes) run with `make test-slow`.
+test: setup postgres redis xvfb lint
+	$(BIN)/pytest -rs -m "not slow"
 
 ## lint: ruff (lint, import order, complexity); settings in pyproject.toml
 lint: $(STAMP)
@@ -57,11 +58,15 @@ postgres:
 redis:
 	@bash scripts/ensure_redis.sh
 
+## xvfb: best effort, never fails (see scripts/ensure_xvfb.sh): a virtual display for the recorder's test
+xvfb:
+	@bash scripts/ensure_xvfb.sh
+
 unit: setup
 	$(BIN)/pytest -m "not e2e"
 
-e2e: setup postgres redis
-	$(BIN)/pytest -rs -m e2e
+e2e: setup postgres redis xvfb
+	$(BIN)/pytest -rs -m "e2e and not slow"
 
 ## fixtures: re-record the rule test fixtures from the demo shop
 fixtures: setup
@@ -79,3 +84,7 @@ schema: $(STAMP)
 
 clean:
 	rm -rf $(VENV) reports .pytest_cache build src/*.egg-info
+
+## test-slow: the tests that wait minutes on purpose (a dead crawler's queue lock expiring)
+test-slow: setup redis
+	$(BIN)/pytest -rs -m slow

@@ -204,6 +204,8 @@ def summarise(run: model.Run, trace: str) -> model.RunSummary:
         probe=run.probe,
         probe_outcome=_probe_outcome(run),
         variant=run.variant,
+        playwright_trace=f"{trace}/{run.playwright_trace}" if run.playwright_trace and trace else "",
+        playwright_trace_note=run.playwright_trace_note,
     )
 
 
@@ -319,6 +321,7 @@ def _runner_options(settings: AuditSettings, browser: BrowserChoice, base_url: s
         http_credentials=settings.http_credentials,
         login=LoginStates(settings.journeys),
         readiness=Readiness(settings.readiness.wait, settings.readiness.max_ms, settings.readiness.quiet_ms),
+        trace=getattr(settings, "trace", "off"),  # --trace: Playwright's trace.zip per journey
     )
 
 
@@ -413,6 +416,8 @@ def relocate_traces(result: model.Result, out_dir: Path) -> None:
         summary.trace = os.path.relpath(Path(summary.trace).resolve(), Path(out_dir).resolve())
         for attempt in summary.failed_attempts:  # retries: the kept attempts' folders
             attempt.trace = os.path.relpath(Path(attempt.trace).resolve(), Path(out_dir).resolve())
+        if summary.playwright_trace:
+            summary.playwright_trace = os.path.relpath(Path(summary.playwright_trace).resolve(), Path(out_dir).resolve())
 
 
 def _point_latest(out_dir: Path) -> None:

@@ -283,6 +283,8 @@ class Run:
     # looked at again as a customer would (gather/recheck.py). Not journey steps: each has role
     # "recheck" and the index of the product step it looks at again.
     rechecks: list[StepRecord] = field(default_factory=list)
+    playwright_trace: str = ""  # --trace: Playwright's trace.zip in the run's folder, secrets scrubbed ("" = none)
+    playwright_trace_note: str = ""  # why there is none (secrets that could not be scrubbed), or what was left out
 
     def steps_with_role(self, *roles: str) -> list[StepRecord]:
         return [step for step in self.steps if step.role in roles]
@@ -349,6 +351,8 @@ class RunSummary:
     attempts: int = 1  # how many times the journey ran (retries); this summary is the last attempt's
     flaky: bool = False  # an earlier attempt failed and the last one passed
     failed_attempts: list[Attempt] = field(default_factory=list)  # the earlier attempts, kept as evidence
+    playwright_trace: str = ""  # --trace: Playwright's trace.zip, relative to the result ("" = none)
+    playwright_trace_note: str = ""  # why there is none, or what was left out of it
 
 
 @dataclass

@@ -392,3 +392,16 @@ def test_bad_formats_are_located(shop):
     good = write(shop / "audits" / "good.yaml", PROFILE)
     errors = errors_of(lambda: resolve([str(good)], {"formats": "junit,xml"}, ENV))
     assert errors == ["--format: unknown report format 'xml' (formats: html, json, junit, sarif, github, gitlab)"]
+
+
+def test_trace_mode_default_profile_and_override(shop):
+    """--trace: off by default, the profile's `trace:`, then the flag (or JOURNEYAUDIT_TRACE through click)."""
+    base = 'name: t\ndemo_shop: true\njourneys: ["../journeys/demo/guest.yaml"]\njourneys_root: ..\n'
+    assert resolve([str(write(shop / "audits" / "off.yaml", base))], {}, ENV).trace == "off"
+    profile_path = write(shop / "audits" / "trace.yaml", base + "trace: retain-on-failure\n")
+    assert resolve([str(profile_path)], {}, ENV).trace == "retain-on-failure"
+    assert resolve([str(profile_path)], {"trace": "on"}, ENV).trace == "on"
+    with pytest.raises(ValidationFailed, match="--trace: trace must be one of off, on, retain-on-failure"):
+        resolve([str(profile_path)], {"trace": "always"}, ENV)
+    with pytest.raises(ValidationFailed, match="trace"):
+        resolve([str(write(shop / "audits" / "bad.yaml", base + "trace: always\n"))], {}, ENV)

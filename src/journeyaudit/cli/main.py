@@ -10,7 +10,18 @@ from __future__ import annotations
 import click
 
 from journeyaudit import __version__
-from journeyaudit.cli import crawl_command, files, init_command, listing, rejudge, results, run, shards, tools
+from journeyaudit.cli import (
+    crawl_command,
+    files,
+    init_command,
+    listing,
+    record_command,
+    rejudge,
+    results,
+    run,
+    shards,
+    tools,
+)
 from journeyaudit.cli.common import EXIT_CANNOT_RUN, EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, exit_code
 
 __all__ = ["EXIT_CANNOT_RUN", "EXIT_FINDINGS", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "exit_code", "main"]
@@ -63,6 +74,7 @@ COMMANDS = (
     tools.doctor,
     init_command.init,
     crawl_command.crawl,
+    record_command.record,
 )
 for command in COMMANDS:
     main.add_command(command)

@@ -35,6 +35,7 @@ Examples:
   journeyaudit run audits/demo.yaml --workers 2
   journeyaudit run audits/staging.yaml --retries 2 --fail-on-flaky
   journeyaudit run audits/staging.yaml --browser-ws ws://127.0.0.1:3000/   # a Playwright browser server
+  journeyaudit run audits/demo.yaml --trace retain-on-failure   # then: playwright show-trace <report>/traces/<journey>/trace.zip
   journeyaudit run audits/staging.yaml --shard 2/3     # then: journeyaudit merge DIR...
   journeyaudit run audits/demo.yaml --journey happy-path --journey 'stock-*'
   journeyaudit run audits/demo.yaml --tag email          # `journeyaudit list` shows what would run
@@ -70,6 +71,7 @@ def run_overrides(params: dict) -> dict:
         "browser_cdp": params.get("browser_cdp"),
         "journeys": list(params.get("journey") or ()) or None,
         "tags": list(params.get("tag") or ()) or None,
+        "trace": params.get("trace"),
     }
 
 
@@ -107,6 +109,10 @@ def run_overrides(params: dict) -> dict:
               help="Only journeys whose id (file name), name or parent journey matches this glob; repeatable. "
               "Their probe and matrix variants, and the setup journeys they use, come along.")
 @click.option("--tag", multiple=True, metavar="TAG", help="Only journeys with this tag; repeatable (with --journey: both).")
+@env_option("--trace", env="TRACE", type=click.Choice(["on", "retain-on-failure", "off"], case_sensitive=False),
+            help="Keep Playwright's trace.zip per journey (open it with `playwright show-trace`): on, "
+            "retain-on-failure (journeys that did not pass) or off. Secrets are scrubbed from it, or it is not kept "
+            "[default: off].")
 @shard_option
 @click.option("-v", "--verbose", is_flag=True, help="A line per step, not just per journey.")
 def run(files, verbose, **params) -> None:

@@ -25,6 +25,7 @@ from journeyaudit.gather import (
     choose,  # noqa: F401  (registers the 'choose' action, issue 11)
     interception,  # noqa: F401  (registers the probes' 'intercept' action)
     mail_actions,
+    playwright_trace,
     shopcheck,
 )
 from journeyaudit.gather import mailbox as mail
@@ -57,6 +58,7 @@ class RunnerOptions:
     http_credentials: dict[str, str] | None = None  # {username, password} from a base URL's user:password@
     login: Any = None  # login_state.LoginStates: setup journeys' storage state, for the journeys that use them
     readiness: Readiness = Readiness()  # no click before the page is ready (gather/waits.py)
+    trace: str = "off"  # Playwright's trace.zip per journey: off | on | retain-on-failure (playwright_trace.py)
 
 
 @dataclass
@@ -189,6 +191,8 @@ class Runner:
         secret_selectors = [
             a.params["selector"] for s in journey.steps for a in s.actions if a.secret and "selector" in a.params
         ]
+        tracing = playwright_trace.start(context, options.trace)
+        recorder = None
         try:
             page = context.new_page()
             recorder = Recorder(
@@ -225,7 +229,12 @@ class Runner:
             if journey.setup and options.login and run.status == "passed":
                 options.login.save(journey, context)  # log in once (login_state.py)
             self._collect_mail(run, ctx, recorder.redactor)
+        except Exception:
+            run.status = "error"  # so that retain-on-failure keeps the trace of a journey that broke
+            raise
         finally:
+            if tracing:  # the redactor that knows the card numbers found while the journey ran
+                playwright_trace.finish(context, options.trace, run, run_dir, recorder.redactor if recorder else redactor)
             try:
                 context.close()
             except PlaywrightError:

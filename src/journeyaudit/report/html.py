@@ -146,6 +146,8 @@ class JourneyView:
     worst: str  # worst severity among its findings, "" when none
     loose_findings: list[FindingView] = field(default_factory=list)  # not at a recorded step
     summary: RunSummary | None = None  # attempts, flaky and the failed attempts' traces (retries)
+    playwright_trace: str = ""  # --trace: the trace.zip's path from the report ("" = none)
+    playwright_trace_note: str = ""  # why there is none, or what was left out of it
 
 
 # --------------------------------------------------------------------------
@@ -458,6 +460,8 @@ def _journey_view(
         worst=findings[0].severity if findings else "",
         loose_findings=[view for view in findings if id(view) not in placed],
         summary=summary,
+        playwright_trace=summary.playwright_trace,
+        playwright_trace_note=summary.playwright_trace_note,
     )
     if steps_trend:
         for (key, _), step in zip(_step_keys(journey), journey.steps):

@@ -31,6 +31,7 @@ An audit profile (``audits/*.yaml``)::
     fail_on_flaky: false                    # a flaky journey fails the run (exit 1)
     browser_ws: wss://grid.example.com/playwright?token=${BROWSER_TOKEN}   # connect, do not launch Chromium
     browser_cdp: http://127.0.0.1:9222      # or a browser's CDP endpoint (one of the two)
+    trace: retain-on-failure                # Playwright's trace.zip per journey: off (default), on, retain-on-failure
     setup: [{request: {method: POST, url: /api/reset}}, {run: "make fixtures", timeout: 60, optional: true}]
     readiness: {wait: true, max_ms: 3000, quiet_ms: 300}   # no click before a page has loaded and gone quiet
     teardown: [{run: "make clean-fixtures"}]
@@ -60,6 +61,9 @@ Severity = Literal["low", "medium", "high", "critical"]
 # Report formats: html and json are always written; the others on request (see report/formats.py).
 FORMATS = ("html", "json", "junit", "sarif", "github", "gitlab")
 ReportFormat = Literal["html", "json", "junit", "sarif", "github", "gitlab"]
+# --trace: Playwright's trace.zip per journey (gather/playwright_trace.py)
+TRACE_MODES = ("off", "on", "retain-on-failure")
+TraceMode = Literal["off", "on", "retain-on-failure"]
 
 
 def masked_url(url: str) -> str:
@@ -303,6 +307,10 @@ class AuditProfile(_Strict):
     browser_cdp: CdpUrl | None = Field(
         None, description="A browser's Chrome DevTools Protocol endpoint (http(s):// or ws(s)://) to connect to instead "
         "of launching Chromium; not together with browser_ws.",
+    )
+    trace: TraceMode = Field(
+        "off", description="Keep Playwright's trace.zip per journey (playwright show-trace): on, retain-on-failure "
+        "(only journeys that did not pass) or off. Secrets are scrubbed from it, or it is not kept.",
     )
     mail: MailSpec | None = Field(None, description="Capture the shop's email (SMTP sink or Mailpit), see docs/journeys.md.")
     limits: Limits = Field(default_factory=Limits)

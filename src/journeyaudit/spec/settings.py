@@ -22,6 +22,7 @@ from journeyaudit.spec.profile import (
     DEFAULT_SECRET_PARAMS,
     FAIL_ON,
     FORMATS,
+    TRACE_MODES,
     AuditProfile,
     Limits,
     MailSpec,
@@ -41,6 +42,7 @@ OVERRIDE_FLAGS = {
     "history": "--history", "no_history": "--no-history", "baseline": "--baseline", "workers": "--workers",
     "retries": "--retries", "fail_on_flaky": "--fail-on-flaky", "browser_ws": "--browser-ws", "browser_cdp": "--browser-cdp",
     "journeys": "--journey", "tags": "--tag",  # which journeys run (spec/selection.py)
+    "trace": "--trace",
 }
 OVERRIDE_KEYS = tuple(OVERRIDE_FLAGS)
 HISTORY_OFF = ("false", "off", "no", "none", "0")
@@ -103,6 +105,7 @@ class AuditSettings:
     hooks: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # "setup"/"teardown" -> items
     hook_secrets: list[str] = field(default_factory=list)  # never written: redacted from the run's log
     readiness: ReadinessSpec = field(default_factory=ReadinessSpec)  # no click before a page is ready
+    trace: str = "off"  # Playwright's trace.zip per journey: off | on | retain-on-failure (gather/playwright_trace.py)
 
 
 def auto_workers() -> int:
@@ -159,6 +162,7 @@ def defaults(name: str) -> dict[str, Any]:
         "accessibility": True, "mail": None, "limits": Limits(), "secret_params": list(DEFAULT_SECRET_PARAMS), "workers": None,
         "retries": 0, "fail_on_flaky": False, "browser_ws": None, "browser_cdp": None,
         "readiness": ReadinessSpec(),
+        "trace": "off",
     }
 
 
@@ -172,6 +176,7 @@ def from_profile(spec: AuditProfile, catalogue: RuleCatalogue | None) -> dict[st
         host_map=dict(spec.host_map), accessibility=spec.accessibility, mail=spec.mail, limits=spec.limits,
         secret_params=list(spec.secret_params), workers=spec.workers, retries=spec.retries,
         fail_on_flaky=spec.fail_on_flaky, browser_ws=spec.browser_ws, browser_cdp=spec.browser_cdp, readiness=spec.readiness,
+        trace=spec.trace,
     )
     return values
 
@@ -205,6 +210,8 @@ def apply_overrides(values: dict[str, Any], chosen: Mapping[str, Any]) -> None:
         values["formats"] = [name.lower() for name in as_list(chosen["formats"])]
     if "workers" in chosen and _workers(chosen["workers"]) is not None:
         values["workers"] = _workers(chosen["workers"])
+    if "trace" in chosen and str(chosen["trace"]).strip().lower() in TRACE_MODES:
+        values["trace"] = str(chosen["trace"]).strip().lower()
     if chosen.get("no_history"):
         values["history"] = False
     rules: RuleChoice = values["rules"]
@@ -239,6 +246,8 @@ def override_errors(chosen: Mapping[str, Any], catalogue: RuleCatalogue | None) 
         problem = endpoint_problem(chosen.get(key), schemes)
         if problem:
             errors.append(f"{OVERRIDE_FLAGS[key]}: {problem}")
+    if "trace" in chosen and str(chosen["trace"]).strip().lower() not in TRACE_MODES:
+        errors.append(f"--trace: trace must be one of {', '.join(TRACE_MODES)}, got {chosen['trace']!r}")
     bad = [name for name in as_list(chosen.get("formats") or []) if name.lower() not in FORMATS]
     if bad:
         errors.append(f"--format: unknown report format {', '.join(map(repr, bad))} (formats: {', '.join(FORMATS)})")
@@ -306,4 +315,5 @@ def build(values: dict[str, Any], journeys: list[model.Journey], profile_path: s
         browser_ws=values["browser_ws"],
         browser_cdp=values["browser_cdp"],
         readiness=values["readiness"],
+        trace=values["trace"],
     )
