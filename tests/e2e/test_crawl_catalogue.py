@@ -37,7 +37,8 @@ def crawled(tmp_path_factory):
     out = tmp_path_factory.mktemp("crawl")
     with DemoShop() as shop:
         done = subprocess.run(
-            [sys.executable, "-m", "journeyaudit.cli", "crawl", "--base-url", shop.url, "--out", str(out)],
+            [sys.executable, "-m", "journeyaudit.cli", "crawl", "--base-url", shop.url, "--out", str(out),
+             "--format", "sarif,junit"],
             capture_output=True, text=True, timeout=240,
         )
         base = shop.url
@@ -66,8 +67,48 @@ def test_exit_code_follows_fail_on_and_output_names_the_findings(crawled):
 
 def test_writes_the_crawl_page_beside_result_json(crawled, tmp_path_factory):
     done, result, _ = crawled
-    page = (Path(done.args[-1]) / "crawl.html").read_text()
+    page = (Path(done.args[done.args.index("--out") + 1]) / "crawl.html").read_text()
     assert "Catalogue crawl" in page and "Copper Burr Grinder 1" in page and page.count("<tr") > len(result["products"])
+    assert "report.css" not in page and ".finding-head" in page  # the journey report's stylesheet
+    copper = next(p["url"] for p in result["products"] if p["name"] == "Copper Burr Grinder 1")
+    row = page[page.index('<tr id="cat-p'):].split("<tr id=")
+    assert sum(r.count(copper) for r in row if "Copper Burr Grinder 1<" in r) == 1  # one URL per product row
+
+
+def test_ci_formats_carry_every_crawl_finding(crawled):
+    done, result, _ = crawled
+    sarif = json.loads((Path(done.args[done.args.index("--out") + 1]) / "journeyaudit.sarif").read_text())
+    assert sorted(r["ruleId"] for r in sarif["runs"][0]["results"]) == sorted(f["code"] for f in result["findings"])
+    assert "JA801" in (Path(done.args[done.args.index("--out") + 1]) / "junit.xml").read_text()
+
+
+def test_the_crawl_page_sorts_and_filters_in_chromium_under_its_csp(crawled):
+    """The report's own script runs under the report's CSP: no console error, the tables sort and filter."""
+    from tests.e2e.test_report_history import _open
+
+    sync_api = pytest.importorskip("playwright.sync_api")
+    done, result, _ = crawled
+    page_url = (Path(done.args[done.args.index("--out") + 1]) / "crawl.html").as_uri()
+    flagged = len({f["url"] for f in result["findings"] if any(p["url"] == f["url"] for p in result["products"])})
+    top_price = max(float(p["visible_price"] or 0) for p in result["products"])
+
+    def check(page, seen):
+        assert [m for m in seen["console"] if m[0] in ("error", "warning")] == [] and seen["errors"] == []
+        findings = page.locator("form[data-table=catalogue-findings-table]")
+        assert findings.is_visible()  # hidden unless the hashed script ran
+        findings.locator("select[name=code]").select_option("JA803")
+        assert findings.locator("output").inner_text() == f"Showing 2 of {len(result['findings'])}"
+        products = page.locator("form[data-table=catalogue-products-table]")
+        products.locator("input[name=flagged]").check()
+        assert products.locator("output").inner_text() == f"Showing {flagged} of {len(result['products'])}"
+        products.locator("button[type=reset]").click()
+        price = page.locator("#catalogue-products-table thead th button").nth(1)
+        price.click()
+        price.click()  # descending
+        first = page.locator("#catalogue-products-table tbody tr").first.locator("td").nth(1).inner_text()
+        assert float(first) == top_price
+
+    _open(page_url, sync_api, check)
 
 
 def test_a_profile_with_demo_shop_crawls_the_built_in_catalogue(tmp_path):

@@ -61,17 +61,17 @@ def test_page_text_is_flattened_for_the_terminal():
 
 
 def test_crawl_page_escapes_page_text(tmp_path):
-    from journeyaudit.cli.crawl_command import _html
+    from journeyaudit.report.crawl_html import render_crawl_html
 
     product = {"name": "<script>x</script>", "url": "http://shop.test/p", "category": "Mugs", "visible_price": "1.00",
                "structured_price": "2.00", "listings": [{"price": "1.00"}], "structured_availability": "InStock",
                "visible_availability_text": "In stock", "add_to_cart": "enabled", "image_status": 200}
     finding = {"code": "JA801", "slug": "structured-price-mismatch", "severity": "high", "url": "http://shop.test/p",
                "message": "<b>bad</b>", "evidence": [{"label": "Visible price", "value": "1.00"}]}
-    page = _html({"base_url": "http://shop.test", "pages": 1, "seconds": 1.0, "fail_on": "high",
+    page = render_crawl_html({"base_url": "http://shop.test", "pages": 1, "seconds": 1.0, "fail_on": "high",
                   "products": [product], "findings": [finding]})
     assert "<script>x" not in page and "&lt;script&gt;x" in page and "&lt;b&gt;bad" in page
-    assert 'class="bad"' in page and "<td>Mugs</td>" in page
+    assert 'class="flagged sev-high"' in page and "<td>Mugs</td>" in page
 
 
 def test_crawl_respects_robots_and_names_itself():

@@ -9,23 +9,44 @@ import json
 import re
 import sys
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import click
 import yaml
 
-from journeyaudit.cli.common import EXIT_CANNOT_RUN, EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, FAIL_ON
+from journeyaudit.cli.common import (
+    EXIT_CANNOT_RUN,
+    EXIT_FINDINGS,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+    FAIL_ON,
+    FORMAT,
+    FORMAT_NAMES,
+    formats_of,
+)
 from journeyaudit.cli.common import fail as _fail
 from journeyaudit.model import SEVERITIES
 
 CRAWL_KEYS = {"max_pages", "max_depth", "include", "exclude", "respect_robots", "use_sitemaps", "check_images"}
 
 
-def _profile(path: str | None) -> tuple[str | None, bool, dict[str, Any]]:
-    """base_url, demo_shop and the ``crawl:`` section of an audit profile (unknown keys are a usage error)."""
+@dataclass
+class _Output:
+    """Where and what the crawl writes: result.json and crawl.html always, CI formats when asked."""
+
+    out: Path
+    fail_on: str
+    formats: list[str] = field(default_factory=list)
+    profile: str | None = None  # the audit profile: SARIF and annotations point at it
+
+
+def _profile(path: str | None) -> tuple[str | None, bool, dict[str, Any], list[str]]:
+    """base_url, demo_shop, the ``crawl:`` section (unknown keys are a usage error) and ``formats`` of a profile."""
     if not path:
-        return None, False, {}
+        return None, False, {}, []
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
@@ -36,7 +57,12 @@ def _profile(path: str | None) -> tuple[str | None, bool, dict[str, Any]]:
     unknown = set(section) - CRAWL_KEYS
     if unknown:
         _fail(f"{path}: crawl: unknown key(s) {', '.join(sorted(unknown))} (known: {', '.join(sorted(CRAWL_KEYS))})", EXIT_USAGE)
-    return data.get("base_url"), bool(data.get("demo_shop")), section
+    formats = data.get("formats") or []
+    formats = [formats] if isinstance(formats, str) else formats
+    bad = [name for name in formats if str(name).lower() not in FORMAT_NAMES]
+    if bad:
+        _fail(f"{path}: formats: unknown format(s) {', '.join(map(str, bad))} (known: {', '.join(FORMAT_NAMES)})", EXIT_USAGE)
+    return data.get("base_url"), bool(data.get("demo_shop")), section, [str(name).lower() for name in formats]
 
 
 class _Progress:
@@ -76,9 +102,11 @@ class _Progress:
 @click.option("--fail-on", type=FAIL_ON, default="high", show_default=True, help="Lowest severity that exits 1.")
 @click.option("--resume", is_flag=True,
               help="Continue the crawl that Ctrl-C or SIGTERM stopped in --out; pages already read are not fetched again.")
+@click.option("--format", "formats", multiple=True, type=FORMAT, metavar="NAME",
+              help="Also write this format with the crawl's findings: junit, sarif, github, gitlab (repeatable).")
 @click.option("--explain", metavar="CODE", help="Print a JA8xx rule's documentation (or 'all' for the list) and exit.")
 def crawl(profile, base_url, demo_shop, out, max_pages, max_depth, include, exclude, ignore_robots, fail_on,
-          resume, explain) -> None:
+          resume, formats, explain) -> None:
     """Discover the shop's catalogue and check what each product claims (JA8xx).
 
     \b
@@ -97,7 +125,8 @@ def crawl(profile, base_url, demo_shop, out, max_pages, max_depth, include, excl
         return
     from journeyaudit.crawl.discovery import CrawlSettings
 
-    profile_url, profile_demo, section = _profile(profile)
+    profile_url, profile_demo, section, profile_formats = _profile(profile)
+    output = _Output(Path(out), fail_on, formats_of(formats) or profile_formats, profile)
     base_url = base_url or profile_url
     settings = CrawlSettings(**section)
     for name, value in (("max_pages", max_pages), ("max_depth", max_depth)):
@@ -112,19 +141,19 @@ def crawl(profile, base_url, demo_shop, out, max_pages, max_depth, include, excl
         if resume:
             _fail("--resume needs the shop of the stopped crawl; the demo shop starts on a new port each time", EXIT_USAGE)
         with DemoShop(host="127.0.0.1", port=0) as shop:
-            _crawl(shop.url, settings, Path(out), fail_on, resume=False)
+            _crawl(shop.url, settings, output, resume=False)
     if not base_url:
         _fail("crawl needs --base-url, --demo-shop or a profile with base_url or demo_shop: true", EXIT_USAGE)
-    _crawl(base_url, settings, Path(out), fail_on, resume=resume)
+    _crawl(base_url, settings, output, resume=resume)
 
 
-def _crawl(base_url: str, settings, out: Path, fail_on: str, *, resume: bool) -> None:
+def _crawl(base_url: str, settings, output: _Output, *, resume: bool) -> None:
     """Crawl ``base_url`` with ``settings`` (the profile's section and the options); exits with the crawl's exit code."""
     from journeyaudit.crawl.discovery import run_crawl
     from journeyaudit.rules.ja8xx_catalogue import check_catalogue
     from journeyaudit.spec.profile import masked_url
 
-    state = _state(out, base_url, resume)
+    state = _state(output.out, base_url, resume)
     progress = _Progress()
     outcome = run_crawl(base_url, settings, on_page=progress, state=state)
     findings = check_catalogue(outcome.pages)
@@ -133,7 +162,7 @@ def _crawl(base_url: str, settings, out: Path, fail_on: str, *, resume: bool) ->
         click.echo("", err=True)
     if not outcome.pages or all(page.status == 0 for page in outcome.pages):
         _fail(f"nothing could be fetched from {masked_url(base_url)}", EXIT_CANNOT_RUN)
-    path = _write(out, base_url, outcome, findings, fail_on)
+    written = _write(output, base_url, outcome, findings)
     earlier = f" (and {outcome.resumed} read before the stop)" if outcome.resumed else ""
     click.echo(
         f"Crawled {len(outcome.pages) - outcome.resumed} pages in {outcome.seconds:.1f} s{earlier}: "
@@ -141,11 +170,13 @@ def _crawl(base_url: str, settings, out: Path, fail_on: str, *, resume: bool) ->
     )
     for finding in findings:
         click.echo(f"  {finding.code} {finding.severity:<6} {_flat(finding.message)}")
-    click.echo(f"Result: {path}")
+    click.echo(f"Result: {written[0]}")
+    for path in written[1:]:
+        click.echo(f"Wrote {_flat(str(path))}")
     if outcome.interrupted:
-        click.echo(f"Stopped before the end: `journeyaudit crawl ... --out {out} --resume` continues.", err=True)
+        click.echo(f"Stopped before the end: `journeyaudit crawl ... --out {output.out} --resume` continues.", err=True)
         sys.exit(EXIT_INTERRUPTED)
-    sys.exit(_exit(findings, fail_on))
+    sys.exit(_exit(findings, output.fail_on))
 
 
 def _state(out: Path, base_url: str, resume: bool):
@@ -190,50 +221,25 @@ def _exit(findings, fail_on: str) -> int:
     return EXIT_FINDINGS if any(SEVERITIES.index(f.severity) >= floor for f in findings) else EXIT_OK
 
 
-def _write(out: Path, base_url: str, outcome, findings, fail_on: str) -> Path:
-    from journeyaudit.history.store import Redactor
+def _write(output: _Output, base_url: str, outcome, findings) -> list[Path]:
+    """result.json, crawl.html and the CI formats asked for, all from the same redacted data."""
+    from journeyaudit.crawl.result import as_result, crawl_result
+    from journeyaudit.history.store import Redactor, atomic_write_text
+    from journeyaudit.report.crawl_html import write_crawl_html
 
+    out = output.out
     out.mkdir(parents=True, exist_ok=True)
-    data = {
-        "kind": "crawl",
-        "base_url": base_url,
-        "fail_on": fail_on,
-        "seconds": round(outcome.seconds, 2),
-        "interrupted": outcome.interrupted,
-        "resumed_pages": outcome.resumed,
-        "pages": len(outcome.pages),
-        "sitemap_urls": len(outcome.sitemap_urls),
-        "products": [page.to_dict() for page in outcome.pages if page.is_product],
-        "other_pages": [
-            {"url": p.url, "status": p.status, "sources": p.sources, "soft_404": p.soft_404}
-            for p in outcome.pages
-            if not p.is_product
-        ],
-        "findings": [
-            {
-                "code": f.code,
-                "slug": f.slug,
-                "severity": f.severity,
-                "url": f.step_name,
-                "message": f.message,
-                "evidence": [{"label": ev.label, "value": ev.value} for ev in f.evidence],
-            }
-            for f in findings
-        ],
-    }
+    data = crawl_result(base_url, outcome, findings, fail_on=output.fail_on)
     data = Redactor().data(data)  # a base URL's password and credential parameters in page URLs: masked
-    path = out / "result.json"
-    path.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
-    (out / "crawl.html").write_text(_html(data), encoding="utf-8")
-    return path
+    path = atomic_write_text(out / "result.json", json.dumps(data, indent=2, ensure_ascii=False))
+    written = [path, write_crawl_html(data, out / "crawl.html")]
+    extra = [name for name in dict.fromkeys(output.formats) if name not in ("html", "json")]
+    if extra:
+        from journeyaudit.report.formats import write_format
+        from journeyaudit.rules.ja8xx_catalogue import catalogue_rules
+        from journeyaudit.rules.registry import all_rules
 
-
-def _html(data: dict[str, Any]) -> str:
-    """The crawl's own report page: findings, products per category, each product's claims side by side."""
-    from collections import Counter
-
-    from journeyaudit.report.html import _environment
-
-    categories = sorted(Counter(p["category"] for p in data["products"]).items())
-    flagged = {f["url"] for f in data["findings"]}
-    return _environment().get_template("crawl.html").render(**data, categories=categories, flagged=flagged)
+        result = as_result(data, profile_path=output.profile or "")
+        for name in extra:
+            written += write_format(name, result, {}, out, rules=[*all_rules(), *catalogue_rules()], root=Path.cwd())
+    return written

@@ -24,6 +24,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
@@ -40,6 +41,7 @@ from journeyaudit.model import (
     StepRecord,
     severity_rank,
 )
+from journeyaudit.report.catalogue_view import catalogue_view  # issue #12: the crawl's catalogue
 from journeyaudit.report.changes import comparison_views
 from journeyaudit.report.emails import email_views  # issue #5
 from journeyaudit.report.formats import (  # Jinja-free, shared with the CI formats
@@ -158,8 +160,12 @@ def render_html(
     *,
     trace_root: Path | None,
     rules: Sequence[RuleInfo],
+    catalogue: Mapping[str, Any] | None = None,
 ) -> str:
     """The report as one self-contained HTML document.
+
+    ``catalogue`` is the data of a crawl the run made first (a crawl's result.json, for
+    ``for_each: {crawl: ...}`` journeys): shown as the report's catalogue section.
 
     ``runs`` maps journey id to its recorded run (a journey whose run errored
     may be missing). Screenshots are read from ``trace_root / summary.trace``;
@@ -229,6 +235,7 @@ def render_html(
         "emails": email_views(result, runs),  # issue #5: templates/_emails.html
         "probes": probe_groups(result, journeys),
         "variants": variant_groups(result, journeys),  # templates/_variants.html
+        "catalogue": catalogue_view(catalogue) if catalogue else None,  # issue #12: templates/_catalogue.html
     }
     return _environment().get_template(TEMPLATE).render(context)
 
@@ -262,9 +269,12 @@ def write_html(
     *,
     trace_root: Path | None,
     rules: Sequence[RuleInfo],
+    catalogue: Mapping[str, Any] | None = None,
 ) -> Path:
     """Render and write the report atomically (temp file in the same folder, then replace)."""
-    return atomic_write_text(Path(path), render_html(result, runs, trace_root=trace_root, rules=rules))
+    return atomic_write_text(
+        Path(path), render_html(result, runs, trace_root=trace_root, rules=rules, catalogue=catalogue)
+    )
 
 
 # --------------------------------------------------------------------------
