@@ -30,7 +30,8 @@ from journeyaudit.cli.common import (
 from journeyaudit.cli.common import fail as _fail
 from journeyaudit.model import SEVERITIES
 
-CRAWL_KEYS = {"max_pages", "max_depth", "include", "exclude", "respect_robots", "use_sitemaps", "check_images"}
+CRAWL_KEYS = {"max_pages", "max_depth", "include", "exclude", "respect_robots", "use_sitemaps", "check_images", "render"}
+RENDER = ("http", "browser")
 
 
 @dataclass
@@ -41,6 +42,7 @@ class _Output:
     fail_on: str
     formats: list[str] = field(default_factory=list)
     profile: str | None = None  # the audit profile: SARIF and annotations point at it
+    render: str = "http"
 
 
 def _profile(path: str | None) -> tuple[str | None, bool, dict[str, Any], list[str]]:
@@ -99,6 +101,9 @@ class _Progress:
 @click.option("--include", multiple=True, metavar="GLOB", help="Only crawl URLs matching (repeatable).")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Never crawl URLs matching (repeatable).")
 @click.option("--ignore-robots", is_flag=True, help="Do not respect robots.txt (only on your own shop).")
+@click.option("--render", type=click.Choice(RENDER), default=None,
+              help="http: read the HTML as served (fast); browser: read the page Chromium renders, for product pages "
+                   "drawn by scripts [default: the profile's crawl.render, else http].")
 @click.option("--fail-on", type=FAIL_ON, default="high", show_default=True, help="Lowest severity that exits 1.")
 @click.option("--resume", is_flag=True,
               help="Continue the crawl that Ctrl-C or SIGTERM stopped in --out; pages already read are not fetched again.")
@@ -106,7 +111,7 @@ class _Progress:
               help="Also write this format with the crawl's findings: junit, sarif, github, gitlab (repeatable).")
 @click.option("--explain", metavar="CODE", help="Print a JA8xx rule's documentation (or 'all' for the list) and exit.")
 def crawl(profile, base_url, demo_shop, out, max_pages, max_depth, include, exclude, ignore_robots, fail_on,
-          resume, formats, explain) -> None:
+          resume, formats, render, explain) -> None:
     """Discover the shop's catalogue and check what each product claims (JA8xx).
 
     \b
@@ -135,16 +140,33 @@ def crawl(profile, base_url, demo_shop, out, max_pages, max_depth, include, excl
     settings.include += list(include)
     settings.exclude += list(exclude)
     settings.respect_robots = settings.respect_robots and not ignore_robots
+    _browser(settings, render)
     if not base_url and (demo_shop or profile_demo):
         from journeyaudit.demo import DemoShop
 
         if resume:
             _fail("--resume needs the shop of the stopped crawl; the demo shop starts on a new port each time", EXIT_USAGE)
+        output.render = settings.render
         with DemoShop(host="127.0.0.1", port=0) as shop:
             _crawl(shop.url, settings, output, resume=False)
     if not base_url:
         _fail("crawl needs --base-url, --demo-shop or a profile with base_url or demo_shop: true", EXIT_USAGE)
+    output.render = settings.render
     _crawl(base_url, settings, output, resume=resume)
+
+
+def _browser(settings, render: str | None) -> None:
+    """Browser mode: check the render mode and find the Chromium the journeys use (exit 3 when there is none)."""
+    settings.render = render or settings.render
+    if settings.render not in RENDER:
+        _fail(f"crawl: render must be one of {', '.join(RENDER)}, not {settings.render!r}", EXIT_USAGE)
+    if settings.render == "browser":
+        from journeyaudit.gather.browser import BrowserNotFound, find_browser
+
+        try:
+            settings.browser_executable = find_browser().executable
+        except BrowserNotFound as exc:
+            _fail(str(exc), EXIT_CANNOT_RUN)
 
 
 def _crawl(base_url: str, settings, output: _Output, *, resume: bool) -> None:
@@ -229,7 +251,7 @@ def _write(output: _Output, base_url: str, outcome, findings) -> list[Path]:
 
     out = output.out
     out.mkdir(parents=True, exist_ok=True)
-    data = crawl_result(base_url, outcome, findings, fail_on=output.fail_on)
+    data = crawl_result(base_url, outcome, findings, fail_on=output.fail_on, render=output.render)
     data = Redactor().data(data)  # a base URL's password and credential parameters in page URLs: masked
     path = atomic_write_text(out / "result.json", json.dumps(data, indent=2, ensure_ascii=False))
     written = [path, write_crawl_html(data, out / "crawl.html")]
