@@ -21,7 +21,6 @@ import urllib.request
 from journeyaudit.crawl.discovery import CrawlSettings, run_crawl
 from journeyaudit.rules.ja8xx_catalogue import check_catalogue
 
-
 BUDGET = {"http": 50, "browser": 3}  # product pages per second on 2 cores (issue #12)
 
 

@@ -46,16 +46,48 @@ def crawled(tmp_path_factory):
 
 
 def test_finds_every_product(crawled):
+    """Over HTTP: every server-rendered product; the pages drawn by a script are empty shells, not products."""
     _, result, base = crawled
     found = {p["url"].removeprefix(base) for p in result["products"]}
-    expected = {p.url for p in catalogue_data.REAL_PRODUCTS} | {p.url for p in catalog.PRODUCTS}
+    expected = {p.url for p in catalogue_data.REAL_PRODUCTS if not p.client_rendered} | {p.url for p in catalog.PRODUCTS}
     assert found == expected
+    shells = {p["url"].removeprefix(base) for p in result["other_pages"]}
+    assert {p.url for p in catalogue_data.CLIENT_RENDERED} <= shells
 
 
 def test_every_seeded_defect_with_its_code_and_none_on_clean_products(crawled):
     _, result, base = crawled
     got = {(f["code"], f["url"].removeprefix(base)) for f in result["findings"]}
-    expected = {(EXPECTED[p.defect], p.url) for p in catalogue_data.PRODUCTS if p.defect}
+    expected = {(EXPECTED[p.defect], p.url) for p in catalogue_data.PRODUCTS if p.defect and not p.client_rendered}
+    assert got == expected
+
+
+def test_browser_mode_reads_the_pages_a_script_draws(tmp_path):
+    """render: browser (Crawlee's PlaywrightCrawler, real Chromium): the script-drawn products and their
+    seeded defect are found, the honest ones (one of them sold out) give no finding."""
+    # only the scales (drawn by a script) and the grinders (served as HTML), to keep a browser crawl short
+    with DemoShop() as shop:
+        done = subprocess.run(
+            [sys.executable, "-m", "journeyaudit.cli", "crawl", "--base-url", shop.url, "--out", str(tmp_path),
+             "--render", "browser", "--include", f"{shop.url}/", "--include", f"{shop.url}/catalogue",
+             "--include", f"{shop.url}/catalogue/scales*", "--include", f"{shop.url}/catalogue/grinders*",
+             "--include", f"{shop.url}/catalogue/p/scales-*", "--include", f"{shop.url}/catalogue/p/grinders-*",
+             "--fail-on", "none"],
+            capture_output=True, text=True, timeout=280,
+        )
+        base = shop.url
+    assert done.returncode == 0, done.stderr[-2000:]
+    result = json.loads((tmp_path / "result.json").read_text())
+    assert result["render"] == "browser"
+    found = {p["url"].removeprefix(base) for p in result["products"]}
+    client = {p.url for p in catalogue_data.CLIENT_RENDERED}
+    grinders = {p.url for p in catalogue_data.REAL_PRODUCTS if p.category == "grinders"}
+    assert client | grinders <= found
+    drawn = {p["url"].removeprefix(base): p for p in result["products"] if p["url"].removeprefix(base) in client}
+    assert all(p["visible_price"] and p["structured_price"] and p["add_to_cart"] for p in drawn.values())
+    got = {(f["code"], f["url"].removeprefix(base)) for f in result["findings"]}
+    expected = {(EXPECTED[p.defect], p.url) for p in catalogue_data.PRODUCTS
+                if p.defect and p.category in ("scales", "grinders") and p.defect != "dead-sitemap-url"}
     assert got == expected
 
 
