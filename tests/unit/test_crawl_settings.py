@@ -111,3 +111,21 @@ def test_crawl_respects_robots_and_names_itself():
     assert "/public/b" in paths and "/private/a" not in paths
     assert {agent for _, agent in seen} == {USER_AGENT}
     assert len(outcome.pages) == 2
+
+
+def test_browser_mode_runs_the_given_chromium_without_its_sandbox_only_as_root(monkeypatch):
+    from journeyaudit.crawl import browser_mode
+
+    monkeypatch.setattr(browser_mode.os, "geteuid", lambda: 0)
+    options = browser_mode.launch_options("/usr/bin/chromium")
+    assert options["executable_path"] == "/usr/bin/chromium" and options["chromium_sandbox"] is False
+    monkeypatch.setattr(browser_mode.os, "geteuid", lambda: 1000)
+    assert "chromium_sandbox" not in browser_mode.launch_options(None)
+    assert "executable_path" not in browser_mode.launch_options(None)
+
+
+def test_render_must_be_http_or_browser(tmp_path):
+    path = tmp_path / "audit.yaml"
+    path.write_text("base_url: http://127.0.0.1:9\ncrawl:\n  render: auto\n")
+    result = CliRunner().invoke(main, ["crawl", str(path)])
+    assert result.exit_code == 2 and "render must be one of http, browser" in result.output
