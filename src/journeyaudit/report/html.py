@@ -160,12 +160,9 @@ def render_html(
     *,
     trace_root: Path | None,
     rules: Sequence[RuleInfo],
-    catalogue: Mapping[str, Any] | None = None,
+    catalogue: Mapping[str, Any] | None = None,  # a crawl's result data: the catalogue section
 ) -> str:
     """The report as one self-contained HTML document.
-
-    ``catalogue`` is the data of a crawl the run made first (a crawl's result.json, for
-    ``for_each: {crawl: ...}`` journeys): shown as the report's catalogue section.
 
     ``runs`` maps journey id to its recorded run (a journey whose run errored
     may be missing). Screenshots are read from ``trace_root / summary.trace``;
@@ -178,8 +175,7 @@ def render_html(
         _journey_view(number, summary, runs.get(summary.journey_id), result, rule_index, trace_root, steps_trend)
         for number, summary in enumerate(result.runs, start=1)
     ]
-    known = set(names)
-    stray = [f for f in _worst_first(result.findings) if f.journey not in known]
+    stray = [f for f in _worst_first(result.findings) if f.journey not in names]
     other_findings = [
         _finding_view(f"x-f{n}", f, rule_index, None, None, "") for n, f in enumerate(stray, start=1)
     ]
@@ -235,7 +231,7 @@ def render_html(
         "emails": email_views(result, runs),  # issue #5: templates/_emails.html
         "probes": probe_groups(result, journeys),
         "variants": variant_groups(result, journeys),  # templates/_variants.html
-        "catalogue": catalogue_view(catalogue) if catalogue else None,  # issue #12: templates/_catalogue.html
+        "catalogue": catalogue_view(catalogue) if catalogue else None,  # templates/_catalogue.html
     }
     return _environment().get_template(TEMPLATE).render(context)
 
@@ -272,9 +268,8 @@ def write_html(
     catalogue: Mapping[str, Any] | None = None,
 ) -> Path:
     """Render and write the report atomically (temp file in the same folder, then replace)."""
-    return atomic_write_text(
-        Path(path), render_html(result, runs, trace_root=trace_root, rules=rules, catalogue=catalogue)
-    )
+    html = render_html(result, runs, trace_root=trace_root, rules=rules, catalogue=catalogue)
+    return atomic_write_text(Path(path), html)
 
 
 # --------------------------------------------------------------------------
