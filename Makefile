@@ -81,6 +81,7 @@ schema: $(STAMP)
 	$(BIN)/journeyaudit schema > schema/journey.schema.json
 	$(BIN)/journeyaudit schema --kind audit > schema/audit.schema.json
 	$(BIN)/journeyaudit schema --kind result > schema/result.schema.json
+	$(BIN)/journeyaudit schema --kind crawl-result > schema/crawl-result.schema.json
 
 clean:
 	rm -rf $(VENV) reports .pytest_cache build src/*.egg-info

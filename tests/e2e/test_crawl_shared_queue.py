@@ -25,8 +25,8 @@ from tests.redis_server import redis_server
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
 
-ALL_PRODUCTS = {p.url for p in catalogue_data.REAL_PRODUCTS} | {p.url for p in catalog.PRODUCTS}
-ALL_DEFECTS = {(EXPECTED[p.defect], p.url) for p in catalogue_data.PRODUCTS if p.defect}
+ALL_PRODUCTS = {p.url for p in catalogue_data.REAL_PRODUCTS if not p.client_rendered} | {p.url for p in catalog.PRODUCTS}  # over HTTP
+ALL_DEFECTS = {(EXPECTED[p.defect], p.url) for p in catalogue_data.PRODUCTS if p.defect and not p.client_rendered}
 
 
 @pytest.fixture

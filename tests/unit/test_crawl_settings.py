@@ -61,17 +61,17 @@ def test_page_text_is_flattened_for_the_terminal():
 
 
 def test_crawl_page_escapes_page_text(tmp_path):
-    from journeyaudit.cli.crawl_command import _html
+    from journeyaudit.report.crawl_html import render_crawl_html
 
     product = {"name": "<script>x</script>", "url": "http://shop.test/p", "category": "Mugs", "visible_price": "1.00",
                "structured_price": "2.00", "listings": [{"price": "1.00"}], "structured_availability": "InStock",
                "visible_availability_text": "In stock", "add_to_cart": "enabled", "image_status": 200}
     finding = {"code": "JA801", "slug": "structured-price-mismatch", "severity": "high", "url": "http://shop.test/p",
                "message": "<b>bad</b>", "evidence": [{"label": "Visible price", "value": "1.00"}]}
-    page = _html({"base_url": "http://shop.test", "pages": 1, "seconds": 1.0, "fail_on": "high",
+    page = render_crawl_html({"base_url": "http://shop.test", "pages": 1, "seconds": 1.0, "fail_on": "high",
                   "products": [product], "findings": [finding]})
     assert "<script>x" not in page and "&lt;script&gt;x" in page and "&lt;b&gt;bad" in page
-    assert 'class="bad"' in page and "<td>Mugs</td>" in page
+    assert 'class="flagged sev-high"' in page and "<td>Mugs</td>" in page
 
 
 def test_crawl_respects_robots_and_names_itself():
@@ -240,10 +240,28 @@ def test_the_demo_catalogue_grows_with_its_size_variable():
     import subprocess
     import sys
 
-    code = "from journeyaudit.demo import catalogue_data as c; print(len(c.PRODUCTS))"
+    code = "from journeyaudit.demo import catalogue_data as c; print(sum(p.category != c.CLIENT_CATEGORY for p in c.PRODUCTS))"
     grown = subprocess.run([sys.executable, "-c", code], env={**__import__("os").environ,
                            "JOURNEYAUDIT_DEMO_CATALOGUE_SIZE": "1200"}, capture_output=True, text=True)
     assert grown.stdout.strip() == "1200"
     bad = subprocess.run([sys.executable, "-c", code], env={**__import__("os").environ,
                          "JOURNEYAUDIT_DEMO_CATALOGUE_SIZE": "12"}, capture_output=True, text=True)
     assert bad.returncode != 0 and "at least 96" in bad.stderr
+
+
+def test_browser_mode_runs_the_given_chromium_without_its_sandbox_only_as_root(monkeypatch):
+    from journeyaudit.crawl import browser_mode
+
+    monkeypatch.setattr(browser_mode.os, "geteuid", lambda: 0)
+    options = browser_mode.launch_options("/usr/bin/chromium")
+    assert options["executable_path"] == "/usr/bin/chromium" and options["chromium_sandbox"] is False
+    monkeypatch.setattr(browser_mode.os, "geteuid", lambda: 1000)
+    assert "chromium_sandbox" not in browser_mode.launch_options(None)
+    assert "executable_path" not in browser_mode.launch_options(None)
+
+
+def test_render_must_be_http_or_browser(tmp_path):
+    path = tmp_path / "audit.yaml"
+    path.write_text("base_url: http://127.0.0.1:9\ncrawl:\n  render: auto\n")
+    result = CliRunner().invoke(main, ["crawl", str(path)])
+    assert result.exit_code == 2 and "render must be one of http, browser" in result.output

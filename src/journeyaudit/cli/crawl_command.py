@@ -9,26 +9,49 @@ import json
 import re
 import sys
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import click
 
-from journeyaudit.cli.common import EXIT_CANNOT_RUN, EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, FAIL_ON
+from journeyaudit.cli.common import (
+    EXIT_CANNOT_RUN,
+    EXIT_FINDINGS,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+    FAIL_ON,
+    FORMAT,
+    formats_of,
+)
 from journeyaudit.cli.common import fail as _fail
 from journeyaudit.model import SEVERITIES
 
+RENDER = ("http", "browser")
 
-def _profile(path: str | None) -> tuple[str | None, bool, dict[str, Any]]:
-    """base_url, demo_shop and the ``crawl:`` section of an audit profile; any problem is a located usage error."""
+
+@dataclass
+class _Output:
+    """Where and what the crawl writes: result.json and crawl.html always, CI formats when asked."""
+
+    out: Path
+    fail_on: str
+    formats: list[str] = field(default_factory=list)
+    profile: str | None = None  # the audit profile: SARIF and annotations point at it
+    render: str = "http"
+
+
+def _profile(path: str | None) -> tuple[str | None, bool, dict[str, Any], list[str]]:
+    """base_url, demo_shop, the ``crawl:`` section and ``formats`` of an audit profile; any problem is a located usage error."""
     from journeyaudit.cli.crawl_profile import read_profile
 
     if not path:
-        return None, False, {}
-    base_url, demo_shop, section, errors = read_profile(path)
+        return None, False, {}, []
+    base_url, demo_shop, section, formats, errors = read_profile(path)
     if errors:
         _fail("\n".join(str(error) for error in errors), EXIT_USAGE)
-    return base_url, demo_shop, section
+    return base_url, demo_shop, section, formats
 
 
 class _Progress:
@@ -65,6 +88,9 @@ class _Progress:
 @click.option("--include", multiple=True, metavar="GLOB", help="Only crawl URLs matching (repeatable).")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Never crawl URLs matching (repeatable).")
 @click.option("--ignore-robots", is_flag=True, help="Do not respect robots.txt (only on your own shop).")
+@click.option("--render", type=click.Choice(RENDER), default=None,
+              help="http: read the HTML as served (fast); browser: read the page Chromium renders, for product pages "
+                   "drawn by scripts [default: the profile's crawl.render, else http].")
 @click.option("--fail-on", type=FAIL_ON, default="high", show_default=True, help="Lowest severity that exits 1.")
 @click.option("--per-host-concurrency", type=click.IntRange(min=1), metavar="N",
               help="At most N requests in flight to one host (per process) [default: autoscaled, up to 32].")
@@ -77,9 +103,11 @@ class _Progress:
               help="Join the result.json in DIR (repeatable) of crawls that shared a --queue into one, in --out.")
 @click.option("--resume", is_flag=True,
               help="Continue the crawl that Ctrl-C or SIGTERM stopped in --out; pages already read are not fetched again.")
+@click.option("--format", "formats", multiple=True, type=FORMAT, metavar="NAME",
+              help="Also write this format with the crawl's findings: junit, sarif, github, gitlab (repeatable).")
 @click.option("--explain", metavar="CODE", help="Print a JA8xx rule's documentation (or 'all' for the list) and exit.")
 def crawl(profile, base_url, demo_shop, out, max_pages, max_depth, include, exclude, ignore_robots, fail_on,
-          per_host_concurrency, delay_ms, queue, queue_name, merge, resume, explain) -> None:
+          per_host_concurrency, delay_ms, queue, queue_name, merge, resume, formats, render, explain) -> None:
     """Discover the shop's catalogue and check what each product claims (JA8xx).
 
     \b
@@ -105,11 +133,12 @@ def crawl(profile, base_url, demo_shop, out, max_pages, max_depth, include, excl
     if explain:
         _explain(explain)
         return
-    if merge:
-        _merge(merge, Path(out), fail_on)
     from journeyaudit.crawl.discovery import CrawlSettings
 
-    profile_url, profile_demo, section = _profile(profile)
+    profile_url, profile_demo, section, profile_formats = _profile(profile)
+    output = _Output(Path(out), fail_on, formats_of(formats) or profile_formats, profile)
+    if merge:
+        _merge(merge, output)
     base_url = base_url or profile_url
     settings = CrawlSettings(**section)
     for name, value in (("max_pages", max_pages), ("max_depth", max_depth), ("per_host_concurrency", per_host_concurrency),
@@ -120,19 +149,22 @@ def crawl(profile, base_url, demo_shop, out, max_pages, max_depth, include, excl
     settings.exclude += list(exclude)
     settings.respect_robots = settings.respect_robots and not ignore_robots
     _check_queue(settings, resume)
+    _browser(settings, render)
     if not base_url and (demo_shop or profile_demo):
         from journeyaudit.demo import DemoShop
 
         if resume:
             _fail("--resume needs the shop of the stopped crawl; the demo shop starts on a new port each time", EXIT_USAGE)
+        output.render = settings.render
         with DemoShop(host="127.0.0.1", port=0) as shop:
-            _crawl(shop.url, settings, Path(out), fail_on, resume=False)
+            _crawl(shop.url, settings, output, resume=False)
     if not base_url:
         _fail("crawl needs --base-url, --demo-shop or a profile with base_url or demo_shop: true", EXIT_USAGE)
-    _crawl(base_url, settings, Path(out), fail_on, resume=resume)
+    output.render = settings.render
+    _crawl(base_url, settings, output, resume=resume)
 
 
-def _merge(folders, out: Path, fail_on: str) -> None:
+def _merge(folders, output: _Output) -> None:
     """``--merge``: one result of the crawls that shared a queue, checked as one crawl; exits like a crawl."""
     from journeyaudit.crawl.merge import MergeError, merge_results, read_result
     from journeyaudit.rules.ja8xx_catalogue import check_catalogue
@@ -142,17 +174,19 @@ def _merge(folders, out: Path, fail_on: str) -> None:
     except MergeError as exc:
         _fail(str(exc), EXIT_USAGE)
     findings = check_catalogue(outcome.pages)
-    path = _write(out, base_url, outcome, findings, fail_on)
+    written = _write(output, base_url, outcome, findings)
     products = sum(page.is_product for page in outcome.pages)
     click.echo(f"Joined {len(folders)} crawls: {len(outcome.pages)} pages, {products} products, {len(findings)} findings.")
-    _report(findings, path)
-    sys.exit(_exit(findings, fail_on))
+    _report(findings, written)
+    sys.exit(_exit(findings, output.fail_on))
 
 
-def _report(findings, path: Path) -> None:
+def _report(findings, written: list[Path]) -> None:
     for finding in findings:
         click.echo(f"  {finding.code} {finding.severity:<6} {_flat(finding.message)}")
-    click.echo(f"Result: {path}")
+    click.echo(f"Result: {written[0]}")
+    for path in written[1:]:
+        click.echo(f"Wrote {_flat(str(path))}")
 
 
 def _check_queue(settings, resume: bool) -> None:
@@ -169,14 +203,28 @@ def _check_queue(settings, resume: bool) -> None:
               "run the same command again (without --resume) to rejoin it", EXIT_USAGE)
 
 
-def _crawl(base_url: str, settings, out: Path, fail_on: str, *, resume: bool) -> None:
+def _browser(settings, render: str | None) -> None:
+    """Browser mode: check the render mode and find the Chromium the journeys use (exit 3 when there is none)."""
+    settings.render = render or settings.render
+    if settings.render not in RENDER:
+        _fail(f"crawl: render must be one of {', '.join(RENDER)}, not {settings.render!r}", EXIT_USAGE)
+    if settings.render == "browser":
+        from journeyaudit.gather.browser import BrowserNotFound, find_browser
+
+        try:
+            settings.browser_executable = find_browser().executable
+        except BrowserNotFound as exc:
+            _fail(str(exc), EXIT_CANNOT_RUN)
+
+
+def _crawl(base_url: str, settings, output: _Output, *, resume: bool) -> None:
     """Crawl ``base_url`` with ``settings`` (the profile's section and the options); exits with the crawl's exit code."""
     from journeyaudit.crawl.discovery import run_crawl
     from journeyaudit.crawl.shared_queue import SharedQueueError
     from journeyaudit.rules.ja8xx_catalogue import check_catalogue
     from journeyaudit.spec.profile import masked_url
 
-    state = _state(out, base_url, resume)
+    state = _state(output.out, base_url, resume)
     progress = _Progress()
     try:
         outcome = run_crawl(base_url, settings, on_page=progress, state=state)
@@ -188,17 +236,17 @@ def _crawl(base_url: str, settings, out: Path, fail_on: str, *, resume: bool) ->
         click.echo("", err=True)
     if not outcome.pages or all(page.status == 0 for page in outcome.pages):
         _fail(f"nothing could be fetched from {masked_url(base_url)}", EXIT_CANNOT_RUN)
-    path = _write(out, base_url, outcome, findings, fail_on)
+    written = _write(output, base_url, outcome, findings)
     earlier = f" (and {outcome.resumed} read before the stop)" if outcome.resumed else ""
     click.echo(
         f"Crawled {len(outcome.pages) - outcome.resumed} pages in {outcome.seconds:.1f} s{earlier}: "
         f"{len(products)} products, {len(findings)} findings."
     )
-    _report(findings, path)
+    _report(findings, written)
     if outcome.interrupted:
-        click.echo(f"Stopped before the end: `journeyaudit crawl ... --out {out} --resume` continues.", err=True)
+        click.echo(f"Stopped before the end: `journeyaudit crawl ... --out {output.out} --resume` continues.", err=True)
         sys.exit(EXIT_INTERRUPTED)
-    sys.exit(_exit(findings, fail_on))
+    sys.exit(_exit(findings, output.fail_on))
 
 
 def _state(out: Path, base_url: str, resume: bool):
@@ -243,53 +291,25 @@ def _exit(findings, fail_on: str) -> int:
     return EXIT_FINDINGS if any(SEVERITIES.index(f.severity) >= floor for f in findings) else EXIT_OK
 
 
-def _write(out: Path, base_url: str, outcome, findings, fail_on: str) -> Path:
-    from journeyaudit.history.store import Redactor
+def _write(output: _Output, base_url: str, outcome, findings) -> list[Path]:
+    """result.json, crawl.html and the CI formats asked for, all from the same redacted data."""
+    from journeyaudit.crawl.result import as_result, crawl_result
+    from journeyaudit.history.store import Redactor, atomic_write_text
+    from journeyaudit.report.crawl_html import write_crawl_html
 
+    out = output.out
     out.mkdir(parents=True, exist_ok=True)
-    data = {
-        "kind": "crawl",
-        "base_url": base_url,
-        "fail_on": fail_on,
-        "seconds": round(outcome.seconds, 2),
-        "interrupted": outcome.interrupted,
-        "resumed_pages": outcome.resumed,
-        "pages": len(outcome.pages),
-        "sitemap_urls": len(outcome.sitemap_urls),
-        "products": [page.to_dict() for page in outcome.pages if page.is_product],
-        "other_pages": [
-            {"url": p.url, "status": p.status, "sources": p.sources, "soft_404": p.soft_404,
-             **({"listings": [vars(c) for c in p.listings]} if p.listings else {})}
-            for p in outcome.pages
-            if not p.is_product
-        ],
-        "findings": [
-            {
-                "code": f.code,
-                "slug": f.slug,
-                "severity": f.severity,
-                "url": f.step_name,
-                "message": f.message,
-                "evidence": [{"label": ev.label, "value": ev.value} for ev in f.evidence],
-            }
-            for f in findings
-        ],
-    }
-    if outcome.unmatched_claims:
-        data["unmatched_listing_claims"] = {url: [vars(c) for c in found] for url, found in outcome.unmatched_claims.items()}
+    data = crawl_result(base_url, outcome, findings, fail_on=output.fail_on, render=output.render)
     data = Redactor().data(data)  # a base URL's password and credential parameters in page URLs: masked
-    path = out / "result.json"
-    path.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
-    (out / "crawl.html").write_text(_html(data), encoding="utf-8")
-    return path
+    path = atomic_write_text(out / "result.json", json.dumps(data, indent=2, ensure_ascii=False))
+    written = [path, write_crawl_html(data, out / "crawl.html")]
+    extra = [name for name in dict.fromkeys(output.formats) if name not in ("html", "json")]
+    if extra:
+        from journeyaudit.report.formats import write_format
+        from journeyaudit.rules.ja8xx_catalogue import catalogue_rules
+        from journeyaudit.rules.registry import all_rules
 
-
-def _html(data: dict[str, Any]) -> str:
-    """The crawl's own report page: findings, products per category, each product's claims side by side."""
-    from collections import Counter
-
-    from journeyaudit.report.html import _environment
-
-    categories = sorted(Counter(p["category"] for p in data["products"]).items())
-    flagged = {f["url"] for f in data["findings"]}
-    return _environment().get_template("crawl.html").render(**data, categories=categories, flagged=flagged)
+        result = as_result(data, profile_path=output.profile or "")
+        for name in extra:
+            written += write_format(name, result, {}, out, rules=[*all_rules(), *catalogue_rules()], root=Path.cwd())
+    return written

@@ -12,24 +12,33 @@ from journeyaudit.spec.yamlsource import Document, LocatedError, load
 
 CRAWL_KEYS = {
     "max_pages", "max_depth", "include", "exclude", "respect_robots", "use_sitemaps", "check_images",
-    "per_host_concurrency", "delay_ms", "queue", "queue_name",
+    "per_host_concurrency", "delay_ms", "queue", "queue_name", "render",
 }
+RENDER = ("http", "browser")
 _COUNTS = {"max_pages": 1, "max_depth": 0, "per_host_concurrency": 1, "delay_ms": 0}  # key -> smallest value
 _FLAGS = ("respect_robots", "use_sitemaps", "check_images")
 _GLOBS = ("include", "exclude")
 
 
-def read_profile(path: str) -> tuple[str | None, bool, dict[str, Any], list[LocatedError]]:
-    """base_url, demo_shop, the ``crawl:`` section and every problem found in them."""
+def read_profile(path: str) -> tuple[str | None, bool, dict[str, Any], list[str], list[LocatedError]]:
+    """base_url, demo_shop, the ``crawl:`` section, the ``formats`` and every problem found in them."""
+    from journeyaudit.cli.common import FORMAT_NAMES
+
     doc = load(path)
     if doc.errors:
-        return None, False, {}, doc.errors
+        return None, False, {}, [], doc.errors
     data = doc.data if isinstance(doc.data, dict) else {}
     section = data.get("crawl") or {}
     if not isinstance(section, dict):
-        return None, False, {}, [doc.error(("crawl",), "'crawl' must be a mapping")]
+        return None, False, {}, [], [doc.error(("crawl",), "'crawl' must be a mapping")]
     errors = [error for key, value in section.items() for error in _check(doc, key, value)]
-    return data.get("base_url"), bool(data.get("demo_shop")), section, errors
+    formats = data.get("formats") or []
+    formats = [formats] if isinstance(formats, str) else formats
+    bad = [str(name) for name in formats if str(name).lower() not in FORMAT_NAMES] if isinstance(formats, list) else ["formats"]
+    if bad:
+        errors.append(doc.error(("formats",), f"formats: unknown format(s) {', '.join(bad)} (known: {', '.join(FORMAT_NAMES)})"))
+        formats = []
+    return data.get("base_url"), bool(data.get("demo_shop")), section, [str(name).lower() for name in formats], errors
 
 
 def _check(doc: Document, key: str, value: Any) -> list[LocatedError]:
@@ -49,6 +58,9 @@ def _check(doc: Document, key: str, value: Any) -> list[LocatedError]:
             return [doc.error(where, f"crawl: {key} must be a list of URL globs")]
     elif not isinstance(value, str) or not value:
         return [doc.error(where, f"crawl: {key} must be a text")]
+    elif key == "render":
+        if value not in RENDER:
+            return [doc.error(where, f"crawl: render must be one of {', '.join(RENDER)}, not {value!r}")]
     elif (problem := (check_url if key == "queue" else check_name)(value)):
         return [doc.error(where, f"crawl: {problem}")]
     return []

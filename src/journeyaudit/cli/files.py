@@ -43,7 +43,7 @@ def check(files) -> None:
 
 
 @click.command()
-@click.option("--kind", type=click.Choice(["journey", "audit", "result"]), default="journey", show_default=True)
+@click.option("--kind", type=click.Choice(["journey", "audit", "result", "crawl-result"]), default="journey", show_default=True)
 def schema(kind) -> None:
     """Print the JSON Schema of a journey (or audit) file, for editors.
 
@@ -56,6 +56,8 @@ def schema(kind) -> None:
         from journeyaudit.spec.journey import json_schema
     elif kind == "result":
         from journeyaudit.history.result_schema import json_schema
+    elif kind == "crawl-result":
+        from journeyaudit.crawl.result import json_schema
     else:
         from journeyaudit.spec.config import json_schema
     click.echo(schema_text(json_schema()), nl=False)

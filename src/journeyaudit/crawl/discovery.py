@@ -18,6 +18,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from bs4 import BeautifulSoup
 from crawlee import ConcurrencySettings, Glob, Request, service_locator
 from crawlee._utils.robots import RobotsTxtFile
 from crawlee._utils.sitemap import Sitemap
@@ -53,6 +54,8 @@ class CrawlSettings:
     delay_ms: int = 0  # at least this long between the starts of two requests to one host
     queue: str | None = None  # redis://host:port/db: a request queue shared by several crawl processes
     queue_name: str | None = None  # the shared queue's name; default: derived from the shop's host and port
+    render: str = "http"  # http (BeautifulSoupCrawler) | browser (PlaywrightCrawler: crawl/browser_mode.py)
+    browser_executable: str | None = None  # browser mode: the Chromium to run (None: Playwright's own)
 
 
 @dataclass
@@ -216,18 +219,19 @@ async def crawl(
     progress = CrawlProgress()
     shared = SharedQueue(settings.queue, settings.queue_name or SharedQueue.default_name(base_url)) if settings.queue else None
     queue, storage_options = await _open_queue(state, shared)
-    crawler = BeautifulSoupCrawler(
-        http_client=client,
+    options = dict(
+        http_client=client,  # robots.txt, sitemaps, the image check (send_request), and pages in HTTP mode
         request_manager=queue,
         max_requests_per_crawl=max(settings.max_pages - resumed, 0),
         max_crawl_depth=settings.max_depth,
         respect_robots_txt_file=settings.respect_robots,
-        ignore_http_error_status_codes=list(range(400, 600)),
+        ignore_http_error_status_codes=list(range(400, 600)),  # a dead page is a finding, not a retry
         max_request_retries=1,
         concurrency_settings=_concurrency(robots, settings),
         configure_logging=False,
         **storage_options,
     )
+    crawler = _crawler(settings, options)
     for handler_owner in (crawler.log, logging.getLogger("crawlee")):
         handler_owner.addFilter(_KnownWarnings())
     link_options = _link_options(settings)
@@ -235,15 +239,15 @@ async def crawl(
     @crawler.router.default_handler
     async def handle(context: BeautifulSoupCrawlingContext) -> None:
         url = context.request.url
-        status = context.http_response.status_code
-        record = read_soup(url, status, context.soup)
+        status, soup = await _page(context)
+        record = read_soup(url, status, soup)
         record.depth = context.request.crawl_depth
         record.sources = [str(context.request.user_data.get("source") or "link")]
         if record.is_product and record.image_url and settings.check_images:
             await _check_image(context, record)
         listed: dict[str, ListingClaim] = {}
         if not record.is_product and status < 400:
-            listed = listing_soup(url, context.soup)
+            listed = listing_soup(url, soup)
             for product_url, claim in listed.items():
                 claims.setdefault(product_url, []).append(claim)
             await context.enqueue_links(**link_options)
@@ -280,6 +284,24 @@ async def _close_queue(queue: RequestQueue, shared: SharedQueue | None, state: C
         await queue.drop()
     if state is not None and not interrupted:
         state.finished()
+
+
+def _crawler(settings: CrawlSettings, options: dict):
+    """Crawlee's HTTP crawler, or in browser mode its Playwright crawler (crawl/browser_mode.py)."""
+    if settings.render == "browser":
+        from journeyaudit.crawl.browser_mode import browser_crawler
+
+        return browser_crawler(USER_AGENT, settings.browser_executable, **options)
+    return BeautifulSoupCrawler(**options)
+
+
+async def _page(context) -> tuple[int, BeautifulSoup]:
+    """The page's status and parsed HTML: as fetched (HTTP mode), or as rendered (browser mode)."""
+    if isinstance(context, BeautifulSoupCrawlingContext):
+        return context.http_response.status_code, context.soup
+    from journeyaudit.crawl.browser_mode import rendered
+
+    return await rendered(context)
 
 
 class _stop_on_sigterm:  # noqa: N801 - used as a context manager, read as a phrase

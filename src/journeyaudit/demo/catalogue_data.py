@@ -18,7 +18,13 @@ CATEGORIES: dict[str, str] = {
     "cups": "Cups & mugs",
     "beans": "Coffee beans",
     "filters": "Filters & papers",
+    "scales": "Scales",
 }
+#: Its product pages are rendered in the browser (catalogue_client.py): price, stock, cart button and
+#: JSON-LD come from a script, so a plain HTTP crawler sees an empty shell and a browser crawl sees all.
+CLIENT_CATEGORY = "scales"
+CLIENT_COUNT = 6
+
 #: Products in the catalogue: 300, or ``JOURNEYAUDIT_DEMO_CATALOGUE_SIZE`` (benchmarks/crawl.py --memory
 #: grows it past 5,000 pages). Spread evenly over the categories; at least 96, so every seeded defect exists.
 SIZE_VARIABLE = "JOURNEYAUDIT_DEMO_CATALOGUE_SIZE"
@@ -35,7 +41,7 @@ def _size() -> int:
     return int(raw)
 
 
-PER_CATEGORY = -(-_size() // len(CATEGORIES))
+PER_CATEGORY = -(-_size() // (len(CATEGORIES) - 1))  # the client-rendered category has its own few
 PAGE_SIZE = 12  # products per listing page
 
 _ADJECTIVES = ("Nordic", "Copper", "Slate", "Maple", "Harbor", "Ember", "Linen", "Cobalt", "Juniper", "Basalt")
@@ -46,6 +52,7 @@ _NOUNS = {
     "cups": "Mug",
     "beans": "Espresso Roast",
     "filters": "Paper Filters",
+    "scales": "Brew Scale",
 }
 
 #: Seeded catalogue defects: product slug -> defect name (the rule that must find it in brackets).
@@ -58,6 +65,7 @@ DEFECTS: dict[str, str] = {
     "filters-linen-paper-filters-6": "dead-sitemap-url",  # JA805: listed in the sitemap, answers 404
     "grinders-cobalt-burr-grinder-7": "broken-image",  # JA806: main image answers 404
     "kettles-juniper-pour-over-kettle-8": "no-offer",  # JA807: JSON-LD Product without offers
+    "scales-maple-brew-scale-3": "structured-in-stock-sold-out",  # JA803, rendered in the browser only
 }
 
 
@@ -69,6 +77,7 @@ class CatalogueProduct:
     category: str  # category slug
     price: int  # cents, incl. VAT
     in_stock: bool
+    client_rendered: bool = False  # price, stock, button and JSON-LD drawn by a script (catalogue_client.py)
 
     @property
     def url(self) -> str:
@@ -86,7 +95,7 @@ class CatalogueProduct:
 def _make() -> list[CatalogueProduct]:
     products = []
     for c, category in enumerate(CATEGORIES):
-        for i in range(PER_CATEGORY):
+        for i in range(CLIENT_COUNT if category == CLIENT_CATEGORY else PER_CATEGORY):
             adjective = _ADJECTIVES[i % len(_ADJECTIVES)]
             name = f"{adjective} {_NOUNS[category]} {i}"
             slug = f"{category}-{adjective.lower()}-{_NOUNS[category].lower().replace(' ', '-')}-{i}"
@@ -94,7 +103,8 @@ def _make() -> list[CatalogueProduct]:
             in_stock = (i % 9) != 5  # a few honest "Sold out" products: clean, every claim agrees
             if DEFECTS.get(slug) in ("structured-in-stock-sold-out", "in-stock-button-disabled"):
                 in_stock = DEFECTS[slug] == "in-stock-button-disabled"
-            products.append(CatalogueProduct(slug, name, f"KC-{c + 1}{i:03d}", category, price, in_stock))
+            products.append(CatalogueProduct(slug, name, f"KC-{c + 1}{i:03d}", category, price, in_stock,
+                                             client_rendered=category == CLIENT_CATEGORY))
     return products
 
 
@@ -103,6 +113,8 @@ BY_SLUG: dict[str, CatalogueProduct] = {p.slug: p for p in PRODUCTS}
 
 #: Products whose URL answers a real product page (what a crawl must find).
 REAL_PRODUCTS: list[CatalogueProduct] = [p for p in PRODUCTS if p.defect not in ("soft-404", "dead-sitemap-url")]
+#: What only a browser can read (render: browser); a plain HTTP crawl does not see them as products.
+CLIENT_RENDERED: list[CatalogueProduct] = [p for p in PRODUCTS if p.client_rendered]
 
 
 def in_category(category: str) -> list[CatalogueProduct]:

@@ -13,6 +13,7 @@ from typing import Any
 from . import pages
 from .catalog import PRODUCTS as SHOP_PRODUCTS
 from .catalog import money, plain_amount
+from .catalogue_client import client_page
 from .catalogue_data import (
     BY_SLUG,
     CATEGORIES,
@@ -135,7 +136,7 @@ def listing(shop: DemoShop, req: _Request, category: str) -> _Response:
     return _Response(pages.layout(f"{CATEGORIES[category]}, page {page}", body))
 
 
-def _structured(product: CatalogueProduct, base: str) -> dict[str, Any]:
+def structured(product: CatalogueProduct, base: str) -> dict[str, Any]:
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "Product",
@@ -176,7 +177,9 @@ def catalogue_product(shop: DemoShop, req: _Request, slug: str) -> _Response:
     if product.defect == "soft-404":  # a 200 that says the product is gone
         return _Response(pages.not_found_page("Product not found. It may have been discontinued."), 200)
     base = _base(req, shop)
-    structured = json.dumps(_structured(product, base), ensure_ascii=False).replace("</", "<\\/")
+    if product.client_rendered:  # an empty shell, drawn by a script (catalogue_client.py)
+        return client_page(product, base)
+    structured_data = json.dumps(structured(product, base), ensure_ascii=False).replace("</", "<\\/")
     body = f"""<nav class="crumbs"><a href="/catalogue">All categories</a> /
 <a href="/catalogue/{product.category}">{e(CATEGORIES[product.category])}</a> / {e(product.name)}</nav>
 <div class="product">
@@ -187,7 +190,7 @@ def catalogue_product(shop: DemoShop, req: _Request, slug: str) -> _Response:
   </div>
 </div>"""
     head = (
-        f'<script type="application/ld+json">{structured}</script>'
+        f'<script type="application/ld+json">{structured_data}</script>'
         f'<meta property="og:type" content="product"><meta property="og:title" content="{e(product.name)}">'
         f'<meta property="og:image" content="{e(base + product.image)}">'
     )

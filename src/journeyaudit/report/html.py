@@ -24,6 +24,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
@@ -40,6 +41,7 @@ from journeyaudit.model import (
     StepRecord,
     severity_rank,
 )
+from journeyaudit.report.catalogue_view import catalogue_view  # issue #12: the crawl's catalogue
 from journeyaudit.report.changes import comparison_views
 from journeyaudit.report.emails import email_views  # issue #5
 from journeyaudit.report.formats import (  # Jinja-free, shared with the CI formats
@@ -161,6 +163,7 @@ def render_html(
     *,
     trace_root: Path | None,
     rules: Sequence[RuleInfo],
+    catalogue: Mapping[str, Any] | None = None,  # a crawl's result data: the catalogue section
 ) -> str:
     """The report as one self-contained HTML document.
 
@@ -175,17 +178,13 @@ def render_html(
         _journey_view(number, summary, runs.get(summary.journey_id), result, rule_index, trace_root, steps_trend)
         for number, summary in enumerate(result.runs, start=1)
     ]
-    known = set(names)
-    stray = [f for f in _worst_first(result.findings) if f.journey not in known]
-    other_findings = [
-        _finding_view(f"x-f{n}", f, rule_index, None, None, "") for n, f in enumerate(stray, start=1)
-    ]
+    stray = [f for f in _worst_first(result.findings) if f.journey not in names]
+    other_findings = [_finding_view(f"x-f{n}", f, rule_index, None, None, "") for n, f in enumerate(stray, start=1)]
 
     status_counts = Counter(summary.status for summary in result.runs)
     counts = result.counts()
     failing = result.failing()
     not_run = [j for j in journeys if j.status == "error" or not j.recorded]
-
     context = {
         "audit": result.audit,
         "base_url": result.base_url,
@@ -233,6 +232,7 @@ def render_html(
         "emails": email_views(result, runs),  # issue #5: templates/_emails.html
         "probes": probe_groups(result, journeys),
         "variants": variant_groups(result, journeys),  # templates/_variants.html
+        "catalogue": catalogue_view(catalogue) if catalogue else None,  # templates/_catalogue.html
     }
     return _environment().get_template(TEMPLATE).render(context)
 
@@ -266,9 +266,11 @@ def write_html(
     *,
     trace_root: Path | None,
     rules: Sequence[RuleInfo],
+    catalogue: Mapping[str, Any] | None = None,
 ) -> Path:
     """Render and write the report atomically (temp file in the same folder, then replace)."""
-    return atomic_write_text(Path(path), render_html(result, runs, trace_root=trace_root, rules=rules))
+    html = render_html(result, runs, trace_root=trace_root, rules=rules, catalogue=catalogue)
+    return atomic_write_text(Path(path), html)
 
 
 # --------------------------------------------------------------------------
