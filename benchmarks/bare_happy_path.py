@@ -83,7 +83,13 @@ def run(base_url: str, playwright=None) -> float:
     return time.perf_counter() - t0
 
 
-if __name__ == "__main__":
+def main() -> int:
     if len(sys.argv) != 2:
-        sys.exit(__doc__)
+        print(__doc__, file=sys.stderr)
+        return 2
     print(f"{run(sys.argv[1]):.2f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
