@@ -226,9 +226,6 @@ def run_audit(
     (baseline, history, comparisons, CI formats: see postrun.py); not when interrupted.
     """
     from journeyaudit.gather import hooks as profile_hooks  # issue 11: setup/teardown, log in once
-    from journeyaudit.gather.limits import RecordingLimits
-    from journeyaudit.gather.login_state import LoginStates
-    from journeyaudit.gather.runner import RunnerOptions
     from journeyaudit.gather.workers import JourneyPool, in_listed_order
 
     progress = progress or QuietProgress()
@@ -243,21 +240,7 @@ def run_audit(
         shop_url(settings, getattr(mailbox, "smtp_address", None)) as base_url,
     ):
         check_reachable(base_url)
-        options = RunnerOptions(
-            base_url=base_url,
-            browser=browser,
-            action_timeout_ms=settings.action_timeout_ms,
-            navigation_timeout_ms=settings.navigation_timeout_ms,
-            viewport=settings.viewport,
-            headed=settings.headed,
-            host_map=settings.host_map,
-            accessibility=settings.accessibility,
-            mail=_mail_options(settings, mailbox),
-            limits=RecordingLimits(settings.limits.events_per_step, settings.limits.structured_data_chars),
-            secret_params=tuple(settings.secret_params),
-            http_credentials=settings.http_credentials,
-            login=LoginStates(settings.journeys),
-        )
+        options = _runner_options(settings, browser, base_url, mailbox)
         hooks = None
         total = len(settings.journeys)
         try:  # one browser per worker (gather/workers.py), each journey in a fresh context
@@ -276,22 +259,10 @@ def run_audit(
             except profile_hooks.SetupFailed as exc:
                 result.errors.append(str(exc))
                 raise AuditCannotRun(str(exc)) from None
+            keep = _JourneyKeeper(settings, rules, result, runs, out_dir, started)
             for done in runner.run(settings.journeys, traces, started=progress.journey_started, step_done=progress.step_done):
-                journey, run, position = done.journey, done.run, done.count
-                redactor = store.Redactor([*journey.secrets(), *_password(settings)], settings.secret_params)
-                run.error = redactor.text(run.error) if run.error else run.error
-                store.save_run(run, traces / journey.id, redactor)
-                findings, outcomes = judge_run(run, rules, settings.rules)
-                runs[journey.id] = run
-                result.runs.append(summarise(run, f"traces/{journey.id}"))
-                result.findings.extend(findings)
-                result.outcomes.extend(outcomes)
-                _add_ledger(result, run, settings.rules)
-                if run.status == "error":
-                    result.errors.append(f"{journey.id}: the journey could not be recorded: {run.error}")
-                result.duration_ms = round((time.time() - started) * 1000, 1)
-                store.save_result(result, out_dir / store.RESULT_FILE, store.Redactor(_password(settings), settings.secret_params))
-                progress.journey_done(position, total, run, findings)
+                findings = keep.take(done)
+                progress.journey_done(done.count, total, done.run, findings)
             runs = in_listed_order(result, runs, settings.journeys)
             if after is not None:
                 result.duration_ms = round((time.time() - started) * 1000, 1)
@@ -312,6 +283,56 @@ def run_audit(
         if unsaved is not None:
             raise _cannot_write(out_dir, unsaved)
     return result, out_dir
+
+
+def _runner_options(settings: AuditSettings, browser: BrowserChoice, base_url: str, mailbox: object | None):
+    """What every worker's recorder needs to know, taken from the settings once."""
+    from journeyaudit.gather.limits import RecordingLimits
+    from journeyaudit.gather.login_state import LoginStates
+    from journeyaudit.gather.runner import RunnerOptions
+
+    return RunnerOptions(
+        base_url=base_url,
+        browser=browser,
+        action_timeout_ms=settings.action_timeout_ms,
+        navigation_timeout_ms=settings.navigation_timeout_ms,
+        viewport=settings.viewport,
+        headed=settings.headed,
+        host_map=settings.host_map,
+        accessibility=settings.accessibility,
+        mail=_mail_options(settings, mailbox),
+        limits=RecordingLimits(settings.limits.events_per_step, settings.limits.structured_data_chars),
+        secret_params=tuple(settings.secret_params),
+        http_credentials=settings.http_credentials,
+        login=LoginStates(settings.journeys),
+    )
+
+
+class _JourneyKeeper:
+    """Saves, judges and adds to the result each journey as soon as it is recorded,
+    so every finished journey is on disk even if the run is stopped later."""
+
+    def __init__(self, settings: AuditSettings, rules, result: model.Result, runs: dict, out_dir: Path, started: float):
+        self.settings, self.rules, self.result, self.runs = settings, rules, result, runs
+        self.out_dir, self.started = out_dir, started
+
+    def take(self, done) -> list[model.Finding]:
+        settings, result = self.settings, self.result
+        journey, run = done.journey, done.run
+        redactor = store.Redactor([*journey.secrets(), *_password(settings)], settings.secret_params)
+        run.error = redactor.text(run.error) if run.error else run.error
+        store.save_run(run, self.out_dir / "traces" / journey.id, redactor)
+        findings, outcomes = judge_run(run, self.rules, settings.rules)
+        self.runs[journey.id] = run
+        result.runs.append(summarise(run, f"traces/{journey.id}"))
+        result.findings.extend(findings)
+        result.outcomes.extend(outcomes)
+        _add_ledger(result, run, settings.rules)
+        if run.status == "error":
+            result.errors.append(f"{journey.id}: the journey could not be recorded: {run.error}")
+        result.duration_ms = round((time.time() - self.started) * 1000, 1)
+        store.save_result(result, self.out_dir / store.RESULT_FILE, store.Redactor(_password(settings), settings.secret_params))
+        return findings
 
 
 def _password(settings: AuditSettings) -> list[str]:

@@ -147,6 +147,34 @@ async def _open_queue(state: CrawlState | None) -> tuple[RequestQueue, dict]:
     return queue, {"storage_client": storage, "configuration": configuration, "event_manager": LocalEventManager()}
 
 
+def _quiet_crawlee_logs() -> None:
+    """Crawlee's info lines and its advice to developers are not for our users' terminals."""
+    logging.getLogger("crawlee").setLevel(logging.WARNING)
+    locator_log = logging.getLogger("crawlee._service_locator")  # a parent's filter does not see its records
+    if not any(isinstance(f, _KnownWarnings) for f in locator_log.filters):
+        locator_log.addFilter(_KnownWarnings())
+
+
+async def _start_sitemaps(base_url, robots, client, settings, state, start_facts) -> list[str]:
+    """The sitemap URLs to start from: read once, and on --resume the ones the first run read."""
+    if "sitemap_urls" in start_facts:
+        return list(start_facts["sitemap_urls"])
+    sitemap_urls = await _sitemap_urls(base_url, robots, client, settings) if settings.use_sitemaps else []
+    if state is not None:
+        state.remember_start({"base_url": base_url, "sitemap_urls": sitemap_urls})
+    return sitemap_urls
+
+
+def _link_options(settings: CrawlSettings) -> dict:
+    """Which links of a listing page to follow: the shop's own host, within the include/exclude patterns."""
+    options: dict = {"strategy": "same-hostname", "user_data": {"source": "link"}}
+    if settings.include:
+        options["include"] = [Glob(p) for p in settings.include]
+    if settings.exclude:
+        options["exclude"] = [Glob(p) for p in settings.exclude]
+    return options
+
+
 async def crawl(
     base_url: str,
     settings: CrawlSettings | None = None,
@@ -159,10 +187,7 @@ async def crawl(
     a crawl stopped by Ctrl-C or SIGTERM continues from there when called again with the same state.
     """
     settings = settings or CrawlSettings()
-    logging.getLogger("crawlee").setLevel(logging.WARNING)
-    locator_log = logging.getLogger("crawlee._service_locator")  # a parent's filter does not see its records
-    if not any(isinstance(f, _KnownWarnings) for f in locator_log.filters):
-        locator_log.addFilter(_KnownWarnings())
+    _quiet_crawlee_logs()
     client = ImpitHttpClient(browser=None, headers={"User-Agent": USER_AGENT})
     robots = await _robots(base_url, client)
     records, claims, start_facts = state.load() if state else ({}, {}, {})
@@ -183,8 +208,7 @@ async def crawl(
     )
     for handler_owner in (crawler.log, logging.getLogger("crawlee")):
         handler_owner.addFilter(_KnownWarnings())
-    include = [Glob(p) for p in settings.include] or None
-    exclude = [Glob(p) for p in settings.exclude] or None
+    link_options = _link_options(settings)
 
     @crawler.router.default_handler
     async def handle(context: BeautifulSoupCrawlingContext) -> None:
@@ -200,12 +224,7 @@ async def crawl(
             listed = listing_soup(url, context.soup)
             for product_url, claim in listed.items():
                 claims.setdefault(product_url, []).append(claim)
-            kwargs = {"strategy": "same-hostname", "user_data": {"source": "link"}}
-            if include:
-                kwargs["include"] = include
-            if exclude:
-                kwargs["exclude"] = exclude
-            await context.enqueue_links(**kwargs)
+            await context.enqueue_links(**link_options)
         records[url] = record
         if state is not None:
             state.add(record, listed)
@@ -214,12 +233,7 @@ async def crawl(
         if on_page is not None:
             on_page(record, progress)
 
-    if "sitemap_urls" in start_facts:
-        sitemap_urls = list(start_facts["sitemap_urls"])
-    else:
-        sitemap_urls = await _sitemap_urls(base_url, robots, client, settings) if settings.use_sitemaps else []
-        if state is not None:
-            state.remember_start({"base_url": base_url, "sitemap_urls": sitemap_urls})
+    sitemap_urls = await _start_sitemaps(base_url, robots, client, settings, state, start_facts)
     start = [Request.from_url(base_url, user_data={"source": "start"})]
     start += [Request.from_url(url, user_data={"source": "sitemap"}) for url in sitemap_urls]
     interrupted = False

@@ -307,11 +307,9 @@ def generic_error_message(run: Run, options: Mapping[str, Any]) -> Iterator[Find
         said_all = message_kinds.step_messages(step) if options.get("classified", True) else []
         # a generic heading over specific errors ("There is a problem" above the field errors) is not useless
         specific = any(m.quality == "specific" and m.kind in ("refusal", "validation") for m in said_all)
-        for said in said_all:
-            if said.quality == "internal" or (said.quality == "generic" and not specific and said.kind in ("refusal", "validation")):
-                if len(said.text) <= max_chars or said.quality == "internal":
-                    quotes.append(said.text)
-                    notes[said.text] = _quality_note(said)
+        for said in _useless_messages(said_all, specific, max_chars):
+            quotes.append(said.text)
+            notes[said.text] = _quality_note(said)
         for text in customer_texts(step):
             if len(text) > max_chars or text.rstrip().endswith("?"):
                 continue
@@ -341,6 +339,15 @@ def generic_error_message(run: Run, options: Mapping[str, Any]) -> Iterator[Find
             ],
             confidence="medium",
         )
+
+def _useless_messages(said_all, specific: bool, max_chars: int):
+    """Internal messages always; generic refusals and validation errors unless a specific one is beside them."""
+    for said in said_all:
+        if said.quality == "internal":
+            yield said
+        elif said.quality == "generic" and not specific and said.kind in ("refusal", "validation") and len(said.text) <= max_chars:
+            yield said
+
 
 
 def _quality_note(said: message_kinds.Message) -> str:
