@@ -9,6 +9,7 @@ rule, its impact, its help text and a few offending elements.
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from playwright.sync_api import Error as PlaywrightError
@@ -40,11 +41,67 @@ def axe_version() -> str:
     return head[head.index(marker) + len(marker) :].split()[0] if marker in head else ""
 
 
+#: A page's shape for axe: every element's tag and the attributes axe's WCAG rules read,
+#: and whether it holds text of its own (the text itself is left out: a price or an order
+#: number does not change what axe finds; a style sheet's text does). Two documents of one shape give the same violations.
+_SHAPE_SCRIPT = """() => {
+  const KEEP = /^(id|class|role|type|for|lang|tabindex|alt|title|name|href|src|style|hidden|disabled|scope|headers|autocomplete|aria-.*|xml:lang|dir|accesskey|controls|usemap|data-journeyaudit-.*)$/;
+  let hash = 2166136261;
+  const add = t => { for (let i = 0; i < t.length; i++) { hash ^= t.charCodeAt(i); hash = Math.imul(hash, 16777619); } };
+  let count = 0;
+  for (const el of document.getElementsByTagName('*')) {
+    count++;
+    add('<' + el.tagName);
+    for (const a of el.attributes) if (KEEP.test(a.name)) add(' ' + a.name + '=' + a.value);
+    if (el.tagName === 'STYLE') add(el.textContent);
+    else for (const n of el.childNodes) if (n.nodeType === 3 && n.data.trim()) { add('#'); break; }
+  }
+  return location.origin + location.pathname + ':' + count + ':' + (hash >>> 0).toString(16);
+}"""
+
+
+def install_axe(page: Page) -> None:
+    """Load axe-core in every document the page will show, once per page: the script (570 kB) no
+    longer crosses from Python at every step, and the browser compiles it from its own cache."""
+    page.add_init_script(axe_script())
+
+
+class AxeRunner:
+    """axe-core for one journey's page: run where it can tell something new.
+
+    One run per page shape (:data:`_SHAPE_SCRIPT`): the same template showing the same
+    elements again (a cart seen twice, a form before and after an unrelated click)
+    reuses the violations found there. An error state changes the shape (new
+    elements, ``aria-invalid``, a class) and is checked again.
+    """
+
+    def __init__(self, tags: tuple[str, ...] = DEFAULT_TAGS, timeout_ms: int = 15_000):
+        self.tags, self.timeout_ms = tags, timeout_ms
+        self.seen: dict[str, list[dict[str, Any]]] = {}
+        self.runs = 0
+
+    def __call__(self, page: Page) -> list[dict[str, Any]] | None:
+        if not page.url.startswith(("http://", "https://")):
+            return None
+        try:
+            shape = page.evaluate(_SHAPE_SCRIPT)
+        except PlaywrightError:
+            shape = None
+        if shape in self.seen:
+            return copy.deepcopy(self.seen[shape])
+        found = run_axe(page, self.tags, self.timeout_ms)
+        self.runs += 1
+        if shape is not None and found is not None:
+            self.seen[shape] = copy.deepcopy(found)
+        return found
+
+
 def run_axe(page: Page, tags: tuple[str, ...] = DEFAULT_TAGS, timeout_ms: int = 15_000) -> list[dict[str, Any]] | None:
     """The page's axe-core violations, compacted; None when axe could not run on this page.
 
     Only the shop's own pages are checked: a blank page (nothing loaded) or the
-    browser's own error page is not something the shop served.
+    browser's own error page is not something the shop served. axe-core is
+    normally there already (:func:`install_axe`); else it is injected now.
     """
     if not page.url.startswith(("http://", "https://")):
         return None

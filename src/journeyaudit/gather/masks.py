@@ -24,6 +24,7 @@ SECRET_FIELD_SELECTORS = (
     "input[name*='cvc' i]",
     "input[name*='cvv' i]",
 )
+_SECRET_FIELDS = ", ".join(SECRET_FIELD_SELECTORS)  # one locator per frame: each mask is resolved apart
 
 # Marks every element that shows a secret (its own text, or an input's value), spaces and dashes
 # ignored: the deepest element holding the whole secret, so a secret split over spans is found too.
@@ -65,7 +66,7 @@ def frames(page: Page) -> list[Frame]:
 def field_masks(page: Page, journey_selectors: Iterable[str]) -> list[Locator]:
     """The fields to cover: those the journey filled with a secret, and those secret by nature in every frame."""
     masks = [page.locator(selector) for selector in journey_selectors]
-    return masks + [frame.locator(selector) for frame in frames(page) for selector in SECRET_FIELD_SELECTORS]
+    return masks + [frame.locator(_SECRET_FIELDS) for frame in frames(page)]
 
 
 @contextlib.contextmanager

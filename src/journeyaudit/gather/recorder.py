@@ -112,6 +112,23 @@ _DATA_LAYER_SCRIPT = """(max) => {
   return {items, dropped};
 }"""
 
+# The end-of-step reads in one evaluate (Playwright's page.content() and inner_text("body") in page terms).
+_SNAPSHOT_SCRIPT = f"""([max, maxText, maxHtml]) => {{
+  const doctype = document.doctype ? new XMLSerializer().serializeToString(document.doctype) : '';
+  const html = doctype + (document.documentElement ? document.documentElement.outerHTML : '');
+  return {{
+    title: document.title,
+    text: document.body ? document.body.innerText.slice(0, maxText) : '',
+    html: html.slice(0, maxHtml),
+    fields: ({_FIELDS_SCRIPT})(),
+    json_ld: ({_JSON_LD_SCRIPT})(max),
+    layer: ({_DATA_LAYER_SCRIPT})(max),
+  }};
+}}"""
+
+QUIET_MS = 120  # a step has settled when no request was in flight for this long...
+SETTLE_MAX_MS = 1_500  # ...or after this long at most
+POLL_MS = 20  # how often settle() looks (each look lets Playwright deliver the page's events)
 MAX_TEXT = 200_000  # characters of visible text kept per step
 MAX_HTML = 2_000_000  # characters of HTML kept per step
 
@@ -135,7 +152,7 @@ class Recorder:
         self.redactor = redactor
         self.secret_selectors = tuple(secret_selectors)  # filled with a secret by the journey (masks.py adds the rest)
         self.crashed = False
-        self.accessibility = False  # run axe-core at each snapshot (JA605); the runner turns it on
+        self.axe = None  # axe-core at each snapshot (JA605): the runner turns it on (check_accessibility)
         self.step: model.StepRecord | None = None
         self._step_t0 = time.monotonic()
         self._pending: dict[Any, tuple[model.NetworkEntry, float]] = {}
@@ -151,6 +168,13 @@ class Recorder:
         page.on("crash", self._on_crash)
         self.watch = MessageWatch(self)  # toasts and alerts that appear during a step (StepRecord.messages)
         self._safe(lambda: self.watch.install(page), None)
+
+    def check_accessibility(self) -> None:
+        """Run axe-core at every snapshot, loaded once into the page (gather/accessibility.py)."""
+        from journeyaudit.gather.accessibility import AxeRunner, install_axe
+
+        self._safe(lambda: install_axe(self.page), None)
+        self.axe = AxeRunner()
 
     # -- step boundaries ---------------------------------------------------
 
@@ -185,14 +209,29 @@ class Recorder:
         return round((time.monotonic() - self._step_t0) * 1000, 1)
 
     def settle(self) -> None:
-        """Let the page finish what the last action started, as a customer would wait."""
+        """Let the page finish what the last action started, as a customer would wait.
+
+        The page has loaded and no request of its own has been in flight for
+        ``QUIET_MS`` (the recorder sees every request start and end), waiting
+        ``SETTLE_MAX_MS`` at most: a fixed network-idle wait (500 ms of silence)
+        after every step was most of the tool's own time. A request already
+        running longer than the bound (a long poll, a stalled answer) does not
+        hold the step up again.
+        """
         if self.crashed:
             return
-        for state, timeout in (("load", 10_000), ("networkidle", 1_500)):
-            try:
-                self.page.wait_for_load_state(state, timeout=timeout)
-            except PlaywrightError:
-                pass
+        self._safe(lambda: self.page.wait_for_load_state("load", timeout=10_000), None)
+        t0 = time.monotonic()
+        quiet_since = t0
+        while True:
+            now = time.monotonic()
+            busy = any(now - started < SETTLE_MAX_MS / 1000 for _entry, started in self._pending.values())
+            if busy:
+                quiet_since = now
+            if now - quiet_since >= QUIET_MS / 1000 or now - t0 >= SETTLE_MAX_MS / 1000 or self.crashed:
+                return
+            if self._safe(lambda: self.page.wait_for_timeout(POLL_MS), False) is False:
+                return  # the page closed
 
     def snapshot(self, *, screenshot: bool = True, full_page: bool = False) -> None:
         """Capture the page as the customer sees it at the end of the step."""
@@ -208,28 +247,45 @@ class Recorder:
             return
         self.watch.flush(page)
         record.url = page.url
-        record.title = self._safe(page.title, "")
-        record.visible_text = self._safe(lambda: page.inner_text("body", timeout=5_000), "")[:MAX_TEXT]
+        self._read_page(record)
         self.watch.close_step(record, record.visible_text, self.elapsed_ms())
-        record.html = self._safe(page.content, "")[:MAX_HTML]
-        record.fields = [model.FormField(**data) for data in self._safe(lambda: page.evaluate(_FIELDS_SCRIPT), [])]
-        self._read_structured(record)
         self._read_json_bodies()
         if screenshot:
             record.screenshot = self._screenshot(record, full_page)
-        if self.accessibility:
-            from journeyaudit.gather.accessibility import run_axe
-
-            record.accessibility = run_axe(page)
+        if self.axe is not None:
+            record.accessibility = self.axe(page)
         self._redact(record)
 
-    def _read_structured(self, record: model.StepRecord) -> None:
+    def _read_page(self, record: model.StepRecord) -> None:
+        """Title, text, HTML, fields, JSON-LD and dataLayer in one trip to the page.
+
+        Each read was a round trip of its own; when the one trip fails (a
+        navigation replaced the document under it), each is read on its own
+        again, so that what can be read still is.
+        """
+        page, cap = self.page, self.limits.structured_data_chars
+        try:
+            data = page.evaluate(_SNAPSHOT_SCRIPT, [cap, MAX_TEXT, MAX_HTML])
+        except PlaywrightError:
+            data = {
+                "title": self._safe(page.title, ""),
+                "text": self._safe(lambda: page.inner_text("body", timeout=5_000), ""),
+                "html": self._safe(page.content, ""),
+                "fields": self._safe(lambda: page.evaluate(_FIELDS_SCRIPT), []),
+                "json_ld": self._safe(lambda: page.evaluate(_JSON_LD_SCRIPT, cap), None),
+                "layer": self._safe(lambda: page.evaluate(_DATA_LAYER_SCRIPT, cap), None),
+            }
+        record.title = data.get("title") or ""
+        record.visible_text = (data.get("text") or "")[:MAX_TEXT]
+        record.html = (data.get("html") or "")[:MAX_HTML]
+        record.fields = [model.FormField(**field) for field in data.get("fields") or []]
+        self._read_structured(record, data.get("json_ld") or {}, data.get("layer") or {})
+
+    def _read_structured(self, record: model.StepRecord, json_ld: dict, layer: dict) -> None:
         """JSON-LD and dataLayer, each up to the limit in characters; what did not fit is counted."""
         cap = self.limits.structured_data_chars
-        json_ld = self._safe(lambda: self.page.evaluate(_JSON_LD_SCRIPT, cap), None) or {}
         items, over = cap_items(_parse_json_ld(json_ld.get("blobs") or []), cap)
         record.structured_data = items
-        layer = self._safe(lambda: self.page.evaluate(_DATA_LAYER_SCRIPT, cap), None) or {}
         record.data_layer, layer_over = cap_items(list(layer.get("items") or []), cap)
         for kind, count in (("structured_data", over + int(json_ld.get("dropped") or 0)),
                             ("data_layer", layer_over + int(layer.get("dropped") or 0))):

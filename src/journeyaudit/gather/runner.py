@@ -199,7 +199,8 @@ class Runner:
                 page, base_url=options.base_url, run_dir=run_dir, redactor=redactor, secret_selectors=secret_selectors,
                 limits=options.limits,
             )
-            recorder.accessibility = options.accessibility
+            if options.accessibility:
+                recorder.check_accessibility()
             ctx = ActionContext(options.base_url, options.action_timeout_ms, options.navigation_timeout_ms)
             # the request action (api_request.py): its own request context, the redactor, the base URL's login
             ctx.extra.update(playwright=self._playwright, redactor=redactor, http_credentials=options.http_credentials)

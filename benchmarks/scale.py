@@ -1,0 +1,122 @@
+"""Scale figures of issue 13: printed, not asserted.
+
+    .venv/bin/python benchmarks/scale.py                  # the report for 500 journeys
+    .venv/bin/python benchmarks/scale.py --record 100     # also peak memory of recording 100 journeys
+
+report: the fixture runs (tests/fixtures/traces) repeated to 500 journeys, each step with a
+screenshot of its own (a generated 1280x800 JPEG of a shop-like page, different per
+journey: nothing is shared between journeys), judged and rendered with report.html.
+Budget: under 2 s and under 15 MB. record: the demo happy path N times in one audit
+(the demo shop, one worker); the peak resident memory of this process and of its
+largest child (Chromium, the Playwright driver). Figure only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import io
+import random
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from journeyaudit.audit import summarise  # noqa: E402
+from journeyaudit.history import store  # noqa: E402
+from journeyaudit.judge.engine import judge  # noqa: E402
+from journeyaudit.model import Result  # noqa: E402
+from journeyaudit.rules.registry import all_rules  # noqa: E402
+
+FIXTURES = ROOT / "tests" / "fixtures" / "traces"
+REPORT_BUDGET_S, REPORT_BUDGET_MB = 2.0, 15.0
+
+
+def fake_screenshot(seed: int) -> bytes:
+    """A 1280x800 JPEG (quality 60, as the recorder writes) of blocks and text lines, unique per seed."""
+    from PIL import Image, ImageDraw
+
+    rng = random.Random(seed)
+    image = Image.new("RGB", (1280, 800), "white")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, 1280, 70), fill=(40, 40, 60))
+    for row in range(24):
+        y = 100 + row * 28
+        draw.text((60, y), f"Line {seed}-{row} " + "lorem ipsum " * rng.randint(2, 9), fill=(30, 30, 30))
+    for _ in range(4):
+        x, y = rng.randint(700, 1100), rng.randint(100, 650)
+        draw.rectangle((x, y, x + 150, y + 110), fill=tuple(rng.randint(0, 255) for _ in range(3)))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=60)
+    return buffer.getvalue()
+
+
+def bench_report(journeys: int) -> None:
+    from journeyaudit.report.html import write_html
+
+    base = [store.load_run(d) for d in store.find_trace_dirs(FIXTURES)]
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        runs = []
+        for n in range(journeys):
+            run = dataclasses.replace(base[n % len(base)], journey_id=f"j{n:04}-{base[n % len(base)].journey_id}")
+            run.steps = [dataclasses.replace(step) for step in run.steps]
+            folder = root / "traces" / run.journey_id
+            folder.mkdir(parents=True)
+            for step in run.steps:
+                if step.status != "skipped":
+                    step.screenshot = f"{step.index:02}.jpg"
+                    (folder / step.screenshot).write_bytes(fake_screenshot(n * 100 + step.index))
+            runs.append(run)
+        findings, outcomes = judge(runs)
+        result = Result(audit="scale", base_url=runs[0].base_url, findings=findings, outcomes=outcomes,
+                        runs=[summarise(run, f"traces/{run.journey_id}") for run in runs])
+        by_id = {run.journey_id: run for run in runs}
+        shots = sum(1 for run in runs for step in run.steps if step.screenshot)
+        t0 = time.perf_counter()
+        path = write_html(result, by_id, root / "report.html", trace_root=root, rules=all_rules())
+        wall = time.perf_counter() - t0
+        size = path.stat().st_size / 1e6
+        print(f"report:  {journeys} journeys, {sum(len(r.steps) for r in runs)} steps, {shots} screenshots, "
+              f"{len(findings)} findings: {wall:.2f} s to write (budget {REPORT_BUDGET_S:.0f} s: "
+              f"{'within' if wall <= REPORT_BUDGET_S else 'OVER'}), {size:.1f} MB "
+              f"(budget {REPORT_BUDGET_MB:.0f} MB: {'within' if size <= REPORT_BUDGET_MB else 'OVER'})")
+
+
+def bench_record(journeys: int) -> None:
+    from journeyaudit.audit import run_audit
+    from journeyaudit.gather.browser import find_browser
+    from journeyaudit.spec.config import resolve
+
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = resolve([str(ROOT / "journeys" / "demo" / "happy-path.yaml")],
+                           {"out": tmp, "demo_shop": True, "workers": 1})
+        one = settings.journeys[0]
+        settings.journeys = [dataclasses.replace(one, id=f"{one.id}-{n:03}") for n in range(journeys)]
+        t0 = time.perf_counter()
+        result, _ = run_audit(settings, find_browser())
+        wall = time.perf_counter() - t0
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    passed = sum(1 for r in result.runs if r.status == "passed")
+    print(f"record:  {journeys} journeys ({passed} passed) in {wall:.0f} s: peak memory {own:.0f} MB in "
+          f"journeyaudit's process, {child:.0f} MB in its largest child process (figure only)")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--journeys", type=int, default=500, help="journeys in the report (default 500)")
+    parser.add_argument("--record", type=int, default=0, metavar="N", help="also record the happy path N times")
+    args = parser.parse_args()
+    bench_report(args.journeys)
+    if args.record:
+        bench_record(args.record)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
