@@ -59,12 +59,20 @@ def _findings(shop: str, journey: str):
     return findings
 
 
-def test_vendure_happy_path_has_no_serious_finding_but_the_email_total():
+def test_vendure_happy_path_has_no_serious_finding():
     """Remix storefront: the order code follows "Your order has been received!" (JA103 reads it), and
-    Stripe.js failing to load is medium (the page offers no Stripe). The one high finding is real:
-    Vendure's confirmation email heads with "Total Price $19.98" (before tax), the page said $22.98."""
-    serious = {(f.code, f.severity) for f in _findings("vendure", "happy-path") if f.severity in ("high", "critical")}
-    assert serious == {("JA705", "high")}
+    Stripe.js failing to load is medium (the page offers no Stripe). Vendure's confirmation email heads
+    with "Total Price $19.98" (before tax) but its summary says "Total: $22.98", as the page did: medium."""
+    found = _findings("vendure", "happy-path")
+    assert [f for f in found if f.severity in ("high", "critical")] == []
+    assert {(f.code, f.severity) for f in found if f.code == "JA705"} == {("JA705", "medium")}
+
+
+def test_shuup_happy_path_has_no_serious_finding():
+    """Shuup's confirmation page says "Thank you for your order!" without the number; its email carries it."""
+    found = _findings("shuup", "happy-path")
+    assert [f for f in found if f.severity in ("high", "critical")] == []
+    assert {(f.code, f.severity) for f in found if f.code == "JA103"} == {("JA103", "low")}
 
 
 def test_vendure_stock_out_refusal_is_read_from_the_in_page_error_page():

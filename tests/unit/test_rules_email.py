@@ -137,7 +137,8 @@ def test_email_total_that_differs_from_the_confirmation_page():
     assert "Total: €44.80" in email.text
     email.text = email.text.replace("Total: €44.80", "Total: €49.80")
     (finding,) = findings("JA705", trace)
-    assert finding.confidence == "high" and "says the total is €49.80" in finding.message
+    assert finding.confidence == "high" and finding.severity == "high"
+    assert "says the total is 'Total €49.80'" in finding.message
     assert "'Confirmation' (step 7) said €44.80" in finding.message
     (item,) = order_contradictions(trace, options_for("JA705"))
     assert item.kind == "amount" and item.known_step.role == "confirmation"

@@ -39,8 +39,10 @@ def test_bare_thank_you_page():
     [finding] = findings("JA103", recorded("no-order-number"))
     assert finding.step == 7 and finding.confidence == "medium"
     assert finding.message == (
-        "The confirmation at 'Confirmation' (step 7) does not show an order number, the order total or the items ordered."
+        "The confirmation at 'Confirmation' (step 7) does not show an order number, the order total or the items ordered"
+        " (it does say 'Thank you for your order!')."
     )
+    assert finding.severity == "medium"  # the page acknowledges the order: the customer knows it went through
     values = [e.value for e in finding.evidence]
     assert "AeroPress Go" in values  # the basket it should have listed
     assert "€44.80" in values  # the total the customer last saw
@@ -56,7 +58,7 @@ def test_a_failed_confirmation_showing_an_error_is_left_to_ja101():
 
 def test_require_option_limits_the_checklist():
     [finding] = findings("JA103", recorded("no-order-number"), require=["order number"])
-    assert finding.message.endswith("does not show an order number.")
+    assert finding.message.endswith("does not show an order number (it does say 'Thank you for your order!').")
 
 
 # --------------------------------------------------------------------------
@@ -131,6 +133,7 @@ def test_items_and_total_missing_but_number_present():
     )
     [finding] = findings("JA103", trace)
     assert finding.message == "The confirmation at 'Done' (step 3) does not show the order total or the items ordered."
+    assert finding.severity == "medium"  # the order number acknowledges the order
     assert any(e.value == "Kalita Wave 185" for e in finding.evidence)
 
 

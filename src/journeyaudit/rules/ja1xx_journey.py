@@ -10,6 +10,7 @@ from journeyaudit.facts import failure, ledger, message_kinds, money, phrase_sea
 from journeyaudit.facts import form_fields as ff
 from journeyaudit.facts.ledger import mentions, product_names
 from journeyaudit.model import ActionRecord, Evidence, Finding, FormField, Run, StepRecord
+from journeyaudit.rules import confirmation_weight
 from journeyaudit.rules.email_reading import (
     CANCELLATION_PHRASES,
     cancelled_at,
@@ -328,6 +329,11 @@ def missing_confirmation(run: Run, options: Mapping[str, Any]) -> Iterator[Findi
     confirmation the shop meant to show.
     The item check is skipped when no product name is known.
 
+    Weight: high only when nothing on the page acknowledges the order (no
+    ``thank_you_phrases``, no order number); medium when it does ("Thank you for
+    your order!" without a number); low when only the number is missing and the
+    confirmation email carries the order's reference ("Order 2 Received").
+
     Evidence: what is missing, what was expected (the items and the last total
     seen before), and the page's first lines, URL and screenshot. Confidence is
     medium: numbers and totals are recognised by their wording. Not applicable
@@ -362,13 +368,17 @@ def missing_confirmation(run: Run, options: Mapping[str, Any]) -> Iterator[Findi
         if not missing:
             continue
         listed = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + " or " + missing[-1]
+        weight = confirmation_weight.weigh(run, step, missing, options["thank_you_phrases"],
+                                           options["order_number_patterns"])
         yield Finding(
             step=step.index,
-            message=f"The confirmation at {step.label} does not show {listed}.",
+            severity=weight.severity,
+            message=f"The confirmation at {step.label} does not show {listed}{confirmation_weight.note(weight, missing)}.",
             evidence=[Evidence("text", "Missing from the confirmation", "; ".join(missing), step.index),
-                      *evidence, *page_evidence(step)],
+                      *evidence, *confirmation_weight.evidence(weight, step), *page_evidence(step)],
             confidence="medium",
         )
+
 
 
 @rule(

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from journeyaudit.facts import message_kinds, money, phrase_search
+from journeyaudit.facts import message_kinds, money, phrase_search, wording
 from journeyaudit.model import EmailMessage, Evidence, Finding, Run, StepRecord
 from journeyaudit.rules.email_reading import (
     CANCELLATION_PHRASES,
@@ -302,6 +302,7 @@ class Contradiction:
     said: str  # what the email says, quoted
     known: str  # what the journey recorded
     known_step: StepRecord | None
+    also: str = ""  # amount: the page's total, when the email states it too ("Total $22.98" below "Total Price $19.98")
 
 
 def order_contradictions(run: Run, options: Mapping[str, Any]) -> list[Contradiction]:
@@ -328,7 +329,8 @@ def order_contradictions(run: Run, options: Mapping[str, Any]) -> list[Contradic
             and money.same_currency(page_total.currency, email_total.currency)
             and page_total.amount != email_total.amount
         ):
-            out.append(Contradiction(message, "amount", email_total.text, page_total.text, order[0] if order else None))
+            said, also = _email_totals(message.text, email_total, page_total)
+            out.append(Contradiction(message, "amount", said, page_total.text, order[0] if order else None, also))
         cheerful = says(message, options["cheerful_phrases"])
         if not cheerful:
             continue
@@ -341,6 +343,23 @@ def order_contradictions(run: Run, options: Mapping[str, Any]) -> list[Contradic
         elif refused is not None and message.received_at >= refused[0].started_at and says(message, ORDER_WORDS):
             out.append(Contradiction(message, "refused", cheerful[0], quote(refused[1]), refused[0]))
     return out
+
+
+def _email_totals(text: str, total: money.Money, page_total: money.Money) -> tuple[str, str]:
+    """The email's total as written ("Total Price $19.98"), and the page's total if the email states it too.
+
+    The second counts only as a total: a line with a total label ("Total: $22.98"),
+    not a bare amount that an item's price may equal by chance; '' when the
+    email never gives the page's total as a total.
+    """
+    labelled = [(lab.rstrip(":").strip(), amount) for lab, amount in money.labelled_amounts(text, wording.TOTAL_LABELS)]
+    said = next((f"{lab} {amount.text}" for lab, amount in labelled if amount == total), total.text)
+    also = next(
+        (f"{lab} {amount.text}" for lab, amount in labelled
+         if amount.amount == page_total.amount and money.same_currency(amount.currency, page_total.currency)),
+        "",
+    )
+    return said, also
 
 
 _ORDER_ROLES = ("payment", "review", "confirmation")
@@ -391,14 +410,29 @@ def email_contradicts_order(run: Run, options: Mapping[str, Any]) -> Iterator[Fi
     reached afterwards) is a contradiction too: the customer saw the order fail and
     is told it was received, and cannot tell whether to order again. Tone phrases are a heuristic (``cheerful_phrases``,
     ``cancellation_phrases``), so state findings carry medium confidence.
+
+    Weight: high when the email's only total disagrees with the page, and for a
+    cancelled or refused order. An email whose headline total disagrees but which
+    also states the page's total as a total elsewhere (Vendure's "Total Price
+    $19.98", the total before tax, above its summary's "Total: $22.98") is medium:
+    the customer can find the right amount in the same email, and the message
+    names both amounts.
     """
     if not run.inbox:
         return
     for item in order_contradictions(run, options):
         where = item.known_step.label if item.known_step else "its subject"
-        if item.kind == "amount":
+        severity = ""
+        if item.kind == "amount" and item.also:
             message = (
-                f"The email {quote(item.message.subject, 80)!r} says the total is {item.said}, "
+                f"The email {quote(item.message.subject, 80)!r} says {quote(item.said, 80)!r} and elsewhere "
+                f"{quote(item.also, 80)!r}; {where} said {item.known}: the customer finds the right amount in the "
+                "email, but must work out which of the two totals is the charge."
+            )
+            confidence, severity = "high", "medium"
+        elif item.kind == "amount":
+            message = (
+                f"The email {quote(item.message.subject, 80)!r} says the total is {quote(item.said, 80)!r}, "
                 f"but {where} said {item.known}."
             )
             confidence = "high"
@@ -421,5 +455,9 @@ def email_contradicts_order(run: Run, options: Mapping[str, Any]) -> Iterator[Fi
         ]
         if item.known_step is not None:
             evidence.append(Evidence("text", f"What {item.known_step.label} showed", item.known, item.known_step.index))
-        yield Finding(step=item.message.step, confidence=confidence, message=message, evidence=evidence)
+        if item.also:
+            evidence.append(Evidence("text", "The email also says", quote(item.also), item.message.step))
+        yield Finding(
+            step=item.message.step, severity=severity, confidence=confidence, message=message, evidence=evidence
+        )
 
