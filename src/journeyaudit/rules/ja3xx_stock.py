@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from journeyaudit.facts import failure, ledger, page_text, phrase_search, recheck, wording
+from journeyaudit.facts import computed, failure, ledger, page_text, phrase_search, recheck, wording
 from journeyaudit.facts.computed import customer_texts
 from journeyaudit.facts.ledger import mentions, product_names
 from journeyaudit.model import Evidence, Finding, Ledger, Run, StepRecord
@@ -119,6 +120,11 @@ def unannounced_stock_out(run: Run, options: Mapping[str, Any]) -> Iterator[Find
     step, so this finding is medium, at the product step (with the step where
     the customer's attempt to buy then failed, if any).
 
+    The message names the product: the product page's JSON-LD offer or its
+    ``<h1>``; on a page whose ``<h1>`` is only the logo, the heading the page
+    title names ("Tent - Vendure Remix Storefront" and an ``<h2>`` "Tent"), else
+    the item row the product added to the next basket.
+
     One finding per product step. Evidence: the availability claim with its
     step, and what the later step said (verbatim) or the basket that lost the
     item. Confidence is medium: claims are recognised by their wording. Not
@@ -136,27 +142,64 @@ def unannounced_stock_out(run: Run, options: Mapping[str, Any]) -> Iterator[Find
         claim = _claim(book, step, options)
         if claim is None:
             continue
-        names = product_names(step)
+        names = product_names(step) or _other_names(reached, step, basket_roles)
         finding = (
             _after_claim(reached, step, claim, names, basket_roles, options)
-            or _sold_out_when_looked_at_again(unexplained, [c for c in sold_out if c.product.index == step.index], claim)
+            or _sold_out_when_looked_at_again(
+                unexplained, [c for c in sold_out if c.product.index == step.index], claim, names
+            )
             or _refused_on_the_same_page(book, reached, step, claim, names)
         )
         if finding is not None:
             yield finding
 
 
+_TITLE = re.compile(r"<title\b[^>]*>(.*?)</title\s*>", re.IGNORECASE | re.DOTALL)
+_HEADING = re.compile(r"<(h[1-3])\b[^>]*>(.*?)</\1\s*>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+_TITLE_SEPARATORS = re.compile(r"\s+[-|–—:·]+\s+")
+
+
+def _other_names(reached: list[StepRecord], step: StepRecord, basket_roles: set[str]) -> list[str]:
+    """The product's name when the page has neither JSON-LD nor a text ``<h1>`` (its ``<h1>`` is the logo).
+
+    First the heading that the page's ``<title>`` names ("Tent - Vendure Remix Storefront"
+    and an ``<h2>`` "Tent"), else the row the product added to the next basket: an item
+    row (read by structure) that no basket before the product page listed.
+    """
+    html = step.html or ""
+    title = _TITLE.search(html)
+    segments = {page_text.normalise(part) for part in _TITLE_SEPARATORS.split(_text(title.group(1)))} if title else set()
+    for match in _HEADING.finditer(html):
+        heading = _text(match.group(2))
+        if heading and len(heading) <= 150 and page_text.normalise(heading) in segments:
+            return [heading]
+    before = {row.name for s in reached if s.index < step.index and s.role in basket_roles
+              for row in computed.basket_block(s).items}
+    for later in reached:
+        if later.index > step.index and later.role in basket_roles:
+            added = [row.name for row in computed.basket_block(later).items if row.name not in before]
+            if added:
+                return added[:1]
+    return []
+
+
+def _text(markup: str) -> str:
+    return " ".join(html_lib.unescape(_TAG.sub(" ", markup)).split())
+
+
 def _sold_out_when_looked_at_again(
-    unexplained: recheck.Refusal | None, changes: list[recheck.Change], claim: str
+    unexplained: recheck.Refusal | None, changes: list[recheck.Change], claim: str, names: list[str]
 ) -> Finding | None:
     """The order was refused without a cause, and the product page, looked at again, says the item is gone."""
     if unexplained is None or not changes:
         return None
     change, refused = changes[0], unexplained.step
+    name = names[0] if names else change.name
     return Finding(
         step=refused.index,
         message=(
-            f"'{change.name}' was '{quote(claim, 80)}' at {change.product.label}; at {refused.label} the shop refused "
+            f"'{name}' was '{quote(claim, 80)}' at {change.product.label}; at {refused.label} the shop refused "
             f"the order with only '{quote(unexplained.message.text, 120)}', and its product page, looked at again, "
             f"now says '{quote(change.now, 80)}': the refusal did not tell the customer that the item sold out."
         ),
