@@ -380,7 +380,6 @@ def missing_confirmation(run: Run, options: Mapping[str, Any]) -> Iterator[Findi
         )
 
 
-
 @rule(
     "JA105",
     "card-data-cleared",
