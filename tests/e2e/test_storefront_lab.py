@@ -32,6 +32,51 @@ steps:
       - choose: {field: Country, option: Narnia}
 """
 
+TYPED_NOTHING = """\
+name: No country starts so
+steps:
+  - name: Address
+    role: shipping
+    actions:
+      - goto: /lab/address
+      - choose: {field: Billing country, option: Narnia}
+"""
+
+TYPED_NO_MATCH = """\
+name: A country the search almost finds
+steps:
+  - name: Address
+    role: shipping
+    actions:
+      - goto: /lab/address
+      - choose: {field: Billing country, option: Gerania}
+"""
+
+TYPED_BY_VALUE = """\
+name: Type to filter, by value and with a search
+steps:
+  - name: Address by value
+    role: shipping
+    actions:
+      - goto: /lab/address
+      - choose: {field: Billing country, option: DE}
+      - click: text=Continue
+  - name: Chosen by value
+    role: review
+    actions:
+      - expect: {text: "Billing country: Germany"}
+  - name: Address with a search
+    role: shipping
+    actions:
+      - goto: /lab/address
+      - choose: {field: Billing country, option: United Kingdom, search: King}
+      - click: text=Continue
+  - name: Chosen with a search
+    role: review
+    actions:
+      - expect: {text: "Billing country: United Kingdom"}
+"""
+
 PAUSED = """\
 name: A pause is not the shop's time
 steps:
@@ -87,7 +132,9 @@ def _audit(tmp: Path, name: str, journeys: list[Path], extra: str = "") -> tuple
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("lab")
-    for name, text in (("no-such-option", NO_SUCH_OPTION), ("paused", PAUSED), ("never-answered", NEVER_ANSWERED)):
+    extra = (("no-such-option", NO_SUCH_OPTION), ("paused", PAUSED), ("never-answered", NEVER_ANSWERED),
+             ("typed-nothing", TYPED_NOTHING), ("typed-no-match", TYPED_NO_MATCH), ("typed-by-value", TYPED_BY_VALUE))
+    for name, text in extra:
         (tmp / f"{name}.yaml").write_text(text, encoding="utf-8")
     journeys = sorted((LAB / "journeys").glob("*.yaml")) + sorted(tmp.glob("*.yaml"))
     return _audit(tmp, "lab", journeys)
@@ -128,6 +175,28 @@ def test_choose_without_a_matching_option_lists_the_options_seen(lab):
     assert step.status == "failed"
     assert step.error == ("'Country' has no option 'Narnia'; the options are 'Austria', 'Belgium', 'Germany', "
                           "'France', 'Netherlands'")
+
+
+def test_choose_types_into_a_type_to_filter_combobox_and_picks_from_the_servers_options(lab):
+    _, _, runs = lab
+    run = runs["pickers"]
+    assert "Billing country: United Kingdom" in run.steps[1].visible_text  # "Uni" showed two: the exact label won
+    assert _action(run, 0, "choose", 2).effect == {"chose": "United Kingdom", "typed": "Uni"}
+    assert _action(run, 0, "choose", 0).effect == {"chose": "Germany"}  # a read-only combobox: no typing
+    run = runs["typed-by-value"]
+    assert run.status == "passed", [(s.name, s.error) for s in run.steps]
+    assert _action(run, 0, "choose").effect == {"chose": "DE", "typed": "DE"}  # Denmark and Germany: value DE
+    assert _action(run, 2, "choose").effect == {"chose": "United Kingdom", "typed": "King"}
+
+
+def test_choose_in_a_type_to_filter_combobox_without_a_match_says_what_was_typed_and_seen(lab):
+    _, _, runs = lab
+    step = runs["typed-nothing"].steps[0]
+    assert step.status == "failed"  # the list's "No countries match" line is no option
+    assert step.error == "'Billing country' showed no options after typing 'Narnia' to choose 'Narnia' from"
+    step = runs["typed-no-match"].steps[0]
+    assert step.status == "failed"
+    assert step.error == "'Billing country' has no option 'Gerania'; the options after typing 'Ger' are 'Germany'"
 
 
 def test_a_wait_for_an_answer_that_never_comes_says_what_the_page_got(lab):

@@ -43,7 +43,10 @@ def one_action(tmp_path: Path, action: str) -> Path:
         ("choose: {field: Country}", "6:17: choose is missing 'option'"),
         ("choose: {field: Country, option: ''}", "6:42: 'option' must not be empty"),
         ("choose: {field: Country, option: DE, value: DE}", "6:46: unknown key 'value' in choose "
-         "(allowed: field, option, timeout_ms)"),
+         "(allowed: field, option, search, timeout_ms)"),
+        ("choose: {field: Billing country, option: Germany, search: ''}", "6:67: 'search' must not be empty"),
+        ("choose: {field: Billing country, option: Germany, search: [Ger]}", "6:67: 'search' must be a string, "
+         "got a list"),
         ("choose: Country", "6:17: 'choose' must be a mapping, got 'Country'"),
     ],
 )
@@ -63,7 +66,8 @@ def test_waits_pause_and_choose_become_actions(tmp_path):
       - wait_for: {request: '/\\/api\\/stock\\/\\w+/i'}
       - pause: 500
       - pause: {ms: 250}
-      - choose: {field: Country, option: 49}"""))
+      - choose: {field: Country, option: 49}
+      - choose: {field: Billing country, option: Germany, search: Deu}"""))
     actions = load_journey(path).steps[0].actions
     assert [(a.name, a.params) for a in actions] == [
         ("wait_for", {"response": "**/api/cart/**", "status": 200}),
@@ -71,6 +75,7 @@ def test_waits_pause_and_choose_become_actions(tmp_path):
         ("pause", {"ms": 500}),
         ("pause", {"ms": 250}),
         ("choose", {"field": "Country", "option": "49"}),
+        ("choose", {"field": "Billing country", "option": "Germany", "search": "Deu"}),
     ]
 
 
@@ -117,6 +122,23 @@ def test_no_option_lists_the_options_the_customer_saw():
         "'Country' has no option 'France'; the options are 'Austria', 'Germany', 'Netherlands'"
     )
     assert choose.no_option("Country", "France", []) == "'Country' showed no options to choose 'France' from"
+
+
+def test_no_option_after_typing_says_what_was_typed():
+    assert choose.no_option("Billing country", "Narnia", [], "Narnia") == (
+        "'Billing country' showed no options after typing 'Narnia' to choose 'Narnia' from")
+    assert choose.no_option("Billing country", "Gerania", OPTIONS[1:2], "Gerania") == (
+        "'Billing country' has no option 'Gerania'; the options after typing 'Gerania' are 'Germany'")
+
+
+@pytest.mark.parametrize(
+    ("wanted", "search", "terms"),
+    [("Germany", None, ["Ger", "Germany"]), ("  United   Kingdom ", None, ["Uni", "United Kingdom"]),
+     ("DE", None, ["DE"]), ("Ger", None, ["Ger"]), ("A b", None, ["A b"]), ("St. Lucia", None, ["St.", "St. Lucia"]),
+     ("Germany", "Deutsch", ["Deutsch"])],
+)
+def test_a_type_to_filter_combobox_is_typed_the_options_start_then_all_of_it(wanted, search, terms):
+    assert choose.search_terms(wanted, search) == terms
 
 
 def test_the_profile_readiness_is_checked_and_reaches_the_settings(tmp_path):

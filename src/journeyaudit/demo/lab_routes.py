@@ -6,8 +6,12 @@
   ``POST /api/lab/cart`` and a toast says so for 2.5 s. Its gift-wrap option lives in a
   web component's open shadow root.
 * ``/lab/address``: a native select (Delivery), an ARIA combobox with a listbox popup
-  (Country) and a custom select, a button that opens a plain list (Grind size); the form
-  posts to ``/lab/address``, which shows what was chosen.
+  (Country), a custom select, a button that opens a plain list (Grind size), and a
+  type-to-filter combobox (Billing country, ``aria-autocomplete="list"``, the downshift /
+  Headless UI shape): its listbox is empty until the customer types, then a debounced
+  ``GET /api/lab/countries?q=`` (answered late) fills it with the countries whose name or a
+  word of it starts with what was typed; the form posts to ``/lab/address``, which shows
+  what was chosen.
 * ``/lab/hydrated`` also embeds the KettlePay express-checkout iframe (``/payments/kcpay.js``),
   for journeys that act inside a frame.
 
@@ -26,6 +30,16 @@ from .shop import DemoShop, _json, _Request, _Response, route
 PRODUCT = "aeropress-go"
 COUNTRIES = (("AT", "Austria"), ("BE", "Belgium"), ("DE", "Germany"), ("FR", "France"), ("NL", "Netherlands"))
 GRINDS = (("fine", "Fine (espresso)"), ("medium", "Medium (filter)"), ("coarse", "Coarse (French press)"))
+# the type-to-filter combobox's countries: enough that the list only makes sense filtered
+BILLING_COUNTRIES = (
+    ("AT", "Austria"), ("BE", "Belgium"), ("BG", "Bulgaria"), ("HR", "Croatia"), ("CY", "Cyprus"),
+    ("CZ", "Czechia"), ("DK", "Denmark"), ("EE", "Estonia"), ("FI", "Finland"), ("FR", "France"),
+    ("GE", "Georgia"), ("DE", "Germany"), ("GH", "Ghana"), ("GR", "Greece"), ("HU", "Hungary"),
+    ("IE", "Ireland"), ("IT", "Italy"), ("LV", "Latvia"), ("LT", "Lithuania"), ("LU", "Luxembourg"),
+    ("MT", "Malta"), ("NL", "Netherlands"), ("NO", "Norway"), ("PL", "Poland"), ("PT", "Portugal"),
+    ("RO", "Romania"), ("SK", "Slovakia"), ("SI", "Slovenia"), ("ES", "Spain"), ("SE", "Sweden"),
+    ("CH", "Switzerland"), ("GB", "United Kingdom"), ("US", "United States"),
+)
 DELIVERY = (("standard", "Standard (3–5 days)"), ("express", "Express (next day)"))
 
 _LAB_CSS = """<style>
@@ -35,6 +49,8 @@ _LAB_CSS = """<style>
 .combo li,.dropdown li{padding:.4rem .8rem;cursor:pointer}
 .combo li[aria-selected=true]{font-weight:700}
 .lab-field{margin:1rem 0}
+.combo ul:empty{display:none}
+.combo li.no-match{color:#6b5a4e;cursor:default}
 </style>"""
 
 
@@ -148,6 +164,14 @@ def _custom_select() -> str:
 <ul class="dropdown-menu" hidden>{items}</ul></div><input type="hidden" name="grind" id="grind-value"></div>"""
 
 
+def _autocomplete() -> str:
+    return """<div class="lab-field combo"><label id="billing-country-label" for="billing-country-input">Billing country</label>
+<input id="billing-country-input" role="combobox" aria-autocomplete="list" aria-expanded="false"
+ aria-controls="billing-country-list" autocomplete="off" placeholder="Start typing a country">
+<ul id="billing-country-list" role="listbox" aria-labelledby="billing-country-label"></ul>
+<input type="hidden" name="billing_country" id="billing-country-value"></div>"""
+
+
 _PICKERS_JS = """<script>
 (function () {
   const input = document.getElementById('country-input'), list = document.getElementById('country-list');
@@ -164,8 +188,46 @@ _PICKERS_JS = """<script>
     grind.textContent = item.textContent; document.getElementById('grind-value').value = item.dataset.value;
     menu.hidden = true;
   }));
+  // type-to-filter: nothing to pick until the customer types; options come from the server
+  const auto = document.getElementById('billing-country-input'), found = document.getElementById('billing-country-list');
+  let timer = null, asked = 0;
+  const show = (countries) => {
+    found.innerHTML = '';
+    countries.forEach(c => {
+      const li = document.createElement('li');
+      li.setAttribute('role', 'option'); li.id = 'billing-' + c.code; li.dataset.value = c.code; li.textContent = c.name;
+      li.addEventListener('click', () => {
+        auto.value = c.name; document.getElementById('billing-country-value').value = c.code;
+        found.innerHTML = ''; auto.setAttribute('aria-expanded', 'false');
+      });
+      found.appendChild(li);
+    });
+    if (!countries.length) { const li = document.createElement('li'); li.className = 'no-match'; li.textContent = 'No countries match'; found.appendChild(li); }
+    auto.setAttribute('aria-expanded', 'true');
+  };
+  auto.addEventListener('input', () => {
+    clearTimeout(timer); document.getElementById('billing-country-value').value = '';
+    const q = auto.value.trim();
+    if (!q) { found.innerHTML = ''; auto.setAttribute('aria-expanded', 'false'); return; }
+    timer = setTimeout(() => {
+      const mine = ++asked;
+      fetch('/api/lab/countries?q=' + encodeURIComponent(q)).then(r => r.json())
+        .then(data => { if (mine === asked) show(data.countries); });
+    }, 150);
+  });
+  auto.addEventListener('keydown', (event) => { if (event.key === 'Escape') { found.innerHTML = ''; auto.setAttribute('aria-expanded', 'false'); } });
 })();
 </script>"""
+
+
+@route("GET", "/api/lab/countries")
+def lab_countries(shop: DemoShop, req: _Request) -> _Response:
+    """The countries whose name, or a word of it, starts with ``q`` (or whose code is ``q``); answered late."""
+    time.sleep(_delay(req, 250))
+    q = str((req.query.get("q") or [""])[0]).strip().casefold()
+    hits = [{"code": code, "name": name} for code, name in BILLING_COUNTRIES
+            if q and (code.casefold() == q or any(word.casefold().startswith(q) for word in [name, *name.split()]))]
+    return _json({"countries": hits[:8]})
 
 
 @route("GET", "/lab/address")
@@ -175,6 +237,7 @@ def address_page(shop: DemoShop, req: _Request) -> _Response:
 <form method="post" action="/lab/address">
 {_combobox()}
 {_custom_select()}
+{_autocomplete()}
 <div class="lab-field"><label for="delivery">Delivery</label>
 <select id="delivery" name="delivery">{delivery}</select></div>
 <button type="submit" class="btn">Continue</button></form>"""
@@ -183,7 +246,8 @@ def address_page(shop: DemoShop, req: _Request) -> _Response:
 
 @route("POST", "/lab/address")
 def address_chosen(shop: DemoShop, req: _Request) -> _Response:
-    names = {**dict(COUNTRIES), **dict(GRINDS), **dict(DELIVERY)}
-    lines = "".join(f"<li>{e(label)}: {e(names.get(req.form.get(key, ''), 'not chosen'))}</li>"
-                    for key, label in (("country", "Country"), ("grind", "Grind size"), ("delivery", "Delivery")))
+    fields = (("country", "Country", COUNTRIES), ("grind", "Grind size", GRINDS),
+              ("billing_country", "Billing country", BILLING_COUNTRIES), ("delivery", "Delivery", DELIVERY))
+    lines = "".join(f"<li>{e(label)}: {e(dict(names).get(str(req.form.get(key, '')), 'not chosen'))}</li>"
+                    for key, label, names in fields)
     return _Response(layout("Your choices", f"<h1>Your choices</h1><ul class=\"choices-made\">{lines}</ul>"))

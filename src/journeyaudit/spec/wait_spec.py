@@ -101,4 +101,7 @@ class ChooseParams(_Strict):
     field: Text = Field(description="The field: its label or accessible name (Country), or a Playwright selector "
                         "(#country, label=Country, role=combobox[name='Country']).")
     option: Text = Field(description="The option to pick: its label (Germany) or its value (DE).")
+    search: Text | None = Field(None, description="What to type into a type-to-filter combobox (an autocomplete "
+                                "whose options appear only after typing). Default: the option's first three "
+                                "characters, then the whole option.")
     timeout_ms: Annotated[int, Field(gt=0)] | None = Field(None, description="How long to wait for the field and its options.")
