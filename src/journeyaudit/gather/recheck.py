@@ -29,7 +29,7 @@ def recheck_products(run: model.Run, recorder: Recorder, navigation_timeout_ms: 
     refused = facts_recheck.unexplained_refusal(run)
     if refused is None or recorder.crashed:
         return
-    accessibility, recorder.accessibility = recorder.accessibility, False  # the journey's pages were checked already
+    axe, recorder.axe = recorder.axe, None  # the journey's pages were checked already (no axe-core run)
     try:
         for product in facts_recheck.product_pages(run, refused.step.index):
             step = model.Step(name=f"Recheck: {product.name}", role="recheck", screenshot=True)
@@ -45,4 +45,4 @@ def recheck_products(run: model.Run, recorder: Recorder, navigation_timeout_ms: 
             if recorder.crashed:
                 return
     finally:
-        recorder.accessibility = accessibility
+        recorder.axe = axe
