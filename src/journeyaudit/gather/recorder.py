@@ -127,6 +127,7 @@ _SNAPSHOT_SCRIPT = f"""([max, maxText, maxHtml]) => {{
 }}"""
 
 QUIET_MS = 120  # a step has settled when no request was in flight for this long...
+CALM_QUIET_MS = 40  # ...or this long when the page was already quiet for QUIET_MS as the action ended
 SETTLE_MAX_MS = 1_500  # ...or after this long at most
 POLL_MS = 20  # how often settle() looks (each look lets Playwright deliver the page's events)
 MAX_TEXT = 200_000  # characters of visible text kept per step
@@ -156,6 +157,7 @@ class Recorder:
         self.step: model.StepRecord | None = None
         self._step_t0 = time.monotonic()
         self._pending: dict[Any, tuple[model.NetworkEntry, float]] = {}
+        self._last_activity = time.monotonic()  # when a request last started or ended
         self._json_responses: list[tuple[model.NetworkEntry, Any]] = []  # read at the snapshot (ledger source)
         self._deaf: set[str] = set()  # events not listened to until the next step (count ceiling reached)
         page.on("request", self._on_request)
@@ -216,19 +218,22 @@ class Recorder:
         ``SETTLE_MAX_MS`` at most: a fixed network-idle wait (500 ms of silence)
         after every step was most of the tool's own time. A request already
         running longer than the bound (a long poll, a stalled answer) does not
-        hold the step up again.
+        hold the step up again. A page already quiet for ``QUIET_MS`` when the
+        action ended (a step that ends with typing) is watched ``CALM_QUIET_MS`` only.
         """
         if self.crashed:
             return
         self._safe(lambda: self.page.wait_for_load_state("load", timeout=10_000), None)
         t0 = time.monotonic()
         quiet_since = t0
+        calm = not self._pending and t0 - self._last_activity >= QUIET_MS / 1000
+        window = (CALM_QUIET_MS if calm else QUIET_MS) / 1000
         while True:
             now = time.monotonic()
             busy = any(now - started < SETTLE_MAX_MS / 1000 for _entry, started in self._pending.values())
             if busy:
                 quiet_since = now
-            if now - quiet_since >= QUIET_MS / 1000 or now - t0 >= SETTLE_MAX_MS / 1000 or self.crashed:
+            if now - quiet_since >= window or now - t0 >= SETTLE_MAX_MS / 1000 or self.crashed:
                 return
             if self._safe(lambda: self.page.wait_for_timeout(POLL_MS), False) is False:
                 return  # the page closed
@@ -404,6 +409,7 @@ class Recorder:
         return True
 
     def _on_request(self, request) -> None:
+        self._last_activity = time.monotonic()
         if self._full("network", "request"):
             return
         entry = model.NetworkEntry(
@@ -414,7 +420,7 @@ class Recorder:
             same_origin=origin(request.url) == self.base_origin,
         )
         self.step.network.append(entry)
-        self._pending[request] = (entry, time.monotonic())
+        self._pending[request] = (entry, self._last_activity)
 
     def _on_response(self, response) -> None:
         request = response.request
@@ -428,6 +434,7 @@ class Recorder:
 
     def _finish(self, request, failure: str | None) -> None:
         pending = self._pending.pop(request, None)
+        self._last_activity = time.monotonic()
         if pending:
             entry, started = pending
             entry.duration_ms = round((time.monotonic() - started) * 1000, 1)
