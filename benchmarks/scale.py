@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import io
+import os
 import random
 import resource
 import sys
@@ -109,12 +110,49 @@ def bench_report(journeys: int, keep: Path | None) -> None:
                   f"{linked} linked")
 
 
+class TreeMemory:
+    """Samples the memory of this process and all its descendants (Playwright's driver, Chromium's
+    processes) once a second: peak RSS of this process, peak PSS of the whole tree (PSS shares each
+    shared page among the processes that map it, so the sum is not inflated by Chromium's shared pages)."""
+
+    def __init__(self, every: float = 1.0):
+        import threading
+
+        import psutil
+
+        self.me, self.every, self.samples = psutil.Process(), every, []
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        import psutil
+
+        start = time.perf_counter()
+        while not self.stop.wait(self.every):
+            tree, count = 0, 0
+            for proc in [self.me, *self.me.children(recursive=True)]:
+                try:
+                    tree += proc.memory_full_info().pss
+                    count += 1
+                except (psutil.Error, AttributeError):
+                    continue
+            self.samples.append((time.perf_counter() - start, self.me.memory_info().rss, tree, count))
+
+    def __enter__(self) -> TreeMemory:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop.set()
+        self.thread.join()
+
+
 def bench_record(journeys: int) -> None:
     from journeyaudit.audit import run_audit
     from journeyaudit.gather.browser import find_browser
     from journeyaudit.spec.config import resolve
 
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, TreeMemory() as memory:
         settings = resolve([str(ROOT / "journeys" / "demo" / "happy-path.yaml")],
                            {"out": tmp, "demo_shop": True, "workers": 1})
         one = settings.journeys[0]
@@ -125,17 +163,25 @@ def bench_record(journeys: int) -> None:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     passed = sum(1 for r in result.runs if r.status == "passed")
-    print(f"record:  {journeys} journeys ({passed} passed) in {wall:.0f} s: peak memory {own:.0f} MB in "
-          f"journeyaudit's process, {child:.0f} MB in its largest child process (figure only)")
+    mb = 1024 * 1024
+    print(f"record:  {journeys} journeys ({passed} passed) in {wall:.0f} s (load average {os.getloadavg()[0]:.1f}): "
+          f"peak RSS {own:.0f} MB in journeyaudit's process, {child:.0f} MB in its largest child process")
+    if memory.samples:
+        peak = max(memory.samples, key=lambda sample: sample[2])
+        quarter = [s for s in memory.samples if s[0] >= wall / 4][:1] or memory.samples[:1]
+        print(f"  whole process tree (journeyaudit, Playwright's driver, Chromium): peak PSS {peak[2] / mb:.0f} MB "
+              f"({peak[3]} processes); journeyaudit's own RSS {quarter[0][1] / mb:.0f} MB a quarter of the way, "
+              f"{memory.samples[-1][1] / mb:.0f} MB at the end ({len(memory.samples)} samples, one a second)")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--journeys", type=int, default=500, help="journeys in the report (default 500)")
+    parser.add_argument("--journeys", type=int, default=500, help="journeys in the report (default 500; 0: no report figure)")
     parser.add_argument("--record", type=int, default=0, metavar="N", help="also record the happy path N times")
     parser.add_argument("--keep", type=Path, metavar="DIR", help="make the synthetic run in DIR and keep it (reused)")
     args = parser.parse_args()
-    bench_report(args.journeys, args.keep)
+    if args.journeys:
+        bench_report(args.journeys, args.keep)
     if args.record:
         bench_record(args.record)
     return 0
