@@ -165,14 +165,13 @@ def render_html(
     trace_root: Path | None,
     rules: Sequence[RuleInfo],
     catalogue: Mapping[str, Any] | None = None,  # a crawl's result data: the catalogue section
-    report_dir: Path | None = None,  # the folder the report is written to (screenshot links); trace_root by default
+    report_dir: Path | None = None,  # the report's folder (screenshot links); trace_root by default
 ) -> str:
     """The report as one self-contained HTML document.
 
     ``runs`` maps journey id to its recorded run (a journey whose run errored
-    may be missing). Screenshots are read from ``trace_root / summary.trace``;
-    with no ``trace_root`` none are embedded. A report of many screenshots embeds
-    only those that matter and links the others (screenshots.py).
+    may be missing). Screenshots are read from ``trace_root / summary.trace`` (none
+    without it); a large report embeds only those that matter (screenshots.py).
     """
     shots = Shots(trace_root, report_dir, embed_all=count_screenshots(runs.values()) <= EMBED_ALL_UP_TO)
     rule_index = {info.code: info for info in rules}
@@ -184,7 +183,6 @@ def render_html(
     ]
     stray = [f for f in _worst_first(result.findings) if f.journey not in names]
     other_findings = [_finding_view(f"x-f{n}", f, rule_index, None, None, "", shots) for n, f in enumerate(stray, start=1)]
-
     status_counts = Counter(summary.status for summary in result.runs)
     counts = result.counts()
     failing = result.failing()
