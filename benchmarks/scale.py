@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import io
+import os
 import random
 import resource
 import sys
@@ -27,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from journeyaudit.audit import summarise  # noqa: E402
+from journeyaudit.facts import ledger  # noqa: E402
 from journeyaudit.history import store  # noqa: E402
 from journeyaudit.judge.engine import judge  # noqa: E402
 from journeyaudit.model import Result  # noqa: E402
@@ -55,36 +57,94 @@ def fake_screenshot(seed: int) -> bytes:
     return buffer.getvalue()
 
 
-def bench_report(journeys: int) -> None:
-    from journeyaudit.report.html import write_html
+def build(root: Path, journeys: int) -> tuple[Result, dict]:
+    """The fixture runs repeated to ``journeys``, each step with a screenshot of its own, judged, with ledgers.
 
+    Screenshots already in ``root`` (``--keep``) are used again: making 3,000 of them takes a minute.
+    """
     base = [store.load_run(d) for d in store.find_trace_dirs(FIXTURES)]
-    with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
-        runs = []
-        for n in range(journeys):
-            run = dataclasses.replace(base[n % len(base)], journey_id=f"j{n:04}-{base[n % len(base)].journey_id}")
-            run.steps = [dataclasses.replace(step) for step in run.steps]
-            folder = root / "traces" / run.journey_id
-            folder.mkdir(parents=True)
-            for step in run.steps:
-                if step.status != "skipped":
-                    step.screenshot = f"{step.index:02}.jpg"
+    runs = []
+    for n in range(journeys):
+        run = dataclasses.replace(base[n % len(base)], journey_id=f"j{n:04}-{base[n % len(base)].journey_id}")
+        run.steps = [dataclasses.replace(step) for step in run.steps]
+        folder = root / "traces" / run.journey_id
+        folder.mkdir(parents=True, exist_ok=True)
+        for step in run.steps:
+            if step.status != "skipped":
+                step.screenshot = f"{step.index:02}.jpg"
+                if not (folder / step.screenshot).is_file():
                     (folder / step.screenshot).write_bytes(fake_screenshot(n * 100 + step.index))
-            runs.append(run)
-        findings, outcomes = judge(runs)
-        result = Result(audit="scale", base_url=runs[0].base_url, findings=findings, outcomes=outcomes,
-                        runs=[summarise(run, f"traces/{run.journey_id}") for run in runs])
-        by_id = {run.journey_id: run for run in runs}
-        shots = sum(1 for run in runs for step in run.steps if step.screenshot)
-        t0 = time.perf_counter()
-        path = write_html(result, by_id, root / "report.html", trace_root=root, rules=all_rules())
-        wall = time.perf_counter() - t0
-        size = path.stat().st_size / 1e6
-        print(f"report:  {journeys} journeys, {sum(len(r.steps) for r in runs)} steps, {shots} screenshots, "
-              f"{len(findings)} findings: {wall:.2f} s to write (budget {REPORT_BUDGET_S:.0f} s: "
-              f"{'within' if wall <= REPORT_BUDGET_S else 'OVER'}), {size:.1f} MB "
-              f"(budget {REPORT_BUDGET_MB:.0f} MB: {'within' if size <= REPORT_BUDGET_MB else 'OVER'})")
+        runs.append(run)
+    findings, outcomes = judge(runs)
+    labels = ledger.labels_for_audit({})  # result.json holds each journey's ledger, as audit.py writes it
+    result = Result(audit="scale", base_url=runs[0].base_url, findings=findings, outcomes=outcomes,
+                    runs=[summarise(run, f"traces/{run.journey_id}") for run in runs],
+                    ledgers=[ledger.build(run, labels) for run in runs])
+    return result, {run.journey_id: run for run in runs}
+
+
+def bench_report(journeys: int, keep: Path | None) -> None:
+    import shutil
+
+    from journeyaudit.report.html import write_html
+    from journeyaudit.report.screenshots import CACHE_FOLDER
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = keep or Path(tmp)
+        result, by_id = build(root, journeys)
+        shutil.rmtree(root / CACHE_FOLDER, ignore_errors=True)  # the first report makes every thumbnail
+        shots = sum(1 for run in by_id.values() for step in run.steps if step.screenshot)
+        print(f"report:  {journeys} journeys, {sum(len(r.steps) for r in by_id.values())} steps, {shots} screenshots, "
+              f"{len(result.findings)} findings")
+        for label in ("first (makes the thumbnails)", "again (thumbnails cached)"):
+            t0, c0 = time.perf_counter(), time.process_time()
+            path = write_html(result, by_id, root / "report.html", trace_root=root, rules=all_rules())
+            wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+            size = path.stat().st_size / 1e6
+            html = path.read_text(encoding="utf-8")
+            linked = html.count('class="no-shot shot-link"')
+            print(f"  {label}: {wall:.2f} s wall, {cpu:.2f} s CPU ({wall / REPORT_BUDGET_S:.2f}x the "
+                  f"{REPORT_BUDGET_S:.0f} s budget: {'within' if wall <= REPORT_BUDGET_S else 'OVER'}), {size:.1f} MB "
+                  f"({size / REPORT_BUDGET_MB:.2f}x the {REPORT_BUDGET_MB:.0f} MB budget: "
+                  f"{'within' if size <= REPORT_BUDGET_MB else 'OVER'}); {html.count('<img ')} screenshots embedded, "
+                  f"{linked} linked")
+
+
+class TreeMemory:
+    """Samples the memory of this process and all its descendants (Playwright's driver, Chromium's
+    processes) once a second: peak RSS of this process, peak PSS of the whole tree (PSS shares each
+    shared page among the processes that map it, so the sum is not inflated by Chromium's shared pages)."""
+
+    def __init__(self, every: float = 1.0):
+        import threading
+
+        import psutil
+
+        self.me, self.every, self.samples = psutil.Process(), every, []
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        import psutil
+
+        start = time.perf_counter()
+        while not self.stop.wait(self.every):
+            tree, count = 0, 0
+            for proc in [self.me, *self.me.children(recursive=True)]:
+                try:
+                    tree += proc.memory_full_info().pss
+                    count += 1
+                except (psutil.Error, AttributeError):
+                    continue
+            self.samples.append((time.perf_counter() - start, self.me.memory_info().rss, tree, count))
+
+    def __enter__(self) -> TreeMemory:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop.set()
+        self.thread.join()
 
 
 def bench_record(journeys: int) -> None:
@@ -92,7 +152,7 @@ def bench_record(journeys: int) -> None:
     from journeyaudit.gather.browser import find_browser
     from journeyaudit.spec.config import resolve
 
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, TreeMemory() as memory:
         settings = resolve([str(ROOT / "journeys" / "demo" / "happy-path.yaml")],
                            {"out": tmp, "demo_shop": True, "workers": 1})
         one = settings.journeys[0]
@@ -103,16 +163,25 @@ def bench_record(journeys: int) -> None:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     passed = sum(1 for r in result.runs if r.status == "passed")
-    print(f"record:  {journeys} journeys ({passed} passed) in {wall:.0f} s: peak memory {own:.0f} MB in "
-          f"journeyaudit's process, {child:.0f} MB in its largest child process (figure only)")
+    mb = 1024 * 1024
+    print(f"record:  {journeys} journeys ({passed} passed) in {wall:.0f} s (load average {os.getloadavg()[0]:.1f}): "
+          f"peak RSS {own:.0f} MB in journeyaudit's process, {child:.0f} MB in its largest child process")
+    if memory.samples:
+        peak = max(memory.samples, key=lambda sample: sample[2])
+        quarter = [s for s in memory.samples if s[0] >= wall / 4][:1] or memory.samples[:1]
+        print(f"  whole process tree (journeyaudit, Playwright's driver, Chromium): peak PSS {peak[2] / mb:.0f} MB "
+              f"({peak[3]} processes); journeyaudit's own RSS {quarter[0][1] / mb:.0f} MB a quarter of the way, "
+              f"{memory.samples[-1][1] / mb:.0f} MB at the end ({len(memory.samples)} samples, one a second)")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--journeys", type=int, default=500, help="journeys in the report (default 500)")
+    parser.add_argument("--journeys", type=int, default=500, help="journeys in the report (default 500; 0: no report figure)")
     parser.add_argument("--record", type=int, default=0, metavar="N", help="also record the happy path N times")
+    parser.add_argument("--keep", type=Path, metavar="DIR", help="make the synthetic run in DIR and keep it (reused)")
     args = parser.parse_args()
-    bench_report(args.journeys)
+    if args.journeys:
+        bench_report(args.journeys, args.keep)
     if args.record:
         bench_record(args.record)
     return 0

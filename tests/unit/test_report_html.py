@@ -280,10 +280,13 @@ def test_findings_under_their_journey_and_step_worst_first(audit):
         "JA102", "critical", "checkout", "Place order"
     )
     assert soup.select_one("#j1-s2")["data-step"] == f"Pay {HOSTILE}"
-    # the rule's explanation is there, collapsed
-    about = critical.select_one("details.about")
+    # the rule's explanation is a link away: written once, collapsed, in the rules table
+    assert critical.select_one("details.about") is None
+    assert critical.select_one("p.about a")["href"] == "#rule-JA102"
+    about = soup.select_one("#rule-JA102 details.about")
     assert about is not None and not about.has_attr("open")
     assert "Second paragraph of the explanation for JA102" in _text(about)
+    assert len(soup.find_all(string=re.compile("Second paragraph of the explanation for JA102"))) == 1
 
     # each step links to the findings made at it
     step3 = soup.select_one("#j1-s3")
@@ -376,7 +379,9 @@ def test_hostile_page_text_is_escaped(audit):
                 # page text may appear in data-* and value attributes (escaped, inert), never as a URL
                 values = value if isinstance(value, list) else [value]
                 assert not any("javascript:" in v.lower() for v in values), (element.name, name, value)
-    assert [a for a in soup.find_all("a") if not a["href"].startswith("#")] == []
+    # the only links out of the page: the screenshots' own files, found inside the trace folders
+    outside = [a["href"] for a in soup.find_all("a") if not a["href"].startswith("#")]
+    assert outside == ["traces/checkout/step-1.jpg", "traces/browse/step-1.jpg"]
     # only the image tags we made: data: thumbnails
     assert all(img["src"].startswith("data:image/") for img in soup.find_all("img"))
     # the text is all there, as text
@@ -430,7 +435,11 @@ def test_write_html_is_atomic(audit, tmp_path: Path):
     written = write_html(result, runs, out, trace_root=trace_root, rules=RULES)
     assert written == out
     assert os.listdir(out.parent) == ["report.html"]
-    assert out.read_text(encoding="utf-8") == render_html(result, runs, trace_root=trace_root, rules=RULES)
+    html = out.read_text(encoding="utf-8")
+    assert html == render_html(result, runs, trace_root=trace_root, rules=RULES, report_dir=out.parent)
+    # written away from its run folder, the screenshots' links still reach their files
+    links = [a["href"] for a in BeautifulSoup(html, "html.parser").select("a.shot-full")]
+    assert links and all((out.parent / link).resolve().is_file() for link in links), links
     assert out.stat().st_mode & 0o644 == 0o644
 
     # overwriting replaces the file; a failure leaves the old one and no temp file

@@ -4,8 +4,9 @@ Everything the report shows that came from a shop's pages (messages, evidence,
 titles, URLs, step names, error texts) is untrusted. It reaches the template as
 plain ``str`` and is escaped by Jinja2's autoescaping; nothing here marks text
 as safe. URLs are shown as text, never as links. Screenshots are embedded as
-``data:`` URIs and the page carries a Content-Security-Policy that forbids every
-other kind of request, so the file works offline and never calls home.
+``data:`` URIs (or, in a large report, linked as files of traces/: screenshots.py)
+and the page carries a Content-Security-Policy that forbids every other kind of
+request, so the file works offline and never calls home.
 
 The one script, ``report.js`` (filters and search), is a static file of this
 package, allowed by the CSP through its SHA-256 hash: no inline event handlers,
@@ -53,7 +54,7 @@ from journeyaudit.report.formats import (  # Jinja-free, shared with the CI form
 from journeyaudit.report.ledger_view import ledger_views
 from journeyaudit.report.probes_view import probe_groups
 from journeyaudit.report.rules_view import SEVERITY_LABELS, rule_rows
-from journeyaudit.report.screenshots import Shot, shot
+from journeyaudit.report.screenshots import EMBED_ALL_UP_TO, Shot, Shots, count_screenshots, important_steps
 from journeyaudit.report.top_problems import top_problems
 from journeyaudit.report.trends import Spark, finding_sparks, step_sparks
 from journeyaudit.report.variants_view import variant_groups  # issue 11: devices and locales
@@ -164,23 +165,24 @@ def render_html(
     trace_root: Path | None,
     rules: Sequence[RuleInfo],
     catalogue: Mapping[str, Any] | None = None,  # a crawl's result data: the catalogue section
+    report_dir: Path | None = None,  # the report's folder (screenshot links); trace_root by default
 ) -> str:
     """The report as one self-contained HTML document.
 
     ``runs`` maps journey id to its recorded run (a journey whose run errored
-    may be missing). Screenshots are read from ``trace_root / summary.trace``;
-    with no ``trace_root`` none are embedded.
+    may be missing). Screenshots are read from ``trace_root / summary.trace`` (none
+    without it); a large report embeds only those that matter (screenshots.py).
     """
+    shots = Shots(trace_root, report_dir, embed_all=count_screenshots(runs.values()) <= EMBED_ALL_UP_TO)
     rule_index = {info.code: info for info in rules}
     names = {summary.journey_id: summary.journey_name or summary.journey_id for summary in result.runs}
     steps_trend = step_sparks(result.trend) if len(result.trend) > 1 else {}
     journeys = [
-        _journey_view(number, summary, runs.get(summary.journey_id), result, rule_index, trace_root, steps_trend)
+        _journey_view(number, summary, runs.get(summary.journey_id), result, rule_index, shots, steps_trend)
         for number, summary in enumerate(result.runs, start=1)
     ]
     stray = [f for f in _worst_first(result.findings) if f.journey not in names]
-    other_findings = [_finding_view(f"x-f{n}", f, rule_index, None, None, "") for n, f in enumerate(stray, start=1)]
-
+    other_findings = [_finding_view(f"x-f{n}", f, rule_index, None, None, "", shots) for n, f in enumerate(stray, start=1)]
     status_counts = Counter(summary.status for summary in result.runs)
     counts = result.counts()
     failing = result.failing()
@@ -233,6 +235,7 @@ def render_html(
         "probes": probe_groups(result, journeys),
         "variants": variant_groups(result, journeys),  # templates/_variants.html
         "catalogue": catalogue_view(catalogue) if catalogue else None,  # templates/_catalogue.html
+        "shots": shots,  # how many screenshots are embedded, how many linked
     }
     return _environment().get_template(TEMPLATE).render(context)
 
@@ -269,7 +272,7 @@ def write_html(
     catalogue: Mapping[str, Any] | None = None,
 ) -> Path:
     """Render and write the report atomically (temp file in the same folder, then replace)."""
-    html = render_html(result, runs, trace_root=trace_root, rules=rules, catalogue=catalogue)
+    html = render_html(result, runs, trace_root=trace_root, rules=rules, catalogue=catalogue, report_dir=Path(path).parent)
     return atomic_write_text(Path(path), html)
 
 
@@ -343,10 +346,10 @@ def _trace_dir(trace_root: Path | None, summary: RunSummary) -> Path | None:
     return Path(trace_root) / summary.trace
 
 
-def _evidence_view(item: Evidence, trace_dir: Path | None) -> EvidenceView:
+def _evidence_view(item: Evidence, trace_dir: Path | None, shots: Shots) -> EvidenceView:
     picture = None
     if item.kind == "screenshot" and item.value:
-        candidate = shot(trace_dir, item.value, item.label)
+        candidate = shots.get(trace_dir, item.value, item.label)
         picture = candidate if candidate.src else None
     return EvidenceView(
         label=item.label,
@@ -365,6 +368,7 @@ def _finding_view(
     run: Run | None,
     trace_dir: Path | None,
     journey_anchor: str,
+    shots: Shots,
 ) -> FindingView:
     info = rule_index.get(finding.code)
     step_name = finding.step_name
@@ -384,14 +388,14 @@ def _finding_view(
         step_anchor=f"{journey_anchor}-s{finding.step}" if has_step else "",
         message=finding.message,
         confidence=finding.confidence,
-        evidence=[_evidence_view(item, trace_dir) for item in finding.evidence],
+        evidence=[_evidence_view(item, trace_dir, shots) for item in finding.evidence],
         rule_doc=_doc_paragraphs(rule_doc(info)) if info else [],
         journey=finding.journey,
         suppressed=finding.suppressed,
     )
 
 
-def _step_view(anchor: str, step: StepRecord, scale: float, trace_dir: Path | None) -> StepView:
+def _step_view(anchor: str, step: StepRecord, scale: float, trace_dir: Path | None, shots: Shots, embed: bool) -> StepView:
     duration = max(0.0, float(step.duration_ms or 0.0))
     budget = step.budget_ms
     ran = step.status != "skipped"
@@ -412,7 +416,7 @@ def _step_view(anchor: str, step: StepRecord, scale: float, trace_dir: Path | No
         over_budget=bool(budget) and duration > (budget or 0),
         bar_pct=round(min(100.0, 100.0 * duration / scale), 1) if ran and scale else 0.0,
         budget_pct=round(min(100.0, 100.0 * budget / scale), 1) if budget and scale else None,
-        shot=shot(trace_dir, step.screenshot, f"Screenshot of step {step.index}") if ran else Shot(note=""),
+        shot=shots.get(trace_dir, step.screenshot, f"Screenshot of step {step.index}", embed=embed) if ran else Shot(note=""),
         dropped=dropped_lines(step),
     )
 
@@ -423,23 +427,27 @@ def _journey_view(
     run: Run | None,
     result: Result,
     rule_index: Mapping[str, RuleInfo],
-    trace_root: Path | None,
+    shots: Shots,
     steps_trend: Mapping[str, Spark] | None = None,
 ) -> JourneyView:
     anchor = f"j{number}"
-    trace_dir = _trace_dir(trace_root, summary)
+    trace_dir = _trace_dir(shots.trace_root, summary)
     own = _worst_first([f for f in result.findings if f.journey == summary.journey_id])
     findings = [
-        _finding_view(f"{anchor}-f{n}", f, rule_index, run, trace_dir, anchor) for n, f in enumerate(own, start=1)
+        _finding_view(f"{anchor}-f{n}", f, rule_index, run, trace_dir, anchor, shots) for n, f in enumerate(own, start=1)
     ]
     steps: list[StepView] = []
     if run is not None:
         scale = max([max(s.duration_ms or 0.0, s.budget_ms or 0) for s in run.steps] or [0.0])
-        steps = [_step_view(anchor, s, scale, trace_dir) for s in run.steps]
+        keep = important_steps(run, own)
+        steps = [_step_view(anchor, s, scale, trace_dir, shots, s.index in keep) for s in run.steps]
         by_index = {s.index: s for s in steps}
         for view in findings:
             if view.step is not None and view.step in by_index:
                 by_index[view.step].findings.append(view)
+            for item in view.evidence:  # the step shows this screenshot already: embedded once, pointed at here
+                if item.shot and item.step in by_index and by_index[item.step].shot.src == item.shot.src:
+                    item.shot = Shot(note="", alt=item.shot.alt, href=item.shot.href, same_as=by_index[item.step].anchor)
     placed = {id(view) for s in steps for view in s.findings}
     error = summary.error or (run.error if run is not None else None) or ""
     if run is None and not error:
@@ -481,6 +489,7 @@ def _environment() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # the templates are package files: no stat per {% include %} (500 journeys: 0.3 s)
     )
     env.filters["plural"] = _plural
     return env

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from journeyaudit.model import SEVERITIES, Result, RuleOutcome
-from journeyaudit.report.formats import rule_summary
+from journeyaudit.report.formats import rule_doc, rule_summary
 from journeyaudit.rules.registry import RuleInfo
 
 SEVERITY_LABELS = {"critical": "Critical", "high": "High", "medium": "Medium", "low": "Low"}
@@ -27,10 +27,12 @@ class RuleRow:
     errors: list[tuple[str, str]]  # (journey name, detail)
     ran: bool
     unchecked: list[tuple[str, str]] = field(default_factory=list)  # (why, journey names): an input was not recorded
+    doc: list[str] = field(default_factory=list)  # the rule's explanation, once, when it found something
 
 
 def rule_rows(result: Result, rule_index: Mapping[str, RuleInfo], names: Mapping[str, str]) -> list[RuleRow]:
     codes = sorted(set(rule_index) | {o.code for o in result.outcomes})
+    found = {finding.code for finding in result.findings}
     rows = []
     for code in codes:
         info = rule_index.get(code)
@@ -51,6 +53,7 @@ def rule_rows(result: Result, rule_index: Mapping[str, RuleInfo], names: Mapping
                 errors=[(names.get(o.journey, o.journey), o.detail) for o in outcomes if o.status == "error"],
                 ran=bool(outcomes),
                 unchecked=_unchecked(outcomes, names),
+                doc=_paragraphs(rule_doc(info)) if info and code in found else [],
             )
         )
     return rows
@@ -63,3 +66,7 @@ def _unchecked(outcomes: list[RuleOutcome], names: Mapping[str, str]) -> list[tu
         if outcome.status == "not_checked":
             journeys.setdefault(outcome.detail, []).append(names.get(outcome.journey, outcome.journey))
     return [(reason, ", ".join(found)) for reason, found in journeys.items()]
+
+
+def _paragraphs(doc: str) -> list[str]:
+    return [part.strip() for part in doc.split("\n\n") if part.strip()]
