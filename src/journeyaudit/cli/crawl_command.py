@@ -369,34 +369,3 @@ def _write(output: _Output, base_url: str, outcome, findings, bought=None) -> li
             written += write_format(name, result, {}, out, rules=[*all_rules(), *catalogue_rules()], root=Path.cwd())
     return written
 
-
-def crawl_for_run(base_url: str, section: dict[str, Any]) -> dict[str, Any]:
-    """``run`` with a for_each journey and no ``--crawl``: crawl the shop with the profile's ``crawl:`` section first.
-
-    Returns the crawl's result data, redacted like result.json (the run writes it to its report folder).
-    """
-    from journeyaudit.crawl.discovery import CrawlSettings, run_crawl
-    from journeyaudit.crawl.result import crawl_result
-    from journeyaudit.history.store import Redactor
-    from journeyaudit.rules.ja8xx_catalogue import check_catalogue
-
-    section = dict(section)
-    buy = _buy_settings(section.pop("buy", None), None, None)
-    settings = CrawlSettings(**section)
-    _browser(settings, None)
-    outcome = run_crawl(base_url, settings)
-    bought = _buy(base_url, outcome, buy) if buy is not None and not outcome.interrupted else None
-    findings = check_catalogue(outcome.pages)
-    products = sum(page.is_product for page in outcome.pages)
-    click.echo(f"Crawled {len(outcome.pages)} pages in {outcome.seconds:.1f} s: {products} products, {len(findings)} findings.")
-    return Redactor().data(crawl_result(base_url, outcome, findings, fail_on="high", render=settings.render, buy=bought))
-
-
-def write_crawl(data: dict[str, Any], out: Path) -> list[Path]:
-    """A run's crawl, next to its report: ``crawl/result.json`` and ``crawl/crawl.html``."""
-    from journeyaudit.history.store import atomic_write_text
-    from journeyaudit.report.crawl_html import write_crawl_html
-
-    out.mkdir(parents=True, exist_ok=True)
-    path = atomic_write_text(out / "result.json", json.dumps(data, indent=2, ensure_ascii=False))
-    return [path, write_crawl_html(data, out / "crawl.html")]
