@@ -94,6 +94,7 @@ class Journey:
     context: dict[str, Any] = field(default_factory=dict)  # device, locale, timezone_id, geolocation
     variant: Variant | None = None  # one combination of a matrix
     matrix: dict[str, Any] = field(default_factory=dict)  # the journey's own matrix: section, validated
+    for_each: dict[str, Any] = field(default_factory=dict)  # for_each: {crawl: products, ...} (spec/for_each.py), unexpanded
 
     def secrets(self) -> list[str]:
         """Every value marked ``secret: true`` (after env interpolation)."""

@@ -40,6 +40,7 @@ class _Output:
     formats: list[str] = field(default_factory=list)
     profile: str | None = None  # the audit profile: SARIF and annotations point at it
     render: str = "http"
+    buy: Any = None  # BuySettings: the add-to-cart probe after discovery (None: no probe)
 
 
 def _profile(path: str | None) -> tuple[str | None, bool, dict[str, Any], list[str]]:
@@ -105,9 +106,15 @@ class _Progress:
               help="Continue the crawl that Ctrl-C or SIGTERM stopped in --out; pages already read are not fetched again.")
 @click.option("--format", "formats", multiple=True, type=FORMAT, metavar="NAME",
               help="Also write this format with the crawl's findings: junit, sarif, github, gitlab (repeatable).")
+@click.option("--buy", "buy", type=click.IntRange(min=0), metavar="N",
+              help="After the crawl, put N products per category in the cart in Chromium and check the cart takes "
+                   "them at the page's price (JA301, JA808); 0 turns the profile's crawl.buy off.")
+@click.option("--buy-per", type=click.Choice(("category", "template", "all")), default=None,
+              help="Sample --buy N per category, per page template or over all products [default: category].")
 @click.option("--explain", metavar="CODE", help="Print a JA8xx rule's documentation (or 'all' for the list) and exit.")
 def crawl(profile, base_url, demo_shop, out, max_pages, max_depth, include, exclude, ignore_robots, fail_on,
-          per_host_concurrency, delay_ms, queue, queue_name, merge, resume, formats, render, explain) -> None:
+          per_host_concurrency, delay_ms, queue, queue_name, merge, resume, formats, render, buy, buy_per,
+          explain) -> None:
     """Discover the shop's catalogue and check what each product claims (JA8xx).
 
     \b
@@ -127,6 +134,11 @@ def crawl(profile, base_url, demo_shop, out, max_pages, max_depth, include, excl
     journeyaudit crawl --merge reports/crawl-a --merge reports/crawl-b --out reports/crawl
     joins them into one result (docs/crawl.md).
 
+    \b
+    Buy what it found: --buy 5 puts 5 products per category in the cart, in Chromium, and
+    reports a product the cart refuses while its page says in stock (JA301) or charges
+    another price (JA808); crawl: buy: {sample: 20, per: category} in a profile does the same.
+
     Exit codes: 0 clean, 1 a finding at or above --fail-on, 2 usage, 3 nothing could be fetched,
     130 stopped before the end.
     """
@@ -140,6 +152,8 @@ def crawl(profile, base_url, demo_shop, out, max_pages, max_depth, include, excl
     if merge:
         _merge(merge, output)
     base_url = base_url or profile_url
+    section = dict(section)
+    output.buy = _buy_settings(section.pop("buy", None), buy, buy_per)
     settings = CrawlSettings(**section)
     for name, value in (("max_pages", max_pages), ("max_depth", max_depth), ("per_host_concurrency", per_host_concurrency),
                         ("delay_ms", delay_ms), ("queue", queue), ("queue_name", queue_name)):
@@ -230,13 +244,14 @@ def _crawl(base_url: str, settings, output: _Output, *, resume: bool) -> None:
         outcome = run_crawl(base_url, settings, on_page=progress, state=state)
     except SharedQueueError as exc:
         _fail(str(exc), EXIT_CANNOT_RUN)
-    findings = check_catalogue(outcome.pages)
     products = [page for page in outcome.pages if page.is_product]
     if progress.live:
         click.echo("", err=True)
     if not outcome.pages or all(page.status == 0 for page in outcome.pages):
         _fail(f"nothing could be fetched from {masked_url(base_url)}", EXIT_CANNOT_RUN)
-    written = _write(output, base_url, outcome, findings)
+    bought = _buy(base_url, outcome, output.buy) if output.buy is not None and not outcome.interrupted else None
+    findings = check_catalogue(outcome.pages)
+    written = _write(output, base_url, outcome, findings, bought)
     earlier = f" (and {outcome.resumed} read before the stop)" if outcome.resumed else ""
     click.echo(
         f"Crawled {len(outcome.pages) - outcome.resumed} pages in {outcome.seconds:.1f} s{earlier}: "
@@ -291,7 +306,47 @@ def _exit(findings, fail_on: str) -> int:
     return EXIT_FINDINGS if any(SEVERITIES.index(f.severity) >= floor for f in findings) else EXIT_OK
 
 
-def _write(output: _Output, base_url: str, outcome, findings) -> list[Path]:
+def _buy_settings(value, buy: int | None, per: str | None):
+    """The probe's settings: the profile's ``buy:``, then ``--buy N`` (0: off) and ``--buy-per``."""
+    from journeyaudit.cli.crawl_profile import buy_settings
+    from journeyaudit.crawl.buy_sample import BuySettings
+
+    settings = buy_settings(value)
+    if buy == 0:
+        return None
+    if buy is not None or per is not None:
+        settings = settings or BuySettings()
+        settings.sample = buy if buy is not None else settings.sample
+        settings.per = per or settings.per
+    return settings
+
+
+def _buy(base_url: str, outcome, settings):
+    """Run the add-to-cart probe on the crawl's products (exit 3 when there is no Chromium)."""
+    from journeyaudit.crawl.buy import buy_products
+    from journeyaudit.gather.browser import BrowserNotFound, find_browser
+
+    try:
+        choice = find_browser()
+    except BrowserNotFound as exc:
+        _fail(str(exc), EXIT_CANNOT_RUN)
+    live = sys.stderr.isatty()
+    done = [0]
+
+    def tick(page) -> None:
+        done[0] += 1
+        if live:
+            click.echo(f"\rbuy: {done[0]} products in the cart", nl=False, err=True)
+
+    summary = buy_products(outcome.pages, settings, base_url=base_url, choice=choice, on_product=tick)
+    if live:
+        click.echo("", err=True)
+    click.echo(f"Bought {summary.products} products in {summary.seconds:.1f} s "
+               f"({'all' if settings.sample is None else settings.sample} per {settings.per}).")
+    return summary
+
+
+def _write(output: _Output, base_url: str, outcome, findings, bought=None) -> list[Path]:
     """result.json, crawl.html and the CI formats asked for, all from the same redacted data."""
     from journeyaudit.crawl.result import as_result, crawl_result
     from journeyaudit.history.store import Redactor, atomic_write_text
@@ -299,7 +354,7 @@ def _write(output: _Output, base_url: str, outcome, findings) -> list[Path]:
 
     out = output.out
     out.mkdir(parents=True, exist_ok=True)
-    data = crawl_result(base_url, outcome, findings, fail_on=output.fail_on, render=output.render)
+    data = crawl_result(base_url, outcome, findings, fail_on=output.fail_on, render=output.render, buy=bought)
     data = Redactor().data(data)  # a base URL's password and credential parameters in page URLs: masked
     path = atomic_write_text(out / "result.json", json.dumps(data, indent=2, ensure_ascii=False))
     written = [path, write_crawl_html(data, out / "crawl.html")]
@@ -313,3 +368,4 @@ def _write(output: _Output, base_url: str, outcome, findings) -> list[Path]:
         for name in extra:
             written += write_format(name, result, {}, out, rules=[*all_rules(), *catalogue_rules()], root=Path.cwd())
     return written
+

@@ -12,8 +12,9 @@ from journeyaudit.spec.yamlsource import Document, LocatedError, load
 
 CRAWL_KEYS = {
     "max_pages", "max_depth", "include", "exclude", "respect_robots", "use_sitemaps", "check_images",
-    "per_host_concurrency", "delay_ms", "queue", "queue_name", "render",
+    "per_host_concurrency", "delay_ms", "queue", "queue_name", "render", "buy",
 }
+BUY_KEYS = ("sample", "per", "include")
 RENDER = ("http", "browser")
 _COUNTS = {"max_pages": 1, "max_depth": 0, "per_host_concurrency": 1, "delay_ms": 0}  # key -> smallest value
 _FLAGS = ("respect_robots", "use_sitemaps", "check_images")
@@ -47,6 +48,8 @@ def _check(doc: Document, key: str, value: Any) -> list[LocatedError]:
     where = ("crawl", key)
     if key not in CRAWL_KEYS:
         return [doc.error(where, f"crawl: unknown key(s) {key} (known: {', '.join(sorted(CRAWL_KEYS))})", key=True)]
+    if key == "buy":
+        return _check_buy(doc, value)
     if key in _COUNTS:
         if isinstance(value, bool) or not isinstance(value, int) or value < _COUNTS[key]:
             return [doc.error(where, f"crawl: {key} must be a whole number, at least {_COUNTS[key]} (got {value!r})")]
@@ -64,3 +67,37 @@ def _check(doc: Document, key: str, value: Any) -> list[LocatedError]:
     elif (problem := (check_url if key == "queue" else check_name)(value)):
         return [doc.error(where, f"crawl: {problem}")]
     return []
+
+
+def _check_buy(doc: Document, value: Any) -> list[LocatedError]:
+    """``crawl: buy: {sample: 20, per: category, include: [...]}`` (or ``buy: true`` for the defaults)."""
+    from journeyaudit.crawl.buy_sample import PER
+
+    if isinstance(value, bool):
+        return []
+    if not isinstance(value, dict):
+        return [doc.error(("crawl", "buy"), "crawl: buy must be a mapping (sample, per, include) or true")]
+    errors = []
+    for key, item in value.items():
+        where = ("crawl", "buy", key)
+        if key not in BUY_KEYS:
+            errors.append(doc.error(where, f"crawl: buy: unknown key {key} (known: {', '.join(BUY_KEYS)})", key=True))
+        elif key == "sample" and item != "all" and (isinstance(item, bool) or not isinstance(item, int) or item < 1):
+            errors.append(doc.error(where, f"crawl: buy: sample must be a whole number, at least 1, or all (got {item!r})"))
+        elif key == "per" and item not in PER:
+            errors.append(doc.error(where, f"crawl: buy: per must be one of {', '.join(PER)} (got {item!r})"))
+        elif key == "include" and (not isinstance(item, list) or not all(isinstance(glob, str) for glob in item)):
+            errors.append(doc.error(where, "crawl: buy: include must be a list of URL globs"))
+    return errors
+
+
+def buy_settings(value: Any):
+    """The checked ``buy:`` value as :class:`~journeyaudit.crawl.buy_sample.BuySettings` (None: no probe)."""
+    from journeyaudit.crawl.buy_sample import BuySettings
+
+    if value is None or value is False:
+        return None
+    if value is True:
+        return BuySettings()
+    sample = value.get("sample", BuySettings.sample)
+    return BuySettings(None if sample == "all" else sample, value.get("per", "category"), list(value.get("include") or []))

@@ -113,9 +113,12 @@ def run_overrides(params: dict) -> dict:
             help="Keep Playwright's trace.zip per journey (open it with `playwright show-trace`): on, "
             "retain-on-failure (journeys that did not pass) or off. Secrets are scrubbed from it, or it is not kept "
             "[default: off].")
+@click.option("--crawl", "crawl_dir", metavar="DIR", type=click.Path(exists=True),
+              help="A crawl's result folder (journeyaudit crawl --out DIR): journeys with for_each run once per "
+                   "product it found.")
 @shard_option
 @click.option("-v", "--verbose", is_flag=True, help="A line per step, not just per journey.")
-def run(files, verbose, **params) -> None:
+def run(files, verbose, crawl_dir=None, **params) -> None:
     """Run an audit profile, or journey files, in Chromium and write a report.
 
     FILES is one audit profile (audits/*.yaml) or one or more journey files
@@ -133,6 +136,7 @@ def run(files, verbose, **params) -> None:
         settings = resolve(list(files), run_overrides(params), rules=rule_catalogue())
     except ValidationFailed as exc:
         fail(f"invalid input:\n{exc}", EXIT_USAGE)
+    _over_the_crawl(settings, crawl_dir)
     for warning in dict.fromkeys(w for journey in settings.journeys for w in journey.warnings):
         echo(click.style("warning: ", fg="yellow", bold=True) + flat(warning), err=True)
     post = prepare(formats=settings.formats, history_url=settings.history_url, baseline=settings.baseline,
@@ -161,3 +165,24 @@ def run(files, verbose, **params) -> None:
     print_summary(result, out_dir / "report.html")
     print_post(post, result)
     sys.exit(exit_code(result))
+
+
+def _over_the_crawl(settings, crawl_dir: str | None) -> None:
+    """for_each journeys: one variant per product of the crawl in ``crawl_dir`` (usage error without one)."""
+    from journeyaudit.spec import for_each
+
+    if not for_each.needs_products(settings.journeys):
+        return
+    if not crawl_dir:
+        names = ", ".join(j.id for j in settings.journeys if j.for_each)
+        fail(f"{names}: for_each needs a crawl: run `journeyaudit crawl ... --out DIR` first, then `run ... --crawl DIR`",
+             EXIT_USAGE)
+    from journeyaudit.crawl.products import CrawlNotFound, journey_products, read_crawl
+
+    try:
+        products = journey_products(read_crawl(crawl_dir))
+    except CrawlNotFound as exc:
+        fail(str(exc), EXIT_USAGE)
+    settings.journeys = for_each.expand_all(settings.journeys, products)
+    if not settings.journeys:
+        fail(f"no crawled product in {crawl_dir} matches the journeys' for_each", EXIT_USAGE)

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from journeyaudit import __version__
-from journeyaudit.crawl.records import ListingClaim, PageRecord
+from journeyaudit.crawl.records import BuySummary, ListingClaim, PageRecord
 from journeyaudit.model import Evidence, Finding, Result, RunSummary
 
 CRAWL_SCHEMA_VERSION = 1
@@ -69,11 +69,14 @@ class CrawlResult:
     products: list[PageRecord] = field(default_factory=list)
     other_pages: list[OtherPage] = field(default_factory=list)
     findings: list[CrawlFinding] = field(default_factory=list)
+    buy: BuySummary | None = None  # the add-to-cart probe (crawl --buy), when it ran; each product's visit is its `buy`
     # with a shared queue (--queue): a listing's claims about products another process fetched (crawl --merge)
     unmatched_listing_claims: dict[str, list[ListingClaim]] = field(default_factory=dict)
 
 
-def crawl_result(base_url: str, outcome: Any, findings: list[Finding], *, fail_on: str, render: str = "http") -> dict[str, Any]:
+def crawl_result(
+    base_url: str, outcome: Any, findings: list[Finding], *, fail_on: str, render: str = "http", buy: BuySummary | None = None,
+) -> dict[str, Any]:
     """The crawl's result data (not yet redacted): what ``result.json`` holds."""
     result = CrawlResult(
         base_url=base_url,
@@ -93,6 +96,7 @@ def crawl_result(base_url: str, outcome: Any, findings: list[Finding], *, fail_o
                          [CrawlEvidence(ev.label, str(ev.value)) for ev in f.evidence])
             for f in findings
         ],
+        buy=buy,
         unmatched_listing_claims={url: list(found) for url, found in (getattr(outcome, "unmatched_claims", None) or {}).items()},
     )
     return asdict(result)

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import lru_cache
+
+from .catalog import Product
 
 #: Category slug -> shown name. Each gets :data:`PER_CATEGORY` products.
 CATEGORIES: dict[str, str] = {
@@ -68,6 +71,15 @@ DEFECTS: dict[str, str] = {
     "scales-maple-brew-scale-3": "structured-in-stock-sold-out",  # JA803, rendered in the browser only
 }
 
+#: Seeded add-to-cart defects (the crawl's buy probe, ``crawl --buy``): the product page is honest, and
+#: only adding the product to the cart shows the problem. Kept apart from :data:`DEFECTS`, whose every
+#: entry a JA8xx page check must find.
+CART_DEFECTS: dict[str, str] = {
+    "brewers-basalt-dripper-9": "cart-refuses",  # JA301: page "In stock", the cart says it is out of stock
+    "cups-cobalt-mug-7": "cart-price",  # JA808: the cart charges €2.00 more than the product page
+}
+CART_SURCHARGE = 200  # cents the 'cart-price' product costs more in the cart
+
 
 @dataclass(frozen=True)
 class CatalogueProduct:
@@ -90,6 +102,19 @@ class CatalogueProduct:
     @property
     def defect(self) -> str:
         return DEFECTS.get(self.slug, "")
+
+    @property
+    def cart_defect(self) -> str:
+        return CART_DEFECTS.get(self.slug, "")
+
+
+@dataclass(frozen=True)
+class CartLine(Product):
+    """A catalogue product as the cart holds it: the shop's Product, linking back to its catalogue page."""
+
+    @property
+    def url(self) -> str:
+        return f"/catalogue/p/{self.slug}"
 
 
 def _make() -> list[CatalogueProduct]:
@@ -132,4 +157,25 @@ def structured_price(product: CatalogueProduct) -> int:
     return product.price - 1000 if product.defect == "structured-price" else product.price
 
 
+@lru_cache(maxsize=None)
+def cart_product(slug: str) -> CartLine | None:
+    """What the cart sells for a catalogue slug (None: not a catalogue product the cart can hold).
+
+    'cart-price' charges :data:`CART_SURCHARGE` more than the product page shows.
+    """
+    product = BY_SLUG.get(slug)
+    if product is None or product.defect in ("soft-404", "dead-sitemap-url"):
+        return None
+    price = product.price + (CART_SURCHARGE if product.cart_defect == "cart-price" else 0)
+    category = CATEGORIES[product.category]
+    return CartLine(product.slug, product.name, product.sku, "Kettle & Crumb", category, price, product.name, product.name)
+
+
+def cart_refuses(slug: str) -> bool:
+    """The cart will not take it: a product sold out, or the seeded 'cart-refuses' (its page says in stock)."""
+    product = BY_SLUG.get(slug)
+    return product is not None and (not product.in_stock or product.cart_defect == "cart-refuses")
+
+
 assert all(slug in BY_SLUG for slug in DEFECTS), "every seeded defect names a real catalogue product"
+assert all(BY_SLUG[slug].in_stock and not BY_SLUG[slug].defect for slug in CART_DEFECTS), "cart defects: clean pages"

@@ -31,6 +31,7 @@ from .catalog import (  # the ledger's faults
     SHIPPING_METHODS,
     Product,
 )
+from .catalogue_data import cart_product
 from .mail import Postman
 
 #: The payment host of the 'insecure-checkout' fault: the audit maps it to 127.0.0.1 in the
@@ -302,7 +303,7 @@ class DemoShop:
     def _lines(self, session: Session, faults: frozenset[str]) -> list[dict[str, Any]]:
         lines = []
         for slug, quantity in session.cart.items():
-            product = BY_SLUG.get(slug)
+            product = BY_SLUG.get(slug) or cart_product(slug)
             if product is None or quantity <= 0:
                 continue
             unit = self.unit_price(product, faults)

@@ -13,6 +13,7 @@ from .catalog import (  # the ledger's faults
     plain_amount,
     recommendations_for,
 )
+from .catalogue_data import cart_product, cart_refuses
 from .shop import REVIEWS_KEY, DemoShop, Session, _int, _json, _redirect, _Request, _Response, route
 
 
@@ -122,9 +123,14 @@ def api_cart(shop: DemoShop, req: _Request) -> _Response:
 
 @route("POST", "/cart/add")
 def cart_add(shop: DemoShop, req: _Request) -> _Response:
-    product = BY_SLUG.get(req.form.get("slug", ""))
+    slug = req.form.get("slug", "")
+    product = BY_SLUG.get(slug) or cart_product(slug)
     if product is None:
         return _Response(pages.not_found_page("We couldn't find that product."), 404)
+    if cart_refuses(slug):  # a catalogue product sold out, or 'cart-refuses' (its page says "In stock")
+        with shop._lock:
+            req.session.flashes.append(("error", f"Sorry, {product.name} is out of stock and could not be added to your cart."))
+        return _redirect("/cart")
     quantity = _int(req.form.get("quantity"), 1)
     quantity = max(1, min(quantity, 10))
     with shop._lock:
@@ -152,7 +158,7 @@ def cart_update(shop: DemoShop, req: _Request) -> _Response:
 def cart_remove(shop: DemoShop, req: _Request) -> _Response:
     slug = req.form.get("slug", "")
     with shop._lock:
-        product = BY_SLUG.get(slug)
+        product = BY_SLUG.get(slug) or cart_product(slug)
         if req.session.cart.pop(slug, None) is not None and product is not None:
             req.session.flashes.append(("info", f"{product.name} was removed from your cart."))
     return _redirect("/cart")

@@ -50,6 +50,22 @@ def check_catalogue(pages: list[PageRecord]) -> list[Finding]:
             finding.journey = "catalogue"
             finding.fingerprint = f"{info.code}|{finding.step_name}"
             findings.append(finding)
+    return findings + _at_scale(pages)
+
+
+def _at_scale(pages: list[PageRecord]) -> list[Finding]:
+    """Journey rules' stories the add-to-cart probe finds across the catalogue (JA301), under their own code."""
+    from journeyaudit.rules.ja8xx_buy import STOCK_CODE, refused_in_stock
+    from journeyaudit.rules.registry import get_rule
+
+    info = get_rule(STOCK_CODE)
+    findings = []
+    for finding in refused_in_stock(pages):
+        finding.code, finding.slug = STOCK_CODE, info.slug if info else "unannounced-stock-out"
+        finding.severity = info.severity if info else "high"
+        finding.journey = "catalogue"
+        finding.fingerprint = f"{STOCK_CODE}|{finding.step_name}"
+        findings.append(finding)
     return findings
 
 
@@ -199,3 +215,6 @@ def missing_offer_data(pages: list[PageRecord]) -> Iterator[Finding]:
                                                 ("availability", page.structured_availability)) if not value]
             yield _finding(page, f"{page.label}: its structured data has no {' or '.join(missing)}.",
                            ("Structured data", f"no {', no '.join(missing)}"), ("Visible price", page.visible_price or "none"))
+
+
+from journeyaudit.rules import ja8xx_buy  # noqa: E402,F401  (registers JA808)

@@ -37,6 +37,7 @@ from journeyaudit.spec.actions import (  # noqa: F401 (ACTION_NAMES, SHORT_FORMS
     _Strict,
 )
 from journeyaudit.spec.errors import show, translate_errors
+from journeyaudit.spec.for_each import ForEachSpec
 from journeyaudit.spec.matrix import MatrixSpec
 from journeyaudit.spec.probespec import ProbesSpec
 from journeyaudit.spec.yamlsource import Document, LocatedError, ValidationFailed, load
@@ -131,6 +132,8 @@ class JourneyFile(_Strict):
                                   "this journey starts with.")
     matrix: MatrixSpec | None = Field(None, description="Run each combination of device, locale, timezone and "
                                       "geolocation as its own journey.")
+    for_each: ForEachSpec | None = Field(None, description="Run the journey once per product of a crawl "
+                                         "(${product.url}, ${product.name}, ${product.price} in its steps).")
 
 
 
@@ -178,6 +181,7 @@ def journey_from_document(doc: Document, journey_id: str | None = None) -> model
         errors += [doc.error((key,), f"a setup journey {what}", key=True) for key, what in (
             ("uses", "cannot itself use another ('uses')"), ("matrix", "runs once: it cannot have a matrix"))
             if getattr(spec, key) is not None]
+    errors += _for_each_problems(doc, spec)
     if errors or spec is None:
         raise ValidationFailed(errors)
 
@@ -211,6 +215,7 @@ def journey_from_document(doc: Document, journey_id: str | None = None) -> model
     )
     journey.setup, journey.uses = spec.setup, spec.uses or ""
     journey.matrix = spec.matrix.model_dump(exclude_none=True) if spec.matrix else {}
+    journey.for_each = spec.for_each.model_dump(exclude_none=True) if spec.for_each else {}
     _request_secrets(journey, doc)
     journey.warnings = cards.mark_card_numbers(journey, explicit)
     if journey.probes:
@@ -220,6 +225,19 @@ def journey_from_document(doc: Document, journey_id: str | None = None) -> model
         if problems:
             raise ValidationFailed(problems)
     return journey
+
+
+def _for_each_problems(doc: Document, spec: JourneyFile | None) -> list[LocatedError]:
+    """``${product.*}`` without for_each or with an unknown field; for_each where it cannot apply."""
+    from journeyaudit.spec import for_each
+
+    errors = [doc.error(path, message) for path, message in for_each.problems(doc.data)]
+    if spec is not None and spec.for_each is not None:
+        errors += [doc.error(("for_each",), f"for_each {what}", key=True) for key, what in (
+            ("setup", "cannot be used by a setup journey: it runs once"),
+            ("matrix", "and matrix cannot be combined yet: run the products on one device"))
+            if getattr(spec, key)]
+    return errors
 
 
 def _request_secrets(journey: model.Journey, doc: Document) -> None:

@@ -338,6 +338,11 @@ class AuditProfile(_Strict):
     readiness: ReadinessSpec = Field(
         default_factory=ReadinessSpec, description="No click before a page is ready (issue 11): {wait, max_ms, quiet_ms}."
     )
+    # ---- issue 12: the catalogue crawl; its keys are checked by `journeyaudit crawl` (cli/crawl_profile.py) ----
+    crawl: dict[str, Any] | None = Field(
+        None, description="The catalogue crawl (docs/crawl.md): max_pages, include, render, buy, ... Read by "
+        "`journeyaudit crawl`, and by `run` when a journey has for_each and no --crawl DIR is given.",
+    )
 
     @model_validator(mode="after")
     def _one_remote_browser(self) -> "AuditProfile":

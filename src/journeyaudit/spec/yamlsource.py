@@ -113,7 +113,7 @@ class Document:
 # ${NAME} interpolation
 # --------------------------------------------------------------------------
 
-_VARIABLE = re.compile(r"\$\$\{|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}|\$\{")
+_VARIABLE = re.compile(r"\$\$\{|\$\{product\.[A-Za-z0-9_]*\}|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}|\$\{")
 
 
 def interpolate(text: str, env: Mapping[str, str], used: set[str] | None = None) -> tuple[str, list[str]]:
@@ -128,6 +128,8 @@ def interpolate(text: str, env: Mapping[str, str], used: set[str] | None = None)
         whole = match.group(0)
         if whole == "$${":
             return "${"
+        if whole.startswith("${product."):  # a crawled product's field: a for_each journey fills it (spec/for_each.py)
+            return whole
         name, default = match.group(1), match.group(2)
         if name is None:
             token = re.match(r"\S{0,40}", text[match.start():]).group(0)  # the reference, not the whole value
