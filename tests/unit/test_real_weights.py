@@ -97,7 +97,7 @@ def test_shuup_confirmation_without_number_is_low_when_its_email_carries_the_ref
     assert finding.severity == "low" and finding.step == 6
     assert finding.message == (
         "The confirmation at 'Confirmation' (step 6) does not show an order number (it does say "
-        "'Thank you for your order!'); the confirmation email 'Brew Bench - Order 2 Received' carries the reference '2'."
+        "'Thank you for your order!'); the confirmation email 'Brew Bench - Order 8 Received' carries the reference '8'."
     )
 
 
@@ -144,7 +144,7 @@ def test_complete_confirmations_are_silent():
 def test_email_references_short_numbers_and_codes_after_words():
     shuup = shop_recorded("shuup", "happy-path")
     confirmation = next(s for s in shuup.steps if s.role == "confirmation")
-    assert email_reference(shuup, confirmation, ())[1] == "2"
+    assert email_reference(shuup, confirmation, ())[1] == "8"
     vendure = shop_recorded("vendure", "happy-path")
     confirmation = next(s for s in vendure.steps if s.role == "confirmation")
     assert email_reference(vendure, confirmation, ())[1] == "9UEP12U4EF4DA29W"

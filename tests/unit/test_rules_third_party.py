@@ -63,7 +63,7 @@ def test_the_chosen_provider_failing_stays_high():
     trace = shop_recorded("shuup", "happy-path")
     payment = trace.steps[3]
     payment.network.append(_failed_script(STRIPE))
-    next(a for a in payment.actions if "payment_method" in a.description).target["label"] = "Card (Stripe)"
+    next(a for a in payment.actions if "Invoice" in a.description).target["label"] = "Card (Stripe)"
     [finding] = findings("JA505", trace)
     assert finding.severity == "high" and "The payment widget at" in finding.message
 
