@@ -34,6 +34,17 @@ steps:
       - request: {url: /api/stock/KC-AP-GO-01, expect: {json: {path: available, equals: false}}}
 """
 
+SAVED = """\
+name: A value of one answer goes into the next request
+steps:
+  - name: Home
+    role: product
+    actions:
+      - goto: /
+      - request: {url: /api/stock/KC-AP-GO-01, save: {sku: sku}}
+      - request: {url: "/api/stock/{saved.sku}", expect: {json: {path: sku, equals: KC-AP-GO-01}}}
+"""
+
 WAITS = """\
 name: Waits long
 steps:
@@ -68,9 +79,10 @@ def folder_of(out: Path) -> Path:
 def audit(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("requests")
     (tmp / "bad-answer.yaml").write_text(BAD_ANSWER, encoding="utf-8")
+    (tmp / "saved.yaml").write_text(SAVED, encoding="utf-8")
     path = profile(
         tmp,
-        [f"{ROOT}/journeys/demo-api/sold-out.yaml", f"{tmp}/bad-answer.yaml"],
+        [f"{ROOT}/journeys/demo-api/sold-out.yaml", f"{tmp}/bad-answer.yaml", f"{tmp}/saved.yaml"],
         "  - {name: reset, request: {method: DELETE, url: /api/stock/KC-HV60-02W, headers: {X-Api-Key: \"${KC_API_KEY}\"}}}\n"
         "  - {name: echo, run: \"echo the key is ${KC_API_KEY}; echo done\", timeout: 10}\n"
         "  - {name: flaky, run: \"exit 4\", optional: true}",
@@ -99,6 +111,13 @@ def test_stock_sold_out_through_the_api_before_place_order_is_caught_by_ja301(au
     assert sold.effect["url"].endswith("/api/stock/KC-HV60-02W")
     assert '"available": false' in sold.effect["body"] and sold.effect["headers"] == ["X-Api-Key"]
     assert "X-Api-Key" in sold.description
+
+
+def test_a_saved_value_of_one_answer_is_sent_in_the_next_request(audit):
+    _, _, _, runs = audit
+    step = runs["saved"].steps[0]
+    assert step.status == "passed", step.error
+    assert step.actions[-1].effect["url"].endswith("/api/stock/KC-AP-GO-01")
 
 
 def test_an_answer_that_is_not_as_expected_fails_the_step_like_an_expectation(audit):

@@ -8,6 +8,10 @@ method, URL, status, duration and the first :data:`BODY_CHARS` characters of the
 redacted. Header values are never recorded (their names are). A failed expectation on
 the answer fails the step like any ``expect``.
 
+``save: {name: dotted.path}`` keeps values of the JSON answer in the journey's context;
+a later request writes ``{saved.name}`` in its URL, headers or body (the id of the order
+the journey just placed, which no journey file can know in advance).
+
 The same call serves the profile's ``setup:``/``teardown:`` requests (gather/hooks.py).
 The schema is spec/request_spec.py.
 """
@@ -15,6 +19,7 @@ The schema is spec/request_spec.py.
 from __future__ import annotations
 
 import json
+import re
 import time
 from typing import Any
 
@@ -26,6 +31,7 @@ from journeyaudit.history.store import Redactor
 
 BODY_CHARS = 2_000  # of the answer's body, kept in the trace
 _MISSING = object()
+_SAVED = re.compile(r"\{saved\.([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
 def send(api: Any, params: dict[str, Any], url: str, timeout_ms: int, redactor: Redactor) -> tuple[dict[str, Any], str]:
@@ -136,9 +142,39 @@ def _excerpt(body: str, redactor: Redactor) -> str:
     return f" ({redactor.text(text)})" if text else ""
 
 
+def with_saved(value: Any, saved: dict[str, str]) -> Any:
+    """``value`` (text, or a mapping/list of them) with each ``{saved.name}`` replaced."""
+    if isinstance(value, str):
+        def one(match: re.Match[str]) -> str:
+            if match.group(1) not in saved:
+                raise ActionFailed(f"request: {match.group(0)} was not saved by an earlier request of this journey")
+            return saved[match.group(1)]
+        return _SAVED.sub(one, value)
+    if isinstance(value, dict):
+        return {k: with_saved(v, saved) for k, v in value.items()}
+    if isinstance(value, list):
+        return [with_saved(v, saved) for v in value]
+    return value
+
+
+def keep(body: str, wanted: dict[str, str], saved: dict[str, str], what: str) -> None:
+    """Save the values at ``wanted``'s paths of the JSON ``body`` into ``saved``."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        raise ActionFailed(f"request: {what} is not JSON; nothing to save") from None
+    for name, path in wanted.items():
+        value = find(data, path)
+        if value is _MISSING or value is None:
+            raise ActionFailed(f"request: expected {path!r} in {what} to save it as {name!r}; there is no such value")
+        saved[name] = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
 @action("request")
 def request(page: Page, params: dict[str, Any], ctx: ActionContext) -> dict[str, Any] | None:
     redactor = ctx.extra.get("redactor") or Redactor()
+    saved = ctx.extra.setdefault("saved", {})
+    params = {k: (v if k in ("expect", "save") else with_saved(v, saved)) for k, v in params.items()}
     url = ctx.url(params["url"])
     timeout = ctx.timeout(params)
     if params.get("share_cookies"):
@@ -153,6 +189,8 @@ def request(page: Page, params: dict[str, Any], ctx: ActionContext) -> dict[str,
         record["share_cookies"] = bool(params.get("share_cookies"))
         ctx.last_effect = record  # kept in the trace even when the check below fails
         check(record, body, params.get("expect"), redactor)
+        if params.get("save"):
+            keep(body, params["save"], saved, f"the answer to {record['method']} {_path(record['url'])}")
     finally:
         if own:
             try:

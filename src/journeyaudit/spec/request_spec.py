@@ -10,6 +10,10 @@ read an order's status) through Playwright's API request context, not the page::
         json: {stock: 0}                    # or form: {field: value}
         share_cookies: false                # true: the browser's cookies go along (the customer's session)
         expect: {status: 200, json: {path: sku, equals: KC-AP-GO}, text: sold out}
+        save: {order_id: orders.0.id}       # a value of the JSON answer, for later requests
+
+A later ``request`` of the same journey writes ``{saved.order_id}`` in its URL, headers or
+body (an id the journey cannot know in advance: the order it just placed).
 
 The browser side is gather/api_request.py; the profile's hooks are run by gather/hooks.py.
 """
@@ -33,6 +37,7 @@ class _Strict(BaseModel):
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD")
 Status = Annotated[int, Field(ge=100, le=599)]
+SaveName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
 
 
 def _as_list(value: Any) -> Any:
@@ -87,6 +92,11 @@ class RequestParams(_Strict):
     )
     expect: RequestExpect | None = Field(None, description="Checks of the answer; without it any 2xx passes.")
     timeout_ms: TimeoutMs | None = None
+    save: dict[SaveName, NonEmpty] = Field(
+        default_factory=dict,
+        description="Values of the JSON answer kept for the journey's later requests: {order_id: data.orders.items.0.id}; "
+        "a later request writes {saved.order_id} in its url, headers or body.",
+    )
 
     @model_validator(mode="after")
     def _one_body(self) -> RequestParams:

@@ -4,9 +4,12 @@
 // process, and the EmailPlugin sending real SMTP to journeyaudit's sink (VENDURE_SMTP_PORT).
 const path = require('path');
 const {
+    AddressBasedTaxZoneStrategy,
     dummyPaymentHandler,
     DefaultJobQueuePlugin,
     DefaultSearchPlugin,
+    LanguageCode,
+    PaymentMethodHandler,
 } = require('@vendure/core');
 const { defaultEmailHandlers, EmailPlugin, FileBasedTemplateLoader } = require('@vendure/email-plugin');
 const { AssetServerPlugin } = require('@vendure/asset-server-plugin');
@@ -14,6 +17,24 @@ const { AssetServerPlugin } = require('@vendure/asset-server-plugin');
 const WORK = process.env.VENDURE_WORK;
 const PORT = +(process.env.VENDURE_PORT || 8741);
 const STOREFRONT = process.env.VENDURE_STOREFRONT_URL || 'http://127.0.0.1:8742';
+
+// Defect switch 1 (declined payment): a card processor whose every payment comes back declined,
+// as a real gateway answers a refused card. Declaring a handler is configuration; it is offered
+// to customers only when a payment method using it is created and enabled through the admin API
+// (seed.sh creates "Credit card" disabled; journeys/payment-declined.yaml enables it).
+const decliningCardHandler = new PaymentMethodHandler({
+    code: 'declining-card-handler',
+    description: [{ languageCode: LanguageCode.en, value: 'Card processor that declines every card (corpus defect)' }],
+    args: {},
+    createPayment: (ctx, order, amount) => ({
+        amount,
+        state: 'Declined',
+        transactionId: `declined-${order.code}`,
+        errorMessage: 'Card declined by the issuer',
+        metadata: {},
+    }),
+    settlePayment: () => ({ success: false }),
+});
 
 exports.config = {
     apiOptions: {
@@ -35,7 +56,12 @@ exports.config = {
         location: path.join(WORK, 'vendure.sqlite'),
         autoSave: true,
     },
-    paymentOptions: { paymentMethodHandlers: [dummyPaymentHandler] },
+    paymentOptions: { paymentMethodHandlers: [dummyPaymentHandler, decliningCardHandler] },
+    // Defect switch 2 (late tax): tax by the shipping address's country (Vendure's own
+    // AddressBasedTaxZoneStrategy) instead of the channel's default zone (Europe). Prices are
+    // shown with Europe's tax until the customer gives an address; seed.sh gives the Americas
+    // zone its own standard rate, so a US address raises the total after the address is given.
+    taxOptions: { taxZoneStrategy: new AddressBasedTaxZoneStrategy() },
     customFields: {},
     plugins: [
         AssetServerPlugin.init({
