@@ -23,3 +23,17 @@ def recorded(journey_id: str) -> Run:
 @pytest.fixture
 def happy_path() -> Run:
     return recorded("happy-path")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (`make test`: -n 2 --dist loadgroup) every end-to-end module runs on one worker.
+
+    Its module-scoped fixtures (the 44-journey demo audit, the shards' and probes' audits, a demo shop)
+    then run once, not once per worker, and the tests that send signals to or kill the processes they
+    started (test_run_failures, test_security_faults, ...) never share a worker with their own module's
+    other audits. Unit tests have no group: xdist hands them out one by one. A test that already names
+    an xdist_group keeps it.
+    """
+    for item in items:
+        if item.get_closest_marker("e2e") and not item.get_closest_marker("xdist_group"):
+            item.add_marker(pytest.mark.xdist_group(name=item.nodeid.split("::", 1)[0]))
