@@ -50,7 +50,7 @@ BLOCKED = [".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".woff", ".woff2", 
 def launch_options(executable: str | None) -> dict[str, Any]:
     """``browser_launch_options`` for Crawlee: our Chromium, no sandbox when running as root."""
     options: dict[str, Any] = {"args": ["--disable-background-networking", "--disable-component-update",
-                                        "--no-first-run", "--disable-sync"]}
+                                        "--no-first-run", "--disable-sync", "--renderer-process-limit=2", "--disable-gpu", "--disable-extensions"]}
     if executable:
         options["executable_path"] = executable
     if hasattr(os, "geteuid") and os.geteuid() == 0:
