@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -67,3 +68,34 @@ def test_record_a_small_journey_and_run_it(tmp_path, display):
                    "--fail-on", "none", env=env)
     assert ran.returncode == 0, ran.stdout + ran.stderr
     assert "1 passed" in ran.stdout, ran.stdout
+
+
+def test_ctrl_c_writes_what_was_recorded(tmp_path, display):
+    """Ctrl-C in the terminal (SIGINT to the whole foreground group: us, Playwright's driver and
+    Chromium) ends the recording like closing the window: the steps so far are written and checked."""
+    script = tmp_path / "script.json"
+    script.write_text(json.dumps([{"click": "role=button[name='Add to cart']"}, {"wait_for_url": "**/cart"}]))
+    out = tmp_path / "new.yaml"
+    env = {**os.environ, "DISPLAY": display, "PYTHONUNBUFFERED": "1"}
+    with DemoShop() as shop:
+        recording = subprocess.Popen(
+            [sys.executable, "-m", "journeyaudit.cli.main", "record", f"{shop.url}/product/aeropress-go", "--out", str(out),
+             "--script", str(script)],
+            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+        seen = []
+        try:
+            for line in recording.stdout:  # live progress: one line per page; the cart page is the second
+                seen.append(line)
+                if line.lstrip().startswith("page 2:"):
+                    break
+            assert any("/cart" in line for line in seen), "".join(seen)
+            os.killpg(recording.pid, signal.SIGINT)
+            rest, _ = recording.communicate(timeout=120)
+        finally:
+            if recording.poll() is None:
+                os.killpg(recording.pid, signal.SIGKILL)
+    printed = "".join(seen) + rest
+    assert recording.returncode == 0, printed
+    assert "2 step(s) written (interrupted)" in printed and "ok (journeyaudit check)" in printed, printed
+    text = out.read_text()
+    assert '- goto: "/product/aeropress-go"' in text and '- expect: {url: "**/cart"}' in text

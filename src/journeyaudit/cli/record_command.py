@@ -55,8 +55,15 @@ def record(url, out, name, force, browser_path, script) -> None:
              "run it on a desktop, or under a virtual display: xvfb-run journeyaudit record ...", EXIT_CANNOT_RUN)
     events: list[dict] = []
     click.echo("journeyaudit: recording. Click through the shop in the browser window; close it (or press Ctrl-C) to finish.")
+
+    def take(event: dict) -> None:
+        events.append(event)
+        if event.get("type") == "page":  # live progress: each new page starts a step (typed values never shown)
+            click.echo(f"  page {sum(e.get('type') == 'page' for e in events)}: "
+                       f"{flat(str(event.get('url', '')), 120)}  {flat(str(event.get('heading') or event.get('title') or ''), 80)}")
+
     try:
-        ended = record_session(url, browser, on_event=events.append, script=actions)
+        ended = record_session(url, browser, on_event=take, script=actions)
     except KeyboardInterrupt:
         ended = "interrupted"
     except Exception as exc:  # noqa: BLE001 - the browser could not start or went away: what we have is written
@@ -66,7 +73,7 @@ def record(url, out, name, force, browser_path, script) -> None:
     title = next((e.get("heading") or e.get("title") for e in events if e.get("type") == "page"), "") or url
     recording = record_journey(events, url, name or f"Recorded: {title}"[:100])
     _write(target, recording.text)
-    del events  # the typed values, secret ones included, were only ever in memory
+    events.clear()  # the typed values, secret ones included, were only ever in memory
     click.echo(f"{out}: {recording.steps} step(s) written ({ended}). Check each `# check: guessed` role.")
     if recording.secrets:
         click.echo("Secrets are read from the environment: set " + ", ".join(recording.secrets) + " before running it.")
