@@ -115,6 +115,8 @@ def test_the_terminal_says_flaky(retried):
     assert "(failed all 2 attempts)" in next(line for line in done_lines if "late-fee" in line)
     assert "1 flaky journey (failed, then passed on a retry): flaky-page" in done.stdout
     assert len(done_lines) == 3  # one line per journey, however often it ran
+    running = [line for line in lines if "running" in line and "steps ..." in line]
+    assert sum("flaky-page" in line for line in running) == 1, done.stdout  # the retry's start is the "retrying" line
 
 
 def test_the_report_shows_a_flaky_badge_and_links_the_failed_attempt(retried):

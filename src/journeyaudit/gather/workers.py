@@ -203,7 +203,8 @@ class JourneyPool:
             if task is None or self._stop.is_set():
                 return
             index, journey, run_dir, attempt = task
-            self._events.put(("started", index, journey))
+            if attempt == 1:  # a retry's start is the "attempt N failed ..., retrying" line already printed
+                self._events.put(("started", index, journey))
             try:  # a retry tells the runner its attempt (a fresh inbox); fakes in the tests know only the first
                 more = {"attempt": attempt} if attempt > 1 else {}
                 run = runner.run(journey, run_dir, on_step=self._on_step, **more)
