@@ -214,7 +214,8 @@ class Recorder:
         """Let the page finish what the last action started, as a customer would wait.
 
         The page has loaded and no request of its own has been in flight for
-        ``QUIET_MS`` (the recorder sees every request start and end), waiting
+        ``QUIET_MS`` since the last one started or ended (the recorder sees every
+        request start and end: a page quiet for 80 ms already waits 40 ms more), waiting
         ``SETTLE_MAX_MS`` at most: a fixed network-idle wait (500 ms of silence)
         after every step was most of the tool's own time. A request already
         running longer than the bound (a long poll, a stalled answer) does not
@@ -225,14 +226,16 @@ class Recorder:
             return
         self._safe(lambda: self.page.wait_for_load_state("load", timeout=10_000), None)
         t0 = time.monotonic()
-        quiet_since = t0
         calm = not self._pending and t0 - self._last_activity >= QUIET_MS / 1000
         window = (CALM_QUIET_MS if calm else QUIET_MS) / 1000
+        quiet_since = t0 if calm else self._last_activity  # quiet counts from the last request's start or end
         while True:
             now = time.monotonic()
             busy = any(now - started < SETTLE_MAX_MS / 1000 for _entry, started in self._pending.values())
-            if busy:
-                quiet_since = now
+            if busy:  # the last action started something after all: the whole window
+                quiet_since, calm, window = now, False, QUIET_MS / 1000
+            elif not calm:
+                quiet_since = max(quiet_since, self._last_activity)
             if now - quiet_since >= window or now - t0 >= SETTLE_MAX_MS / 1000 or self.crashed:
                 return
             if self._safe(lambda: self.page.wait_for_timeout(POLL_MS), False) is False:
