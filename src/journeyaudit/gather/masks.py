@@ -29,7 +29,7 @@ _SECRET_FIELDS = ", ".join(SECRET_FIELD_SELECTORS)  # one locator per frame: eac
 # Marks every element that shows a secret (its own text, or an input's value), spaces and dashes
 # ignored: the deepest element holding the whole secret, so a secret split over spans is found too.
 SECRET_MARK = "data-journeyaudit-secret"
-_MARK_SECRETS_SCRIPT = """(secrets) => {
+MARK_SECRETS_SCRIPT = """(secrets) => {
   const norm = t => (t || '').replace(/[\\s\\u00a0-]+/g, '').toLowerCase();
   const tests = secrets.map(norm).filter(s => s.length >= 3).map(s => /^\\d+$/.test(s)
     ? (n => new RegExp('(?<!\\\\d)' + s + '(?!\\\\d)').test(n)) : (n => n.includes(s)));
@@ -70,22 +70,25 @@ def field_masks(page: Page, journey_selectors: Iterable[str]) -> list[Locator]:
 
 
 @contextlib.contextmanager
-def marked_secrets(page: Page, secrets: Iterable[str]) -> Iterator[list[Locator]]:
+def marked_secrets(page: Page, secrets: Iterable[str], main_marked: int | None = None) -> Iterator[list[Locator]]:
     """The locators to mask for ``secrets`` (none without secrets); the marks are removed afterwards.
 
     Every frame is searched, a cross-origin payment iframe that echoes the card number too.
     A marking that fails in the main frame raises PlaywrightError: the caller takes no screenshot.
-    In a child frame it is skipped (the frame went away while we looked).
+    In a child frame it is skipped (the frame went away while we looked). ``main_marked``: the main
+    frame was marked already (the recorder's snapshot read does it in the same trip), this many elements.
     """
     secrets = [s for s in secrets if s]
     if not secrets:
         yield []
         return
-    marked: list[Frame] = []
+    marked: list[Frame] = [page.main_frame] if main_marked else []
     try:
         for frame in frames(page):
+            if main_marked is not None and frame is page.main_frame:
+                continue
             try:
-                if frame.evaluate(_MARK_SECRETS_SCRIPT, secrets):
+                if frame.evaluate(MARK_SECRETS_SCRIPT, secrets):
                     marked.append(frame)
             except PlaywrightError:
                 if frame is page.main_frame:

@@ -22,109 +22,8 @@ from journeyaudit import model
 from journeyaudit.gather.limits import RecordingLimits, cap_items, room
 from journeyaudit.gather.masks import field_masks, marked_secrets
 from journeyaudit.gather.message_watch import MessageWatch
+from journeyaudit.gather.snapshot_scripts import DATA_LAYER_SCRIPT, FIELDS_SCRIPT, JSON_LD_SCRIPT, SNAPSHOT_SCRIPT
 from journeyaudit.history.store import Redactor, atomic_write_bytes, step_file_stem
-
-_FIELDS_SCRIPT = """() => {
-  // The visible error text that belongs to a field: the elements its aria-errormessage or
-  // aria-describedby point to that look like errors, else an error element inside the
-  // field's own container (the nearest ancestor holding no other form control).
-  const ERR = /error|invalid|danger|alert/i;
-  const shown = n => { if (!n) return false; const r = n.getBoundingClientRect(), st = getComputedStyle(n);
-    return r.width > 0 && r.height > 0 && st.visibility !== 'hidden' && st.display !== 'none'; };
-  const says = n => ((n.innerText || n.textContent) || '').replace(/\\s+/g, ' ').trim();
-  const looksError = n => ERR.test(String(n.className || '') + ' ' + (n.id || '') + ' ' + (n.getAttribute('role') || ''));
-  const fieldError = el => {
-    const out = [];
-    const refs = ((el.getAttribute('aria-errormessage') || '') + ' ' + (el.getAttribute('aria-describedby') || ''))
-      .split(/\\s+/).filter(Boolean);
-    for (const id of refs) {
-      const n = document.getElementById(id);
-      if (n && shown(n) && (looksError(n) || id === el.getAttribute('aria-errormessage')) && says(n)) out.push(says(n));
-    }
-    if (!out.length) {
-      let box = el.parentElement;
-      for (let depth = 0; box && depth < 3; depth++, box = box.parentElement) {
-        if (box.querySelectorAll('input:not([type=hidden]), select, textarea').length > 1 || box.tagName === 'FORM') break;
-        for (const n of box.querySelectorAll('*')) {
-          if (n !== el && looksError(n) && shown(n) && says(n) && !n.querySelector('*[class*=error i]')) out.push(says(n));
-        }
-        if (out.length) break;
-      }
-    }
-    return Array.from(new Set(out)).join(' ');
-  };
-  return Array.from(document.querySelectorAll('input, select, textarea'))
-  .filter(el => (el.getAttribute('type') || '').toLowerCase() !== 'hidden')
-  .slice(0, 200)
-  .map(el => {
-    const text = n => (n && (n.innerText || n.textContent) || '').replace(/\\s+/g, ' ').trim();
-    let label = el.labels ? Array.from(el.labels).map(text).filter(Boolean).join(' ') : '';
-    if (!label) label = (el.getAttribute('aria-label') || '').trim();
-    if (!label && el.getAttribute('aria-labelledby')) {
-      label = el.getAttribute('aria-labelledby').split(/\\s+/)
-        .map(id => text(document.getElementById(id))).filter(Boolean).join(' ');
-    }
-    if (!label) label = (el.getAttribute('title') || '').trim();
-    const style = getComputedStyle(el);
-    const rect = el.getBoundingClientRect();
-    const type = (el.getAttribute('type') || (el.tagName === 'INPUT' ? 'text' : '')).toLowerCase();
-    const autocomplete = el.getAttribute('autocomplete') || '';
-    const toggle = type === 'checkbox' || type === 'radio';
-    const secret = type === 'password' || /^cc-(number|csc|exp)/.test(autocomplete)
-      || /card.?num|cvc|cvv|security.?code/i.test((el.name || '') + ' ' + (el.id || ''));
-    return {
-      tag: el.tagName.toLowerCase(), type, name: el.getAttribute('name') || '', id: el.id || '',
-      label: label.slice(0, 200), autocomplete,
-      required: el.required || el.getAttribute('aria-required') === 'true',
-      visible: rect.width > 0 && rect.height > 0 && style.visibility !== 'hidden' && style.display !== 'none',
-      has_value: toggle ? el.checked : el.value !== '',
-      checked: toggle ? el.checked : null,
-      secret,
-      invalid: (el.getAttribute('aria-invalid') || 'false').toLowerCase() !== 'false',
-      error: fieldError(el).slice(0, 300),
-      placeholder: (el.getAttribute('placeholder') || '').trim().slice(0, 120),
-    };
-  });
-}"""
-
-# Both read at most ``max`` characters in the page: a shop's megabytes never cross to Python.
-_JSON_LD_SCRIPT = """(max) => {
-  const blobs = []; let used = 0, dropped = 0;
-  for (const s of document.querySelectorAll('script[type="application/ld+json"]')) {
-    const text = s.textContent || '';
-    if (used + text.length > max) { dropped++; continue; }
-    used += text.length; blobs.push(text);
-  }
-  return {blobs, dropped};
-}"""
-
-_DATA_LAYER_SCRIPT = """(max) => {
-  const items = []; let used = 0, dropped = 0;
-  try {
-    if (!Array.isArray(window.dataLayer)) return {items, dropped};
-    for (const item of window.dataLayer) {
-      let text; try { text = JSON.stringify(item); } catch (e) { text = undefined; }
-      if (text === undefined) text = 'null';
-      if (items.length >= 200 || used + text.length > max) { dropped++; continue; }
-      used += text.length; items.push(JSON.parse(text));
-    }
-  } catch (e) { /* a hostile dataLayer: what was read so far */ }
-  return {items, dropped};
-}"""
-
-# The end-of-step reads in one evaluate (Playwright's page.content() and inner_text("body") in page terms).
-_SNAPSHOT_SCRIPT = f"""([max, maxText, maxHtml]) => {{
-  const doctype = document.doctype ? new XMLSerializer().serializeToString(document.doctype) : '';
-  const html = doctype + (document.documentElement ? document.documentElement.outerHTML : '');
-  return {{
-    title: document.title,
-    text: document.body ? document.body.innerText.slice(0, maxText) : '',
-    html: html.slice(0, maxHtml),
-    fields: ({_FIELDS_SCRIPT})(),
-    json_ld: ({_JSON_LD_SCRIPT})(max),
-    layer: ({_DATA_LAYER_SCRIPT})(max),
-  }};
-}}"""
 
 QUIET_MS = 120  # a step has settled when no request was in flight for this long...
 CALM_QUIET_MS = 40  # ...or this long when the page was already quiet for QUIET_MS as the action ended
@@ -200,7 +99,7 @@ class Recorder:
             return
         self._arrival_of = record
         self._safe(lambda: self.page.wait_for_load_state("load", timeout=5_000), None)
-        fields = [model.FormField(**data) for data in self._safe(lambda: self.page.evaluate(_FIELDS_SCRIPT), [])]
+        fields = [model.FormField(**data) for data in self._safe(lambda: self.page.evaluate(FIELDS_SCRIPT), [])]
         if self.redactor:
             for form_field in fields:
                 form_field.error = self.redactor.text(form_field.error)
@@ -253,19 +152,20 @@ class Recorder:
             record.url = page.url
             record.error = record.error or "the page stopped responding"
             return
-        self.watch.flush(page)
         record.url = page.url
-        self._read_page(record)
+        secrets = [s for s in getattr(self.redactor, "secrets", ()) if s] if screenshot else []
+        marked = self._read_page(record, secrets)
         self.watch.close_step(record, record.visible_text, self.elapsed_ms())
         self._read_json_bodies()
         if screenshot:
-            record.screenshot = self._screenshot(record, full_page)
+            record.screenshot = self._screenshot(record, full_page, marked)
         if self.axe is not None:
             record.accessibility = self.axe(page)
         self._redact(record)
 
-    def _read_page(self, record: model.StepRecord) -> None:
-        """Title, text, HTML, fields, JSON-LD and dataLayer in one trip to the page.
+    def _read_page(self, record: model.StepRecord, secrets: list[str]) -> int | None:
+        """Title, text, HTML, fields, JSON-LD and dataLayer in one trip to the page; the elements
+        marked as showing one of ``secrets`` (None: not marked, the screenshot marks them).
 
         Each read was a round trip of its own; when the one trip fails (a
         navigation replaced the document under it), each is read on its own
@@ -273,21 +173,23 @@ class Recorder:
         """
         page, cap = self.page, self.limits.structured_data_chars
         try:
-            data = page.evaluate(_SNAPSHOT_SCRIPT, [cap, MAX_TEXT, MAX_HTML])
+            data = page.evaluate(SNAPSHOT_SCRIPT, [cap, MAX_TEXT, MAX_HTML, secrets or None])
         except PlaywrightError:
+            self.watch.flush(page)
             data = {
                 "title": self._safe(page.title, ""),
                 "text": self._safe(lambda: page.inner_text("body", timeout=5_000), ""),
                 "html": self._safe(page.content, ""),
-                "fields": self._safe(lambda: page.evaluate(_FIELDS_SCRIPT), []),
-                "json_ld": self._safe(lambda: page.evaluate(_JSON_LD_SCRIPT, cap), None),
-                "layer": self._safe(lambda: page.evaluate(_DATA_LAYER_SCRIPT, cap), None),
+                "fields": self._safe(lambda: page.evaluate(FIELDS_SCRIPT), []),
+                "json_ld": self._safe(lambda: page.evaluate(JSON_LD_SCRIPT, cap), None),
+                "layer": self._safe(lambda: page.evaluate(DATA_LAYER_SCRIPT, cap), None),
             }
         record.title = data.get("title") or ""
         record.visible_text = (data.get("text") or "")[:MAX_TEXT]
         record.html = (data.get("html") or "")[:MAX_HTML]
         record.fields = [model.FormField(**field) for field in data.get("fields") or []]
         self._read_structured(record, data.get("json_ld") or {}, data.get("layer") or {})
+        return data.get("marked")
 
     def _read_structured(self, record: model.StepRecord, json_ld: dict, layer: dict) -> None:
         """JSON-LD and dataLayer, each up to the limit in characters; what did not fit is counted."""
@@ -322,11 +224,12 @@ class Recorder:
                 return False
         return False
 
-    def _screenshot(self, record: model.StepRecord, full_page: bool) -> str | None:
-        """A JPEG with secret fields and every element showing a secret covered (a failed marking: no shot)."""
+    def _screenshot(self, record: model.StepRecord, full_page: bool, marked: int | None = None) -> str | None:
+        """A JPEG with secret fields and every element showing a secret covered (a failed marking: no shot).
+        ``marked``: the main frame's elements showing a secret were marked by the snapshot's read."""
         masks = field_masks(self.page, self.secret_selectors)
         try:
-            with marked_secrets(self.page, getattr(self.redactor, "secrets", ())) as shown:
+            with marked_secrets(self.page, getattr(self.redactor, "secrets", ()), marked) as shown:
                 image = self.page.screenshot(
                     type="jpeg", quality=60, full_page=full_page, mask=masks + shown, timeout=10_000
                 )
