@@ -208,10 +208,13 @@ class Recorder:
         A shop that accepts the connection and never answers leaves the frame in a
         pending navigation, and every read of the page (content, evaluate) would wait
         forever. Stopping the load returns the frame to the last document shown.
+        The look is a bounded wait for the root element: on a new document it costs about
+        a fifth of ``wait_for_function``'s (11 against 55 ms at load 14), which first
+        builds Playwright's poller in the page's main world.
         """
         for attempt in range(2):
             try:
-                self.page.wait_for_function("() => true", timeout=2_000)
+                self.page.locator(":root").wait_for(state="attached", timeout=2_000)
                 return True
             except PlaywrightError:
                 if attempt:
