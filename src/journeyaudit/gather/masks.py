@@ -98,3 +98,46 @@ def marked_secrets(page: Page, secrets: Iterable[str], main_marked: int | None =
         for frame in marked:
             with contextlib.suppress(PlaywrightError):
                 frame.evaluate(_UNMARK_SCRIPT)
+
+
+# The quick screenshot (the recorder's, through CDP): the covers are drawn by the page itself, Playwright's
+# way (a #FF00FF box over each client rectangle, fixed to the viewport, above everything), over every
+# element the CSS selectors find in the document and its open shadow roots. A selector that is not plain
+# CSS (role=, text=, >>, :visible) draws nothing and answers -1: Playwright's screenshot masks instead.
+COVER_ATTR = "data-journeyaudit-cover"
+COVER_SCRIPT = """(selectors) => {
+  const roots = [document];
+  for (let i = 0; i < roots.length; i++)
+    for (const el of roots[i].querySelectorAll('*')) if (el.shadowRoot) roots.push(el.shadowRoot);
+  const found = new Set();
+  for (const sel of selectors) {
+    for (const root of roots) {
+      let list;
+      try { list = root.querySelectorAll(sel); } catch (e) { return -1; }
+      for (const el of list) found.add(el);
+    }
+  }
+  let drawn = 0;
+  for (const el of found) {
+    for (const r of el.getClientRects()) {
+      if (r.width <= 0 || r.height <= 0) continue;
+      const box = document.createElement('div');
+      box.setAttribute('data-journeyaudit-cover', '');
+      box.style.cssText = 'position:fixed;margin:0;padding:0;border:0;pointer-events:none;'
+        + 'z-index:2147483647;background:#FF00FF;left:' + r.left + 'px;top:' + r.top + 'px;width:'
+        + r.width + 'px;height:' + r.height + 'px';
+      document.documentElement.appendChild(box);
+      drawn++;
+    }
+  }
+  return drawn;
+}"""
+UNCOVER_SCRIPT = """() => {
+  for (const el of document.querySelectorAll('[data-journeyaudit-cover]')) el.remove();
+  for (const el of document.querySelectorAll('[data-journeyaudit-secret]')) el.removeAttribute('data-journeyaudit-secret');
+}"""
+
+
+def cover_selectors(journey_selectors: Iterable[str]) -> list[str]:
+    """What the quick screenshot covers: the journey's secret fields, those secret by nature, and marked ones."""
+    return [*journey_selectors, *SECRET_FIELD_SELECTORS, f"[{SECRET_MARK}]"]

@@ -6,7 +6,7 @@ Form fields (never their values) with the error text that belongs to each, JSON-
 
 from __future__ import annotations
 
-from journeyaudit.gather.masks import MARK_SECRETS_SCRIPT
+from journeyaudit.gather.masks import COVER_SCRIPT, MARK_SECRETS_SCRIPT
 
 FIELDS_SCRIPT = """() => {
   // The visible error text that belongs to a field: the elements its aria-errormessage or
@@ -98,8 +98,9 @@ DATA_LAYER_SCRIPT = """(max) => {
 
 # The end-of-step reads in one evaluate (Playwright's page.content() and inner_text("body") in page terms).
 # First the message watcher reports what it has queued (message_watch.py); last, when a screenshot
-# follows, the elements showing a secret are marked for its masks (masks.py), after the HTML was read.
-SNAPSHOT_SCRIPT = f"""([max, maxText, maxHtml, secrets]) => {{
+# follows, the elements showing a secret are marked for its masks (masks.py), after the HTML was read,
+# and, for the quick screenshot, the secret fields and marked elements are covered (``cover``: selectors).
+SNAPSHOT_SCRIPT = f"""([max, maxText, maxHtml, secrets, cover]) => {{
   if (window.__journeyauditFlush) window.__journeyauditFlush();
   const doctype = document.doctype ? new XMLSerializer().serializeToString(document.doctype) : '';
   const html = doctype + (document.documentElement ? document.documentElement.outerHTML : '');
@@ -112,5 +113,6 @@ SNAPSHOT_SCRIPT = f"""([max, maxText, maxHtml, secrets]) => {{
     layer: ({DATA_LAYER_SCRIPT})(max),
   }};
   data.marked = secrets ? ({MARK_SECRETS_SCRIPT})(secrets) : null;
+  data.covered = cover ? ({COVER_SCRIPT})(cover) : null;
   return data;
 }}"""
