@@ -141,3 +141,30 @@ UNCOVER_SCRIPT = """() => {
 def cover_selectors(journey_selectors: Iterable[str]) -> list[str]:
     """What the quick screenshot covers: the journey's secret fields, those secret by nature, and marked ones."""
     return [*journey_selectors, *SECRET_FIELD_SELECTORS, f"[{SECRET_MARK}]"]
+
+# In a child frame (a payment provider's iframe): its elements showing a secret marked, then covered.
+_FRAME_COVER_SCRIPT = f"""([secrets, cover]) => {{
+  if (secrets.length) ({MARK_SECRETS_SCRIPT})(secrets);
+  return ({COVER_SCRIPT})(cover);
+}}"""
+
+
+def cover_child_frames(page: Page, secrets: Iterable[str]) -> list[Frame]:
+    """Covers drawn in every child frame (the main frame's come with the snapshot's read): the frames
+    covered, to uncover after the picture. A frame that went away while we looked is skipped."""
+    secrets = [s for s in secrets if s]
+    selectors = [*SECRET_FIELD_SELECTORS, f"[{SECRET_MARK}]"]
+    covered = []
+    for frame in frames(page):
+        if frame is page.main_frame:
+            continue
+        with contextlib.suppress(PlaywrightError):
+            frame.evaluate(_FRAME_COVER_SCRIPT, [secrets, selectors])
+            covered.append(frame)
+    return covered
+
+
+def uncover(covered: Iterable[Frame]) -> None:
+    for frame in covered:
+        with contextlib.suppress(PlaywrightError):
+            frame.evaluate(UNCOVER_SCRIPT)

@@ -21,7 +21,7 @@ from playwright.sync_api import Page
 
 from journeyaudit import model
 from journeyaudit.gather.limits import RecordingLimits, cap_items, room
-from journeyaudit.gather.masks import UNCOVER_SCRIPT, cover_selectors, field_masks, marked_secrets
+from journeyaudit.gather.masks import cover_child_frames, cover_selectors, field_masks, marked_secrets, uncover
 from journeyaudit.gather.message_watch import MessageWatch
 from journeyaudit.gather.snapshot_scripts import DATA_LAYER_SCRIPT, FIELDS_SCRIPT, JSON_LD_SCRIPT, SNAPSHOT_SCRIPT
 from journeyaudit.history.store import Redactor, atomic_write_bytes, step_file_stem
@@ -163,7 +163,7 @@ class Recorder:
             return
         record.url = page.url
         secrets = [s for s in getattr(self.redactor, "secrets", ()) if s] if screenshot else []
-        quick = screenshot and not full_page and self._cdp is not False and len(page.frames) == 1
+        quick = screenshot and not full_page and self._cdp is not False
         marked, covered = self._read_page(record, secrets, cover_selectors(self.secret_selectors) if quick else None)
         self.watch.close_step(record, record.visible_text, self.elapsed_ms())
         self._read_json_bodies()
@@ -244,12 +244,16 @@ class Recorder:
         """A JPEG with secret fields and every element showing a secret covered (a failed marking: no shot).
 
         ``marked``: the main frame's elements showing a secret were marked by the snapshot's read;
-        ``covered``: it also drew the covers (a page of one frame, the viewport): the picture is then
-        taken through CDP, about half the time of Playwright's screenshot, which masks otherwise.
+        ``covered``: it also drew the covers (the viewport; each child frame covers its own next): the
+        picture is then taken through CDP, about half the time of Playwright's screenshot, which masks otherwise.
         """
-        image = self._quick_shot() if covered is not None and covered >= 0 else None
+        image = None
+        if covered is not None and covered >= 0:
+            children = cover_child_frames(self.page, getattr(self.redactor, "secrets", ()))
+            image = self._quick_shot()
+            uncover(children)
         if covered is not None:  # the covers and the marks come off in one trip
-            self._safe(lambda: self.page.evaluate(UNCOVER_SCRIPT), None)
+            uncover([self.page.main_frame])
             marked = None
         if image is None:
             masks = field_masks(self.page, self.secret_selectors)
