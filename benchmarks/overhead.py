@@ -47,7 +47,7 @@ PHASES = [
     ("steps' actions", "journeyaudit.gather.runner", "perform"),
     ("settle", "journeyaudit.gather.recorder", "Recorder.settle"),
     ("snapshot (all)", "journeyaudit.gather.recorder", "Recorder.snapshot"),
-    ("  axe-core", "journeyaudit.gather.accessibility", "run_axe"),
+    ("  axe-core", "journeyaudit.gather.accessibility", "AxeRunner.__call__"),
     ("  screenshot", "journeyaudit.gather.recorder", "Recorder._screenshot"),
     ("arrival fields", "journeyaudit.gather.recorder", "Recorder.before_action"),
     ("save trace", "journeyaudit.audit", "store.save_run"),
