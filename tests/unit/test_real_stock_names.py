@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from journeyaudit.rules.ja3xx_stock import _other_names
+from journeyaudit.facts.product_naming import other_names as _other_names
 from tests.unit.recorded import findings, recorded, shop_recorded
 
 IN_STOCK = 'bg-green-100 text-green-800">In stock<'

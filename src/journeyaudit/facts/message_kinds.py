@@ -62,7 +62,8 @@ _INTERNAL: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("reports a connection error", r"\bconnection (?:to \S+(?: \S+)? )?(?:refused|reset|error|failed|closed|lost|aborted)\b"
          r"|\b(?:could not|cannot|can't|unable to|failed to) connect\b|\bconnection to\b|\bE(?:CONNREFUSED|CONNRESET|TIMEDOUT|NOTFOUND)\b"
          r"|\bsocket hang up\b|\bgetaddrinfo\b|\bname resolution\b|\bupstream\b|\bnetwork ?error\b|\bfailed to fetch\b", re.I),
-        ("shows an HTTP status code", r"\b(?:http|status(?: code)?|error|code)\s*:?\s*[45]\d\d\b|\b[45]\d\d\s*[-:]?\s*(?:internal server error"
+        ("shows an HTTP status code", r"\b(?:http|status(?: code)?|error|code)\s*:?\s*[45]\d\d\b|^\W*[45]\d\d\s+error\W*$"
+         r"|\b[45]\d\d\s*[-:]?\s*(?:internal server error"
          r"|bad gateway|service unavailable|gateway time-?out|bad request|forbidden|unauthori[sz]ed|unprocessable)"
          r"|\([45]\d\d\)", re.I),
         ("shows SQL", r"\bSQLSTATE\b|\bSQL syntax\b|\bsyntax error at or near\b|\bORA-\d{5}\b|\bduplicate key value\b"
@@ -212,6 +213,7 @@ def _step_messages(step: StepRecord) -> list[Message]:
     if error_page_status(step):
         for text in error_page_headings(step):
             add(text, "heading")
+        add(_status_line(step), "heading")  # "400 error" over the heading: the status code, shown to the customer
     return list(found.values())
 
 
@@ -237,6 +239,12 @@ def error_page_status(step: StepRecord) -> int | None:
         if match and int(match.group(1)) in failed:
             return int(match.group(1))
     return None
+
+
+def _status_line(step: StepRecord) -> str:
+    """The line of an error page that states its HTTP status alone ("400 error", "Error 502"), or ''."""
+    return next((line.strip() for line in page_text.lines(step.visible_text or "")[:40]
+                 if _STATUS_LINE.match(line.strip())), "")
 
 
 def error_page_headings(step: StepRecord) -> list[str]:
