@@ -85,3 +85,22 @@ def test_vendure_declined_card_is_refused_where_it_was_chosen_not_late():
     assert blocked.severity == "critical" and "the page said 'The payment was declined'" in blocked.message
     steps = {s.name: s.status for s in trace.steps}
     assert steps["Confirmation"] == "failed" and steps["Shop admin disables the card method again"] == "passed"
+
+
+def test_vendure_state_machine_refusal_is_internal():
+    """The stock-out's 'Cannot transition Order from "AddingItems" to "ArrangingPayment"' shows the shop's state names."""
+    trace = shop_recorded("vendure", "stock-out")
+    pay = next(s for s in trace.steps if s.role == "confirmation")
+    said = {m.text: (m.quality, m.why) for m in message_kinds.step_messages(pay)}
+    assert said['Cannot transition Order from "AddingItems" to "ArrangingPayment"'] == (
+        "internal", "names the shop's internal states or codes")
+    (finding,) = findings("JA302", trace)
+    assert "'Cannot transition Order from \"AddingItems\" to \"ArrangingPayment\"'; '400 ERROR'" in finding.message
+
+
+def test_state_names_and_error_codes_are_internal_but_product_names_are_not():
+    for text in ('Order is in state "PaymentSettled"', "INSUFFICIENT_STOCK_ERROR", "ORDER_STATE_TRANSITION_ERROR"):
+        assert message_kinds.classify(text)[1] == "internal", text
+    for text in ('"PlayStation" is out of stock', "Upgrade from PlayStation to XboxOne is not possible",
+                 "Use code SUMMER_SALE at checkout", "Sorry, KC_HV60 is sold out"):
+        assert message_kinds.classify(text)[1] != "internal", text

@@ -6,7 +6,8 @@ placed, paid) or ``info`` (anything else).
 
 Quality: ``internal`` (the shop's insides leak to the customer: an exception or a
 service's name, "timed out", a connection error, an HTTP status code, a stack
-trace, SQL), ``generic`` (a refusal or validation that names neither a cause nor a
+trace, SQL, the shop's own state names or error codes: 'Cannot transition Order from
+"AddingItems" to "ArrangingPayment"', ``INSUFFICIENT_STOCK_ERROR``), ``generic`` (a refusal or validation that names neither a cause nor a
 way out: "A problem occurred while processing payment", "Cart has errors",
 "Something went wrong") or ``specific`` (everything else: "Your card was declined
 by your bank", "Postcode must have 5 digits").
@@ -69,6 +70,10 @@ _INTERNAL: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("shows SQL", r"\bSQLSTATE\b|\bSQL syntax\b|\bsyntax error at or near\b|\bORA-\d{5}\b|\bduplicate key value\b"
          r"|\bviolates (?:foreign key|unique|not-null|check) constraint\b|\bno such (?:table|column)\b|\bdeadlock\b"
          r"|\bselect\b.{1,80}\bfrom\b.{1,80}\bwhere\b|\binsert into\b|\bupdate \w+ set\b", re.I),
+        ("names the shop's internal states or codes",  # 'Cannot transition Order from "AddingItems" to "ArrangingPayment"'
+         r"""\bfrom\s+["'“‘][A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)+["'”’]\s+to\s+["'“‘][A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)+["'”’]"""
+         r"""|\b(?:state|status)\s*:?\s*["'“‘][A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)+["'”’]"""
+         r"|\b[A-Z][A-Z0-9]+(?:_[A-Z0-9]+){2,}\b|\b[A-Z][A-Z0-9]+_(?:ERROR|EXCEPTION|FAILED|FAILURE|NOT_FOUND|INVALID)\b", 0),
         ("names a service", r"\b(?!(?:customer|a|an|the|our|your)\b)[a-z]+[- ](?:service|api|backend|microservice|server|gateway|provider|endpoint)\b"
          r"(?:\W+\w+){0,6}?\W+(?:error|errored|failed|failure|unavailable|unreachable|did not respond|not responding|down|returned)\b"
          r"|\b(?:api|backend|microservice|endpoint|webhook|psp)\b(?:\W+\w+){0,4}?\W+(?:error|failed|failure|unavailable)\b", re.I),
