@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from journeyaudit.facts import computed
+from journeyaudit.facts.page_text import text_cache
 from journeyaudit.model import Evidence, Finding, Run, StepRecord
 from journeyaudit.rules.registry import rule
 
@@ -25,7 +26,11 @@ _SECRET_FIELD = re.compile(r"card.?num|cc.?num|cvc|cvv|security.?code|password",
 
 
 def _trusted(host: str, trusted: list[str]) -> bool:
-    host = (host or "").strip("[]").lower()
+    return _trusted_host((host or "").strip("[]").lower(), tuple(trusted))
+
+
+@text_cache(maxsize=1024)  # every request of every step asks about the same few hosts
+def _trusted_host(host: str, trusted: tuple[str, ...]) -> bool:
     for pattern in trusted:
         if "/" in pattern:
             try:
