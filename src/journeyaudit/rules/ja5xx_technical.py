@@ -17,8 +17,6 @@ from journeyaudit.rules.registry import rule
 
 #: W3C Secure Contexts: these hosts are "potentially trustworthy" even over http.
 TRUSTED_HOSTS = ["localhost", "*.localhost", "127.0.0.0/8", "::1"]
-
-
 CHECKOUT_ROLES = ["account", "shipping", "payment", "review", "confirmation"]
 
 
@@ -49,8 +47,6 @@ def _insecure(url: str, trusted: list[str]) -> bool:
 
 
 _FORM_TAG = re.compile(r"<form\b[^>]*>", re.IGNORECASE)
-
-
 _ACTION = re.compile(r"""\baction\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
 
 
