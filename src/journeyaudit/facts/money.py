@@ -116,8 +116,12 @@ _SIGN = "[-−–+]"
 # Accounting style "($5.00)" is negative: only where the parenthesis opens a line or a cell, or
 # follows a colon, so "DHL Express ($9.90)" stays a price.
 _OPEN = r"(?P<open>(?:(?<![^\n])|(?<=\t)|(?<=:)|(?<=: )|(?<=  ))\((?=[^()\n]{1,40}\)))?"
+# The first character of any amount: a bracket, a sign, a digit or a marker's first character. Checked
+# first at each position, it saves trying every branch where no amount can start (3x faster).
+_FIRST = "(?=[(\\-−–+\\d" + re.escape("".join(sorted({s[0] for s in (*_SYMBOLS, *_WORD_SYMBOLS, *_ISO_CODES)}))) + "])"
 _MONEY_RE = re.compile(
-    _OPEN
+    _FIRST
+    + _OPEN
     + rf"(?P<sign>(?<![\w\-−–+]){_SIGN}(?=\S))?"
     r"(?:"
     rf"(?P<m1>{_MARK}){_SP}?(?P<sign2>[-−–])?(?P<n1>{_NUM})(?P<k1>[kK](?![^\W\d_]))?(?:{_SP}?(?P<c1>{_ISO_RE}))?"
@@ -130,17 +134,25 @@ _MONEY_RE = re.compile(
 _ISO_ONLY = re.compile(_ISO_RE)
 _DIGIT = re.compile(r"\d")
 # Every amount contains one of these strings (its marker): most text with digits has none (dates,
-# quantities, addresses), and this search is about 5x cheaper than _MONEY_RE's over the same text.
-_ANY_MARKER = re.compile(
-    "[" + re.escape("".join(sorted({c for s in _SYMBOLS for c in s if not c.isalpha()}))) + "]|"
-    + "|".join(re.escape(s) for s in _WORD_SYMBOLS) + "|" + "|".join(_ISO_CODES)
-)
+# quantities, addresses), and looking for one costs a fraction of _MONEY_RE's search over the same text.
+_SYMBOL_CHAR = re.compile("[" + re.escape("".join(sorted({c for s in _SYMBOLS for c in s if not c.isalpha()}))) + "]")
+_WORD_MARKER = re.compile("|".join(re.escape(s) for s in _WORD_SYMBOLS) + "|" + "|".join(_ISO_CODES))
+
+
+def _any_marker(text: str) -> bool:
+    """Does ``text`` hold a currency marker (a superset: the lookarounds are left to _MONEY_RE)? The
+    symbol characters first: one class is searched much faster than an alternation that holds it."""
+    return _SYMBOL_CHAR.search(text) is not None or _WORD_MARKER.search(text) is not None
+
+
+_NUMBER_SPACE = re.compile(r"[\s'’\u00a0\u202f\u2009]")
+_DASH_CENTS = re.compile(r"[.,][-–]+$")
 
 
 def _to_decimal(number: str) -> Decimal | None:
     """'1.299,00' / '1,299.00' / "1'299.90" / '12.-' -> Decimal, guessing the decimal separator."""
-    digits = re.sub(r"[\s'’\u00a0\u202f\u2009]", "", number)
-    digits = re.sub(r"[.,][-–]+$", "", digits)  # "12.-", "5,--"
+    digits = _NUMBER_SPACE.sub("", number)
+    digits = _DASH_CENTS.sub("", digits)  # "12.-", "5,--"
     last = max(digits.rfind("."), digits.rfind(","))
     if last >= 0:
         sep, head, tail = digits[last], digits[:last], digits[last + 1 :]
@@ -180,7 +192,7 @@ def _scan(text: str) -> tuple[tuple[int, int, Money], ...]:
 
 @text_cache(maxsize=4096)  # page lines repeat across steps and are read for several labels
 def _scan_text(text: str) -> tuple[tuple[int, int, Money], ...]:
-    return tuple(_matches(text)) if _ANY_MARKER.search(text) else ()  # and a marker
+    return tuple(_matches(text)) if _any_marker(text) else ()  # and a marker
 
 
 def _matches(text: str) -> Iterator[tuple[int, int, Money]]:
