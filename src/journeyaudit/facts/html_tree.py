@@ -18,7 +18,7 @@ DOM serialised, so such nesting only comes from a script that built it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from lxml import etree
@@ -87,6 +87,21 @@ def text_nodes(element: Any) -> list[tuple[str, Any]]:
         elif child.tail:
             found.append((child.tail, owner))
     return found
+
+
+def elements_without(root: Any, skip: Callable[[Any], bool]) -> tuple[list[Any], list[Any]]:
+    """(``root`` and its descendant elements in document order without those ``skip`` is true of and their
+    subtrees, the elements skipped). ``root`` itself is kept. libxml2 walks the tree: no recursion limit."""
+    kept: list[Any] = []
+    skipped: list[Any] = []
+    walk = etree.iterwalk(root, events=("start",), tag=etree.Element)
+    for _, element in walk:
+        if element is not root and skip(element):
+            skipped.append(element)
+            walk.skip_subtree()
+        else:
+            kept.append(element)
+    return kept, skipped
 
 
 class TextIndex:
