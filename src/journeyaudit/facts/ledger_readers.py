@@ -238,7 +238,7 @@ def _block_items(step: StepRecord, add: Callable[..., None]) -> None:
 
 def _amount_only(line: str) -> bool:
     found = money_reader.find_money(line)
-    return len(found) == 1 and not re.sub(re.escape(found[0].text), "", line).strip(" \t:–-")
+    return len(found) == 1 and not line.replace(found[0].text, "").strip(" \t:–-")
 
 
 def _row_name(tag: Any) -> str:

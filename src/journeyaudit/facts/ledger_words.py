@@ -217,7 +217,7 @@ def mentions(text: str, name: str) -> bool:
     key = page_text.normalise(name)
     if not key:
         return False
-    return re.search(r"(?<!\w)" + re.escape(key) + r"(?!\w)", page_text.normalise(text)) is not None
+    return page_text.word_pattern(re.escape(key)).search(page_text.normalise(text)) is not None
 
 
 _SUMMARY_SETS = (wording.TOTAL_LABELS, wording.SUBTOTAL_LABELS, wording.FEE_LABELS, wording.DISCOUNT_LABELS)

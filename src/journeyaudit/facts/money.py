@@ -133,6 +133,8 @@ _MONEY_RE = re.compile(
 )
 _ISO_ONLY = re.compile(_ISO_RE)
 _DIGIT = re.compile(r"\d")
+_PLAIN_NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
+_SIGNED_NUMBER = re.compile(rf"([-−]?)({_NUM})")
 # Every amount contains one of these strings (its marker): most text with digits has none (dates,
 # quantities, addresses), and looking for one costs a fraction of _MONEY_RE's search over the same text.
 _SYMBOL_CHAR = re.compile("[" + re.escape("".join(sorted({c for s in _SYMBOLS for c in s if not c.isalpha()}))) + "]")
@@ -244,12 +246,12 @@ def parse_amount(value: Any) -> Decimal | None:
     text = str(value).strip()
     if not text:
         return None
-    if re.fullmatch(r"[-+]?\d+(?:\.\d+)?", text):
+    if _PLAIN_NUMBER.fullmatch(text):
         return Decimal(text)
     money = parse_money(text)
     if money is not None:
         return money.amount
-    match = re.fullmatch(rf"([-−]?)({_NUM})", text)
+    match = _SIGNED_NUMBER.fullmatch(text)
     if match:
         amount = _to_decimal(match.group(2))
         if amount is not None and match.group(1):
@@ -288,6 +290,7 @@ _QUALIFIER_LINE = re.compile(
     rf"(?:(?:{_QUALIFIER.pattern})\s*)+|{_ISO_RE}", re.IGNORECASE
 )
 _BULLET = r"(?:[•·*>+\-–—]\s*)?"
+_GAP = re.compile(r"[ \t]*")
 
 
 @dataclass(frozen=True)
@@ -334,7 +337,7 @@ def _skip_gap(rest: str) -> tuple[int, bool, str]:
     """Skip separators and qualifiers after a label -> (offset, separated, qualifiers text)."""
     i, separated, qualifiers = 0, False, []
     while i < len(rest):
-        gap = re.match(r"[ \t]*", rest[i:]).group(0)  # type: ignore[union-attr]
+        gap = _GAP.match(rest, i).group(0)  # type: ignore[union-attr]
         if "\t" in gap:
             separated = True
         i += len(gap)

@@ -57,6 +57,13 @@ def normalise(text: str) -> str:
     return _collapse(text.casefold())
 
 
+@text_cache(maxsize=1024)
+def word_pattern(pattern: str) -> re.Pattern[str]:
+    r"""``(?<!\w)(?:pattern)(?!\w)`` compiled once. ``re``'s own cache is small and shared: patterns built
+    from page words (a product's name) pushed the constant ones out of it, to be compiled again and again."""
+    return re.compile(r"(?<!\w)(?:" + pattern + r")(?!\w)")
+
+
 def lines(text: str) -> list[str]:
     """Visible text -> stripped, non-empty lines, inner whitespace collapsed to one space."""
     return list(_lines(text or ""))  # a copy: callers may change their list

@@ -47,7 +47,7 @@ def _without_stock_phrases(text: str, options: Mapping[str, Any]) -> str:
     remainder = page_text.normalise(text)
     phrases = [*options["out_of_stock_phrases"], *options["in_stock_phrases"]]
     for phrase in sorted({page_text.normalise(p) for p in phrases if p.strip()}, key=len, reverse=True):
-        remainder = re.sub(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)", " ", remainder)
+        remainder = page_text.word_pattern(re.escape(phrase)).sub(" ", remainder)
     return remainder
 
 
