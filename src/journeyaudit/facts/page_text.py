@@ -40,7 +40,9 @@ def clear_text_caches() -> None:
         cached.cache_clear()
 
 
-_LINE_BREAK = re.compile(r"\r\n|[\n\r\v\f\u2028\u2029\x85]")
+# One class, not "\r\n|[...]": a pattern that starts with a class is searched far faster. Runs of breaks
+# only leave out empty lines, which every reader drops.
+_LINE_BREAK = re.compile(r"[\n\r\v\f\u2028\u2029\x85]+")
 
 
 def _collapse(text: str) -> str:
