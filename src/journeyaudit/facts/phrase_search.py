@@ -20,7 +20,10 @@ def _phrase_matcher(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
     keys = sorted({normalise(phrase) for phrase in phrases if phrase and phrase.strip()}, key=len, reverse=True)
     if not keys:
         return None
-    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(key) for key in keys) + r")(?!\w)")
+    # a phrase can only start with one of its first characters: checked first at each position, it saves
+    # trying every phrase of the list there (the same matches)
+    first = "".join(re.escape(c) for c in sorted({key[0] for key in keys}))
+    return re.compile(rf"(?=[{first}])(?<!\w)(?:" + "|".join(re.escape(key) for key in keys) + r")(?!\w)")
 
 
 def find_phrases(text: str, phrases: Iterable[str]) -> list[str]:
@@ -31,15 +34,30 @@ def find_phrases(text: str, phrases: Iterable[str]) -> list[str]:
 def first_saying(texts: Iterable[str], phrases: Iterable[str]) -> str | None:
     """The first of ``texts`` that :func:`find_phrases` finds any of ``phrases`` in, or None.
 
-    One matcher for all the texts: asking :func:`find_phrases` text by text hashes the
-    phrase list again for every text."""
+    One search over all the texts' normalised lines joined by newlines (:func:`_joined`): a phrase holds
+    no newline and a newline is no word character, so the first match is in the first line that has one."""
     matcher = _phrase_matcher(tuple(phrases))
     if matcher is None:
         return None
-    for text in texts:
-        if any(matcher.search(normalise(line)) for line in _lines(text or "")):
-            return text
-    return None
+    texts = tuple(texts)
+    joined, owner = _joined(texts)
+    match = matcher.search(joined)
+    return None if match is None else texts[owner[joined.rfind("\n", 0, match.start()) + 1]]
+
+
+@text_cache(maxsize=64)  # a step's texts are asked about payment, order and stock phrases
+def _joined(texts: tuple[str, ...]) -> tuple[str, dict[int, int]]:
+    """The normalised lines of ``texts`` joined by newlines, and the index of the text each line's start is in."""
+    parts: list[str] = []
+    owner: dict[int, int] = {}
+    offset = 0
+    for index, text in enumerate(texts):
+        for line in _lines(text or ""):
+            norm = normalise(line)
+            owner[offset] = index
+            parts.append(norm)
+            offset += len(norm) + 1
+    return "\n".join(parts), owner
 
 
 @text_cache(maxsize=4096)  # the ledger and several rules ask the same lines about the same phrases
