@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from journeyaudit.facts import computed, page_text, structured, wording
 from journeyaudit.facts import money as money_reader
-from journeyaudit.facts import page_text, structured, wording
 from journeyaudit.facts.money import Money
 from journeyaudit.model import StepRecord
 
@@ -199,8 +199,13 @@ def page_heading(step: StepRecord) -> str:
 def product_names(step: StepRecord) -> list[str]:
     """Names a product page gives its product: its first JSON-LD offer's, then the ``<h1>``.
 
-    Only the first offer: later ones are often related products or accessories.
+    Only the first offer: later ones are often related products or accessories. Read once per judged
+    run (every later step asks about each product step before it).
     """
+    return list(computed.memo(step, "product_names", lambda: _product_names(step)))  # a copy: callers add to it
+
+
+def _product_names(step: StepRecord) -> tuple[str, ...]:
     names: list[str] = []
     for offer in structured.offers(step.structured_data):
         if offer.name:
@@ -209,7 +214,7 @@ def product_names(step: StepRecord) -> list[str]:
     heading = page_heading(step)
     if heading and len(heading) <= 150 and page_text.normalise(heading) not in {page_text.normalise(n) for n in names}:
         names.append(heading)
-    return names
+    return tuple(names)
 
 
 def mentions(text: str, name: str) -> bool:

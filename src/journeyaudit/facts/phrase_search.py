@@ -137,6 +137,33 @@ def _out_of_stock(text: str, phrases: tuple[str, ...], positive: tuple[str, ...]
     return tuple(found)
 
 
+def out_of_stock_texts(
+    texts: Iterable[str],
+    phrases: Iterable[str] = OUT_OF_STOCK_PHRASES,
+    positive: Iterable[str] = IN_STOCK_PHRASES,
+) -> list[str]:
+    """The ``texts`` (in order) that :func:`out_of_stock` finds a line in: one search over all of them."""
+    texts = tuple(texts)
+    return [texts[index] for index in sorted(_out_of_stock_indexes(texts, tuple(phrases), tuple(positive)))]
+
+
+@text_cache(maxsize=64)
+def _out_of_stock_indexes(texts: tuple[str, ...], phrases: tuple[str, ...], positive: tuple[str, ...]) -> frozenset[int]:
+    joined, owner = _joined(texts)
+    found: set[int] = set()
+    negative_re = _phrase_matcher(phrases)
+    positive_re = _phrase_matcher(positive)
+    for match in negative_re.finditer(joined) if negative_re else ():
+        found.add(owner[joined.rfind("\n", 0, match.start()) + 1])  # a phrase holds no newline: one line
+    for match in positive_re.finditer(joined) if positive_re else ():
+        start = joined.rfind("\n", 0, match.start()) + 1
+        end = joined.find("\n", match.end())
+        line = joined[start:] if end < 0 else joined[start:end]
+        if _negated(line, match.start() - start, match.end() - start):
+            found.add(owner[start])
+    return frozenset(found)
+
+
 # ==========================================================================
 # Order numbers
 # ==========================================================================
