@@ -15,7 +15,8 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
-from journeyaudit.facts.page_text import _cell_lines, normalise, text_cache
+from journeyaudit.facts.currency_marks import _AMBIGUOUS, _ISO_CODES, _SYMBOLS, _WORD_SYMBOLS
+from journeyaudit.facts.page_text import _cell_lines, normalise, text_cache, text_memo
 from journeyaudit.facts.wording import DISCOUNT_LABELS, FEE_LABELS, SUBTOTAL_LABELS, TOTAL_LABELS
 
 # ==========================================================================
@@ -34,67 +35,6 @@ class Money:
     def __str__(self) -> str:
         return self.text
 
-
-# Symbols, longest first where one is a prefix of another. Value: ISO code, or
-# the symbol itself where several currencies share it.
-_SYMBOLS: dict[str, str] = {
-    "US$": "USD",
-    "U$S": "USD",
-    "AU$": "AUD",
-    "A$": "AUD",
-    "CA$": "CAD",
-    "C$": "CAD",
-    "NZ$": "NZD",
-    "HK$": "HKD",
-    "NT$": "TWD",
-    "MX$": "MXN",
-    "S$": "SGD",
-    "R$": "BRL",
-    "$": "$",
-    "€": "EUR",
-    "£": "GBP",
-    "¥": "¥",
-    "￥": "¥",
-    "₹": "INR",
-    "₩": "KRW",
-    "₽": "RUB",
-    "₺": "TRY",
-    "₪": "ILS",
-    "₫": "VND",
-    "฿": "THB",
-    "₴": "UAH",
-    "₱": "PHP",
-    "₦": "NGN",
-    "₡": "CRC",
-    "₸": "KZT",
-}
-# Markers made of letters: they must not touch other letters.
-_WORD_SYMBOLS: dict[str, str] = {
-    "SFr.": "CHF",  # not "Fr.": German "Fr. 14.06." is a Friday, not 14.06 francs
-    "zł": "PLN",
-    "Kč": "CZK",
-    "kr.": "kr",
-    "kr": "kr",
-    "Rs.": "INR",
-    "Rs": "INR",
-    "lei": "RON",
-    "Ft": "HUF",
-    "Rp.": "IDR",
-    "Rp": "IDR",
-}
-# Upper case only. Codes that are also English words ("TRY", "PEN", "MAD", "ALL") are left
-# out: inner_text applies text-transform, so "TRY 30 DAYS FREE" is common on pages.
-_ISO_CODES = (
-    "USD EUR GBP JPY CNY RMB CHF CAD AUD NZD SEK NOK DKK ISK PLN CZK HUF RON BGN RUB UAH ILS "
-    "AED SAR QAR KWD INR PKR BRL MXN ARS CLP COP UYU ZAR NGN KES EGP HKD SGD TWD KRW THB "
-    "VND IDR MYR PHP"
-).split()
-# Symbols shared by several currencies, and the ISO codes each may stand for.
-_AMBIGUOUS = {
-    "$": {"USD", "CAD", "AUD", "NZD", "HKD", "SGD", "MXN", "TWD", "ARS", "CLP", "COP", "UYU"},
-    "¥": {"JPY", "CNY", "RMB"},
-    "kr": {"SEK", "NOK", "DKK", "ISK"},
-}
 
 _SP = "[ \u00a0\u202f\u2009]"
 _ISO_RE = r"(?<![A-Za-z])(?:" + "|".join(_ISO_CODES) + r")(?![A-Za-z])"
@@ -382,17 +322,31 @@ def _labelled(text: str, labels: Iterable[str]) -> tuple[_Labelled, ...]:
     return _labelled_in(text, tuple(labels))
 
 
+_LINE_MEMOS: dict[tuple[str, ...], dict[str, Any]] = text_memo()  # labels -> line -> _classify(0, line, ...)
+_UNREAD = object()
+
+
 @text_cache(maxsize=256)  # total, subtotal and fees are asked of the same page by the ledger and rules
 def _labelled_in(text: str, mine_labels: tuple[str, ...]) -> tuple[_Labelled, ...]:
     mine_re = _label_matcher(mine_labels)
     if mine_re is None:
         return ()
     shadow_re = _label_matcher(_shadows(mine_labels))
+    memo = _LINE_MEMOS.get(mine_labels)
+    if memo is None or len(memo) > 1 << 14:  # bounded: one memo per set of labels, emptied when it grows
+        if len(_LINE_MEMOS) > 64:
+            _LINE_MEMOS.clear()
+        memo = _LINE_MEMOS[mine_labels] = {}
     entries: list[tuple[str, int, Any]] = []
     for index, line in enumerate(_cell_lines(text)):
-        entry = _classify(index, line, mine_re, shadow_re)
+        entry = memo.get(line, _UNREAD)
+        if entry is _UNREAD:  # a line reads the same on every page: a shop's header and footer repeat
+            entry = memo[line] = _classify(0, line, mine_re, shadow_re)
         if entry is not None:
-            entries.append(entry)
+            kind, _, item = entry
+            if isinstance(item, _Labelled):
+                item = _Labelled(index, item.label, item.key, item.qualifier, item.mine, item.money)
+            entries.append((kind, index, item))
     return tuple(item for item in _pair(entries) if item.mine and item.money is not None)
 
 

@@ -34,6 +34,18 @@ def text_cache(maxsize: int) -> Callable[[_F], _F]:
     return wrap
 
 
+class _TextMemo(dict):  # type: ignore[type-arg]
+    def cache_clear(self) -> None:
+        self.clear()
+
+
+def text_memo() -> dict[Any, Any]:
+    """A dict of results of pure functions of text, emptied by :func:`clear_text_caches`; its user bounds it."""
+    memo = _TextMemo()
+    _TEXT_CACHES.append(memo)
+    return memo
+
+
 def clear_text_caches() -> None:
     """Forget every cached text result (benchmarks time a judgement from a cold cache)."""
     for cached in _TEXT_CACHES:
