@@ -120,20 +120,24 @@ class TextIndex:
         for container in root.iter(*NOT_TEXT_CONTAINERS):
             self._quiet.update(container.iterdescendants(etree.Element))
         texts = self._texts
+        quiet_tags = NOT_TEXT_CONTAINERS
         for element in reversed(list(root.iter(etree.Element))):  # children before their parents
             parts: list[str] = []
-            if element.text and element.tag not in NOT_TEXT_CONTAINERS:
-                parts.append(" ".join(element.text.split()))
+            own = element.text  # each read of .text or .tail builds a new string: read once
+            if own and element.tag not in quiet_tags:
+                parts.append(" ".join(own.split()))
             long = False
             for child in element:
-                if isinstance(child.tag, str) and child.tag not in NOT_TEXT_CONTAINERS:
+                tag = child.tag
+                if tag.__class__ is str and tag not in quiet_tags:
                     part = texts[child]
                     if part is None:  # a long child makes a long parent
                         long = True
                         break
                     parts.append(part)
-                if child.tail:
-                    parts.append(" ".join(child.tail.split()))
+                tail = child.tail
+                if tail:
+                    parts.append(" ".join(tail.split()))
             text = None if long else " ".join(filter(None, parts))
             texts[element] = text if text is not None and len(text) <= keep else None
 
