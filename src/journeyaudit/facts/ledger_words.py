@@ -230,16 +230,14 @@ _SUMMARY_SETS = (wording.TOTAL_LABELS, wording.SUBTOTAL_LABELS, wording.FEE_LABE
 
 def is_summary_line(line: str) -> bool:
     """A totals line ("Subtotal €39.90", "Shipping (Standard)"): never an item's row."""
-    norm = page_text.normalise(line)
-    for key in _summary_keys():
-        if norm.startswith(key) and not re.match(r"\w", norm[len(key):][:1]):
-            return True
-    return False
+    return _summary_start().match(page_text.normalise(line)) is not None
 
 
 @functools.lru_cache(maxsize=1)
-def _summary_keys() -> tuple[str, ...]:
-    return tuple(page_text.normalise(label) for labels in _SUMMARY_SETS for label in labels)
+def _summary_start() -> re.Pattern[str]:
+    """One of the summary labels, then no word character: one match instead of a startswith per label."""
+    keys = {page_text.normalise(label) for labels in _SUMMARY_SETS for label in labels}
+    return re.compile("(?:" + "|".join(re.escape(key) for key in sorted(keys)) + r")(?!\w)")
 
 
 def shown_prices(step: StepRecord, names: list[str], window: int = 8) -> list[Money]:
