@@ -45,6 +45,20 @@ def first_saying(texts: Iterable[str], phrases: Iterable[str]) -> str | None:
     return None if match is None else texts[owner[joined.rfind("\n", 0, match.start()) + 1]]
 
 
+def saying(texts: Iterable[str], phrases: Iterable[str]) -> frozenset[int]:
+    """Indexes of the ``texts`` that :func:`find_phrases` finds any of ``phrases`` in: one search over all."""
+    return _saying(tuple(texts), tuple(phrases))
+
+
+@text_cache(maxsize=256)
+def _saying(texts: tuple[str, ...], phrases: tuple[str, ...]) -> frozenset[int]:
+    matcher = _phrase_matcher(phrases)
+    if matcher is None:
+        return frozenset()
+    joined, owner = _joined(texts)
+    return frozenset(owner[joined.rfind("\n", 0, match.start()) + 1] for match in matcher.finditer(joined))
+
+
 @text_cache(maxsize=64)  # a step's texts are asked about payment, order and stock phrases
 def _joined(texts: tuple[str, ...]) -> tuple[str, dict[int, int]]:
     """The normalised lines of ``texts`` joined by newlines, and the index of the text each line's start is in."""
