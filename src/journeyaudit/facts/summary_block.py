@@ -177,7 +177,9 @@ class _Page:
                 anchors.append((field, int(value), False))
         for tag in self.body.iterdescendants("td", "span", "div", "strong", "p"):
             kept = self.texts.kept(tag)
-            if not kept or len(kept) > 80:  # rejoining symbols removes at most 1 character in 3: still over 40
+            # rejoining symbols removes at most 1 character in 3: still over 40; both patterns below begin with
+            # a digit, and the text (stripped) begins with the same character after rejoining
+            if not kept or len(kept) > 80 or not kept[0].isdigit():
                 continue
             own = self.text(tag)
             if len(own) > 40 or money_reader.find_money(own):
