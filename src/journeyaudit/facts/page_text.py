@@ -97,8 +97,10 @@ def _cell_lines(text: str) -> list[str]:
 def _cell_lines_of(text: str) -> tuple[str, ...]:
     result = []
     for raw in _LINE_BREAK.split(text):
-        cells = [_collapse(cell) for cell in raw.split("\t")]
-        line = "\t".join(cell for cell in cells if cell)
+        if "\t" in raw:
+            line = "\t".join(cell for cell in (_collapse(cell) for cell in raw.split("\t")) if cell)
+        else:  # most lines: one cell
+            line = _collapse(raw)
         if line:
             result.append(line)
     return tuple(result)
