@@ -31,9 +31,8 @@ def _claim(book: Ledger, step: StepRecord, options: Mapping[str, Any]) -> str | 
 def _stock_out_text(step: StepRecord, names: list[str], options: Mapping[str, Any]) -> str | None:
     """The first thing the step told the customer that says the item is unavailable."""
     context = list(options.get("context_words") or ())
-    for text in customer_texts(step):
-        if not phrase_search.out_of_stock(text, options["out_of_stock_phrases"], options["in_stock_phrases"]):
-            continue
+    said = phrase_search.out_of_stock_texts(customer_texts(step), options["out_of_stock_phrases"], options["in_stock_phrases"])
+    for text in said:  # the texts that say so, in order
         if any(mentions(text, name) for name in names):
             return text
         if step.role != "product" and context and phrase_search.find_phrases(_without_stock_phrases(text, options), context):
@@ -46,7 +45,7 @@ def _without_stock_phrases(text: str, options: Mapping[str, Any]) -> str:
     remainder = page_text.normalise(text)
     phrases = [*options["out_of_stock_phrases"], *options["in_stock_phrases"]]
     for phrase in sorted({page_text.normalise(p) for p in phrases if p.strip()}, key=len, reverse=True):
-        remainder = re.sub(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)", " ", remainder)
+        remainder = page_text.word_pattern(re.escape(phrase)).sub(" ", remainder)
     return remainder
 
 

@@ -11,13 +11,12 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from journeyaudit.facts import computed
+from journeyaudit.facts.page_text import text_cache
 from journeyaudit.model import Evidence, Finding, Run, StepRecord
 from journeyaudit.rules.registry import rule
 
 #: W3C Secure Contexts: these hosts are "potentially trustworthy" even over http.
 TRUSTED_HOSTS = ["localhost", "*.localhost", "127.0.0.0/8", "::1"]
-
-
 CHECKOUT_ROLES = ["account", "shipping", "payment", "review", "confirmation"]
 
 
@@ -25,7 +24,11 @@ _SECRET_FIELD = re.compile(r"card.?num|cc.?num|cvc|cvv|security.?code|password",
 
 
 def _trusted(host: str, trusted: list[str]) -> bool:
-    host = (host or "").strip("[]").lower()
+    return _trusted_host((host or "").strip("[]").lower(), tuple(trusted))
+
+
+@text_cache(maxsize=1024)  # every request of every step asks about the same few hosts
+def _trusted_host(host: str, trusted: tuple[str, ...]) -> bool:
     for pattern in trusted:
         if "/" in pattern:
             try:
@@ -44,8 +47,6 @@ def _insecure(url: str, trusted: list[str]) -> bool:
 
 
 _FORM_TAG = re.compile(r"<form\b[^>]*>", re.IGNORECASE)
-
-
 _ACTION = re.compile(r"""\baction\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
 
 
