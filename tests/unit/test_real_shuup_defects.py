@@ -93,3 +93,13 @@ def test_shuup_dead_cdn_script_without_a_crash_is_low():
     trace.steps[0].page_errors = []
     [finding] = findings("JA502", trace)
     assert finding.severity == "low" and "nothing on the page visibly broke" in finding.message
+
+
+def test_shuup_a_crash_that_is_no_missing_library_does_not_make_it_high():
+    """A failed step and a crash of another kind: the failed script did not explain the stop."""
+    trace = shop_recorded("shuup", "third-party-script")
+    product, cart = trace.steps[0], trace.steps[1]
+    product.page_errors[0].message = "Error: quota exceeded"
+    cart.status, cart.url = "failed", product.url
+    [finding] = findings("JA502", trace)
+    assert finding.severity == "medium"

@@ -388,9 +388,10 @@ def failed_request(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
     A script the page loads from another site (a CDN copy of jQuery, a
     widget) that fails to load is reported too, once per address with its URL,
     by what it broke for the customer: high when the page's scripts then crashed
-    (``$ is not defined``) and the customer was stopped on that page (that step
-    failed, or the next one failed without leaving it); medium when they
-    crashed but the customer went on; low when nothing visibly broke.
+    as they do without a library (``$ is not defined``, ``... is not a
+    function``) and the customer was stopped on that page (that step failed, or
+    the next one failed without leaving it); medium when they crashed but the
+    customer went on; low when nothing visibly broke.
     Payment providers' scripts are JA505's.
 
     A submitted form (a POST for a page) answered with one of

@@ -6,9 +6,10 @@ it first failed and how many more steps it failed on. Its weight is what it brok
 - low: nothing on the page visibly broke (no uncaught exception on the steps where it failed);
 - medium: the page's scripts then crashed (``$ is not defined``) but the customer went on past
   that page: what broke was not something they used;
-- high: the page's scripts crashed and the customer was stopped on that page: the step that
-  loaded it failed, or the next step failed without leaving the page (the button the customer
-  pressed there did nothing).
+- high: the page's scripts crashed as they do when a library is missing (``X is not defined``,
+  ``... is not a function``) and the customer was stopped on that page: the step that loaded it
+  failed, or the next step failed without leaving the page (the button the customer pressed
+  there did nothing).
 
 Payment providers' scripts are JA505's, not reported here.
 """
@@ -43,12 +44,13 @@ def _finding(run: Run, url: str, hits: list[tuple[StepRecord, NetworkEntry]], mi
     outcome = _outcome(entry, min_status)
     steps = list(dict.fromkeys(s.index for s, _ in hits))
     crashes: list[PageError] = [e for s, _ in hits for e in s.page_errors]
-    stopped = next((s for s in (_stopped_on(run, hit) for hit, _ in hits) if s is not None), None)
+    missed = [e for e in crashes if _MISSING.search(e.message)]
+    stopped = next((s for s in (_stopped_on(run, hit) for hit, _ in hits) if s is not None), None) if missed else None
     if not crashes:
         severity, broke = "low", "; nothing on the page visibly broke"
     elif stopped is not None:
         severity = "high"
-        broke = (f"; the page's scripts then crashed: {crashes[0].message[:120]}, "
+        broke = (f"; the page's scripts then crashed: {missed[0].message[:120]}, "
                  f"and the customer could not get past {stopped.label} on that page")
     else:
         severity = "medium"
@@ -65,6 +67,10 @@ def _finding(run: Run, url: str, hits: list[tuple[StepRecord, NetworkEntry]], mi
         message=f"At {step.label} the page's {entry.resource_type} from another site {outcome}: {url}{broke}{also}.",
         evidence=evidence,
     )
+
+
+#: What a page's script says when a library it expected is missing: the crash the failed script explains.
+_MISSING = re.compile(r"\bis not defined\b|\bis not a (function|constructor)\b|of undefined \(reading", re.I)
 
 
 def _stopped_on(run: Run, step: StepRecord) -> StepRecord | None:
