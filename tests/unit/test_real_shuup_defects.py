@@ -103,3 +103,17 @@ def test_shuup_a_crash_that_is_no_missing_library_does_not_make_it_high():
     cart.status, cart.url = "failed", product.url
     [finding] = findings("JA502", trace)
     assert finding.severity == "medium"
+
+
+def test_shuup_the_crash_the_dead_cdn_script_explains_is_one_finding_not_two():
+    trace = shop_recorded("shuup", "third-party-script")
+    assert findings("JA503", trace) == []  # JA502 reports it with the URL
+    [crash] = findings("JA503", shop_recorded("shuup", "third-party-script"), leave_missing_scripts_to_ja502=False)
+    assert crash.message == "A script on the page at 'Product page' (step 1) crashed: $ is not defined"
+
+
+def test_shuup_a_crash_of_another_kind_next_to_the_dead_script_stays_ja503s():
+    trace = shop_recorded("shuup", "third-party-script")
+    trace.steps[0].page_errors[0].message = "Error: quota exceeded"
+    [crash] = findings("JA503", trace)
+    assert "quota exceeded" in crash.message

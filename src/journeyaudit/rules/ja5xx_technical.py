@@ -446,7 +446,7 @@ def failed_request(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
     "uncaught-exception",
     title="An uncaught JavaScript exception",
     severity="medium",
-    options={"ignore_patterns": []},
+    options={"ignore_patterns": [], "leave_missing_scripts_to_ja502": True},
 )
 def uncaught_exception(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
     """A script on the page crashed with an uncaught exception.
@@ -455,13 +455,20 @@ def uncaught_exception(run: Run, options: Mapping[str, Any]) -> Iterator[Finding
     was doing for the customer (updating the basket total, validating the form,
     starting the payment widget) silently stops. One finding per step.
 
+    A crash that reads like a missing library (``$ is not defined``) on a step
+    where a script from another site failed to load is JA502's: it reports the
+    script's URL with the crash as evidence, one cause, one finding.
+
     Options: ``ignore_patterns`` (regular expressions matched against the
-    exception message).
+    exception message), ``leave_missing_scripts_to_ja502`` (false: report
+    those crashes here too).
     Evidence: the exception message and the top of its stack.
     """
     patterns = list(options.get("ignore_patterns") or [])
+    leave = bool(options.get("leave_missing_scripts_to_ja502"))
     for step in run.steps:
-        errors = [e for e in step.page_errors if not _ignored(e.message, patterns)]
+        explained = third_party.explained_crashes(step, PAYMENT_PATTERNS) if leave else set()
+        errors = [e for e in step.page_errors if not _ignored(e.message, patterns) and e.message not in explained]
         if not errors:
             continue
         evidence = []

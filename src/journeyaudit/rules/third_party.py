@@ -73,6 +73,13 @@ def _finding(run: Run, url: str, hits: list[tuple[StepRecord, NetworkEntry]], mi
 _MISSING = re.compile(r"\bis not defined\b|\bis not a (function|constructor)\b|of undefined \(reading", re.I)
 
 
+def explained_crashes(step: StepRecord, payment_patterns: list[str], min_status: int = 400) -> set[str]:
+    """The step's crashes that a failed script from another site explains (JA503 leaves them to JA502)."""
+    failed = any(not e.same_origin and e.resource_type == "script" and _outcome(e, min_status)
+                 and not _matches(e.url, payment_patterns) for e in step.network)
+    return {e.message for e in step.page_errors if _MISSING.search(e.message)} if failed else set()
+
+
 def _stopped_on(run: Run, step: StepRecord) -> StepRecord | None:
     """The failed step that kept the customer on the page this step loaded, if any."""
     if step.status == "failed":
