@@ -117,3 +117,7 @@ def test_shuup_a_crash_of_another_kind_next_to_the_dead_script_stays_ja503s():
     trace.steps[0].page_errors[0].message = "Error: quota exceeded"
     [crash] = findings("JA503", trace)
     assert "quota exceeded" in crash.message
+
+
+def test_shuup_two_confirmations_are_no_missing_email():
+    assert findings("JA702", shop_recorded("shuup", "duplicate-email")) == []
