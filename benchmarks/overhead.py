@@ -51,7 +51,7 @@ PHASES = [
     ("  screenshot", "journeyaudit.gather.recorder", "Recorder._screenshot"),
     ("arrival fields", "journeyaudit.gather.recorder", "Recorder.before_action"),
     ("save trace", "journeyaudit.audit", "store.save_run"),
-    ("judge", "journeyaudit.audit", "judge_run"),
+    ("judge", "journeyaudit.audit", "judge_with_ledger"),
     ("report", "journeyaudit.audit", "write_report"),
 ]
 
