@@ -47,11 +47,11 @@ PHASES = [
     ("steps' actions", "journeyaudit.gather.runner", "perform"),
     ("settle", "journeyaudit.gather.recorder", "Recorder.settle"),
     ("snapshot (all)", "journeyaudit.gather.recorder", "Recorder.snapshot"),
-    ("  axe-core", "journeyaudit.gather.accessibility", "run_axe"),
+    ("  axe-core", "journeyaudit.gather.accessibility", "AxeRunner.__call__"),
     ("  screenshot", "journeyaudit.gather.recorder", "Recorder._screenshot"),
     ("arrival fields", "journeyaudit.gather.recorder", "Recorder.before_action"),
     ("save trace", "journeyaudit.audit", "store.save_run"),
-    ("judge", "journeyaudit.audit", "judge_run"),
+    ("judge", "journeyaudit.audit", "judge_with_ledger"),
     ("report", "journeyaudit.audit", "write_report"),
 ]
 

@@ -66,13 +66,26 @@ def install_axe(page: Page) -> None:
     page.add_init_script(axe_script())
 
 
+# One trip per snapshot: the page's shape; axe-core's violations unless that shape was checked before
+# (``known``); ``missing`` when axe-core is not in the page (it is then injected, and asked again).
+_RUN_SCRIPT = f"""async ([known, options, timeout]) => {{
+  const shape = ({_SHAPE_SCRIPT})();
+  if (known.includes(shape)) return {{shape, known: true}};
+  if (typeof window.axe !== 'object' || typeof window.axe.run !== 'function') return {{shape, missing: true}};
+  const timer = new Promise((_, reject) => setTimeout(() => reject(new Error('axe timed out')), timeout));
+  const result = await Promise.race([axe.run(document, options), timer]);
+  return {{shape, violations: result.violations || []}};
+}}"""
+
+
 class AxeRunner:
     """axe-core for one journey's page: run where it can tell something new.
 
     One run per page shape (:data:`_SHAPE_SCRIPT`): the same template showing the same
     elements again (a cart seen twice, a form before and after an unrelated click)
     reuses the violations found there. An error state changes the shape (new
-    elements, ``aria-invalid``, a class) and is checked again.
+    elements, ``aria-invalid``, a class) and is checked again. The shape, the check
+    and the run are one trip to the page.
     """
 
     def __init__(self, tags: tuple[str, ...] = DEFAULT_TAGS, timeout_ms: int = 15_000):
@@ -83,42 +96,24 @@ class AxeRunner:
     def __call__(self, page: Page) -> list[dict[str, Any]] | None:
         if not page.url.startswith(("http://", "https://")):
             return None
+        options = {"runOnly": {"type": "tag", "values": list(self.tags)}, "resultTypes": ["violations"]}
         try:
-            shape = page.evaluate(_SHAPE_SCRIPT)
+            answer = page.evaluate(_RUN_SCRIPT, [list(self.seen), options, self.timeout_ms])
+            if answer.get("missing"):
+                page.evaluate(axe_script())
+                answer = page.evaluate(_RUN_SCRIPT, [list(self.seen), options, self.timeout_ms])
         except PlaywrightError:
-            shape = None
-        if shape in self.seen:
+            return None
+        shape = answer.get("shape")
+        if answer.get("known") and shape in self.seen:
             return copy.deepcopy(self.seen[shape])
-        found = run_axe(page, self.tags, self.timeout_ms)
+        if "violations" not in answer:
+            return None
         self.runs += 1
-        if shape is not None and found is not None:
+        found = compact(answer["violations"] or [])
+        if shape is not None:
             self.seen[shape] = copy.deepcopy(found)
         return found
-
-
-def run_axe(page: Page, tags: tuple[str, ...] = DEFAULT_TAGS, timeout_ms: int = 15_000) -> list[dict[str, Any]] | None:
-    """The page's axe-core violations, compacted; None when axe could not run on this page.
-
-    Only the shop's own pages are checked: a blank page (nothing loaded) or the
-    browser's own error page is not something the shop served. axe-core is
-    normally there already (:func:`install_axe`); else it is injected now.
-    """
-    if not page.url.startswith(("http://", "https://")):
-        return None
-    options = {"runOnly": {"type": "tag", "values": list(tags)}, "resultTypes": ["violations"]}
-    try:
-        if not page.evaluate("() => typeof window.axe === 'object' && typeof window.axe.run === 'function'"):
-            page.evaluate(axe_script())
-        response = page.evaluate(
-            """async ([options, timeout]) => {
-                 const timer = new Promise((_, reject) => setTimeout(() => reject(new Error('axe timed out')), timeout));
-                 return await Promise.race([axe.run(document, options), timer]);
-               }""",
-            [options, timeout_ms],
-        )
-    except PlaywrightError:
-        return None
-    return compact(response.get("violations") or [])
 
 
 def compact(violations: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -49,17 +49,17 @@ ActionFunction = Callable[[Page, dict[str, Any], ActionContext], "dict[str, Any]
 ACTIONS: dict[str, ActionFunction] = {}
 
 # Facts about the element a fill/click touched, never its value.
-_DESCRIBE_TARGET = """el => {
+_DESCRIBE_BODY = """
   const label = (el.labels && el.labels[0] && el.labels[0].innerText)
     || el.getAttribute('aria-label') || '';
-  return {tag: el.tagName.toLowerCase(), type: el.getAttribute('type') || '',
+  const target = {tag: el.tagName.toLowerCase(), type: el.getAttribute('type') || '',
           name: el.getAttribute('name') || '', id: el.id || '',
           autocomplete: el.getAttribute('autocomplete') || '',
           placeholder: (el.getAttribute('placeholder') || '').slice(0, 120),
           label: label.trim().slice(0, 120),
           text: (el.innerText || el.value && el.tagName === 'BUTTON' && el.value || '').trim().slice(0, 120)};
-}"""
-
+"""
+_DESCRIBE_TARGET = f"el => {{ {_DESCRIBE_BODY} return target; }}"
 
 def action(name: str) -> Callable[[ActionFunction], ActionFunction]:
     def register(function: ActionFunction) -> ActionFunction:
@@ -124,9 +124,12 @@ def goto(page: Page, params: dict[str, Any], ctx: ActionContext) -> dict[str, An
 @action("click")
 def click(page: Page, params: dict[str, Any], ctx: ActionContext) -> dict[str, Any] | None:
     locator = page.locator(params["selector"]).first
-    locator.wait_for(state="visible", timeout=ctx.timeout(params))
-    target = _describe(locator)
-    watch = ClickWatch(page, _frame_of(locator, page))
+    seen = _look(locator, ctx.timeout(params), watch=True)
+    if not seen.get("visible"):  # not shown yet: wait as Playwright would, then look again
+        locator.wait_for(state="visible", timeout=ctx.timeout(params))
+        seen = _look(locator, ctx.timeout(params), watch=True)
+    frame = None if seen.get("top", False) else _frame_of(locator, page)  # an iframe's button: its document
+    watch = ClickWatch(page, frame, watching=seen.get("watching") or None)
     try:
         locator.click(timeout=ctx.timeout(params))
         ctx.last_effect = watch.result(int(ctx.extra.get("click_settle_ms", CLICK_SETTLE_MS)))
@@ -134,7 +137,18 @@ def click(page: Page, params: dict[str, Any], ctx: ActionContext) -> dict[str, A
             ctx.last_effect["ready_ms"] = ctx.extra["ready_ms"]
     finally:
         watch.stop()
-    return target
+    return seen.get("target") or {}
+
+
+def _look(locator, timeout_ms: int, *, watch: bool = False) -> dict[str, Any]:
+    """:data:`_LOOK_SCRIPT` on the element, waiting up to ``timeout_ms`` for it to exist; {} when it
+    could not be read (a navigation replaced the document under it). Not finding it raises the timeout."""
+    try:
+        return locator.evaluate(_LOOK_SCRIPT, watch, timeout=timeout_ms) or {}
+    except PlaywrightTimeout:
+        raise
+    except PlaywrightError:
+        return {}
 
 
 _FORMATTING = re.compile(r"[\s\-/.()]+")
@@ -164,13 +178,14 @@ def fill(page: Page, params: dict[str, Any], ctx: ActionContext) -> dict[str, An
     locator = page.locator(params["selector"]).first
     typed = str(params["value"])
     locator.fill(typed, timeout=ctx.timeout(params))
-    try:  # what the field holds now: a mask, a script or a maxlength may have rewritten it (JA606)
-        kept = locator.input_value(timeout=1_000)
-    except PlaywrightError:
-        kept = None
+    try:  # what the field holds now (a mask, a script or a maxlength may have rewritten it: JA606), and what it is
+        seen = _look(locator, 2_000)
+    except PlaywrightTimeout:  # filled, then gone at once
+        seen = {}
+    kept = seen.get("value")
     if kept is not None:  # the runner masks both values of a secret field before anything is stored
         ctx.last_effect = {"input": compare_input(typed, kept), "typed": typed, "kept": kept}
-    return _describe(locator)
+    return seen.get("target") or {}
 
 
 @action("select")
@@ -305,6 +320,24 @@ _WATCH_DOM = """() => {
 }"""
 _READ_DOM = "() => (typeof window.__jaMutations === 'number' ? window.__jaMutations : -1)"
 
+# One trip to the page per click or fill (each was three to five): the element's description, what a
+# field holds now (Playwright's input_value: an input, textarea or select, or a label's control), whether
+# it is visible (Playwright's rule), whether it lives in the page's own document, and, for a click on a
+# visible element, the mutation counter of ClickWatch installed in its document (``watch``).
+_LOOK_SCRIPT = f"""(el, watch) => {{
+  {_DESCRIBE_BODY}
+  const own = ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName), box = el.closest('label');
+  const field = own ? el : (box && box.control) || el;
+  const value = ['INPUT', 'TEXTAREA', 'SELECT'].includes(field.tagName) ? field.value : null;
+  const rect = el.getBoundingClientRect(), style = getComputedStyle(el);
+  const visible = rect.width > 0 && rect.height > 0 && style.visibility === 'visible';
+  let watching = false;
+  if (watch && visible) {{
+    watching = ({_WATCH_DOM})();
+  }}
+  return {{target, value, visible, top: window === window.top, watching}};
+}}"""
+
 
 def _site(host: str) -> str:
     if not host or host.replace(".", "").isdigit() or ":" in host or host.count(".") < 2:
@@ -328,7 +361,7 @@ class ClickWatch:
     something happens, so live clicks cost nothing extra.
     """
 
-    def __init__(self, page: Page, frame=None):
+    def __init__(self, page: Page, frame=None, *, watching: bool | None = None):
         self.page = page
         self.scope = frame or page  # the document whose DOM is watched: an iframe's for a click inside it
         self.url_before = page.url
@@ -336,7 +369,8 @@ class ClickWatch:
         self.third_party: list[str] = []  # hosts of other sites' requests (analytics, error collectors)
         self.dialogs = 0
         self.popups = 0
-        self.watching = self._eval(_WATCH_DOM) is True
+        # the counter is installed here unless the click's look at its element did it (watching=True)
+        self.watching = True if watching else self._eval(_WATCH_DOM) is True
         page.on("request", self._on_request)
         page.on("dialog", self._on_dialog)
         page.on("popup", self._on_popup)

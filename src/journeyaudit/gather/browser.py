@@ -101,8 +101,32 @@ def remote_choice(ws_endpoint: str | None = None, cdp_endpoint: str | None = Non
     return BrowserChoice(None, "remote", ws_endpoint=ws_endpoint or None, cdp_endpoint=None if ws_endpoint else cdp_endpoint)
 
 
+def playwright_browsers_dir(env: Mapping[str, str] | None = None) -> Path | None:
+    """Where ``playwright install`` puts its browsers (Playwright's registry rule); None when that
+    cannot be told without Playwright (``PLAYWRIGHT_BROWSERS_PATH=0``: inside its package)."""
+    env = os.environ if env is None else env
+    chosen = env.get("PLAYWRIGHT_BROWSERS_PATH")
+    if chosen == "0":
+        return None
+    if chosen:
+        return Path(chosen)
+    home = Path.home()
+    if sys.platform == "darwin":
+        return home / "Library" / "Caches" / "ms-playwright"
+    if sys.platform == "win32":
+        return Path(env.get("LOCALAPPDATA") or home / "AppData" / "Local") / "ms-playwright"
+    return Path(env.get("XDG_CACHE_HOME") or home / ".cache") / "ms-playwright"
+
+
 def playwright_chromium_path() -> str | None:
-    """Where Playwright's own Chromium lives, if it is installed."""
+    """Where Playwright's own Chromium lives, if it is installed.
+
+    Asking Playwright starts its driver (about half a second); when its browsers folder holds no
+    Chromium at all (a system Chromium only, as in most CI images), the answer is known without it.
+    """
+    folder = playwright_browsers_dir()
+    if folder is not None and not (folder.is_dir() and any(p.name.startswith("chromium-") for p in folder.iterdir())):
+        return None
     from playwright.sync_api import sync_playwright
 
     try:

@@ -29,7 +29,7 @@ _SECRET_FIELDS = ", ".join(SECRET_FIELD_SELECTORS)  # one locator per frame: eac
 # Marks every element that shows a secret (its own text, or an input's value), spaces and dashes
 # ignored: the deepest element holding the whole secret, so a secret split over spans is found too.
 SECRET_MARK = "data-journeyaudit-secret"
-_MARK_SECRETS_SCRIPT = """(secrets) => {
+MARK_SECRETS_SCRIPT = """(secrets) => {
   const norm = t => (t || '').replace(/[\\s\\u00a0-]+/g, '').toLowerCase();
   const tests = secrets.map(norm).filter(s => s.length >= 3).map(s => /^\\d+$/.test(s)
     ? (n => new RegExp('(?<!\\\\d)' + s + '(?!\\\\d)').test(n)) : (n => n.includes(s)));
@@ -70,22 +70,25 @@ def field_masks(page: Page, journey_selectors: Iterable[str]) -> list[Locator]:
 
 
 @contextlib.contextmanager
-def marked_secrets(page: Page, secrets: Iterable[str]) -> Iterator[list[Locator]]:
+def marked_secrets(page: Page, secrets: Iterable[str], main_marked: int | None = None) -> Iterator[list[Locator]]:
     """The locators to mask for ``secrets`` (none without secrets); the marks are removed afterwards.
 
     Every frame is searched, a cross-origin payment iframe that echoes the card number too.
     A marking that fails in the main frame raises PlaywrightError: the caller takes no screenshot.
-    In a child frame it is skipped (the frame went away while we looked).
+    In a child frame it is skipped (the frame went away while we looked). ``main_marked``: the main
+    frame was marked already (the recorder's snapshot read does it in the same trip), this many elements.
     """
     secrets = [s for s in secrets if s]
     if not secrets:
         yield []
         return
-    marked: list[Frame] = []
+    marked: list[Frame] = [page.main_frame] if main_marked else []
     try:
         for frame in frames(page):
+            if main_marked is not None and frame is page.main_frame:
+                continue
             try:
-                if frame.evaluate(_MARK_SECRETS_SCRIPT, secrets):
+                if frame.evaluate(MARK_SECRETS_SCRIPT, secrets):
                     marked.append(frame)
             except PlaywrightError:
                 if frame is page.main_frame:
@@ -95,3 +98,73 @@ def marked_secrets(page: Page, secrets: Iterable[str]) -> Iterator[list[Locator]
         for frame in marked:
             with contextlib.suppress(PlaywrightError):
                 frame.evaluate(_UNMARK_SCRIPT)
+
+
+# The quick screenshot (the recorder's, through CDP): the covers are drawn by the page itself, Playwright's
+# way (a #FF00FF box over each client rectangle, fixed to the viewport, above everything), over every
+# element the CSS selectors find in the document and its open shadow roots. A selector that is not plain
+# CSS (role=, text=, >>, :visible) draws nothing and answers -1: Playwright's screenshot masks instead.
+COVER_ATTR = "data-journeyaudit-cover"
+COVER_SCRIPT = """(selectors) => {
+  const roots = [document];
+  for (let i = 0; i < roots.length; i++)
+    for (const el of roots[i].querySelectorAll('*')) if (el.shadowRoot) roots.push(el.shadowRoot);
+  const found = new Set();
+  for (const sel of selectors) {
+    for (const root of roots) {
+      let list;
+      try { list = root.querySelectorAll(sel); } catch (e) { return -1; }
+      for (const el of list) found.add(el);
+    }
+  }
+  let drawn = 0;
+  for (const el of found) {
+    for (const r of el.getClientRects()) {
+      if (r.width <= 0 || r.height <= 0) continue;
+      const box = document.createElement('div');
+      box.setAttribute('data-journeyaudit-cover', '');
+      box.style.cssText = 'position:fixed;margin:0;padding:0;border:0;pointer-events:none;'
+        + 'z-index:2147483647;background:#FF00FF;left:' + r.left + 'px;top:' + r.top + 'px;width:'
+        + r.width + 'px;height:' + r.height + 'px';
+      document.documentElement.appendChild(box);
+      drawn++;
+    }
+  }
+  return drawn;
+}"""
+UNCOVER_SCRIPT = """() => {
+  for (const el of document.querySelectorAll('[data-journeyaudit-cover]')) el.remove();
+  for (const el of document.querySelectorAll('[data-journeyaudit-secret]')) el.removeAttribute('data-journeyaudit-secret');
+}"""
+
+
+def cover_selectors(journey_selectors: Iterable[str]) -> list[str]:
+    """What the quick screenshot covers: the journey's secret fields, those secret by nature, and marked ones."""
+    return [*journey_selectors, *SECRET_FIELD_SELECTORS, f"[{SECRET_MARK}]"]
+
+# In a child frame (a payment provider's iframe): its elements showing a secret marked, then covered.
+_FRAME_COVER_SCRIPT = f"""([secrets, cover]) => {{
+  if (secrets.length) ({MARK_SECRETS_SCRIPT})(secrets);
+  return ({COVER_SCRIPT})(cover);
+}}"""
+
+
+def cover_child_frames(page: Page, secrets: Iterable[str]) -> list[Frame]:
+    """Covers drawn in every child frame (the main frame's come with the snapshot's read): the frames
+    covered, to uncover after the picture. A frame that went away while we looked is skipped."""
+    secrets = [s for s in secrets if s]
+    selectors = [*SECRET_FIELD_SELECTORS, f"[{SECRET_MARK}]"]
+    covered = []
+    for frame in frames(page):
+        if frame is page.main_frame:
+            continue
+        with contextlib.suppress(PlaywrightError):
+            frame.evaluate(_FRAME_COVER_SCRIPT, [secrets, selectors])
+            covered.append(frame)
+    return covered
+
+
+def uncover(covered: Iterable[Frame]) -> None:
+    for frame in covered:
+        with contextlib.suppress(PlaywrightError):
+            frame.evaluate(UNCOVER_SCRIPT)

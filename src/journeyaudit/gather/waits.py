@@ -5,6 +5,10 @@ recorder's per-step limits) and keeps the requests of the current step: what
 ``wait_for: {response|request}`` looks for and what a timeout reports. The readiness
 wait runs before every action that touches the page: no click before the document has
 loaded and its own requests have been quiet for a moment (bounded; once per document).
+When everything the document requested had finished by its load event, its scripts have
+run (a script, deferred or async, holds the load event until it has run), so the moment is
+short (``AFTER_LOAD_MS`` after load); a request that ends after load (a hydration's price
+fetch) is followed by the whole quiet window.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ READY_ACTIONS = frozenset({"click", "fill", "select", "choose", "check", "unchec
 _SETTLING = frozenset({"document", "script", "xhr", "fetch"})
 MAX_SEEN = 2_000  # requests kept per step
 _POLL_MS = 50
+AFTER_LOAD_MS = 50  # quiet after load when nothing of the page's own was under way or ended after it
 STALE_S = 15.0  # a request under way this long (a stream, a long poll, a frame that went away) is no page loading
 
 
@@ -78,11 +83,13 @@ class NetworkLog:
         self.counter = 0
         self.last_activity = time.monotonic()
         self.ready = False  # the current document was found ready (reset by a main-frame navigation)
+        self.loaded_at: float | None = None  # when the current document's load event came (None: not yet)
         page.on("request", self._on_request)
         page.on("response", self._on_response)
         page.on("requestfinished", lambda request: self._finish(request, None))
         page.on("requestfailed", lambda request: self._finish(request, request.failure or "failed"))
         page.on("framenavigated", self._on_navigated)
+        page.on("load", self._on_load)
 
     def new_step(self) -> None:
         """A step sees its own requests, and those still under way when it began."""
@@ -112,7 +119,10 @@ class NetworkLog:
 
     def _on_navigated(self, frame) -> None:
         if frame == self.page.main_frame:
-            self.ready = False
+            self.ready, self.loaded_at = False, None
+
+    def _on_load(self, _page=None) -> None:
+        self.loaded_at = time.monotonic()
 
     def in_flight(self) -> int:
         """The page's own scripts and data requests under way (one older than STALE_S is not waited for)."""
@@ -122,6 +132,16 @@ class NetworkLog:
 
     def quiet_for(self, quiet_ms: int) -> bool:
         return self.in_flight() == 0 and (time.monotonic() - self.last_activity) * 1000 >= quiet_ms
+
+    def settled(self, quiet_ms: int) -> bool:
+        """Nothing under way, and quiet for ``quiet_ms`` since the page's last request of its own started or
+        ended; when that was before the document's load event, ``AFTER_LOAD_MS`` after load is enough."""
+        if self.in_flight():
+            return False
+        now, loaded_at = time.monotonic(), self.loaded_at
+        if loaded_at is not None and self.last_activity <= loaded_at:
+            return (now - loaded_at) * 1000 >= min(quiet_ms, AFTER_LOAD_MS)
+        return (now - self.last_activity) * 1000 >= quiet_ms
 
 
 # --------------------------------------------------------------------------
@@ -144,7 +164,7 @@ def wait_ready(page: Page, log: NetworkLog | None, readiness: Readiness) -> int:
             except PlaywrightError:
                 loaded = False
             waited = round((time.monotonic() - start) * 1000)
-        if loaded and (log is None or log.quiet_for(readiness.quiet_ms)) or waited >= readiness.max_ms:
+        if loaded and (log is None or log.settled(readiness.quiet_ms)) or waited >= readiness.max_ms:
             if log is not None:
                 log.ready = True
             return waited
