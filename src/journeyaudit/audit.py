@@ -321,7 +321,8 @@ def _runner_options(settings: AuditSettings, browser: BrowserChoice, base_url: s
         secret_params=tuple(settings.secret_params),
         http_credentials=settings.http_credentials,
         login=LoginStates(settings.journeys),
-        readiness=Readiness(settings.readiness.wait, settings.readiness.max_ms, settings.readiness.quiet_ms),
+        readiness=Readiness(settings.readiness.wait, settings.readiness.max_ms, settings.readiness.quiet_ms,
+                            settings.readiness.after_load_ms),
         trace=getattr(settings, "trace", "off"),  # --trace: Playwright's trace.zip per journey
     )
 

@@ -44,6 +44,18 @@ def test_a_document_whose_requests_all_ended_before_load_is_ready_soon_after_loa
     assert log.settled(300)  # not the whole 300 ms: the scripts ran before load
 
 
+def test_the_profile_can_ask_for_longer_after_load(monkeypatch):
+    """readiness.after_load_ms: a framework hydrating in idle time without a request needs longer than 50 ms."""
+    page, log = _log()
+    page.handlers["load"](page)
+    now = log.loaded_at
+    monkeypatch.setattr(waits.time, "monotonic", lambda: now + 0.1)
+    assert log.settled(300) and not log.settled(300, after_load_ms=200)
+    monkeypatch.setattr(waits.time, "monotonic", lambda: now + 0.21)
+    assert log.settled(300, after_load_ms=200)
+    assert waits.Readiness().after_load_ms == waits.AFTER_LOAD_MS
+
+
 def test_a_request_that_ends_after_load_is_followed_by_the_whole_quiet_window(monkeypatch):
     page, log = _log()
     price = FakeRequest("http://shop.test/api/price", "fetch")

@@ -46,6 +46,7 @@ class Readiness:
     wait: bool = True
     max_ms: int = 3_000
     quiet_ms: int = 300
+    after_load_ms: int = AFTER_LOAD_MS
 
 
 @dataclass
@@ -133,14 +134,14 @@ class NetworkLog:
     def quiet_for(self, quiet_ms: int) -> bool:
         return self.in_flight() == 0 and (time.monotonic() - self.last_activity) * 1000 >= quiet_ms
 
-    def settled(self, quiet_ms: int) -> bool:
+    def settled(self, quiet_ms: int, after_load_ms: int = AFTER_LOAD_MS) -> bool:
         """Nothing under way, and quiet for ``quiet_ms`` since the page's last request of its own started or
-        ended; when that was before the document's load event, ``AFTER_LOAD_MS`` after load is enough."""
+        ended; when that was before the document's load event, ``after_load_ms`` after load is enough."""
         if self.in_flight():
             return False
         now, loaded_at = time.monotonic(), self.loaded_at
         if loaded_at is not None and self.last_activity <= loaded_at:
-            return (now - loaded_at) * 1000 >= min(quiet_ms, AFTER_LOAD_MS)
+            return (now - loaded_at) * 1000 >= min(quiet_ms, after_load_ms)
         return (now - self.last_activity) * 1000 >= quiet_ms
 
 
@@ -164,7 +165,7 @@ def wait_ready(page: Page, log: NetworkLog | None, readiness: Readiness) -> int:
             except PlaywrightError:
                 loaded = False
             waited = round((time.monotonic() - start) * 1000)
-        if loaded and (log is None or log.settled(readiness.quiet_ms)) or waited >= readiness.max_ms:
+        if loaded and (log is None or log.settled(readiness.quiet_ms, readiness.after_load_ms)) or waited >= readiness.max_ms:
             if log is not None:
                 log.ready = True
             return waited

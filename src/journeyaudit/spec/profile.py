@@ -33,7 +33,7 @@ An audit profile (``audits/*.yaml``)::
     browser_cdp: http://127.0.0.1:9222      # or a browser's CDP endpoint (one of the two)
     trace: retain-on-failure                # Playwright's trace.zip per journey: off (default), on, retain-on-failure
     setup: [{request: {method: POST, url: /api/reset}}, {run: "make fixtures", timeout: 60, optional: true}]
-    readiness: {wait: true, max_ms: 3000, quiet_ms: 300}   # no click before a page has loaded and gone quiet
+    readiness: {wait: true, max_ms: 3000, quiet_ms: 300, after_load_ms: 50}   # no click before a page has loaded and gone quiet
     teardown: [{run: "make clean-fixtures"}]
     matrix: {device: ["Desktop Chrome", "iPhone 13"], locale: [en-US, de-DE]}
 """
@@ -162,6 +162,10 @@ class ReadinessSpec(_Strict):
     max_ms: Annotated[int, Field(ge=0, le=30000)] = Field(3000, description="At most this long per page, in ms (0 to 30000).")
     quiet_ms: Annotated[int, Field(ge=0, le=5000)] = Field(
         300, description="How long the page's scripts and data requests must have been quiet, in ms (0 to 5000)."
+    )
+    after_load_ms: Annotated[int, Field(ge=0, le=5000)] = Field(
+        50, description="When all of them had ended before the page's load event: how long after load, in ms "
+        "(0 to 5000; raise it for a framework that hydrates in idle time without a request).",
     )
 
 
