@@ -154,7 +154,7 @@ def test_the_profile_readiness_is_checked_and_reaches_the_settings(tmp_path):
     assert [str(e) for e in config.check_file(bad, {})] == [
         f"{bad}:4:19: 'wait' must be true or false, got 'maybe'",
         f"{bad}:4:34: 'max_ms': input should be less than or equal to 30000",
-        f"{bad}:4:41: unknown key 'quiet' in readiness (allowed: wait, max_ms, quiet_ms)",
+        f"{bad}:4:41: unknown key 'quiet' in readiness (allowed: wait, max_ms, quiet_ms, after_load_ms)",
     ]
     good = write(tmp_path, "name: p\nbase_url: http://shop.test\njourneys: [j.yaml]\nreadiness: {wait: false}\n", "p2.yaml")
     assert config.resolve([good], {}, {}).readiness.wait is False
