@@ -46,7 +46,7 @@ demo-full: setup
 ## display; otherwise those tests are skipped and -rs prints why. The slow tests (-m slow: a dead
 ## crawler's queue lock expiring, about 6 minutes) run with `make test-slow`.
 test: setup postgres redis xvfb lint
-	$(BIN)/pytest -rs -m "not slow" -n $(TEST_WORKERS) --dist loadgroup
+	$(BIN)/pytest -rs -m "not slow" -n $(TEST_WORKERS) --dist loadscope
 
 ## lint: ruff (lint, import order, complexity); settings in pyproject.toml
 lint: $(STAMP)
@@ -68,7 +68,7 @@ unit: setup
 	$(BIN)/pytest -m "not e2e"
 
 e2e: setup postgres redis xvfb
-	$(BIN)/pytest -rs -m "e2e and not slow" -n $(TEST_WORKERS) --dist loadgroup
+	$(BIN)/pytest -rs -m "e2e and not slow" -n $(TEST_WORKERS) --dist loadscope
 
 ## fixtures: re-record the rule test fixtures from the demo shop
 fixtures: setup
