@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
-# pytest-xdist workers for make test / make e2e (each e2e module stays on one worker: tests/conftest.py)
+# pytest-xdist workers for make test / make e2e (each e2e module stays on one worker, the longest first: tests/conftest.py)
 TEST_WORKERS ?= 2
 
 .PHONY: setup lock lint demo demo-full test unit e2e postgres redis xvfb fixtures bench schema test-slow clean
