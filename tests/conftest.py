@@ -30,15 +30,15 @@ def happy_path() -> Run:
 # --------------------------------------------------------------------------
 
 E2E = "tests/e2e/"
-#: Seconds each end-to-end module takes on one worker (two cores, other sessions' load ~8-10), so the
+#: Seconds each end-to-end module took on one worker (two cores, other sessions' load 7-14), so the
 #: longest start first and no long module is left for the end while the other worker idles.
 #: A module not listed counts as E2E_DEFAULT_S; a unit test file as UNIT_TEST_S per test.
 E2E_MODULE_S: dict[str, float] = {
-    "test_demo_audit.py": 400, "test_retries.py": 175, "test_shards.py": 170, "test_probe_runs.py": 170,
-    "test_run_failures.py": 160, "test_crawl_catalogue.py": 160, "test_workers.py": 125, "test_report_history.py": 100,
-    "test_security_faults.py": 100, "test_remote_browser.py": 95, "test_security_recording.py": 95,
-    "test_request_steps.py": 85, "test_storefront_lab.py": 75, "test_mail.py": 75, "test_login_once.py": 65,
-    "test_recheck.py": 62, "test_playwright_trace.py": 52, "test_crawl_buy.py": 50, "test_matrix.py": 45,
+    "test_demo_audit.py": 460, "test_probe_runs.py": 180, "test_retries.py": 170, "test_shards.py": 130,
+    "test_run_failures.py": 125, "test_crawl_catalogue.py": 115, "test_mail.py": 85, "test_workers.py": 70,
+    "test_recheck.py": 70, "test_report_history.py": 70, "test_playwright_trace.py": 65, "test_remote_browser.py": 65,
+    "test_storefront_lab.py": 65, "test_request_steps.py": 55, "test_login_once.py": 55, "test_crawl_buy.py": 50,
+    "test_security_faults.py": 50, "test_security_recording.py": 40,
 }
 E2E_DEFAULT_S = 30.0
 UNIT_TEST_S = 0.05
