@@ -9,11 +9,16 @@ functions are cleared too): this is what
 ``journeyaudit audit`` pays when it re-judges saved traces. The budget is 50 ms
 per run (see benchmarks/README.md). Both wall time and CPU time are printed: on
 a shared machine the wall time mostly measures the other processes.
+
+Then ``journeyaudit audit``'s own path over the same folder (``audit.rejudge``: loading, judging and
+the ledger for result.json, which shares the judgement's parsed pages), with one process and with
+one per core (``--workers``), wall time scaled to 1,000 steps: the figure issue 13 budgets.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -22,8 +27,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
+from journeyaudit.audit import rejudge  # noqa: E402
 from journeyaudit.facts import page_text  # noqa: E402
 from journeyaudit.history import store  # noqa: E402
+from journeyaudit.judge.batch import default_workers  # noqa: E402
 from journeyaudit.judge.engine import RuleSettings, judge_run, selected_rules  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "traces"
@@ -69,6 +76,25 @@ def main() -> None:
     per_step = {what: sum(item[column] for item in figures) / max(total_steps, 1) for column, what in ((1, "wall"), (2, "CPU"))}
     print(f"re-judge 1,000 recorded steps: {per_step['CPU']:.2f} s (budget {STEPS_BUDGET_S:.0f} s) "
           f"[CPU; wall {per_step['wall']:.2f} s; {total_steps} steps in {len(figures)} runs, scaled]")
+    time_audit(args.repeat, total_steps)
+    print(f"cores: {default_workers()}, load average: " + ", ".join(f"{x:.1f}" for x in os.getloadavg()))
+
+
+def time_audit(repeat: int, total_steps: int) -> None:
+    """``journeyaudit audit`` over the fixture folder, 1 process and every core, alternating; best of ``repeat``."""
+    counts = sorted({1, default_workers()})
+    best: dict[int, float] = {}
+    for _ in range(repeat):
+        for workers in counts:
+            page_text.clear_text_caches()
+            w0 = time.perf_counter()
+            rejudge(FIXTURES, RuleSettings(), workers=workers)
+            best[workers] = min(best.get(workers, 1e9), time.perf_counter() - w0)
+    for workers in counts:
+        scaled = best[workers] * 1000 / max(total_steps, 1)
+        print(f"journeyaudit audit, {workers} process(es): {best[workers]:.2f} s for {total_steps} steps; "
+              f"1,000 steps {scaled:.2f} s wall (budget {STEPS_BUDGET_S:.0f} s: {scaled / STEPS_BUDGET_S:.2f}x; "
+              f"loading the traces included)")
 
 
 if __name__ == "__main__":

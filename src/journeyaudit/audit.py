@@ -25,7 +25,8 @@ from journeyaudit import __version__, model
 from journeyaudit.gather.accessibility import axe_version
 from journeyaudit.gather.browser import BrowserChoice, endpoint_secrets, hide_secrets
 from journeyaudit.history import store
-from journeyaudit.judge.engine import judge, judge_run, selected_rules
+from journeyaudit.judge.batch import Judged, judge_many, judge_with_ledger
+from journeyaudit.judge.engine import selected_rules
 from journeyaudit.retries import Attempts, carry_attempts
 from journeyaudit.rules.registry import all_rules
 from journeyaudit.spec.config import AuditSettings
@@ -341,7 +342,8 @@ class _JourneyKeeper:
         redactor = store.Redactor([*journey.secrets(), *_password(settings)], settings.secret_params)
         run.error = redactor.text(run.error) if run.error else run.error
         store.save_run(run, self.out_dir / "traces" / journey.id, redactor)
-        findings, outcomes = judge_run(run, self.rules, settings.rules)
+        judged = judge_with_ledger(run, self.rules, settings.rules)
+        findings, outcomes = judged.findings, judged.outcomes
         if self.attempts.retry(run, findings, done.attempt, self.out_dir / "traces" / journey.id, f"traces/{journey.id}"):
             return findings, None
         self.runs[journey.id] = run
@@ -351,7 +353,7 @@ class _JourneyKeeper:
         result.flaky += summary.flaky
         result.findings.extend(findings)
         result.outcomes.extend(outcomes)
-        _add_ledger(result, run, settings.rules)
+        _add_ledger(result, run, judged)
         if run.status == "error":
             result.errors.append(f"{journey.id}: the journey could not be recorded: {run.error}")
         result.duration_ms = round((time.time() - self.started) * 1000, 1)
@@ -376,8 +378,10 @@ def _save_last(result: model.Result, runs: dict[str, model.Run], out_dir: Path) 
     return None
 
 
-def rejudge(trace_root: Path, settings_rules, *, name: str | None = None, fail_on: str = "high") -> tuple[model.Result, dict[str, model.Run]]:
-    """Judge saved traces again, with no browser: ``journeyaudit audit``."""
+def rejudge(trace_root: Path, settings_rules, *, name: str | None = None, fail_on: str = "high",
+            workers: int | None = None) -> tuple[model.Result, dict[str, model.Run]]:
+    """Judge saved traces again, with no browser: ``journeyaudit audit`` (on ``workers`` processes, default
+    every core: :func:`judge_many`)."""
     trace_root = Path(trace_root)
     trace_dirs = store.find_trace_dirs(trace_root)
     if not trace_dirs:
@@ -388,7 +392,10 @@ def rejudge(trace_root: Path, settings_rules, *, name: str | None = None, fail_o
         run = store.load_run(trace_dir)
         runs[run.journey_id] = run
         summaries.append((run, trace_dir))
-    findings, outcomes = judge(runs.values(), settings_rules)
+    judged = judge_many(list(runs.values()), settings_rules, workers)
+    findings = [finding for one in judged for finding in one.findings]
+    outcomes = [outcome for one in judged for outcome in one.outcomes]
+    by_run = {id(run): one for run, one in zip(runs.values(), judged)}
     first = min((run.started_at for run in runs.values()), default=time.time())
     result = model.Result(
         audit=name or trace_root.resolve().name,
@@ -403,7 +410,7 @@ def rejudge(trace_root: Path, settings_rules, *, name: str | None = None, fail_o
     )
     for run, trace_dir in summaries:
         result.runs.append(summarise(run, str(trace_dir)))
-        _add_ledger(result, run, settings_rules)
+        _add_ledger(result, run, by_run.get(id(run)) or judge_with_ledger(run, [], settings_rules))
         if run.status == "error":
             result.errors.append(f"{run.journey_id}: the journey could not be recorded: {run.error}")
     carry_attempts(result, trace_root)  # retries: a journey that ran twice still did
@@ -431,12 +438,9 @@ def _point_latest(out_dir: Path) -> None:
         link.symlink_to(out_dir.name, target_is_directory=True)
 
 
-def _add_ledger(result: model.Result, run: model.Run, rules) -> None:
+def _add_ledger(result: model.Result, run: model.Run, judged: Judged) -> None:
     """The journey's promise ledger into result.json; a ledger that cannot be read is an error, not a crash."""
-    from journeyaudit.facts import ledger
-
-    try:
-        labels = ledger.labels_for_audit(getattr(rules, "options", None) or {})
-        result.ledgers.append(ledger.build(run, labels))
-    except Exception as exc:  # noqa: BLE001 - reported, like a rule error
-        result.errors.append(f"{run.journey_id}: the promise ledger could not be read: {exc!r}")
+    if judged.ledger is not None:
+        result.ledgers.append(judged.ledger)
+    elif judged.ledger_error:
+        result.errors.append(f"{run.journey_id}: {judged.ledger_error}")

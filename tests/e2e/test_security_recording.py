@@ -62,6 +62,7 @@ REVIEW = (
     "<label for=f3>Gift card number</label> <input id=f3 style='font:40px sans-serif;width:700px'>"
     "<label for=f4>Phone</label> <input id=f4 style='font:40px sans-serif;width:700px'></body></html>"
 )
+SIGN_UP = "<!doctype html><title>Sign up</title><input id=pw type=password><input id=again type=password><p>Hello</p>"
 PHONE = "4111 1111 1111 1111"  # Luhn-valid, typed into a phone field: not a card
 
 
@@ -79,7 +80,7 @@ class Shop(BaseHTTPRequestHandler):
                 return
             self._send(200, f"<title>Staging</title><p id=hello>Welcome {USER}</p>")
             return
-        self._send(200, {"/flood": FLOOD, "/shows": SHOWS, "/provider": PROVIDER, "/review": REVIEW}.get(self.path, "<p>home</p>"))
+        self._send(200, {"/flood": FLOOD, "/shows": SHOWS, "/provider": PROVIDER, "/review": REVIEW, "/sign-up": SIGN_UP}.get(self.path, "<p>home</p>"))
 
     def _send(self, status: int, body: str, headers: dict | None = None) -> None:
         data = body.encode()
@@ -216,3 +217,18 @@ def test_a_card_number_typed_into_a_field_named_only_by_its_label_becomes_secret
     store.save_run(run, tmp_path / "saved", store.Redactor(journey.secrets()))
     saved = (tmp_path / "saved" / store.TRACE_FILE).read_text()
     assert "4242" not in saved and PHONE.replace(" ", "") in saved.replace(" ", "")
+
+
+def test_a_password_typed_without_secret_is_never_written(shop, tmp_path):
+    """A sign-up journey types the new account's password (and again, to confirm it) without ``secret: true``."""
+    typed = "corpus-Passw0rd!"
+    fills = [model.Action("fill", {"selector": f"#{name}", "value": typed}) for name in ("pw", "again")]
+    options = RunnerOptions(base_url=shop, browser=find_browser(), accessibility=False)
+    with Runner(options) as runner:
+        run = runner.run(journey(model.Action("goto", {"url": "/sign-up"}), *fills), tmp_path)
+    assert run.status == "passed", (run.error, run.steps[0].error)
+    assert [a.effect.get("secret") for a in run.steps[0].actions[1:]] == [True, True]
+    store.save_run(run, tmp_path / "saved")
+    written = b"".join(p.read_bytes() for p in (tmp_path / "saved").rglob("*") if p.is_file())
+    assert typed.encode() not in written and b"Passw0rd" not in written
+    assert "#pw" in run.steps[0].actions[1].description  # what was done is still said

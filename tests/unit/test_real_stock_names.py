@@ -2,9 +2,8 @@
 
 Vendure's Remix storefront has no JSON-LD and its only ``<h1>`` is the logo; the product's name
 is an ``<h2>`` that the page title names ("Tent - Vendure Remix Storefront"), and the cart's
-item row. The recorded Vendure stock-out has no *recheck* (it was recorded before the recorder
-looked at product pages again after an unexplained refusal), so the tests add the one the
-recorder takes: the same product page, with the stock badge the starter renders for
+item row. The recorded Vendure stock-out holds the *recheck* the recorder took after the
+unexplained refusal: the same product page, with the stock badge the starter renders for
 OUT_OF_STOCK (app/components/products/StockLevelLabel.tsx: ``<span class="... bg-red-100
 text-red-800">Out of stock</span>``).
 """
@@ -14,29 +13,24 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from journeyaudit.rules.ja3xx_stock import _other_names
+from journeyaudit.facts.product_naming import other_names as _other_names
 from tests.unit.recorded import findings, recorded, shop_recorded
 
 IN_STOCK = 'bg-green-100 text-green-800">In stock<'
 OUT_OF_STOCK = 'bg-red-100 text-red-800">Out of stock<'
 
 
-def _vendure_stock_out_looked_at_again():
+def test_vendure_stock_out_recheck_was_recorded_with_the_out_of_stock_badge():
     trace = shop_recorded("vendure", "stock-out")
     product = next(s for s in trace.steps if s.role == "product")
     assert IN_STOCK in product.html and product.visible_text.count("In stock") == 1
-    again = dataclasses.replace(
-        product, role="recheck", name=f"Recheck: {product.name}", actions=[],
-        visible_text=product.visible_text.replace("In stock", "Out of stock"),
-        html=product.html.replace(IN_STOCK, OUT_OF_STOCK),
-    )
-    trace.rechecks = [again]
-    return trace, product
+    (again,) = trace.rechecks
+    assert again.role == "recheck" and again.index == product.index and again.url == product.url
+    assert OUT_OF_STOCK in again.html and "In stock" not in again.visible_text
 
 
 def test_vendure_stock_out_names_the_tent_from_the_heading_the_title_names():
-    trace, _ = _vendure_stock_out_looked_at_again()
-    (finding,) = findings("JA301", trace)
+    (finding,) = findings("JA301", shop_recorded("vendure", "stock-out"))
     assert finding.severity == "high" and finding.step == 6
     assert finding.message.startswith("'Tent' was 'In stock' at 'Product page' (step 2); at 'Confirmation' (step 6)")
     assert "now says 'Out of stock'" in finding.message
@@ -54,9 +48,12 @@ def test_vendure_product_name_falls_back_to_the_basket_row():
     assert _other_names(trace.reached(), product, {"cart", "review"}) == []
 
 
-def test_vendure_recorded_stock_out_without_a_second_look_is_left_to_the_refusal_rules():
-    """As recorded, nothing in the trace says the tent sold out: JA301 stays silent (JA302 reports the refusal)."""
-    assert findings("JA301", shop_recorded("vendure", "stock-out")) == []
+def test_vendure_stock_out_without_a_second_look_is_left_to_the_refusal_rules():
+    """Without the recheck nothing in the trace says the tent sold out: JA301 stays silent (JA302 reports the refusal)."""
+    trace = shop_recorded("vendure", "stock-out")
+    trace.rechecks = []
+    assert findings("JA301", trace) == []
+    assert [f.code for f in findings("JA302", trace)] == ["JA302"]
     assert findings("JA301", shop_recorded("vendure", "happy-path")) == []
 
 

@@ -546,3 +546,19 @@ def test_report_in_headless_chromium(audit, tmp_path: Path):
             assert page.locator("#j1-s1 details.shot").evaluate("d => d.open") is True
         finally:
             browser.close()
+
+
+def test_a_screenshot_that_is_a_link_out_of_its_trace_folder_is_not_read(tmp_path):
+    """A crafted trace can name a plain file name that is a symbolic link leading elsewhere: it is followed
+    before anything is read, like a path with '..'."""
+    from journeyaudit.report.screenshots import Shots
+
+    folder = tmp_path / "result" / "traces" / "checkout"
+    folder.mkdir(parents=True)
+    (tmp_path / "private.jpg").write_bytes(base64.b64decode(TINY_JPEG_B64))
+    (folder / "step-1.jpg").symlink_to(tmp_path / "private.jpg")
+    (folder / "step-2.jpg").write_bytes(base64.b64decode(TINY_JPEG_B64))
+    shots = Shots(tmp_path / "result")
+    assert shots.get(folder, "step-1.jpg", "linked out").src in ("", None)
+    kept = shots.get(folder, "step-2.jpg", "plain")
+    assert kept.src.startswith("data:image/") and kept.href == "traces/checkout/step-2.jpg"

@@ -22,6 +22,7 @@ from shuup.core.models import (
 )
 from shuup.front.notify_script_templates.generics import OrderConfirmationEmailScriptTemplate
 from shuup.notify.actions import SendEmail
+from shuup.notify.conditions import NonEmpty
 from shuup.notify.script import Step, StepNext
 from shuup.notify.models import Script
 from shuup.core.models import Tax, TaxClass
@@ -29,6 +30,7 @@ from shuup.default_tax.models import TaxRule
 from shuup.simple_supplier.models import StockCount
 from shuup.testing import factories
 from shuup.testing.models import PseudoPaymentProcessor
+from shuup.xtheme.models import Snippet, SnippetType
 
 IN_STOCK = "In stock at our Berlin warehouse, ships in 1-2 business days."
 PRODUCTS = [
@@ -39,7 +41,23 @@ PRODUCTS = [
     # Defect 'stock-out': its description (written when it was in stock) still says so, and the
     # shop keeps selling it, but the supplier's stock count is 0 (see README.md).
     ("comandante-c40", "Comandante C40 Grinder", "249.00", 0, "Hand grinder. " + IN_STOCK),
+    # Defect 'third-party-script': only this product's page carries the SCALE_WIDGET snippet below.
+    ("timemore-scale", "Timemore Black Mirror Scale", "45.00", 50, "Coffee scale with timer. " + IN_STOCK),
 ]
+
+# Defect 'third-party-script': a widget the shop's admin pasted as an xtheme Snippet ("Inline Jinja
+# HTML" at the end of <head>, Content > Snippets), shown on the Timemore scale's page only. It loads
+# its own copy of jQuery from a "CDN" that answers 404 (the version was removed): here
+# http://localhost:<the shop's port>/static/cdn/..., another origin than 127.0.0.1, answered by Django's
+# plain 404 page, so no other server is needed. Then it uses `$`. Shuup's own jQuery (vendor.js) comes only at the end of <body>, so the widget's
+# code runs without any `$`: "ReferenceError: $ is not defined". The shop's own buttons still work.
+SCALE_WIDGET = (
+    '{% if request.path.startswith("/p/") and "timemore" in request.path %}'
+    '<script src="http://localhost:{{ request.get_port() }}/static/cdn/jquery/3.6.0/jquery.min.js"></script>'
+    '<script>$(function () { $(".product-name").after('
+    '"<p class=\'scale-demo\'>Watch the scale in action</p>"); });</script>'
+    '{% endif %}'
+)
 
 
 def service(provider, model, identifier, name, choice, shop, tax_class, fee=None, fee_text=""):
@@ -134,6 +152,26 @@ def seed():
     script.set_steps([Step(next=StepNext.STOP, actions=(action,))])
     script.enabled = True
     script.save()
+
+    # Defect 'duplicate-email': a second script made from the same template, meant for the
+    # customers who leave a phone number (a "call-back" list the admin planned), condition
+    # "Non-Empty: Customer Phone", still sending the template's confirmation email. Only the
+    # duplicate-email journey types a phone number, so only its customer gets two identical
+    # "Order N Received" emails; the other journeys are unchanged.
+    second = Script.objects.filter(shop=shop, name="Order confirmation (phone orders)").first() or \
+        Script(shop=shop, event_identifier="order_received", name="Order confirmation (phone orders)",
+               template="order_received_email")
+    second.set_steps([Step(next=StepNext.STOP, actions=(action,),
+                           conditions=(NonEmpty({"v": {"variable": "customer_phone"}}),))])
+    second.enabled = True
+    second.save()
+
+    snippet = Snippet.objects.filter(shop=shop, name="Scale demo widget").first() or \
+        Snippet(shop=shop, name="Scale demo widget")
+    snippet.location = "head_end"
+    snippet.snippet_type = SnippetType.InlineJinjaHTMLMarkup
+    snippet.snippet = SCALE_WIDGET
+    snippet.save()
 
     User = get_user_model()
     if not User.objects.filter(username="admin").exists():

@@ -33,7 +33,9 @@ from journeyaudit.cli.common import (
 @click.option("--format", "formats", multiple=True, type=FORMAT, metavar="NAME", help=FORMAT_HELP)
 @click.option("--baseline", metavar="FILE", help="Baseline file: its known findings are listed as suppressed and do not fail.")
 @click.option("--history", metavar="URL", help="Compare with the last run in this history (read only: a re-judged run is not recorded).")
-def audit_command(trace_dir, out, profile, fail_on, select, ignore, formats, baseline, history) -> None:
+@click.option("--workers", type=click.IntRange(1, 64), metavar="N",
+              help="Processes judging the traces side by side [default: every core; 1 judges them in turn].")
+def audit_command(trace_dir, out, profile, fail_on, select, ignore, formats, baseline, history, workers) -> None:
     """Judge saved traces again, without a browser, and write a fresh result and report.
 
     TRACE_DIR is a report folder from `journeyaudit run` (or any folder with
@@ -61,7 +63,8 @@ def audit_command(trace_dir, out, profile, fail_on, select, ignore, formats, bas
     settings.select = select or settings.select
     settings.ignore = (ignore or []) + settings.ignore
     try:
-        result, runs = rejudge(Path(trace_dir), settings, name=name, fail_on=(fail_on or threshold).lower())
+        result, runs = rejudge(Path(trace_dir), settings, name=name, fail_on=(fail_on or threshold).lower(),
+                               workers=workers)
     except (FileNotFoundError, store.TraceUnreadable) as exc:
         fail(str(exc), EXIT_USAGE)
     out_dir = Path(out or trace_dir)

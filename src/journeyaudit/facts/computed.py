@@ -47,7 +47,14 @@ _CURRENT: ContextVar[RunFacts | None] = ContextVar("journeyaudit_run_facts", def
 
 @contextmanager
 def judging(run: Run) -> Iterator[RunFacts]:
-    """Share computed facts between the rules judging ``run``, for the duration of the block."""
+    """Share computed facts between the rules judging ``run``, for the duration of the block.
+
+    Nested for the same run, the outer memo is reused: the audit judges a run and then builds its
+    ledger for result.json inside one block, so the pages are parsed and the ledger read once."""
+    current = _CURRENT.get()
+    if current is not None and current.run is run:
+        yield current
+        return
     facts = RunFacts(run)
     token = _CURRENT.set(facts)
     try:

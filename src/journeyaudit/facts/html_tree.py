@@ -18,7 +18,7 @@ DOM serialised, so such nesting only comes from a script that built it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from lxml import etree
@@ -89,6 +89,21 @@ def text_nodes(element: Any) -> list[tuple[str, Any]]:
     return found
 
 
+def elements_without(root: Any, skip: Callable[[Any], bool]) -> tuple[list[Any], list[Any]]:
+    """(``root`` and its descendant elements in document order without those ``skip`` is true of and their
+    subtrees, the elements skipped). ``root`` itself is kept. libxml2 walks the tree: no recursion limit."""
+    kept: list[Any] = []
+    skipped: list[Any] = []
+    walk = etree.iterwalk(root, events=("start",), tag=etree.Element)
+    for _, element in walk:
+        if element is not root and skip(element):
+            skipped.append(element)
+            walk.skip_subtree()
+        else:
+            kept.append(element)
+    return kept, skipped
+
+
 class TextIndex:
     """Each element's text on one line, ``" ".join(element.get_text(" ").split())``, for a whole tree.
 
@@ -105,20 +120,24 @@ class TextIndex:
         for container in root.iter(*NOT_TEXT_CONTAINERS):
             self._quiet.update(container.iterdescendants(etree.Element))
         texts = self._texts
+        quiet_tags = NOT_TEXT_CONTAINERS
         for element in reversed(list(root.iter(etree.Element))):  # children before their parents
             parts: list[str] = []
-            if element.text and element.tag not in NOT_TEXT_CONTAINERS:
-                parts.append(" ".join(element.text.split()))
+            own = element.text  # each read of .text or .tail builds a new string: read once
+            if own and element.tag not in quiet_tags:
+                parts.append(" ".join(own.split()))
             long = False
             for child in element:
-                if isinstance(child.tag, str) and child.tag not in NOT_TEXT_CONTAINERS:
+                tag = child.tag
+                if tag.__class__ is str and tag not in quiet_tags:
                     part = texts[child]
                     if part is None:  # a long child makes a long parent
                         long = True
                         break
                     parts.append(part)
-                if child.tail:
-                    parts.append(" ".join(child.tail.split()))
+                tail = child.tail
+                if tail:
+                    parts.append(" ".join(tail.split()))
             text = None if long else " ".join(filter(None, parts))
             texts[element] = text if text is not None and len(text) <= keep else None
 

@@ -69,7 +69,8 @@ def read(page: Any, texts: html_tree.TextIndex | None = None) -> list[Pair]:
     for table in page.iter("table"):
         _table_pairs(table, add, texts.text)
     for parent in page.iter(etree.Element):
-        if parent.tag in _SKIP or parent.tag in ("dl", "tr", "table", "tbody", "thead"):
+        # fewer than two children of any kind (most elements): no pair
+        if len(parent) < 2 or parent.tag in _SKIP or parent.tag in ("dl", "tr", "table", "tbody", "thead"):
             continue
         children = [c for c in parent.iterchildren(etree.Element) if c.tag not in _SKIP and texts.kept(c) != ""]
         if len(children) == 2 and not _own_text(parent):

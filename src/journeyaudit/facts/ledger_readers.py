@@ -238,7 +238,7 @@ def _block_items(step: StepRecord, add: Callable[..., None]) -> None:
 
 def _amount_only(line: str) -> bool:
     found = money_reader.find_money(line)
-    return len(found) == 1 and not re.sub(re.escape(found[0].text), "", line).strip(" \t:–-")
+    return len(found) == 1 and not line.replace(found[0].text, "").strip(" \t:–-")
 
 
 def _row_name(tag: Any) -> str:
@@ -302,8 +302,8 @@ def _availability_facts(b: Builder, step: StepRecord, soup: Any, texts: list[str
             )
     else:
         known = [n for s in b.run.reached() if s.role == "product" and s.index < step.index for n in product_names(s)]
-        for text in texts:
-            if phrase_search.out_of_stock(text, b.labels.out_of_stock, b.labels.in_stock) and len(text) <= 300:
+        for text in phrase_search.out_of_stock_texts(texts, b.labels.out_of_stock, b.labels.in_stock):
+            if len(text) <= 300:
                 label = next((n for n in known if mentions(text, n)), "")
                 b.add("availability", step, "text", text, label=label, state="out_of_stock")
 

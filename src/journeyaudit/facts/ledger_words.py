@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from journeyaudit.facts import computed, page_text, structured, wording
 from journeyaudit.facts import money as money_reader
-from journeyaudit.facts import page_text, structured, wording
 from journeyaudit.facts.money import Money
 from journeyaudit.model import StepRecord
 
@@ -199,8 +199,13 @@ def page_heading(step: StepRecord) -> str:
 def product_names(step: StepRecord) -> list[str]:
     """Names a product page gives its product: its first JSON-LD offer's, then the ``<h1>``.
 
-    Only the first offer: later ones are often related products or accessories.
+    Only the first offer: later ones are often related products or accessories. Read once per judged
+    run (every later step asks about each product step before it).
     """
+    return list(computed.memo(step, "product_names", lambda: _product_names(step)))  # a copy: callers add to it
+
+
+def _product_names(step: StepRecord) -> tuple[str, ...]:
     names: list[str] = []
     for offer in structured.offers(step.structured_data):
         if offer.name:
@@ -209,7 +214,7 @@ def product_names(step: StepRecord) -> list[str]:
     heading = page_heading(step)
     if heading and len(heading) <= 150 and page_text.normalise(heading) not in {page_text.normalise(n) for n in names}:
         names.append(heading)
-    return names
+    return tuple(names)
 
 
 def mentions(text: str, name: str) -> bool:
@@ -217,7 +222,7 @@ def mentions(text: str, name: str) -> bool:
     key = page_text.normalise(name)
     if not key:
         return False
-    return re.search(r"(?<!\w)" + re.escape(key) + r"(?!\w)", page_text.normalise(text)) is not None
+    return page_text.word_pattern(re.escape(key)).search(page_text.normalise(text)) is not None
 
 
 _SUMMARY_SETS = (wording.TOTAL_LABELS, wording.SUBTOTAL_LABELS, wording.FEE_LABELS, wording.DISCOUNT_LABELS)
@@ -225,16 +230,14 @@ _SUMMARY_SETS = (wording.TOTAL_LABELS, wording.SUBTOTAL_LABELS, wording.FEE_LABE
 
 def is_summary_line(line: str) -> bool:
     """A totals line ("Subtotal €39.90", "Shipping (Standard)"): never an item's row."""
-    norm = page_text.normalise(line)
-    for key in _summary_keys():
-        if norm.startswith(key) and not re.match(r"\w", norm[len(key):][:1]):
-            return True
-    return False
+    return _summary_start().match(page_text.normalise(line)) is not None
 
 
 @functools.lru_cache(maxsize=1)
-def _summary_keys() -> tuple[str, ...]:
-    return tuple(page_text.normalise(label) for labels in _SUMMARY_SETS for label in labels)
+def _summary_start() -> re.Pattern[str]:
+    """One of the summary labels, then no word character: one match instead of a startswith per label."""
+    keys = {page_text.normalise(label) for labels in _SUMMARY_SETS for label in labels}
+    return re.compile("(?:" + "|".join(re.escape(key) for key in sorted(keys)) + r")(?!\w)")
 
 
 def shown_prices(step: StepRecord, names: list[str], window: int = 8) -> list[Money]:

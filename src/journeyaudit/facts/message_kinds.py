@@ -6,7 +6,8 @@ placed, paid) or ``info`` (anything else).
 
 Quality: ``internal`` (the shop's insides leak to the customer: an exception or a
 service's name, "timed out", a connection error, an HTTP status code, a stack
-trace, SQL), ``generic`` (a refusal or validation that names neither a cause nor a
+trace, SQL, the shop's own state names or error codes: 'Cannot transition Order from
+"AddingItems" to "ArrangingPayment"', ``INSUFFICIENT_STOCK_ERROR``), ``generic`` (a refusal or validation that names neither a cause nor a
 way out: "A problem occurred while processing payment", "Cart has errors",
 "Something went wrong") or ``specific`` (everything else: "Your card was declined
 by your bank", "Postcode must have 5 digits").
@@ -62,12 +63,17 @@ _INTERNAL: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("reports a connection error", r"\bconnection (?:to \S+(?: \S+)? )?(?:refused|reset|error|failed|closed|lost|aborted)\b"
          r"|\b(?:could not|cannot|can't|unable to|failed to) connect\b|\bconnection to\b|\bE(?:CONNREFUSED|CONNRESET|TIMEDOUT|NOTFOUND)\b"
          r"|\bsocket hang up\b|\bgetaddrinfo\b|\bname resolution\b|\bupstream\b|\bnetwork ?error\b|\bfailed to fetch\b", re.I),
-        ("shows an HTTP status code", r"\b(?:http|status(?: code)?|error|code)\s*:?\s*[45]\d\d\b|\b[45]\d\d\s*[-:]?\s*(?:internal server error"
+        ("shows an HTTP status code", r"\b(?:http|status(?: code)?|error|code)\s*:?\s*[45]\d\d\b|^\W*[45]\d\d\s+error\W*$"
+         r"|\b[45]\d\d\s*[-:]?\s*(?:internal server error"
          r"|bad gateway|service unavailable|gateway time-?out|bad request|forbidden|unauthori[sz]ed|unprocessable)"
          r"|\([45]\d\d\)", re.I),
         ("shows SQL", r"\bSQLSTATE\b|\bSQL syntax\b|\bsyntax error at or near\b|\bORA-\d{5}\b|\bduplicate key value\b"
          r"|\bviolates (?:foreign key|unique|not-null|check) constraint\b|\bno such (?:table|column)\b|\bdeadlock\b"
          r"|\bselect\b.{1,80}\bfrom\b.{1,80}\bwhere\b|\binsert into\b|\bupdate \w+ set\b", re.I),
+        ("names the shop's internal states or codes",  # 'Cannot transition Order from "AddingItems" to "ArrangingPayment"'
+         r"""\bfrom\s+["'“‘][A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)+["'”’]\s+to\s+["'“‘][A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)+["'”’]"""
+         r"""|\b(?:state|status)\s*:?\s*["'“‘][A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)+["'”’]"""
+         r"|\b[A-Z][A-Z0-9]+(?:_[A-Z0-9]+){2,}\b|\b[A-Z][A-Z0-9]+_(?:ERROR|EXCEPTION|FAILED|FAILURE|NOT_FOUND|INVALID)\b", 0),
         ("names a service", r"\b(?!(?:customer|a|an|the|our|your)\b)[a-z]+[- ](?:service|api|backend|microservice|server|gateway|provider|endpoint)\b"
          r"(?:\W+\w+){0,6}?\W+(?:error|errored|failed|failure|unavailable|unreachable|did not respond|not responding|down|returned)\b"
          r"|\b(?:api|backend|microservice|endpoint|webhook|psp)\b(?:\W+\w+){0,4}?\W+(?:error|failed|failure|unavailable)\b", re.I),
@@ -212,6 +218,7 @@ def _step_messages(step: StepRecord) -> list[Message]:
     if error_page_status(step):
         for text in error_page_headings(step):
             add(text, "heading")
+        add(_status_line(step), "heading")  # "400 error" over the heading: the status code, shown to the customer
     return list(found.values())
 
 
@@ -237,6 +244,12 @@ def error_page_status(step: StepRecord) -> int | None:
         if match and int(match.group(1)) in failed:
             return int(match.group(1))
     return None
+
+
+def _status_line(step: StepRecord) -> str:
+    """The line of an error page that states its HTTP status alone ("400 error", "Error 502"), or ''."""
+    return next((line.strip() for line in page_text.lines(step.visible_text or "")[:40]
+                 if _STATUS_LINE.match(line.strip())), "")
 
 
 def error_page_headings(step: StepRecord) -> list[str]:

@@ -22,35 +22,34 @@ _MAX_MESSAGE = 500
 
 
 def _hidden(tag: Any) -> bool:
-    if not tag.attrib:  # most elements: no attribute that could hide them
+    attrib = tag.attrib  # one lookup per attribute: every element of every page is asked
+    if not attrib:  # most elements: no attribute that could hide them
         return tag.tag == "dialog"
-    if tag.has_attr("hidden"):
+    if "hidden" in attrib:
         return True
-    if str(tag.get("aria-hidden", "")).strip().lower() == "true":
+    if attrib.get("aria-hidden", "").strip().lower() == "true":
         return True
-    if _HIDDEN_STYLE.search(str(tag.get("style", ""))):
+    style = attrib.get("style")
+    if style and _HIDDEN_STYLE.search(style):
         return True
-    if tag.name == "dialog" and not tag.has_attr("open"):
+    if tag.tag == "dialog" and "open" not in attrib:
         return True
-    classes = tag.get("class") or []
-    if isinstance(classes, str):
-        classes = classes.split()
-    return bool(_HIDDEN_CLASSES & {c.lower() for c in classes})
+    classes = attrib.get("class")
+    return bool(classes) and bool(_HIDDEN_CLASSES & {c.lower() for c in classes.split()})
 
 
 def _is_candidate(tag: Any) -> bool:
-    if not tag.attrib or tag.name in _NO_CANDIDATE:  # a message is told by its attributes
+    attrib = tag.attrib
+    if not attrib or tag.tag in _NO_CANDIDATE:  # a message is told by its attributes
         return False
-    roles = str(tag.get("role", "")).lower().split()
+    roles = attrib.get("role", "").lower().split()
     if "alert" in roles or "alertdialog" in roles:
         return True
-    live = tag.get("aria-live")
-    if live is not None and str(live).strip().lower() != "off":
+    live = attrib.get("aria-live")
+    if live is not None and live.strip().lower() != "off":
         return True
-    classes = tag.get("class") or []
-    if isinstance(classes, str):
-        classes = [classes]
-    return any(_ERROR_CLASS.search(c) for c in classes) or bool(_ERROR_CLASS.search(str(tag.get("id", ""))))
+    classes = attrib.get("class")
+    return bool(classes and _ERROR_CLASS.search(classes)) or bool(_ERROR_CLASS.search(attrib.get("id", "")))
 
 
 def error_texts(html: str) -> list[str]:
@@ -89,22 +88,9 @@ class _VisibleView:
         self.tags: list[Any] = []  # the visible elements, in document order
         if _hidden(page):
             self._out.add(page)
-        else:
-            self.tags.append(page)
-            self._walk(page)
-
-    def _walk(self, element: Any) -> None:
-        """Visible descendants in document order (iterative: pages nest deeper than Python recurses)."""
-        stack = [html_tree.child_elements(element)]
-        while stack:
-            child = next(stack[-1], None)
-            if child is None:
-                stack.pop()
-            elif child.tag in _NOT_TEXT or _hidden(child):
-                self._out.add(child)
-            else:
-                self.tags.append(child)
-                stack.append(html_tree.child_elements(child))
+            return
+        self.tags, skipped = html_tree.elements_without(page, lambda e: e.tag in _NOT_TEXT or _hidden(e))
+        self._out.update(skipped)
 
     def visible(self, element: Any) -> bool:
         return element not in self._out and not any(parent in self._out for parent in element.iterancestors())

@@ -34,18 +34,33 @@ def text_cache(maxsize: int) -> Callable[[_F], _F]:
     return wrap
 
 
+class _TextMemo(dict):  # type: ignore[type-arg]
+    def cache_clear(self) -> None:
+        self.clear()
+
+
+def text_memo() -> dict[Any, Any]:
+    """A dict of results of pure functions of text, emptied by :func:`clear_text_caches`; its user bounds it."""
+    memo = _TextMemo()
+    _TEXT_CACHES.append(memo)
+    return memo
+
+
 def clear_text_caches() -> None:
     """Forget every cached text result (benchmarks time a judgement from a cold cache)."""
     for cached in _TEXT_CACHES:
         cached.cache_clear()
 
 
-_LINE_BREAK = re.compile(r"\r\n|[\n\r\v\f\u2028\u2029\x85]")
-_SPACES = re.compile(r"\s+")
+# One class, not "\r\n|[...]": a pattern that starts with a class is searched far faster. Runs of breaks
+# only leave out empty lines, which every reader drops.
+_LINE_BREAK = re.compile(r"[\n\r\v\f\u2028\u2029\x85]+")
 
 
 def _collapse(text: str) -> str:
-    return _SPACES.sub(" ", text).strip()
+    """Inner whitespace runs made one space, the ends stripped: ``re.sub(r"\\s+", " ", text).strip()``
+    (``str.split`` splits on the same characters as ``\\s``), three times faster."""
+    return " ".join(text.split())
 
 
 @text_cache(maxsize=1 << 16)  # the same lines are compared by many rules
@@ -54,6 +69,13 @@ def normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text or "")
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u02bc", "'")
     return _collapse(text.casefold())
+
+
+@text_cache(maxsize=1024)
+def word_pattern(pattern: str) -> re.Pattern[str]:
+    r"""``(?<!\w)(?:pattern)(?!\w)`` compiled once. ``re``'s own cache is small and shared: patterns built
+    from page words (a product's name) pushed the constant ones out of it, to be compiled again and again."""
+    return re.compile(r"(?<!\w)(?:" + pattern + r")(?!\w)")
 
 
 def lines(text: str) -> list[str]:
@@ -75,8 +97,10 @@ def _cell_lines(text: str) -> list[str]:
 def _cell_lines_of(text: str) -> tuple[str, ...]:
     result = []
     for raw in _LINE_BREAK.split(text):
-        cells = [_collapse(cell) for cell in raw.split("\t")]
-        line = "\t".join(cell for cell in cells if cell)
+        if "\t" in raw:
+            line = "\t".join(cell for cell in (_collapse(cell) for cell in raw.split("\t")) if cell)
+        else:  # most lines: one cell
+            line = _collapse(raw)
         if line:
             result.append(line)
     return tuple(result)

@@ -20,7 +20,10 @@ def _phrase_matcher(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
     keys = sorted({normalise(phrase) for phrase in phrases if phrase and phrase.strip()}, key=len, reverse=True)
     if not keys:
         return None
-    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(key) for key in keys) + r")(?!\w)")
+    # a phrase can only start with one of its first characters: checked first at each position, it saves
+    # trying every phrase of the list there (the same matches)
+    first = "".join(re.escape(c) for c in sorted({key[0] for key in keys}))
+    return re.compile(rf"(?=[{first}])(?<!\w)(?:" + "|".join(re.escape(key) for key in keys) + r")(?!\w)")
 
 
 def find_phrases(text: str, phrases: Iterable[str]) -> list[str]:
@@ -31,15 +34,44 @@ def find_phrases(text: str, phrases: Iterable[str]) -> list[str]:
 def first_saying(texts: Iterable[str], phrases: Iterable[str]) -> str | None:
     """The first of ``texts`` that :func:`find_phrases` finds any of ``phrases`` in, or None.
 
-    One matcher for all the texts: asking :func:`find_phrases` text by text hashes the
-    phrase list again for every text."""
+    One search over all the texts' normalised lines joined by newlines (:func:`_joined`): a phrase holds
+    no newline and a newline is no word character, so the first match is in the first line that has one."""
     matcher = _phrase_matcher(tuple(phrases))
     if matcher is None:
         return None
-    for text in texts:
-        if any(matcher.search(normalise(line)) for line in _lines(text or "")):
-            return text
-    return None
+    texts = tuple(texts)
+    joined, owner = _joined(texts)
+    match = matcher.search(joined)
+    return None if match is None else texts[owner[joined.rfind("\n", 0, match.start()) + 1]]
+
+
+def saying(texts: Iterable[str], phrases: Iterable[str]) -> frozenset[int]:
+    """Indexes of the ``texts`` that :func:`find_phrases` finds any of ``phrases`` in: one search over all."""
+    return _saying(tuple(texts), tuple(phrases))
+
+
+@text_cache(maxsize=256)
+def _saying(texts: tuple[str, ...], phrases: tuple[str, ...]) -> frozenset[int]:
+    matcher = _phrase_matcher(phrases)
+    if matcher is None:
+        return frozenset()
+    joined, owner = _joined(texts)
+    return frozenset(owner[joined.rfind("\n", 0, match.start()) + 1] for match in matcher.finditer(joined))
+
+
+@text_cache(maxsize=64)  # a step's texts are asked about payment, order and stock phrases
+def _joined(texts: tuple[str, ...]) -> tuple[str, dict[int, int]]:
+    """The normalised lines of ``texts`` joined by newlines, and the index of the text each line's start is in."""
+    parts: list[str] = []
+    owner: dict[int, int] = {}
+    offset = 0
+    for index, text in enumerate(texts):
+        for line in _lines(text or ""):
+            norm = normalise(line)
+            owner[offset] = index
+            parts.append(norm)
+            offset += len(norm) + 1
+    return "\n".join(parts), owner
 
 
 @text_cache(maxsize=4096)  # the ledger and several rules ask the same lines about the same phrases
@@ -117,6 +149,33 @@ def _out_of_stock(text: str, phrases: tuple[str, ...], positive: tuple[str, ...]
         if hit and line not in found:
             found.append(line)
     return tuple(found)
+
+
+def out_of_stock_texts(
+    texts: Iterable[str],
+    phrases: Iterable[str] = OUT_OF_STOCK_PHRASES,
+    positive: Iterable[str] = IN_STOCK_PHRASES,
+) -> list[str]:
+    """The ``texts`` (in order) that :func:`out_of_stock` finds a line in: one search over all of them."""
+    texts = tuple(texts)
+    return [texts[index] for index in sorted(_out_of_stock_indexes(texts, tuple(phrases), tuple(positive)))]
+
+
+@text_cache(maxsize=64)
+def _out_of_stock_indexes(texts: tuple[str, ...], phrases: tuple[str, ...], positive: tuple[str, ...]) -> frozenset[int]:
+    joined, owner = _joined(texts)
+    found: set[int] = set()
+    negative_re = _phrase_matcher(phrases)
+    positive_re = _phrase_matcher(positive)
+    for match in negative_re.finditer(joined) if negative_re else ():
+        found.add(owner[joined.rfind("\n", 0, match.start()) + 1])  # a phrase holds no newline: one line
+    for match in positive_re.finditer(joined) if positive_re else ():
+        start = joined.rfind("\n", 0, match.start()) + 1
+        end = joined.find("\n", match.end())
+        line = joined[start:] if end < 0 else joined[start:end]
+        if _negated(line, match.start() - start, match.end() - start):
+            found.add(owner[start])
+    return frozenset(found)
 
 
 # ==========================================================================

@@ -39,6 +39,7 @@ _QTY_TEXT = re.compile(r"^\s*(?:(\d{1,3})\s*[×x✕]|[×x✕]\s*(\d{1,3}))(?=\s|
 _BARE_INT = re.compile(r"^\s*(\d{1,3})\s*$")
 _LEAD_INT = re.compile(r"^\s*(\d{1,3})(?!\S)")
 _SPLIT_SYMBOL = re.compile(r"([$€£¥₹])\s+(?=\d)")
+_TIMES = re.compile(r"[×x✕]", re.IGNORECASE)  # what _QTY_TEXT needs besides a digit
 _QTY_CLASS = re.compile(r"qty|quantity|menge|anzahl|cantidad|quantit", re.IGNORECASE)
 _BRACKETED = re.compile(r"\([^()]*\)")
 _LETTERS = re.compile(r"[^\W\d_]{2,}")
@@ -110,7 +111,8 @@ class _Page:
     def __init__(self, body: Any, texts: html_tree.TextIndex) -> None:
         self.body = body
         self.texts = texts
-        self.text_nodes = html_tree.text_nodes(body)
+        # only texts with a digit can hold a quantity or an amount (both readers' first test)
+        self.digit_texts = [(text, holder) for text, holder in html_tree.text_nodes(body) if _DIGIT.search(text)]
         self._text: dict[Any, str] = {}
         self._hidden: dict[Any, bool] = {}
         self.number_inputs: dict[Any, int] = {}  # element -> number inputs inside it
@@ -137,7 +139,10 @@ class _Page:
         """The element's text on one line; a currency symbol in an element of its own rejoins its number ("$ 10.00")."""
         found = self._text.get(tag)
         if found is None:
-            found = self._text[tag] = _SPLIT_SYMBOL.sub(r"\1", self.texts.text(tag))
+            found = self.texts.text(tag)
+            if _SPLIT_SYMBOL.search(found):  # rare: a substitution costs more than the search
+                found = _SPLIT_SYMBOL.sub(r"\1", found)
+            self._text[tag] = found
         return found
 
     def hidden(self, tag: Any) -> bool:
@@ -172,7 +177,9 @@ class _Page:
                 anchors.append((field, int(value), False))
         for tag in self.body.iterdescendants("td", "span", "div", "strong", "p"):
             kept = self.texts.kept(tag)
-            if not kept or len(kept) > 80:  # rejoining symbols removes at most 1 character in 3: still over 40
+            # rejoining symbols removes at most 1 character in 3: still over 40; both patterns below begin with
+            # a digit, and the text (stripped) begins with the same character after rejoining
+            if not kept or len(kept) > 80 or not kept[0].isdigit():
                 continue
             own = self.text(tag)
             if len(own) > 40 or money_reader.find_money(own):
@@ -184,8 +191,8 @@ class _Page:
             lead = _LEAD_INT.match(own)  # a quantity badge: "2" and, for screen readers, "2 items"
             if lead and 0 < int(lead.group(1)) < 1000 and _QTY_CLASS.search(tag.get("class", "")):
                 anchors.append((tag, int(lead.group(1)), False))
-        for text, holder in self.text_nodes:
-            match = _QTY_TEXT.search(text)
+        for text, holder in self.digit_texts:
+            match = _QTY_TEXT.search(text) if _TIMES.search(text) else None  # every quantity text has a "×"
             if match:
                 anchors.append((holder, int(next(g for g in match.groups() if g)), True))
         return anchors
@@ -272,8 +279,8 @@ class _Page:
         around = {e for t in item_tags for e in (t, *t.iterancestors())}  # an item row or around one
         rows: list[SummaryRow] = []
         used: list[Any] = []
-        for text, parent in self.text_nodes:
-            if not _DIGIT.search(text) or parent.tag in ("option", "button", "select", "label", "s", "del"):
+        for text, parent in self.digit_texts:  # those with a digit
+            if parent.tag in ("option", "button", "select", "label", "s", "del"):
                 continue
             if parent in inside or self.hidden(parent):
                 continue

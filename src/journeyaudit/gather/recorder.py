@@ -248,7 +248,8 @@ class Recorder:
         page = self.page
         if not self._responsive():
             record.url = page.url
-            record.error = record.error or "the page stopped responding"
+            crashed = self.crashed or page.is_closed()  # the crash event may come after the step's first look
+            record.error = record.error or ("the browser page crashed" if crashed else "the page stopped responding")
             return
         self.watch.flush(page)
         record.url = page.url
@@ -308,9 +309,10 @@ class Recorder:
             try:
                 self.page.wait_for_function("() => true", timeout=2_000)
                 return True
-            except PlaywrightError:
-                if attempt:
-                    return False
+            except PlaywrightError as exc:
+                self.crashed = self.crashed or "crashed" in str(exc)  # "Target crashed", maybe before the event
+                if attempt or self.crashed or self.page.is_closed():
+                    return False  # a crashed page: its CDP session's detach would wait forever
             try:
                 cdp = self.page.context.new_cdp_session(self.page)
                 cdp.send("Page.stopLoading")

@@ -284,6 +284,9 @@ class Runner:
                 entry.effect = ctx.last_effect or {}
                 if "kept" in entry.effect and (act.secret or card_fields.is_card_field(entry.target) or entry.target.get("type") == "password"):
                     entry.effect = masked_input(entry.effect)  # compared, never stored: only matches/differs
+                if entry.target.get("type") == "password" and act.name == "fill" and not act.secret:
+                    recorder.redactor = card_fields.secret_from_now(act, recorder.redactor)  # a password, secret anyway
+                    entry.description = recorder.redactor.text(act.describe())
                 if act.maybe_card and not act.secret and card_fields.is_card_field(entry.target):
                     self._card_found(recorder, act, entry, run)
             except ActionFailed as exc:

@@ -19,6 +19,7 @@ them (:func:`register`).
 
 from __future__ import annotations
 
+import functools
 import importlib
 import os
 import re
@@ -226,7 +227,12 @@ def _without_internal_notes(match: re.Match[str]) -> str:
 
 def rule_doc(info: RuleInfo) -> str:
     """A rule's documentation for users: its docstring without the internal research notes."""
-    return _PARENTHESIS.sub(_without_internal_notes, info.doc)
+    return _doc_for_users(info.doc)
+
+
+@functools.lru_cache(maxsize=256)  # a report asks once per finding, for a few dozen rules
+def _doc_for_users(doc: str) -> str:
+    return _PARENTHESIS.sub(_without_internal_notes, doc)
 
 
 def rule_summary(info: RuleInfo) -> str:

@@ -83,6 +83,7 @@ class Shots:
         self.linked = 0
         self._uris: dict[Path, str] = {}
         self._bases: dict[Path, Path] = {}  # trace dir -> resolved, once per journey
+        self._folder_hrefs: dict[Path, str] = {}  # a screenshot folder's link from the report, once per folder
         self._report_dir = self.report_dir.resolve() if self.report_dir is not None else None
 
     def get(self, trace_dir: Path | None, name: str | None, alt: str, *, embed: bool = True) -> Shot:
@@ -112,7 +113,9 @@ class Shots:
             return None
         try:
             base = self._bases.get(trace_dir) or self._bases.setdefault(trace_dir, trace_dir.resolve())
-            file = Path(os.path.realpath(base / name))
+            file = base / name
+            if os.sep in name or name in (".", "..") or (os.altsep and os.altsep in name) or file.is_symlink():
+                file = Path(os.path.realpath(file))  # a path or a link: where it really leads (5x slower)
             return file if file.is_relative_to(base) and file.is_file() else None
         except OSError:
             return None
@@ -120,11 +123,16 @@ class Shots:
     def _href(self, file: Path) -> str:
         if self._report_dir is None:
             return ""
-        try:
-            relative = os.path.relpath(file, self._report_dir)
-        except ValueError:  # another drive (Windows): no relative link
+        folder = self._folder_hrefs.get(file.parent)
+        if folder is None:  # once per folder: relpath walks both paths
+            try:
+                folder = quote(os.path.relpath(file.parent, self._report_dir).replace(os.sep, "/"))
+            except ValueError:  # another drive (Windows): no relative link
+                folder = ""
+            self._folder_hrefs[file.parent] = folder
+        if not folder:
             return ""
-        return quote(relative.replace(os.sep, "/"))
+        return quote(file.name) if folder == "." else f"{folder}/{quote(file.name)}"
 
     def _thumbnail(self, file: Path) -> str:
         stat = file.stat()

@@ -144,4 +144,28 @@ def cancelled_at(run: Run, options: Mapping[str, Any]) -> tuple[StepRecord, str]
         for pair in [*computed.label_value_pairs(step), *label_pairs.text_pairs(step.visible_text)]:
             if phrase_search.find_phrases(pair.label, ORDER_WORDS) and phrase_search.find_phrases(pair.value, phrases):
                 return step, pair.line
+        badge = _status_badge(step.visible_text, number[1] if number else "", phrases)
+        if badge:
+            return step, badge
     return None
+
+
+_BADGE_LINES = 3  # how far from the order's number a status badge may stand (lines of visible text)
+
+
+def _status_badge(text: str, number: str, phrases: Any) -> str:
+    """A badge that says only "Cancelled", a few lines from the order's number; the two as one line, or ''.
+
+    An order history's card ("Order number" / "6ZQR8FTAFSW79942" / "CANCELLED"): the
+    status stands alone, with no "Status" label, beside the number the confirmation showed.
+    """
+    if not number:
+        return ""
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    for at, line in enumerate(lines):
+        if len(line.split()) > 2 or not phrase_search.find_phrases(line, phrases):
+            continue
+        near = lines[max(0, at - _BADGE_LINES): at + _BADGE_LINES + 1]
+        if any(number in other for other in near):
+            return f"{number}: {line}"
+    return ""

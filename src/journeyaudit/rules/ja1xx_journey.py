@@ -463,7 +463,9 @@ def silent_cancellation(run: Run, options: Mapping[str, Any]) -> Iterator[Findin
     the order (stock, fraud check, payment) and said nothing (customer story C1).
     They find out days later, if they look. The rule uses both sources: a page
     after the confirmation stating the order is cancelled (a status line with
-    ``cancellation_phrases``), and the mailbox - no email saying so arrived in the
+    ``cancellation_phrases``; "Status" and "Cancelled" apart in a label/value pair; or
+    a badge that says only "Cancelled" within three lines of the order's number, as an
+    order history's card shows it), and the mailbox - no email saying so arrived in the
     time the journey watched. Needs mail capture; the message states how long
     the inbox was watched.
     """

@@ -93,13 +93,28 @@ def shown_before(label: str, money: Money, earlier: list[StepRecord], labels: li
 
 
 def chosen_with_price(money: Money, steps: list[StepRecord]) -> bool:
-    """Was the amount the price of an option the customer saw while choosing (a shipping or payment method)?"""
+    """Was the amount the price of an option the customer saw while choosing (a shipping or payment method)?
+
+    The option is a native radio, checkbox or select, or a custom one (an element with role
+    radio, option or menuitemradio: "Standard Shipping $5.00" as a card of a radio group).
+    """
     for step in steps:
-        for form_field in step.fields:
-            if form_field.type in ("radio", "checkbox", "select") or form_field.tag == "select":
-                if any(_same_money(money, seen) for seen in money_reader.find_money(form_field.label)):
-                    return True
+        labels = [f.label for f in step.fields if f.type in ("radio", "checkbox", "select") or f.tag == "select"]
+        for label in [*labels, *_custom_options(step)]:
+            if any(_same_money(money, seen) for seen in money_reader.find_money(label)):
+                return True
     return False
+
+
+_CUSTOM_OPTIONS = "//*[@role='radio' or @role='option' or @role='menuitemradio']"
+
+
+def _custom_options(step: StepRecord) -> list[str]:
+    """The texts of the page's custom choice controls (ARIA radios and options), at most 100."""
+    soup = computed.soup(step)
+    if soup is None:
+        return []
+    return [element.get_text(" ", strip=True)[:200] for element in soup.xpath(_CUSTOM_OPTIONS)[:100]]
 
 
 # ---- the costs of a step -----------------------------------------------------------
@@ -205,7 +220,8 @@ def late_extra_cost(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
     typed personal details (name, email, address, phone: ``after_details``,
     default on), whether it then appears at the payment step or at review. A
     price the customer saw while choosing (a shipping or payment method with
-    its price) is never late. Steps with one of ``late_roles`` (default review,
+    its price, as a native radio or select or a custom one: ``role=radio`` or
+    ``option``) is never late. Steps with one of ``late_roles`` (default review,
     confirmation) are judged too, and are all that is judged when the journey
     types no personal details or ``after_details`` is off; then "shown before"
     means on any earlier page. The rise is measured from the last earlier total

@@ -8,9 +8,8 @@ from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
-from journeyaudit.facts import basket_rows, ledger, page_text, phrase_search, product_cards, structured
+from journeyaudit.facts import basket_rows, ledger, page_text, phrase_search, product_cards, product_naming, structured
 from journeyaudit.facts import money as money_reader
-from journeyaudit.facts.ledger import product_names
 from journeyaudit.facts.money import Money
 from journeyaudit.model import Evidence, Finding, LedgerFact, Run, StepRecord
 from journeyaudit.rules import phrases
@@ -23,6 +22,9 @@ def _declared(offer: structured.Offer) -> Money:
     amount = offer.price if offer.price is not None else Decimal(0)
     shown = f"{amount:.2f}" if amount == amount.quantize(Decimal("0.01")) else str(amount)
     return Money(amount, offer.currency, f"{shown} {offer.currency or ''}".strip())
+
+
+_BASKET_ROLES = {"cart", "review"}  # where the item row the product added names it, on a page without a name
 
 
 @rule(
@@ -87,7 +89,7 @@ def price_mismatch(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
     for step in reached:
         if step.role != "product":
             continue
-        names = product_names(step)
+        names = product_naming.product_names(reached, step, _BASKET_ROLES)
         offers = [offer for offer in structured.offers(step.structured_data) if offer.price is not None]
         hinted = [ledger.as_money(f) for f in ledger.facts(book, "price", step=step.index, sources=("element",))]
         shown = hinted or ledger.shown_prices(step, names, window)

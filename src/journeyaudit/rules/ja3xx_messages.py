@@ -143,10 +143,10 @@ def generic_error_message(run: Run, options: Mapping[str, Any]) -> Iterator[Find
         for said in _useless_messages(said_all, specific, max_chars):
             quotes.append(said.text)
             notes[said.text] = _quality_note(said)
-        for text in customer_texts(step):
-            if len(text) > max_chars or text.rstrip().endswith("?"):
-                continue
-            if not phrase_search.find_phrases(text, phrases):
+        texts = customer_texts(step)
+        with_phrase = phrase_search.saying(texts, phrases)
+        for index, text in enumerate(texts):
+            if len(text) > max_chars or text.rstrip().endswith("?") or index not in with_phrase:
                 continue
             norm = page_text.normalise(text)
             if any(norm in page_text.normalise(q) or page_text.normalise(q) in norm for q in quotes):

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import html as html_lib
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from journeyaudit.facts import computed, failure, ledger, page_text, phrase_search, recheck, wording
+from journeyaudit.facts import failure, ledger, page_text, phrase_search, product_naming, recheck, wording
 from journeyaudit.facts.computed import customer_texts
-from journeyaudit.facts.ledger import mentions, product_names
+from journeyaudit.facts.ledger import mentions
 from journeyaudit.model import Evidence, Finding, Ledger, Run, StepRecord
 from journeyaudit.rules import phrases
 from journeyaudit.rules.evidence import full_stop, page_evidence, quote
@@ -32,9 +31,8 @@ def _claim(book: Ledger, step: StepRecord, options: Mapping[str, Any]) -> str | 
 def _stock_out_text(step: StepRecord, names: list[str], options: Mapping[str, Any]) -> str | None:
     """The first thing the step told the customer that says the item is unavailable."""
     context = list(options.get("context_words") or ())
-    for text in customer_texts(step):
-        if not phrase_search.out_of_stock(text, options["out_of_stock_phrases"], options["in_stock_phrases"]):
-            continue
+    said = phrase_search.out_of_stock_texts(customer_texts(step), options["out_of_stock_phrases"], options["in_stock_phrases"])
+    for text in said:  # the texts that say so, in order
         if any(mentions(text, name) for name in names):
             return text
         if step.role != "product" and context and phrase_search.find_phrases(_without_stock_phrases(text, options), context):
@@ -47,7 +45,7 @@ def _without_stock_phrases(text: str, options: Mapping[str, Any]) -> str:
     remainder = page_text.normalise(text)
     phrases = [*options["out_of_stock_phrases"], *options["in_stock_phrases"]]
     for phrase in sorted({page_text.normalise(p) for p in phrases if p.strip()}, key=len, reverse=True):
-        remainder = re.sub(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)", " ", remainder)
+        remainder = page_text.word_pattern(re.escape(phrase)).sub(" ", remainder)
     return remainder
 
 
@@ -142,7 +140,7 @@ def unannounced_stock_out(run: Run, options: Mapping[str, Any]) -> Iterator[Find
         claim = _claim(book, step, options)
         if claim is None:
             continue
-        names = product_names(step) or _other_names(reached, step, basket_roles)
+        names = product_naming.product_names(reached, step, basket_roles)
         finding = (
             _after_claim(reached, step, claim, names, basket_roles, options)
             or _sold_out_when_looked_at_again(
@@ -152,40 +150,6 @@ def unannounced_stock_out(run: Run, options: Mapping[str, Any]) -> Iterator[Find
         )
         if finding is not None:
             yield finding
-
-
-_TITLE = re.compile(r"<title\b[^>]*>(.*?)</title\s*>", re.IGNORECASE | re.DOTALL)
-_HEADING = re.compile(r"<(h[1-3])\b[^>]*>(.*?)</\1\s*>", re.IGNORECASE | re.DOTALL)
-_TAG = re.compile(r"<[^>]+>")
-_TITLE_SEPARATORS = re.compile(r"\s+[-|–—:·]+\s+")
-
-
-def _other_names(reached: list[StepRecord], step: StepRecord, basket_roles: set[str]) -> list[str]:
-    """The product's name when the page has neither JSON-LD nor a text ``<h1>`` (its ``<h1>`` is the logo).
-
-    First the heading that the page's ``<title>`` names ("Tent - Vendure Remix Storefront"
-    and an ``<h2>`` "Tent"), else the row the product added to the next basket: an item
-    row (read by structure) that no basket before the product page listed.
-    """
-    html = step.html or ""
-    title = _TITLE.search(html)
-    segments = {page_text.normalise(part) for part in _TITLE_SEPARATORS.split(_text(title.group(1)))} if title else set()
-    for match in _HEADING.finditer(html):
-        heading = _text(match.group(2))
-        if heading and len(heading) <= 150 and page_text.normalise(heading) in segments:
-            return [heading]
-    before = {row.name for s in reached if s.index < step.index and s.role in basket_roles
-              for row in computed.basket_block(s).items}
-    for later in reached:
-        if later.index > step.index and later.role in basket_roles:
-            added = [row.name for row in computed.basket_block(later).items if row.name not in before]
-            if added:
-                return added[:1]
-    return []
-
-
-def _text(markup: str) -> str:
-    return " ".join(html_lib.unescape(_TAG.sub(" ", markup)).split())
 
 
 def _sold_out_when_looked_at_again(

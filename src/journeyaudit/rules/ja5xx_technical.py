@@ -11,13 +11,13 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from journeyaudit.facts import computed
+from journeyaudit.facts.page_text import text_cache
 from journeyaudit.model import Evidence, Finding, Run, StepRecord
+from journeyaudit.rules import third_party
 from journeyaudit.rules.registry import rule
 
 #: W3C Secure Contexts: these hosts are "potentially trustworthy" even over http.
 TRUSTED_HOSTS = ["localhost", "*.localhost", "127.0.0.0/8", "::1"]
-
-
 CHECKOUT_ROLES = ["account", "shipping", "payment", "review", "confirmation"]
 
 
@@ -25,7 +25,11 @@ _SECRET_FIELD = re.compile(r"card.?num|cc.?num|cvc|cvv|security.?code|password",
 
 
 def _trusted(host: str, trusted: list[str]) -> bool:
-    host = (host or "").strip("[]").lower()
+    return _trusted_host((host or "").strip("[]").lower(), tuple(trusted))
+
+
+@text_cache(maxsize=1024)  # every request of every step asks about the same few hosts
+def _trusted_host(host: str, trusted: tuple[str, ...]) -> bool:
     for pattern in trusted:
         if "/" in pattern:
             try:
@@ -44,8 +48,6 @@ def _insecure(url: str, trusted: list[str]) -> bool:
 
 
 _FORM_TAG = re.compile(r"<form\b[^>]*>", re.IGNORECASE)
-
-
 _ACTION = re.compile(r"""\baction\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
 
 
@@ -384,9 +386,13 @@ def failed_request(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
     that never ends, or a page with missing parts.
 
     A script the page loads from another site (a CDN copy of jQuery, a
-    widget) that fails to load is reported too, once per address, by what it
-    broke: when the page's scripts then crashed (``$ is not defined``) it is
-    medium, otherwise low. Payment providers' scripts are JA505's.
+    widget) that fails to load is reported too, once per address with its URL,
+    by what it broke for the customer: high when the page's scripts then crashed
+    as they do without a library (``$ is not defined``, ``... is not a
+    function``) and the customer was stopped on that page (that step failed, or
+    the next one failed without leaving it); medium when they crashed but the
+    customer went on; low when nothing visibly broke.
+    Payment providers' scripts are JA505's.
 
     A submitted form (a POST for a page) answered with one of
     ``form_answer_statuses`` (default 400, 401, 422) is the shop showing the form
@@ -432,36 +438,7 @@ def failed_request(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
             message=f"{what} at {step.label} {outcome}: {first.method} {first.url}{more}",
             evidence=evidence,
         )
-    yield from _third_party_failures(run, options, patterns)
-
-
-def _third_party_failures(run: Run, options: Mapping[str, Any], ignored: list[str]) -> Iterator[Finding]:
-    types = set(options.get("third_party_types") or ())
-    seen: dict[str, list[tuple[StepRecord, Any]]] = {}
-    for step in run.steps:
-        for entry in step.network:
-            if (not entry.same_origin and entry.resource_type in types
-                    and (_error_status(entry, options["min_status"]) or _real_failure(entry))
-                    and not _ignored(entry.url, ignored) and not _payment_url(entry.url, PAYMENT_PATTERNS)):
-                seen.setdefault(entry.url, []).append((step, entry))
-    for url, hits in seen.items():
-        step, entry = hits[0]
-        outcome = f"answered {entry.status}" if _error_status(entry, options["min_status"]) else f"failed ({entry.failure})"
-        steps = list(dict.fromkeys(s.index for s, _ in hits))
-        crashes = [e for s, _ in hits for e in s.page_errors]
-        broke = (
-            f"; the page's scripts then crashed: {crashes[0].message[:120]}" if crashes
-            else "; nothing on the page visibly broke"
-        )
-        also = f" (also on {len(steps) - 1} more step{'s' if len(steps) > 2 else ''})" if len(steps) > 1 else ""
-        evidence = [Evidence("request", f"{entry.resource_type} from another site", f"{entry.method} {url} -> {outcome}", step.index)]
-        evidence += [Evidence("error", "Uncaught exception after it", e.message, step.index) for e in crashes[:2]]
-        yield Finding(
-            step=step.index,
-            severity="medium" if crashes else "low",
-            message=f"At {step.label} the page's {entry.resource_type} from another site {outcome}: {url}{broke}{also}.",
-            evidence=evidence,
-        )
+    yield from third_party.failed_scripts(run, options, patterns, PAYMENT_PATTERNS)
 
 
 @rule(
@@ -469,7 +446,7 @@ def _third_party_failures(run: Run, options: Mapping[str, Any], ignored: list[st
     "uncaught-exception",
     title="An uncaught JavaScript exception",
     severity="medium",
-    options={"ignore_patterns": []},
+    options={"ignore_patterns": [], "leave_missing_scripts_to_ja502": True},
 )
 def uncaught_exception(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
     """A script on the page crashed with an uncaught exception.
@@ -478,13 +455,20 @@ def uncaught_exception(run: Run, options: Mapping[str, Any]) -> Iterator[Finding
     was doing for the customer (updating the basket total, validating the form,
     starting the payment widget) silently stops. One finding per step.
 
+    A crash that reads like a missing library (``$ is not defined``) on a step
+    where a script from another site failed to load is JA502's: it reports the
+    script's URL with the crash as evidence, one cause, one finding.
+
     Options: ``ignore_patterns`` (regular expressions matched against the
-    exception message).
+    exception message), ``leave_missing_scripts_to_ja502`` (false: report
+    those crashes here too).
     Evidence: the exception message and the top of its stack.
     """
     patterns = list(options.get("ignore_patterns") or [])
+    leave = bool(options.get("leave_missing_scripts_to_ja502"))
     for step in run.steps:
-        errors = [e for e in step.page_errors if not _ignored(e.message, patterns)]
+        explained = third_party.explained_crashes(step, PAYMENT_PATTERNS) if leave else set()
+        errors = [e for e in step.page_errors if not _ignored(e.message, patterns) and e.message not in explained]
         if not errors:
             continue
         evidence = []

@@ -1,0 +1,62 @@
+"""Judging saved runs on several processes gives what judging them in turn gives (``journeyaudit audit --workers``)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from journeyaudit.facts import computed, ledger
+from journeyaudit.judge.batch import judge_with_ledger
+from journeyaudit.judge.engine import RuleSettings, selected_rules
+from tests.unit.recorded import FIXTURES, recorded
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Run in a fresh interpreter: a forked pool needs a process with one thread (pytest-xdist's workers have more).
+POOL_SCRIPT = r"""
+import json, os, sys
+from pathlib import Path
+from journeyaudit.history import store
+from journeyaudit.judge import batch
+from journeyaudit.judge.engine import RuleSettings
+from journeyaudit.model_json import to_dict
+
+judged_in = []
+plain = batch._judge_index
+def spy(index):
+    judged_in.append(os.getpid())
+    one = plain(index)
+    one.outcomes.append(os.getpid())  # where it was judged, sent back with the answer
+    return one
+batch._judge_index = spy
+runs = [store.load_run(d) for d in store.find_trace_dirs(Path(sys.argv[1]))]
+def answer(judged):
+    return [[to_dict(f) for f in one.findings] + [to_dict(one.ledger)] for one in judged]
+alone = batch.judge_many(runs, RuleSettings(), workers=1)
+pooled = batch.judge_many(runs, RuleSettings(), workers=2)
+pids = {one.outcomes.pop() for one in pooled}
+print(json.dumps({"same": answer(alone) == answer(pooled), "runs": len(runs), "pids": len(pids - {os.getpid()}),
+                  "findings": sum(len(one.findings) for one in pooled)}))
+"""
+
+
+def test_two_processes_judge_like_one_and_keep_the_order():
+    done = subprocess.run([sys.executable, "-c", POOL_SCRIPT, str(FIXTURES)], capture_output=True, text=True,
+                          timeout=300, cwd=ROOT, env={"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"})
+    assert done.returncode == 0, done.stderr
+    answer = json.loads(done.stdout)
+    assert answer["same"], "the forked workers' findings or ledgers differ from judging in turn"
+    assert answer["runs"] >= 40 and answer["findings"] > 20
+    assert answer["pids"] == 2, "the runs were not judged by two forked processes"
+
+
+def test_the_ledger_for_result_json_is_the_one_the_rules_read():
+    run = recorded("late-fee")
+    settings = RuleSettings()
+    judged = judge_with_ledger(run, selected_rules(settings), settings)
+    assert judged.ledger is not None and not judged.ledger_error
+    assert judged.ledger == ledger.build(run, ledger.labels_for_audit({}))  # the same facts as read on their own
+    with computed.judging(run) as outer, computed.judging(run) as inner:
+        assert inner is outer  # nested for the same run: one memo, the pages parsed once
