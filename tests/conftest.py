@@ -26,7 +26,7 @@ def happy_path() -> Run:
 
 
 # --------------------------------------------------------------------------
-# pytest-xdist: `make test` runs `-n 2 --dist loadscope`
+# pytest-xdist: `make test` runs `-n 3 --dist loadscope`
 # --------------------------------------------------------------------------
 
 E2E = "tests/e2e/"
