@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 # pytest-xdist workers for make test / make e2e (each e2e module stays on one worker, the longest first: tests/conftest.py).
 # Three on two cores: the end-to-end tests wait on the shop and the browser much of the time
-# (measured on 2 busy cores: -n 3 949 s, -n 2 1371 s for the whole suite).
+# (measured on 2 cores shared with other jobs, load ~11: -n 3 949 s and 896 s, -n 2 1371 s for the whole suite).
 TEST_WORKERS ?= 3
 
 .PHONY: setup lock lint demo demo-full test unit e2e postgres redis xvfb fixtures bench schema test-slow clean
