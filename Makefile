@@ -5,8 +5,10 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
-# pytest-xdist workers for make test / make e2e (each e2e module stays on one worker: tests/conftest.py)
-TEST_WORKERS ?= 2
+# pytest-xdist workers for make test / make e2e (each e2e module stays on one worker, the longest first: tests/conftest.py).
+# Three on two cores: the end-to-end tests wait on the shop and the browser much of the time
+# (measured on 2 cores shared with other jobs, load ~11: -n 3 949 s and 896 s, -n 2 1371 s for the whole suite).
+TEST_WORKERS ?= 3
 
 .PHONY: setup lock lint demo demo-full test unit e2e postgres redis xvfb fixtures bench schema test-slow clean
 
@@ -46,7 +48,7 @@ demo-full: setup
 ## display; otherwise those tests are skipped and -rs prints why. The slow tests (-m slow: a dead
 ## crawler's queue lock expiring, about 6 minutes) run with `make test-slow`.
 test: setup postgres redis xvfb lint
-	$(BIN)/pytest -rs -m "not slow" -n $(TEST_WORKERS) --dist loadgroup
+	$(BIN)/pytest -rs -m "not slow" -n $(TEST_WORKERS) --dist loadscope
 
 ## lint: ruff (lint, import order, complexity); settings in pyproject.toml
 lint: $(STAMP)
@@ -68,7 +70,7 @@ unit: setup
 	$(BIN)/pytest -m "not e2e"
 
 e2e: setup postgres redis xvfb
-	$(BIN)/pytest -rs -m "e2e and not slow" -n $(TEST_WORKERS) --dist loadgroup
+	$(BIN)/pytest -rs -m "e2e and not slow" -n $(TEST_WORKERS) --dist loadscope
 
 ## fixtures: re-record the rule test fixtures from the demo shop
 fixtures: setup

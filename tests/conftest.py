@@ -1,4 +1,4 @@
-"""Shared test helpers: recorded demo-shop traces for the rules' unit tests."""
+"""Shared test helpers (recorded demo-shop traces for the rules' unit tests) and the xdist schedule."""
 
 from __future__ import annotations
 
@@ -25,15 +25,52 @@ def happy_path() -> Run:
     return recorded("happy-path")
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under pytest-xdist (`make test`: -n 2 --dist loadgroup) every end-to-end module runs on one worker.
+# --------------------------------------------------------------------------
+# pytest-xdist: `make test` runs `-n 3 --dist loadscope`
+# --------------------------------------------------------------------------
 
-    Its module-scoped fixtures (the 44-journey demo audit, the shards' and probes' audits, a demo shop)
-    then run once, not once per worker, and the tests that send signals to or kill the processes they
-    started (test_run_failures, test_security_faults, ...) never share a worker with their own module's
-    other audits. Unit tests have no group: xdist hands them out one by one. A test that already names
-    an xdist_group keeps it.
-    """
-    for item in items:
-        if item.get_closest_marker("e2e") and not item.get_closest_marker("xdist_group"):
-            item.add_marker(pytest.mark.xdist_group(name=item.nodeid.split("::", 1)[0]))
+E2E = "tests/e2e/"
+#: Seconds each end-to-end module took on one worker (two cores, other sessions' load 7-14), so the
+#: longest start first and no long module is left for the end while the other worker idles.
+#: A module not listed counts as E2E_DEFAULT_S; a unit test file as UNIT_TEST_S per test.
+E2E_MODULE_S: dict[str, float] = {
+    "test_demo_audit.py": 460, "test_probe_runs.py": 180, "test_retries.py": 170, "test_shards.py": 130,
+    "test_run_failures.py": 125, "test_crawl_catalogue.py": 115, "test_mail.py": 85, "test_workers.py": 70,
+    "test_recheck.py": 70, "test_report_history.py": 70, "test_playwright_trace.py": 65, "test_remote_browser.py": 65,
+    "test_storefront_lab.py": 65, "test_request_steps.py": 55, "test_login_once.py": 55, "test_crawl_buy.py": 50,
+    "test_security_faults.py": 50, "test_security_recording.py": 40,
+}
+E2E_DEFAULT_S = 30.0
+UNIT_TEST_S = 0.05
+
+
+def expected_seconds(scope: str, tests: int) -> float:
+    if scope.startswith(E2E):
+        return E2E_MODULE_S.get(scope.removeprefix(E2E), E2E_DEFAULT_S)
+    return tests * UNIT_TEST_S
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """`--dist loadscope`: whole modules to a worker, the longest first (see ModuleScheduling)."""
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ModuleScheduling(LoadScopeScheduling):
+        """Every module runs on one worker, and the modules expected to take longest start first.
+
+        Its module-scoped fixtures (the demo audit, the shards' and probes' audits, a demo shop) then run
+        once, not once per worker, and the tests that send signals to or kill the processes they started
+        (test_run_failures, test_security_faults, ...) never share a worker with their own module's other
+        audits. (xdist's own loadgroup cannot do it on pytest 9.2: pytest-xdist issue #1386.)
+        """
+
+        def _split_scope(self, nodeid: str) -> str:
+            return nodeid.split("::", 1)[0]
+
+        def _assign_work_unit(self, node) -> None:
+            longest = max(self.workqueue, key=lambda scope: expected_seconds(scope, len(self.workqueue[scope])))
+            self.workqueue.move_to_end(longest, last=False)
+            super()._assign_work_unit(node)
+
+    return ModuleScheduling(config, log)

@@ -2,7 +2,11 @@
 
 They run one journey at a time (JOURNEYAUDIT_WORKERS=1, read by every `journeyaudit run` they
 start), so their timings and outputs do not depend on the machine's cores; tests of the worker
-pool (test_workers.py) say how many workers they want.
+pool (test_workers.py) and the demo audit (two workers, as `make demo`) say how many they want.
+
+axe-core costs about a third of each demo journey's time: the demo audit, test_matrix and
+test_page_recording test it; a module that tests something else across whole audits (shards,
+workers, retries, probes, mail, login once) writes `accessibility: false` into its profile.
 """
 
 from __future__ import annotations

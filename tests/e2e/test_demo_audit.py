@@ -1,7 +1,9 @@
 """The demo audit, end to end: real Chromium, real HTTP, the real command line.
 
-One `journeyaudit run audits/demo.yaml` is shared by the tests of this module;
-each asserts something a user of the tool relies on.
+One `journeyaudit run audits/demo.yaml --workers 2` is shared by the tests of this module;
+each asserts something a user of the tool relies on. Two journeys at a time, as `make demo` runs
+them: much of a journey is waiting on the shop, so the module takes about half as long (one
+worker's output, with its "running N steps" lines, is tested by test_workers.py).
 """
 
 from __future__ import annotations
@@ -81,7 +83,7 @@ def cli(*args: str, timeout: float = 1500, **kwargs) -> subprocess.CompletedProc
 @pytest.fixture(scope="module")
 def demo_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("reports")
-    done = cli("run", "audits/demo.yaml", "--out", str(out))
+    done = cli("run", "audits/demo.yaml", "--out", str(out), "--workers", "2")
     folders = [p for p in out.iterdir() if p.is_dir() and not p.is_symlink()]
     assert done.returncode == 0, done.stdout + done.stderr
     assert len(folders) == 1, folders
@@ -121,9 +123,13 @@ def test_each_fault_journey_finds_its_problem(demo_run, journey):
 
 def test_live_progress_and_summary_are_printed(demo_run):
     done, folder, result = demo_run
-    for run in result.runs:
-        assert f"{run.journey_id}" in done.stdout
-    assert "running 7 steps" in done.stdout
+    total = len(result.runs)
+    lines = [line for line in done.stdout.splitlines() if line.startswith("[")]
+    width = len(str(total))
+    assert [line.split("]")[0] for line in lines] == [f"[{n:>{width}}/{total}" for n in range(1, total + 1)], done.stdout
+    ids = [line.split("]", 1)[1].split()[0] for line in lines]  # one line per journey, as each ends
+    assert sorted(ids) == sorted(run.journey_id for run in result.runs)
+    assert any(line.split("]", 1)[1].split()[:2] == ["happy-path", "7/7"] for line in lines), done.stdout
     assert "Report: " in done.stdout and str(folder / "report.html") in done.stdout
     assert "fail_on is 'none'" in done.stdout
 

@@ -53,7 +53,7 @@ def audit(tmp: Path, workers: int, password: str | None = None):
     profile = tmp / "login-once.yaml"
     listed = ", ".join(f'"{f}"' for f in files)
     profile.write_text(f"name: login-once\ndemo_shop: true\njourneys_root: /\njourneys: [{listed}]\nfail_on: none\n"
-                       "timeouts: {action_ms: 5000}\n", encoding="utf-8")
+                       "timeouts: {action_ms: 5000}\naccessibility: false\n", encoding="utf-8")  # axe: the demo audit's
     temp = Path(tempfile.mkdtemp(prefix="ja-", dir="/tmp"))  # short: Chromium's socket path must fit
     env = {**os.environ, "TMPDIR": str(temp)}
     if password is not None:

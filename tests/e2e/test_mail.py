@@ -39,7 +39,8 @@ def profile(tmp_path: Path, mail: str, *, base_url: str = "", journeys=("mail-or
     where = f"base_url: {base_url}" if base_url else "demo_shop: true"
     path = tmp_path / "mail.yaml"
     path.write_text(
-        f"name: mail\n{where}\njourneys: [{files}]\njourneys_root: /\nfail_on: none\ntimeouts: {{action_ms: 5000}}\n{mail}\n",
+        f"name: mail\n{where}\njourneys: [{files}]\njourneys_root: /\nfail_on: none\ntimeouts: {{action_ms: 5000}}\n{mail}\n"
+        "accessibility: false\n",  # axe-core is the demo audit's (a third of each journey's time here)
         encoding="utf-8",
     )
     return path

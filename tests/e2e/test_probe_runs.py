@@ -58,6 +58,7 @@ timeouts: {{action_ms: 5000}}
 rules:
   options:
     JA401: {{budget_ms: 15000}}
+accessibility: false   # axe-core is the demo audit's, probes included (a third of each journey's time here)
 """,
         encoding="utf-8",
     )

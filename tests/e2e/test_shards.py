@@ -42,7 +42,8 @@ def runs(tmp_path_factory):
     profile.write_text(  # the speed rules (JA4) are left out: three runs on a busy machine differ in speed
         f"name: sharded\ndemo_shop: true\njourneys_root: /\njourneys: [{files}]\nfail_on: high\n"
         "timeouts: {action_ms: 5000}\nrules: {ignore: [JA4]}\nprobes: {invalid_inputs: [bad_email]}\n"
-        "host_map: {pay.kettle-crumb.test: 127.0.0.1}\n",
+        "host_map: {pay.kettle-crumb.test: 127.0.0.1}\n"
+        "accessibility: false\n",  # axe-core is the demo audit's (a third of each journey's time here)
         encoding="utf-8",
     )
     history = tmp / "history.sqlite"
