@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,13 @@ from journeyaudit.history import store
 from journeyaudit.model import Run
 
 FIXTURES = Path(__file__).parent / "fixtures" / "traces"
+
+# The Ctrl-C tests send SIGINT to the commands they start. A shell without job control starts a
+# background job (`make test &` in a script) with SIGINT ignored, and an ignored signal stays ignored
+# across exec: the commands would never see it (Python leaves an inherited SIG_IGN alone). Tests
+# and their commands get the usual disposition back; a handler, unlike SIG_IGN, is reset by exec.
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def recorded(journey_id: str) -> Run:
