@@ -8,7 +8,8 @@ toast-like element (class or id with toast, snackbar, alert, notice, notificatio
 flash, message, error) whose visible text appears or changes, and again when it
 is removed or hidden. The reports reach Python through a binding and are filed,
 redacted, on the step that was running (``StepRecord.messages``), at most
-``MAX_MESSAGES`` per step.
+``MAX_MESSAGES`` per step. The same script counts the document's changes
+(``CHANGES_SCRIPT``): the recorder's early snapshot is kept only while that count stands.
 """
 
 from __future__ import annotations
@@ -91,13 +92,32 @@ WATCH_SCRIPT = """(() => {
       if (r.removedNodes.length && live.size && !timer) timer = setTimeout(flush, 50);
     }
   });
+  // Every change of the document but our own (the screenshot's covers and secret marks), counted: the
+  // recorder's snapshot taken before a step settled is kept only if nothing changed after it (recorder.py).
+  let changes = 0;
+  const ours = n => n.nodeType === 1 && n.hasAttribute('data-journeyaudit-cover');
+  const tally = records => {
+    for (const r of records) {
+      if (r.type === 'attributes' && (r.attributeName || '').startsWith('data-journeyaudit')) continue;
+      if (r.type === 'childList' && (r.addedNodes.length || r.removedNodes.length)
+        && Array.prototype.every.call(r.addedNodes, ours) && Array.prototype.every.call(r.removedNodes, ours)) continue;
+      changes++;
+    }
+  };
+  const changed = new MutationObserver(tally);
+  window.__journeyauditChanges = () => { tally(changed.takeRecords()); return doc + ':' + changes; };
   const start = () => {
+    changed.observe(document, {subtree: true, childList: true, characterData: true, attributes: true});
     observer.observe(document, {subtree: true, childList: true, characterData: true, attributes: true,
       attributeFilter: ['class', 'style', 'hidden', 'aria-hidden', 'open']});
     if (document.body) for (const el of document.body.querySelectorAll(SEL)) note(outermost(el));
   };
   start();
 })();""" % {"max_text": MAX_TEXT}
+
+
+#: The document and its count of changes ("doc:count"); null where the watcher is not installed.
+CHANGES_SCRIPT = "() => (window.__journeyauditChanges ? window.__journeyauditChanges() : null)"
 
 
 class MessageWatch:

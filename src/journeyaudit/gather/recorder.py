@@ -10,7 +10,6 @@ masked JPEG screenshot. Secrets are redacted before anything leaves here.
 from __future__ import annotations
 
 import base64
-import json
 import time
 from pathlib import Path
 from typing import Any
@@ -20,9 +19,10 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
 from journeyaudit import model
-from journeyaudit.gather.limits import RecordingLimits, cap_items, room
+from journeyaudit.gather import page_data
+from journeyaudit.gather.limits import RecordingLimits, room
 from journeyaudit.gather.masks import cover_child_frames, cover_selectors, field_masks, marked_secrets, uncover
-from journeyaudit.gather.message_watch import MessageWatch
+from journeyaudit.gather.message_watch import CHANGES_SCRIPT, MessageWatch
 from journeyaudit.gather.snapshot_scripts import DATA_LAYER_SCRIPT, FIELDS_SCRIPT, JSON_LD_SCRIPT, SNAPSHOT_SCRIPT
 from journeyaudit.history.store import Redactor, atomic_write_bytes, step_file_stem
 
@@ -32,6 +32,8 @@ SETTLE_MAX_MS = 1_500  # ...or after this long at most
 #: requests that change nothing the customer sees: the browser's own favicon fetch, prefetches (not waited for)
 IDLE_KINDS = frozenset({"other"})
 POLL_MS = 20  # how often settle() looks (each look lets Playwright deliver the page's events)
+#: ...and a document whose own requests all ended before its load event has settled this long after load
+AFTER_LOAD_MS = 50
 MAX_TEXT = 200_000  # characters of visible text kept per step
 MAX_HTML = 2_000_000  # characters of HTML kept per step
 
@@ -61,6 +63,10 @@ class Recorder:
         self._step_t0 = time.monotonic()
         self._pending: dict[Any, tuple[model.NetworkEntry, float]] = {}
         self._last_activity = time.monotonic()  # when a request last started or ended
+        self._activity = 0  # requests started or ended so far (an early snapshot is kept while it stands)
+        self._loaded_at: float | None = None  # the current document's load event (None: not yet, or a new one)
+        self._early = True  # snapshots may be taken inside the settle window (off once it could not be checked)
+        self._restless = False  # this document changed after an early snapshot: not tried again on it
         self._json_responses: list[tuple[model.NetworkEntry, Any]] = []  # read at the snapshot (ledger source)
         self._deaf: set[str] = set()  # events not listened to until the next step (count ceiling reached)
         page.on("request", self._on_request)
@@ -71,6 +77,8 @@ class Recorder:
         page.on("pageerror", self._on_page_error)
         page.on("dialog", self._on_dialog)
         page.on("crash", self._on_crash)
+        page.on("load", self._on_load)
+        page.on("framenavigated", self._on_navigated)
         self.watch = MessageWatch(self)  # toasts and alerts that appear during a step (StepRecord.messages)
         self._safe(lambda: self.watch.install(page), None)
 
@@ -113,8 +121,8 @@ class Recorder:
     def elapsed_ms(self) -> float:
         return round((time.monotonic() - self._step_t0) * 1000, 1)
 
-    def settle(self) -> None:
-        """Let the page finish what the last action started, as a customer would wait.
+    def settle(self, early=None) -> float:
+        """Let the page finish what the last action started, as a customer would wait; the elapsed ms then.
 
         The page has loaded and no request of its own has been in flight for
         ``QUIET_MS`` since the last one started or ended (the recorder sees every
@@ -124,10 +132,16 @@ class Recorder:
         running longer than the bound (a long poll, a stalled answer) does not
         hold the step up again. A page already quiet for ``QUIET_MS`` when the
         action ended (a step that ends with typing) is watched ``CALM_QUIET_MS`` only.
+        A document loaded by the step whose requests all ended before its load event ran its
+        scripts by then (a script holds the load event until it has run): ``AFTER_LOAD_MS`` after
+        load is enough.
         The browser's favicon fetch after every load (type ``other``) is no activity of the page.
+
+        ``early``: called once, as soon as the page has loaded and nothing is in flight, to use
+        the quiet window (the end-of-step snapshot: :meth:`finish_step`) instead of waiting it out.
         """
         if self.crashed:
-            return
+            return self.elapsed_ms()
         self._safe(lambda: self.page.wait_for_load_state("load", timeout=10_000), None)
         t0 = time.monotonic()
         calm = not self._busy_pending() and t0 - self._last_activity >= QUIET_MS / 1000
@@ -141,44 +155,110 @@ class Recorder:
                 quiet_since, calm, window = now, False, QUIET_MS / 1000
             elif not calm:
                 quiet_since = max(quiet_since, self._last_activity)
-            if now - quiet_since >= window or now - t0 >= SETTLE_MAX_MS / 1000 or self.crashed:
-                return
+            quiet_at = quiet_since + window
+            loaded_at = self._loaded_at
+            if not (busy or calm) and loaded_at is not None and self._last_activity <= loaded_at:
+                quiet_at = min(quiet_at, loaded_at + AFTER_LOAD_MS / 1000)
+            if now >= quiet_at or now - t0 >= SETTLE_MAX_MS / 1000 or self.crashed:
+                settled = min(now, quiet_at) if now >= quiet_at else now  # an early snapshot may run past it
+                return round((settled - self._step_t0) * 1000, 1)
+            if early is not None and not busy and loaded_at is not None:
+                early, take = None, early
+                take()
+                continue
             if self._safe(lambda: self.page.wait_for_timeout(POLL_MS), False) is False:
-                return  # the page closed
+                return self.elapsed_ms()  # the page closed
+
+    def finish_step(self, *, screenshot: bool = True) -> float:
+        """Settle, then the end-of-step snapshot; the elapsed ms when the page settled (the step's duration).
+
+        Waiting out the settle's quiet window and then snapshotting cost both, on every step.
+        When the page has loaded and nothing is in flight, the snapshot is taken inside the
+        window instead, and kept only if the page did nothing more until the window ended:
+        no request started or ended, and its document did not change (the watcher's count,
+        message_watch.py). Otherwise it is taken again, as before. A document that changed
+        after such a snapshot (a carousel, a clock) is not tried again.
+        """
+        taken: list = []
+
+        def early() -> None:
+            if self.crashed or self.page.is_closed():
+                return
+            before = self._activity
+            token = self._capture(screenshot=screenshot, look=False)
+            if token is None:
+                self._early = False  # no watcher in this page: the early snapshot cannot be checked
+                return
+            taken.append((before, token))
+
+        settled = self.settle(early if self._early and not self._restless else None)
+        if taken and self._still(*taken[0]):
+            self._close_snapshot()
+        else:
+            self.snapshot(screenshot=screenshot)
+        return settled
+
+    def _still(self, activity: int, token: str) -> bool:
+        """True when nothing happened since the early snapshot: no request, the same document unchanged."""
+        if self.crashed or self.page.is_closed() or self._activity != activity:
+            return False
+        now = self._safe(lambda: self.page.evaluate(CHANGES_SCRIPT), None)
+        if now == token:
+            return True
+        if isinstance(now, str) and now.split(":")[0] == token.split(":")[0]:
+            self._restless = True  # this document keeps changing: its snapshots wait for the window
+        return False
 
     def _busy_pending(self) -> bool:
         return any(entry.resource_type not in IDLE_KINDS for entry, _started in self._pending.values())
 
     def snapshot(self, *, screenshot: bool = True, full_page: bool = False) -> None:
         """Capture the page as the customer sees it at the end of the step."""
+        self._capture(screenshot=screenshot, full_page=full_page)
+        self._close_snapshot()
+
+    def _capture(self, *, screenshot: bool, full_page: bool = False, look: bool = True) -> str | None:
+        """The snapshot's reads, screenshot and accessibility run; the document's change count as read.
+
+        ``look``: first make sure the page can be read (:meth:`_responsive`); an early snapshot
+        (:meth:`finish_step`) is taken only on a loaded page with nothing in flight, and skips it.
+        """
         record = self.step
         assert record is not None
         if self.crashed or self.page.is_closed():
             record.error = record.error or "the browser page crashed"
-            return
+            return None
         page = self.page
-        if not self._responsive():
+        if look and not self._responsive():
             record.url = page.url
             crashed = self.crashed or page.is_closed()  # the crash event may come after the step's first look
             record.error = record.error or ("the browser page crashed" if crashed else "the page stopped responding")
-            return
+            return None
         record.url = page.url
         secrets = [s for s in getattr(self.redactor, "secrets", ()) if s] if screenshot else []
         quick = screenshot and not full_page and self._cdp is not False
-        marked, covered = self._read_page(record, secrets, cover_selectors(self.secret_selectors) if quick else None)
-        self.watch.close_step(record, record.visible_text, self.elapsed_ms())
-        self._read_json_bodies()
+        marked, covered, changes = self._read_page(record, secrets, cover_selectors(self.secret_selectors) if quick else None)
+        page_data.read_json_bodies(self._json_responses)
+        self._json_responses = []
         if screenshot:
             record.screenshot = self._screenshot(record, full_page, marked, covered)
         if self.axe is not None:
             record.accessibility = self.axe(page)
+        return changes if isinstance(changes, str) else None
+
+    def _close_snapshot(self) -> None:
+        """What the snapshot settles for the step: the messages no longer shown, and secrets redacted."""
+        record = self.step
+        assert record is not None
+        self.watch.close_step(record, record.visible_text, self.elapsed_ms())
         self._redact(record)
 
     def _read_page(self, record: model.StepRecord, secrets: list[str], cover: list[str] | None = None,
-                   ) -> tuple[int | None, int | None]:
+                   ) -> tuple[int | None, int | None, str | None]:
         """Title, text, HTML, fields, JSON-LD and dataLayer in one trip to the page; then the elements
         marked as showing one of ``secrets`` and the covers drawn over what ``cover`` selects, counted
-        (None: not marked / not covered; covers -1: a selector is not CSS, nothing drawn).
+        (None: not marked / not covered; covers -1: a selector is not CSS, nothing drawn), and the
+        document's change count as read (None: not known).
 
         Each read was a round trip of its own; when the one trip fails (a
         navigation replaced the document under it), each is read on its own
@@ -201,19 +281,8 @@ class Recorder:
         record.visible_text = (data.get("text") or "")[:MAX_TEXT]
         record.html = (data.get("html") or "")[:MAX_HTML]
         record.fields = [model.FormField(**field) for field in data.get("fields") or []]
-        self._read_structured(record, data.get("json_ld") or {}, data.get("layer") or {})
-        return data.get("marked"), data.get("covered")
-
-    def _read_structured(self, record: model.StepRecord, json_ld: dict, layer: dict) -> None:
-        """JSON-LD and dataLayer, each up to the limit in characters; what did not fit is counted."""
-        cap = self.limits.structured_data_chars
-        items, over = cap_items(_parse_json_ld(json_ld.get("blobs") or []), cap)
-        record.structured_data = items
-        record.data_layer, layer_over = cap_items(list(layer.get("items") or []), cap)
-        for kind, count in (("structured_data", over + int(json_ld.get("dropped") or 0)),
-                            ("data_layer", layer_over + int(layer.get("dropped") or 0))):
-            if count:
-                record.dropped[kind] = count
+        page_data.read_structured(record, data.get("json_ld") or {}, data.get("layer") or {}, cap)
+        return data.get("marked"), data.get("covered"), data.get("changes")
 
     def _responsive(self) -> bool:
         """True when the page can be read; stops a navigation that hangs so it can be.
@@ -308,29 +377,6 @@ class Recorder:
         for form_field in [*record.fields, *record.arrival_fields]:
             form_field.error, form_field.placeholder = r.text(form_field.error), r.text(form_field.placeholder)
 
-    def _read_json_bodies(self) -> None:
-        """Keep the JSON of small same-origin XHR/fetch answers (a cart API's totals) for the promise ledger.
-
-        Read here, not in the response listener: the listener must not wait on
-        the browser. A body the browser no longer has, too big or not JSON is skipped,
-        and so is one whose request has not finished loading: ``response.body()``
-        would wait for it for ever (a stalled or intercepted answer the page never read).
-        """
-        for entry, response in self._json_responses:
-            if entry.duration_ms is None or entry.failure:
-                continue
-            try:
-                raw = response.body()
-            except PlaywrightError:
-                continue
-            if len(raw) > MAX_JSON_BODY:
-                continue
-            try:
-                entry.body = json.loads(raw.decode("utf-8"))
-            except (UnicodeDecodeError, ValueError):
-                continue
-        self._json_responses = []
-
     @staticmethod
     def _safe(call, default):
         try:
@@ -356,10 +402,18 @@ class Recorder:
             self._safe(lambda: self.page.remove_listener(event, self._listener(event)), None)
         return True
 
+    def _on_load(self, _page=None) -> None:
+        self._loaded_at = time.monotonic()
+
+    def _on_navigated(self, frame) -> None:
+        if frame == self.page.main_frame:
+            self._loaded_at, self._restless = None, False
+
     def _on_request(self, request) -> None:
         now = time.monotonic()
         if request.resource_type not in IDLE_KINDS:
             self._last_activity = now
+            self._activity += 1
         if self._full("network", "request"):
             return
         entry = model.NetworkEntry(
@@ -377,7 +431,7 @@ class Recorder:
         pending = self._pending.get(request)
         if pending:
             pending[0].status = response.status
-            if _json_candidate(pending[0], response) and len(self._json_responses) < MAX_JSON_BODIES:
+            if page_data.json_candidate(pending[0], response) and len(self._json_responses) < page_data.MAX_JSON_BODIES:
                 self._json_responses.append((pending[0], response))
         if self.step is not None and request.is_navigation_request() and request.frame == self.page.main_frame:
             self.step.http_status = response.status
@@ -386,6 +440,7 @@ class Recorder:
         pending = self._pending.pop(request, None)
         if request.resource_type not in IDLE_KINDS:
             self._last_activity = time.monotonic()
+            self._activity += 1
         if pending:
             entry, started = pending
             entry.duration_ms = round((time.monotonic() - started) * 1000, 1)
@@ -417,32 +472,3 @@ class Recorder:
 
     def _on_crash(self, _page) -> None:
         self.crashed = True
-
-
-MAX_JSON_BODIES = 20  # per step
-MAX_JSON_BODY = 64 * 1024  # bytes
-
-
-def _json_candidate(entry: model.NetworkEntry, response) -> bool:
-    """A small same-origin XHR/fetch answer that says it is JSON."""
-    if not entry.same_origin or entry.resource_type not in ("xhr", "fetch"):
-        return False
-    headers = response.headers  # no round trip to the browser
-    if "json" not in headers.get("content-type", "").lower():
-        return False
-    length = headers.get("content-length")
-    return not (length and length.isdigit() and int(length) > MAX_JSON_BODY)
-
-
-def _parse_json_ld(blobs: list[str]) -> list[dict[str, Any]]:
-    """Parsed JSON-LD objects; a broken blob is skipped (shops ship broken JSON-LD)."""
-    found: list[dict[str, Any]] = []
-    for blob in blobs or []:
-        try:
-            data = json.loads(blob)
-        except (TypeError, ValueError):
-            continue
-        for item in data if isinstance(data, list) else [data]:
-            if isinstance(item, dict):
-                found.append(item)
-    return found

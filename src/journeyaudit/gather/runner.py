@@ -304,11 +304,10 @@ class Runner:
                 recorder.snapshot(screenshot=True, full_page=ctx.screenshot_now["full_page"])
             if record.status == "failed" or record.probe_stop or recorder.crashed:
                 break
-        recorder.settle()
-        # the customer saw the shop's answer when it came; the tool's wait for the happy path is not theirs
-        record.duration_ms = round(recorder.elapsed_ms() - waited, 1)
         already_shot = record.screenshot is not None
-        recorder.snapshot(screenshot=step.screenshot and not already_shot)
+        settled_ms = recorder.finish_step(screenshot=step.screenshot and not already_shot)
+        # the customer saw the shop's answer when it came; the tool's wait for the happy path is not theirs
+        record.duration_ms = round(settled_ms - waited, 1)
         return record
 
     # ---- mail (issue #5) ------------------------------------------------------

@@ -100,6 +100,7 @@ DATA_LAYER_SCRIPT = """(max) => {
 # First the message watcher reports what it has queued (message_watch.py); last, when a screenshot
 # follows, the elements showing a secret are marked for its masks (masks.py), after the HTML was read,
 # and, for the quick screenshot, the secret fields and marked elements are covered (``cover``: selectors).
+# ``changes``: the document's count of changes as read (message_watch.CHANGES_SCRIPT), before the marks.
 SNAPSHOT_SCRIPT = f"""([max, maxText, maxHtml, secrets, cover]) => {{
   if (window.__journeyauditFlush) window.__journeyauditFlush();
   const doctype = document.doctype ? new XMLSerializer().serializeToString(document.doctype) : '';
@@ -112,6 +113,7 @@ SNAPSHOT_SCRIPT = f"""([max, maxText, maxHtml, secrets, cover]) => {{
     json_ld: ({JSON_LD_SCRIPT})(max),
     layer: ({DATA_LAYER_SCRIPT})(max),
   }};
+  data.changes = window.__journeyauditChanges ? window.__journeyauditChanges() : null;
   data.marked = secrets ? ({MARK_SECRETS_SCRIPT})(secrets) : null;
   data.covered = cover ? ({COVER_SCRIPT})(cover) : null;
   return data;
