@@ -278,6 +278,7 @@ def run_audit(
                     runner.again(done, traces / done.journey.id)
                 else:
                     progress.journey_done(done.count, total, done.run, findings, summary)
+            runner.stop()  # every journey is done: the browsers close while the result is written
             runs = in_listed_order(result, runs, settings.journeys)
             if after is not None:
                 result.duration_ms = round((time.time() - started) * 1000, 1)
@@ -289,12 +290,14 @@ def run_audit(
             raise _cannot_write(out_dir, exc) from None
         finally:
             with contextlib.suppress(Exception):
-                runner.__exit__(None, None, None)
+                runner.stop()
             options.login.close()  # the login state files are deleted: they were secrets
             if hooks is not None and hooks.set_up:  # teardown always runs, also after Ctrl-C
                 result.errors.extend(hooks.teardown())
             result.duration_ms = round((time.time() - started) * 1000, 1)
             unsaved = _save_last(result, runs, out_dir)
+            with contextlib.suppress(Exception):  # the browsers have closed meanwhile (each worker's own)
+                runner.__exit__(None, None, None)
         if unsaved is not None:
             raise _cannot_write(out_dir, unsaved)
     return result, out_dir

@@ -114,11 +114,21 @@ class JourneyPool:
             raise failure
         return self
 
-    def __exit__(self, *exc_info) -> None:
-        """Stop the workers (each at the end of its current step) and wait for their browsers to close."""
+    def stop(self) -> None:
+        """Tell the workers to stop (each at the end of its current step) and close their browsers; at once.
+
+        The audit calls it as soon as the last journey is done: the browsers close while the
+        result and the report are written (about 60 ms of a one-journey audit), not before.
+        """
+        if self._stop.is_set():
+            return
         self._stop.set()
         for _ in self._threads:
             self._tasks.put(None)
+
+    def __exit__(self, *exc_info) -> None:
+        """Stop the workers (each at the end of its current step) and wait for their browsers to close."""
+        self.stop()
         deadline = time.monotonic() + JOIN_SECONDS
         for thread in self._threads:
             thread.join(max(0.0, deadline - time.monotonic()))
