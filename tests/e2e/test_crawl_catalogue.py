@@ -165,7 +165,8 @@ def test_a_stopped_crawl_keeps_what_it_read_and_resume_finishes_it(tmp_path, sto
     with DemoShop() as shop:
         first = subprocess.Popen([*command, "--base-url", shop.url], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and (not pages.exists() or pages.read_text().count("\n") < 60):
+        # pages.jsonl: the crawl's start facts, then a line per page read (crawl/state.py)
+        while time.monotonic() < deadline and (not pages.exists() or pages.read_text().count("\n") < 1 + 60):
             time.sleep(0.05)
         first.send_signal(stop)
         stdout, stderr = first.communicate(timeout=120)
