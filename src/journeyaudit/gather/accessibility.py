@@ -66,19 +66,6 @@ def install_axe(page: Page) -> None:
     page.add_init_script(axe_script())
 
 
-#: axe-core preloads a page's media (and style sheets) before the rules that read them; of the rules
-#: run here only ``no-autoplay-audio`` does, on autoplaying audio and video. Preloading on a page that
-#: has none cost 60 of a run's 160 ms on a new document (the demo's product page, 2 cores): it is asked
-#: for where such an element is, in the document or an open shadow root (where axe looks too).
-_PRELOAD_SCRIPT = """() => {
-  const roots = [document];
-  for (let i = 0; i < roots.length; i++) {
-    if (roots[i].querySelector('video[autoplay], audio[autoplay]')) return {assets: ['media']};
-    for (const el of roots[i].querySelectorAll('*')) if (el.shadowRoot) roots.push(el.shadowRoot);
-  }
-  return false;
-}"""
-
 # One trip per snapshot: the page's shape; axe-core's violations unless that shape was checked before
 # (``known``); ``missing`` when axe-core is not in the page (it is then injected, and asked again).
 _RUN_SCRIPT = f"""async ([known, options, timeout]) => {{
@@ -86,7 +73,6 @@ _RUN_SCRIPT = f"""async ([known, options, timeout]) => {{
   if (known.includes(shape)) return {{shape, known: true}};
   if (typeof window.axe !== 'object' || typeof window.axe.run !== 'function') return {{shape, missing: true}};
   const timer = new Promise((_, reject) => setTimeout(() => reject(new Error('axe timed out')), timeout));
-  options = {{...options, preload: ({_PRELOAD_SCRIPT})()}};
   const result = await Promise.race([axe.run(document, options), timer]);
   return {{shape, violations: result.violations || []}};
 }}"""
