@@ -163,11 +163,14 @@ def test_per_host_concurrency_and_delay_hold_at_the_server(concurrency, delay_ms
         assert log["most"] <= concurrency
     if delay_ms:
         starts = sorted(log["starts"])
-        gaps = [later - earlier for earlier, later in zip(starts, starts[1:], strict=False)]
-        # seen at the server, each start may be late by the machine's scheduling: the span over all 13 holds
-        # the delay with at most two such slips, and no gap is less than half of it
-        assert starts[-1] - starts[0] >= (len(starts) - 1) * delay_ms / 1000 - 0.1
-        assert min(gaps) >= delay_ms / 1000 / 2
+        # seen at the server, a start may be late by the machine's scheduling, and the next one then comes
+        # soon after it (a 4 ms gap after a 410 ms one, under load): the delay holds over every stretch of
+        # starts, with at most two such slips in it; without the delay all 13 start within a fraction of it
+        delay = delay_ms / 1000
+        assert starts[-1] - starts[0] >= (len(starts) - 1) * delay - 0.1
+        for i, earlier in enumerate(starts):
+            for j in range(i + 1, len(starts)):
+                assert starts[j] - earlier >= (j - i - 2) * delay, (i, j, [round(t - starts[0], 3) for t in starts])
 
 
 def test_without_limits_the_same_site_is_fetched_in_parallel():
