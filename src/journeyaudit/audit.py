@@ -191,7 +191,11 @@ def new_result(settings: AuditSettings, base_url: str, browser: str, started: fl
     )
 
 
-def summarise(run: model.Run, trace: str) -> model.RunSummary:
+_UNKNOWN = object()
+
+
+def summarise(run: model.Run, trace: str, probe_outcome=_UNKNOWN) -> model.RunSummary:
+    """The run's summary in result.json; ``probe_outcome`` as :class:`Judged` holds it, else worked out here."""
     return model.RunSummary(
         journey_id=run.journey_id,
         journey_name=run.journey_name,
@@ -203,7 +207,7 @@ def summarise(run: model.Run, trace: str) -> model.RunSummary:
         duration_ms=run.duration_ms,
         trace=trace,
         probe=run.probe,
-        probe_outcome=_probe_outcome(run),
+        probe_outcome=_probe_outcome(run) if probe_outcome is _UNKNOWN else probe_outcome,
         variant=run.variant,
         playwright_trace=f"{trace}/{run.playwright_trace}" if run.playwright_trace and trace else "",
         playwright_trace_note=run.playwright_trace_note,
@@ -348,7 +352,7 @@ class _JourneyKeeper:
         if self.attempts.retry(run, findings, done.attempt, self.out_dir / "traces" / journey.id, f"traces/{journey.id}"):
             return findings, None
         self.runs[journey.id] = run
-        summary = summarise(run, f"traces/{journey.id}")
+        summary = summarise(run, f"traces/{journey.id}", judged.probe_outcome)
         self.attempts.finish(summary, run, findings, done.attempt)
         result.runs.append(summary)
         result.flaky += summary.flaky
@@ -410,8 +414,9 @@ def rejudge(trace_root: Path, settings_rules, *, name: str | None = None, fail_o
         outcomes=outcomes,
     )
     for run, trace_dir in summaries:
-        result.runs.append(summarise(run, str(trace_dir)))
-        _add_ledger(result, run, by_run.get(id(run)) or judge_with_ledger(run, [], settings_rules))
+        judged_run = by_run.get(id(run)) or judge_with_ledger(run, [], settings_rules)
+        result.runs.append(summarise(run, str(trace_dir), judged_run.probe_outcome))
+        _add_ledger(result, run, judged_run)
         if run.status == "error":
             result.errors.append(f"{run.journey_id}: the journey could not be recorded: {run.error}")
     carry_attempts(result, trace_root)  # retries: a journey that ran twice still did

@@ -15,23 +15,27 @@ import threading
 from dataclasses import dataclass, field
 
 from journeyaudit.facts import computed, ledger
+from journeyaudit.judge import probe_outcome
 from journeyaudit.judge.engine import RuleSettings, judge_run, selected_rules
-from journeyaudit.model import Finding, RuleOutcome, Run
+from journeyaudit.model import Finding, ProbeOutcome, RuleOutcome, Run
 from journeyaudit.model_ledger import Ledger
 
 
 @dataclass
 class Judged:
-    """One run judged: its findings and rule outcomes, and its ledger (or why it could not be read)."""
+    """One run judged: its findings and rule outcomes, its ledger (or why it could not be read), and what a
+    probe variant saw (None for a happy path)."""
 
     findings: list[Finding] = field(default_factory=list)
     outcomes: list[RuleOutcome] = field(default_factory=list)
     ledger: Ledger | None = None
     ledger_error: str = ""
+    probe_outcome: ProbeOutcome | None = None
 
 
 def judge_with_ledger(run: Run, rules, settings: RuleSettings) -> Judged:
-    """The rules over ``run`` and its ledger for result.json, sharing every page read between them."""
+    """The rules over ``run``, its ledger for result.json and a probe's outcome for its summary, sharing
+    every page read between them (and judged where the rules are: in a worker, not after it)."""
     with computed.judging(run):
         findings, outcomes = judge_run(run, rules, settings)
         judged = Judged(findings, outcomes)
@@ -39,6 +43,7 @@ def judge_with_ledger(run: Run, rules, settings: RuleSettings) -> Judged:
             judged.ledger = ledger.build(run, ledger.labels_for_audit(getattr(settings, "options", None) or {}))
         except Exception as exc:  # noqa: BLE001 - reported as an error entry, like a rule error
             judged.ledger_error = f"the promise ledger could not be read: {exc!r}"
+        judged.probe_outcome = probe_outcome.outcome(run)
     return judged
 
 

@@ -1,6 +1,7 @@
 """What a probe variant saw, in plain words: where the refusal surfaced and which entries survived.
 
-Computed from the recorded run at judge time (the variants themselves are made in spec.probes).
+Computed from the recorded run at judge time (the variants themselves are made in spec.probes), with
+the judgement's parsed pages and error texts when inside one (:mod:`journeyaudit.facts.computed`).
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ import fnmatch
 import re
 
 from journeyaudit import model
-from journeyaudit.facts import message_kinds, messages
+from journeyaudit.facts import computed, message_kinds
 
 
 def _filled_keys(run: model.Run, upto: int) -> tuple[dict[str, str], dict[str, str]]:
@@ -51,13 +52,11 @@ def _retention(run: model.Run, step: model.StepRecord) -> tuple[list[str], list[
 _ERRORISH = re.compile(r"error|invalid|danger|alert", re.I)
 
 
-def _field_errors(html: str) -> list[str]:
+def _field_errors(step: model.StepRecord) -> list[str]:
     """Error texts tied to fields marked ``aria-invalid`` (their hints left out), then alerts."""
-    if not html:
+    if not step.html:
         return []
-    from bs4 import BeautifulSoup  # local, as in extract: only this helper parses
-
-    soup = BeautifulSoup(html, "html.parser")
+    soup = computed.selector_soup(step)  # BeautifulSoup for the CSS selector; parsed once per judgement
     texts: list[str] = []
     for tag in soup.select('[aria-invalid]:not([aria-invalid="false"])'):
         for attribute in ("aria-errormessage", "aria-describedby"):
@@ -75,8 +74,8 @@ def _field_errors(html: str) -> list[str]:
 
 def _messages(step: model.StepRecord) -> list[str]:
     """What the shop told the customer on a step: field errors first, then alerts and notices, then dialogs."""
-    texts = _field_errors(step.html)
-    for text in [*messages.error_texts(step.html), *(d.message for d in step.dialogs)]:
+    texts = _field_errors(step)
+    for text in [*computed.error_texts(step), *(d.message for d in step.dialogs)]:
         if text not in texts and not any(text != t and t in text for t in texts):
             texts.append(text)  # an error summary that repeats a field's error is left out
     return texts
