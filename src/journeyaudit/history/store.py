@@ -90,6 +90,8 @@ def readable_html(stored: str) -> str:
     return stored if at < 0 else stored[:at] + stored[at + len(INERT_META):]
 
 
+_SCALARS = frozenset({int, float, bool, type(None)})  # JSON values that hold no text
+
 # The query-string parameters masked by default (the profile's secret_params replaces the list).
 DEFAULT_SECRET_PARAMS = ("token", "key", "secret", "password", "session", "auth", "sig")
 # user:password@ in a URL: the password is masked wherever such a URL is written.
@@ -190,14 +192,29 @@ class Redactor:
         return f"{before}{name}={REDACTED}"
 
     def data(self, value: Any) -> Any:
-        """Redact every string inside JSON-like data."""
-        if isinstance(value, str):
-            return self.text(value)
-        if isinstance(value, list):
-            return [self.data(item) for item in value]
-        if isinstance(value, dict):
-            return {key: self.data(item) for key, item in value.items()}
-        return value
+        """Redact every string inside JSON-like data.
+
+        Walked with exact type tests and no call for a number or a string that cannot hold a secret
+        (a trace holds some 1,100 values: the walk was a third of loading it, after the patterns)."""
+        text, secrets = self.text, self._pattern is not None
+
+        def walk(value: Any) -> Any:
+            kind = value.__class__
+            if kind is str:
+                return text(value) if secrets or "=" in value or "@" in value else value
+            if kind is dict:
+                return {key: item if item.__class__ in _SCALARS else walk(item) for key, item in value.items()}
+            if kind is list:
+                return [item if item.__class__ in _SCALARS else walk(item) for item in value]
+            if isinstance(value, str):  # subclasses: not from json.loads, but data all the same
+                return text(value)
+            if isinstance(value, list):
+                return [walk(item) for item in value]
+            if isinstance(value, dict):
+                return {key: walk(item) for key, item in value.items()}
+            return value
+
+        return walk(value)
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> Path:
