@@ -110,7 +110,12 @@ _CUSTOM_OPTIONS = "//*[@role='radio' or @role='option' or @role='menuitemradio']
 
 
 def _custom_options(step: StepRecord) -> list[str]:
-    """The texts of the page's custom choice controls (ARIA radios and options), at most 100."""
+    """The texts of the page's custom choice controls (ARIA radios and options), at most 100; read once per
+    judged run (every amount of the journey asks each step)."""
+    return computed.memo(step, "custom_options", lambda: _read_custom_options(step))
+
+
+def _read_custom_options(step: StepRecord) -> list[str]:
     soup = computed.soup(step)
     if soup is None:
         return []
