@@ -9,6 +9,8 @@ from __future__ import annotations
 import fnmatch
 import re
 
+from lxml import etree
+
 from journeyaudit import model
 from journeyaudit.facts import computed, message_kinds
 
@@ -53,18 +55,29 @@ _ERRORISH = re.compile(r"error|invalid|danger|alert", re.I)
 
 
 def _field_errors(step: model.StepRecord) -> list[str]:
-    """Error texts tied to fields marked ``aria-invalid`` (their hints left out), then alerts."""
-    if not step.html:
+    """Error texts tied to fields marked ``aria-invalid`` (their hints left out), then alerts.
+
+    Read from the judgement's lxml page (:func:`computed.soup`); the elements an ``[aria-invalid]:not([aria-invalid="false"])``
+    selector picks, and ``find(id=...)``, as BeautifulSoup and soupsieve found them."""
+    page = computed.soup(step) if step.html else None
+    if page is None:
         return []
-    soup = computed.selector_soup(step)  # BeautifulSoup for the CSS selector; parsed once per judgement
+    by_id: dict[str, object] = {}
+    invalid = []
+    for element in page.iter(etree.Element):
+        ident = element.get("id")
+        if ident is not None and ident not in by_id:
+            by_id[ident] = element
+        if element.get("aria-invalid", "false") != "false":
+            invalid.append(element)
     texts: list[str] = []
-    for tag in soup.select('[aria-invalid]:not([aria-invalid="false"])'):
+    for tag in invalid:
         for attribute in ("aria-errormessage", "aria-describedby"):
             for ref in str(tag.get(attribute, "")).split():
-                target = soup.find(id=ref)
+                target = by_id.get(ref)
                 if target is None or target.has_attr("hidden"):
                     continue
-                if attribute == "aria-describedby" and not _ERRORISH.search(" ".join([ref, *(target.get("class") or [])])):
+                if attribute == "aria-describedby" and not _ERRORISH.search(" ".join([ref, *target.get("class", "").split()])):
                     continue  # a hint ("We'll send your confirmation here"), not the error
                 text = " ".join(target.get_text(" ", strip=True).split())
                 if text and text not in texts:
