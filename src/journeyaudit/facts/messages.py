@@ -40,8 +40,11 @@ def _hidden(tag: Any) -> bool:
 
 def _is_candidate(tag: Any) -> bool:
     attrib = tag.attrib
-    if not attrib or tag.tag in _NO_CANDIDATE:  # a message is told by its attributes
-        return False
+    return bool(attrib) and tag.tag not in _NO_CANDIDATE and _names_a_message(attrib)
+
+
+def _names_a_message(attrib: Any) -> bool:
+    """Do an element's attributes (there are some) make it a message: role alert, a live region, an error-ish class or id?"""
     roles = attrib.get("role", "").lower().split()
     if "alert" in roles or "alertdialog" in roles:
         return True
@@ -101,16 +104,25 @@ class _VisibleView:
 
 
 def _candidates(tags: list[Any]) -> set[int]:
-    """ids of the message elements: by role/class/live region, and invalid fields' message targets."""
-    by_id = {}
+    """ids of the message elements: by role/class/live region, and invalid fields' message targets.
+
+    One pass over the elements (most have no attribute: nothing to ask them)."""
+    by_id: dict[str, Any] = {}
+    candidates: set[int] = set()
+    invalid: list[Any] = []
     for tag in tags:
-        if tag.get("id") and tag.get("id") not in by_id:
-            by_id[tag.get("id")] = tag
-    candidates = {id(tag) for tag in tags if _is_candidate(tag)}
-    for tag in tags:
-        invalid = str(tag.get("aria-invalid", "")).strip().lower()
-        if not invalid or invalid == "false":
+        attrib = tag.attrib
+        if not attrib:
             continue
+        ident = attrib.get("id")
+        if ident and ident not in by_id:
+            by_id[ident] = tag
+        if tag.tag not in _NO_CANDIDATE and _names_a_message(attrib):
+            candidates.add(id(tag))
+        state = attrib.get("aria-invalid")
+        if state is not None and state.strip().lower() not in ("", "false"):
+            invalid.append(tag)
+    for tag in invalid:
         for attribute in ("aria-describedby", "aria-errormessage"):
             candidates.update(id(by_id[ref]) for ref in str(tag.get(attribute, "")).split() if ref in by_id)
     return candidates
