@@ -20,6 +20,7 @@ import html.entities
 import json
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -289,10 +290,26 @@ def load_run(run_dir: Path, redactor: Redactor | None = None) -> Run:
     root = run_dir.resolve()
     for step in [*run.steps, *run.rechecks]:
         if step.html_file and not step.html:
-            html_path = (run_dir / step.html_file).resolve()
-            if html_path.parent == root and html_path.is_file():
+            html_path = _snapshot_path(run_dir, root, step.html_file)
+            if html_path is not None:
                 step.html = redactor.text(readable_html(html_path.read_text(encoding="utf-8")))
     return run
+
+
+def _snapshot_path(run_dir: Path, root: Path, name: str) -> Path | None:
+    """The snapshot file ``name`` when it is a file directly inside the run's folder (``root``: the folder
+    resolved), else None: a name with a path in it or a symbolic link may not lead out of it.
+
+    A plain name of a regular file (no link) is that file in ``root``, without resolving it (resolving
+    every snapshot's path was a sixth of loading a trace); anything else is resolved and checked."""
+    if "/" not in name and os.sep not in name and name not in (".", ".."):
+        try:
+            if stat.S_ISREG(os.lstat(run_dir / name).st_mode):
+                return root / name
+        except (OSError, ValueError):
+            pass
+    html_path = (run_dir / name).resolve()
+    return html_path if html_path.parent == root and html_path.is_file() else None
 
 
 def find_trace_dirs(root: Path) -> list[Path]:
