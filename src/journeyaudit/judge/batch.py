@@ -3,9 +3,9 @@
 A run's findings and the ledger that goes into result.json read the same pages: judged inside one
 ``computed.judging`` block, each page is parsed and the ledger read once, not twice. Re-judging a
 folder of saved traces is pure Python work per run, so it is spread over processes (this one and a
-forked one per other core, each judging whole runs, largest first; the children send back their
-findings, outcomes and ledgers); the order of the answers is the order of the runs, so the result
-is the same as judging them one by one.
+forked one per other core, each judging whole runs, largest first; the children, forked before the
+traces are loaded, load the runs they take and send back their findings, outcomes and ledgers); the
+order of the answers is the order of the runs, so the result is the same as judging them one by one.
 """
 
 from __future__ import annotations
@@ -16,10 +16,13 @@ import os
 import pickle
 import signal
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from journeyaudit.facts import computed, ledger
+from journeyaudit.history import store
 from journeyaudit.judge import probe_outcome
 from journeyaudit.judge.engine import RuleSettings, judge_run, selected_rules
 from journeyaudit.model import Finding, ProbeOutcome, RuleOutcome, Run
@@ -60,17 +63,38 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-_JOB: tuple[list[Run], list, RuleSettings] | None = None  # what the forked workers judge, inherited at fork
+@dataclass
+class _Job:
+    """What the processes judge, inherited at the fork: the runs, or (in a child of :func:`load_and_judge`)
+    the folders to load them from."""
+
+    runs: list[Run] | None
+    trace_dirs: list[Path]
+    rules: list
+    settings: RuleSettings
+
+
+_JOB: _Job | None = None
 
 
 def _judge_index(index: int) -> Judged:
-    runs, rules, settings = _JOB  # type: ignore[misc]
-    return judge_with_ledger(runs[index], rules, settings)
+    job = _JOB
+    assert job is not None
+    run = job.runs[index] if job.runs is not None else store.load_run(job.trace_dirs[index])
+    return judge_with_ledger(run, job.rules, job.settings)
 
 
 def _weight(run: Run) -> int:
     """What judging a run costs grows with its pages' HTML (correlation 0.98 over the fixture runs)."""
     return sum(len(step.html or "") for step in [*run.steps, *run.rechecks])
+
+
+def _size(trace_dir: Path) -> int:
+    """:func:`_weight` of a saved run before it is loaded: the bytes of its folder's page snapshots."""
+    try:
+        return sum(entry.stat().st_size for entry in os.scandir(trace_dir) if entry.name.endswith(".html"))
+    except OSError:
+        return 0
 
 
 def _take_turns(order: list[int], turn: Any) -> dict[int, Judged]:
@@ -105,23 +129,24 @@ def _child(write: int, order: list[int], turn: Any) -> None:
         os._exit(code)
 
 
-def judge_many(runs: list[Run], settings: RuleSettings, workers: int | None = None) -> list[Judged]:
-    """Each run judged with its ledger, in the order given, by up to ``workers`` processes.
-
-    This process and ``workers - 1`` forked ones take the runs in turns, the largest first (no
-    process is left with a long one at the end), from a counter they share; each child sends its
-    judgements back once, at its end, and this process's own are never pickled. Forking needs a
-    process with one thread (a lock held by another thread at the fork would stay held in the
-    child): otherwise, and for one run or one worker, the runs are judged here, in turn."""
-    global _JOB
-    rules = selected_rules(settings)
-    workers = min(workers or default_workers(), len(runs))
+def _forking(count: int, workers: int | None) -> int:
+    """How many processes judge ``count`` runs: 1 when this process cannot fork safely (a lock held by
+    another thread at the fork would stay held in the child) or there is nothing to share."""
+    workers = min(workers or default_workers(), count)
     if workers < 2 or threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return [judge_with_ledger(run, rules, settings) for run in runs]
-    weights = [_weight(run) for run in runs]
-    order = sorted(range(len(runs)), key=lambda index: -weights[index])
+        return 1
+    return workers
+
+
+def _in_turns(job: _Job, weights: list[int], workers: int, here: Callable[[], None] | None = None) -> list[Judged]:
+    """Every run of ``job`` judged by this process and ``workers - 1`` forked ones, taking the runs in turns,
+    the largest first (no process is left with a long one at the end), from a counter they share; each
+    child sends its judgements back once, at its end, and this process's own are never pickled.
+    ``here()`` runs in this process after the fork, before its turns (loading the runs it keeps)."""
+    global _JOB
+    order = sorted(range(len(weights)), key=lambda index: -weights[index])
     turn = multiprocessing.get_context("fork").Value("i", 0)
-    _JOB = (runs, rules, settings)
+    _JOB = job
     children: list[int] = []  # forked and not yet waited for
     pipes: dict[int, int] = {}  # child -> the pipe its answer comes through, until read
     try:
@@ -134,6 +159,8 @@ def judge_many(runs: list[Run], settings: RuleSettings, workers: int | None = No
             os.close(write)
             children.append(pid)
             pipes[pid] = read
+        if here is not None:
+            here()
         judged = _take_turns(order, turn)
         for pid in list(children):
             with os.fdopen(pipes.pop(pid), "rb") as pipe:
@@ -146,7 +173,7 @@ def judge_many(runs: list[Run], settings: RuleSettings, workers: int | None = No
             if kind == "failed":
                 raise answer
             judged.update(answer)
-        return [judged[index] for index in range(len(runs))]
+        return [judged[index] for index in range(len(weights))]
     finally:
         _JOB = None
         for read in pipes.values():
@@ -155,3 +182,36 @@ def judge_many(runs: list[Run], settings: RuleSettings, workers: int | None = No
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
                 os.waitpid(pid, 0)
+
+
+def judge_many(runs: list[Run], settings: RuleSettings, workers: int | None = None) -> list[Judged]:
+    """Each run judged with its ledger, in the order given, by up to ``workers`` processes (:func:`_in_turns`);
+    here, in turn, for one run or one worker or when this process cannot fork."""
+    rules = selected_rules(settings)
+    workers = _forking(len(runs), workers)
+    if workers < 2:
+        return [judge_with_ledger(run, rules, settings) for run in runs]
+    return _in_turns(_Job(runs, [], rules, settings), [_weight(run) for run in runs], workers)
+
+
+def load_and_judge(trace_dirs: list[Path], settings: RuleSettings,
+                   workers: int | None = None) -> tuple[list[Run], list[Judged]]:
+    """The runs saved in ``trace_dirs`` (:func:`store.load_run`, which raises for the first one that cannot
+    be read) and each one's judgement, in that order, by up to ``workers`` processes.
+
+    The workers are forked before the runs are loaded: while this process loads every run (its caller
+    needs them all), the others already load and judge theirs; then it takes its turns too."""
+    rules = selected_rules(settings)
+    workers = _forking(len(trace_dirs), workers)
+    if workers < 2:
+        runs = [store.load_run(trace_dir) for trace_dir in trace_dirs]
+        return runs, [judge_with_ledger(run, rules, settings) for run in runs]
+    job = _Job(None, list(trace_dirs), rules, settings)
+    loaded: list[Run] = []
+
+    def load_here() -> None:
+        loaded.extend(store.load_run(trace_dir) for trace_dir in trace_dirs)
+        job.runs = loaded  # this process's turns judge the runs it keeps
+
+    judged = _in_turns(job, [_size(trace_dir) for trace_dir in trace_dirs], workers, load_here)
+    return loaded, judged
