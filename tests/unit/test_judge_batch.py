@@ -103,3 +103,47 @@ def test_an_error_in_a_forked_worker_is_raised_here_and_no_worker_is_left():
     assert lines[0] == "ValueError cannot judge run", lines  # the child's own exception
     assert lines[1] == "RuntimeError a judging process", lines  # a child killed: told, never a hang
     assert lines[2] == "no child left", lines  # each waited for
+
+
+LOADING_SCRIPT = r"""
+import json, os, shutil, sys, tempfile
+from pathlib import Path
+from journeyaudit.history import store
+from journeyaudit.judge import batch
+from journeyaudit.judge.engine import RuleSettings
+from journeyaudit.model_json import to_dict
+
+dirs = store.find_trace_dirs(Path(sys.argv[1]))
+def answer(loaded):
+    runs, judged = loaded
+    return [[to_dict(run)] + [to_dict(f) for f in one.findings] + [to_dict(one.ledger)] for run, one in zip(runs, judged)]
+alone = batch.load_and_judge(dirs, RuleSettings(), workers=1)
+pooled = batch.load_and_judge(dirs, RuleSettings(), workers=2)
+copy = Path(tempfile.mkdtemp())
+for name in ("b-unreadable", "c-unreadable"):
+    shutil.copytree(dirs[0], copy / name)
+    (copy / name / "trace.json").write_text("{")
+shutil.copytree(dirs[1], copy / "a-fine")
+try:
+    batch.load_and_judge(store.find_trace_dirs(copy), RuleSettings(), workers=2)
+    error = ""
+except store.TraceUnreadable as exc:
+    error = str(exc)
+try:
+    os.waitpid(-1, os.WNOHANG)
+    children = "left"
+except ChildProcessError:
+    children = "none"
+print(json.dumps({"same": answer(alone) == answer(pooled), "runs": len(pooled[0]),
+                  "error": "b-unreadable" in error and "c-unreadable" not in error, "children": children}))
+"""
+
+
+def test_loading_and_judging_in_two_processes_gives_the_runs_and_judgements_of_one():
+    done = subprocess.run([sys.executable, "-c", LOADING_SCRIPT, str(FIXTURES)], capture_output=True, text=True,
+                          timeout=300, cwd=ROOT, env={"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"})
+    assert done.returncode == 0, done.stderr
+    answer = json.loads(done.stdout)
+    assert answer["same"] and answer["runs"] >= 40, "the runs or their judgements differ from loading and judging here"
+    assert answer["error"], "an unreadable trace is told, the first one in the folders' order"
+    assert answer["children"] == "none"
