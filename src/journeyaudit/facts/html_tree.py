@@ -18,6 +18,7 @@ DOM serialised, so such nesting only comes from a script that built it.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -157,6 +158,17 @@ class TextIndex:
             return self._texts[element]
         text = self.text(element)
         return text if len(text) <= self.keep else None
+
+
+@functools.lru_cache(maxsize=64)
+def _compiled_xpath(expression: str) -> Any:
+    return etree.XPath(expression)
+
+
+def xpath(element: Any, expression: str) -> Any:
+    """``element.xpath(expression)``, the expression compiled once (compiling it took longer than
+    running it over a page)."""
+    return _compiled_xpath(expression)(element)
 
 
 def child_elements(element: Any) -> Iterator[Any]:
