@@ -15,7 +15,7 @@ from journeyaudit.facts.page_text import _collapse
 
 _ERROR_CLASS = re.compile(r"error|alert|danger|invalid|notice|flash|message|warning", re.IGNORECASE)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
-_HIDDEN_CLASSES = {"hidden", "d-none", "is-hidden", "u-hidden"}
+_HIDDEN_CLASSES = {"hidden", "d-none", "is-hidden", "u-hidden"}  # each holds "hidden" or "d-none" (see _hidden)
 _NOT_TEXT = ("script", "style", "template", "noscript", "head", "title", "meta", "link", "svg")
 _NO_CANDIDATE = {"html", "body", "input", "select", "option", "textarea", "button", "img", "form"}
 _MAX_MESSAGE = 500
@@ -35,7 +35,10 @@ def _hidden(tag: Any) -> bool:
     if tag.tag == "dialog" and "open" not in attrib:
         return True
     classes = attrib.get("class")
-    return bool(classes) and bool(_HIDDEN_CLASSES & {c.lower() for c in classes.split()})
+    if not classes:
+        return False
+    lowered = classes.lower()  # every hiding class holds "hidden" or "d-none": most class lists hold neither
+    return ("hidden" in lowered or "d-none" in lowered) and bool(_HIDDEN_CLASSES & {c.lower() for c in classes.split()})
 
 
 def _is_candidate(tag: Any) -> bool:
