@@ -11,6 +11,7 @@ order of the answers is the order of the runs, so the result is the same as judg
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 import os
 import pickle
@@ -150,15 +151,19 @@ def _in_turns(job: _Job, weights: list[int], workers: int, here: Callable[[], No
     children: list[int] = []  # forked and not yet waited for
     pipes: dict[int, int] = {}  # child -> the pipe its answer comes through, until read
     try:
-        for _ in range(workers - 1):
-            read, write = os.pipe()
-            pid = os.fork()
-            if pid == 0:
-                os.close(read)
-                _child(write, order, turn)
-            os.close(write)
-            children.append(pid)
-            pipes[pid] = read
+        gc.freeze()  # what exists now is never collected by a child: its pages are not written to (copied)
+        try:
+            for _ in range(workers - 1):
+                read, write = os.pipe()
+                pid = os.fork()
+                if pid == 0:
+                    os.close(read)
+                    _child(write, order, turn)
+                os.close(write)
+                children.append(pid)
+                pipes[pid] = read
+        finally:
+            gc.unfreeze()
         if here is not None:
             here()
         judged = _take_turns(order, turn)
