@@ -25,7 +25,7 @@ from journeyaudit import __version__, model
 from journeyaudit.gather.accessibility import axe_version
 from journeyaudit.gather.browser import BrowserChoice, endpoint_secrets, hide_secrets
 from journeyaudit.history import store
-from journeyaudit.judge.batch import Judged, judge_many, judge_with_ledger
+from journeyaudit.judge.batch import Judged, judge_with_ledger, load_and_judge
 from journeyaudit.judge.engine import selected_rules
 from journeyaudit.retries import Attempts, carry_attempts
 from journeyaudit.rules.registry import all_rules
@@ -191,7 +191,11 @@ def new_result(settings: AuditSettings, base_url: str, browser: str, started: fl
     )
 
 
-def summarise(run: model.Run, trace: str) -> model.RunSummary:
+_UNKNOWN = object()
+
+
+def summarise(run: model.Run, trace: str, probe_outcome=_UNKNOWN) -> model.RunSummary:
+    """The run's summary in result.json; ``probe_outcome`` as :class:`Judged` holds it, else worked out here."""
     return model.RunSummary(
         journey_id=run.journey_id,
         journey_name=run.journey_name,
@@ -203,7 +207,7 @@ def summarise(run: model.Run, trace: str) -> model.RunSummary:
         duration_ms=run.duration_ms,
         trace=trace,
         probe=run.probe,
-        probe_outcome=_probe_outcome(run),
+        probe_outcome=_probe_outcome(run) if probe_outcome is _UNKNOWN else probe_outcome,
         variant=run.variant,
         playwright_trace=f"{trace}/{run.playwright_trace}" if run.playwright_trace and trace else "",
         playwright_trace_note=run.playwright_trace_note,
@@ -351,7 +355,7 @@ class _JourneyKeeper:
         if self.attempts.retry(run, findings, done.attempt, self.out_dir / "traces" / journey.id, f"traces/{journey.id}"):
             return findings, None
         self.runs[journey.id] = run
-        summary = summarise(run, f"traces/{journey.id}")
+        summary = summarise(run, f"traces/{journey.id}", judged.probe_outcome)
         self.attempts.finish(summary, run, findings, done.attempt)
         result.runs.append(summary)
         result.flaky += summary.flaky
@@ -385,21 +389,19 @@ def _save_last(result: model.Result, runs: dict[str, model.Run], out_dir: Path) 
 def rejudge(trace_root: Path, settings_rules, *, name: str | None = None, fail_on: str = "high",
             workers: int | None = None) -> tuple[model.Result, dict[str, model.Run]]:
     """Judge saved traces again, with no browser: ``journeyaudit audit`` (on ``workers`` processes, default
-    every core: :func:`judge_many`)."""
+    every core: :func:`load_and_judge`)."""
     trace_root = Path(trace_root)
     trace_dirs = store.find_trace_dirs(trace_root)
     if not trace_dirs:
         raise FileNotFoundError(f"no trace.json found in {trace_root}")
+    loaded, judged_dirs = load_and_judge(trace_dirs, settings_rules, workers)
     runs = {}
-    summaries = []
-    for trace_dir in trace_dirs:
-        run = store.load_run(trace_dir)
-        runs[run.journey_id] = run
-        summaries.append((run, trace_dir))
-    judged = judge_many(list(runs.values()), settings_rules, workers)
+    for run in loaded:
+        runs[run.journey_id] = run  # a journey saved twice: the last one's findings count
+    by_run = {id(run): one for run, one in zip(loaded, judged_dirs)}
+    judged = [by_run[id(run)] for run in runs.values()]
     findings = [finding for one in judged for finding in one.findings]
     outcomes = [outcome for one in judged for outcome in one.outcomes]
-    by_run = {id(run): one for run, one in zip(runs.values(), judged)}
     first = min((run.started_at for run in runs.values()), default=time.time())
     result = model.Result(
         audit=name or trace_root.resolve().name,
@@ -412,9 +414,9 @@ def rejudge(trace_root: Path, settings_rules, *, name: str | None = None, fail_o
         findings=findings,
         outcomes=outcomes,
     )
-    for run, trace_dir in summaries:
-        result.runs.append(summarise(run, str(trace_dir)))
-        _add_ledger(result, run, by_run.get(id(run)) or judge_with_ledger(run, [], settings_rules))
+    for run, one, trace_dir in zip(loaded, judged_dirs, trace_dirs):
+        result.runs.append(summarise(run, str(trace_dir), one.probe_outcome))
+        _add_ledger(result, run, one)
         if run.status == "error":
             result.errors.append(f"{run.journey_id}: the journey could not be recorded: {run.error}")
     carry_attempts(result, trace_root)  # retries: a journey that ran twice still did

@@ -55,6 +55,19 @@ def test_a_trace_cannot_point_its_html_outside_its_folder(tmp_path):
     assert store.load_run(run_dir).steps[0].html == ""
 
 
+def test_a_snapshot_that_is_a_link_out_of_its_folder_is_not_read(tmp_path):
+    outside = tmp_path / "private.html"
+    outside.write_text("<p>not yours</p>")
+    run_dir = _saved(tmp_path)
+    name = json.loads((run_dir / "trace.json").read_text())["steps"][0]["html_file"]
+    (run_dir / name).unlink()
+    (run_dir / name).symlink_to(outside)  # a plain name, but a link: resolved, and left out
+    assert store.load_run(run_dir).steps[0].html == ""
+    (run_dir / name).unlink()
+    (run_dir / name).write_text("<p>the snapshot</p>")
+    assert store.load_run(run_dir).steps[0].html == "<p>the snapshot</p>"
+
+
 def test_truncated_trace_is_a_clear_error(tmp_path):
     run_dir = _saved(tmp_path)
     text = (run_dir / "trace.json").read_text()

@@ -18,6 +18,7 @@ DOM serialised, so such nesting only comes from a script that built it.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -159,6 +160,17 @@ class TextIndex:
         return text if len(text) <= self.keep else None
 
 
+@functools.lru_cache(maxsize=64)
+def _compiled_xpath(expression: str) -> Any:
+    return etree.XPath(expression)
+
+
+def xpath(element: Any, expression: str) -> Any:
+    """``element.xpath(expression)``, the expression compiled once (compiling it took longer than
+    running it over a page)."""
+    return _compiled_xpath(expression)(element)
+
+
 def child_elements(element: Any) -> Iterator[Any]:
     """The element's child elements (no comments or processing instructions)."""
     return element.iterchildren(etree.Element)
@@ -219,23 +231,35 @@ _LOOKUP = etree.ElementDefaultClassLookup(
 )
 
 
-def parse(html: str) -> Tag | None:
-    """The page's ``<html>`` element (None without markup). Shared: read it, never change it."""
-    if not html or not html.strip():
-        return None
+def _parser(encoding: str | None) -> Any:
     # one parser per parse (lxml parsers are not shared across threads); huge_tree: libxml2 would
     # otherwise cut a page off at 256 levels of nesting or a 10 MB text, silently
-    parser = lxml_html.HTMLParser(huge_tree=True)
+    parser = lxml_html.HTMLParser(encoding=encoding, huge_tree=True)
     parser.set_element_class_lookup(_LOOKUP)
+    return parser
+
+
+def parse(html: str) -> Tag | None:
+    """The page's ``<html>`` element (None without markup). Shared: read it, never change it.
+
+    Handed to libxml2 as UTF-8 bytes, which it reads as they are: a str goes over as Latin-1, UTF-16
+    or UCS-4 and is converted first (a sixth more time; the same tree for every fixture page and the
+    repository's HTML). A str with a lone surrogate (JSON may hold one) cannot be UTF-8: lxml reads it."""
+    if not html or not html.strip():
+        return None
     try:
+        data = html.encode("utf-8")
+    except UnicodeEncodeError:
+        data = None
+    try:
+        if data is not None:
+            return lxml_html.document_fromstring(data, parser=_parser("utf-8"))
         try:
-            return lxml_html.document_fromstring(html, parser=parser)
+            return lxml_html.document_fromstring(html, parser=_parser(None))
         except etree.ParserError:
             raise
         except ValueError:  # a str that declares its encoding (<?xml encoding=...?>): hand lxml the bytes
-            parser = lxml_html.HTMLParser(encoding="utf-8", huge_tree=True)
-            parser.set_element_class_lookup(_LOOKUP)
-            return lxml_html.document_fromstring(html.encode("utf-8"), parser=parser)
+            return lxml_html.document_fromstring(html.encode("utf-8"), parser=_parser("utf-8"))
     except etree.ParserError:  # nothing but comments or a doctype
         return None
 

@@ -364,18 +364,18 @@ def _delivery_facts(b: Builder, step: StepRecord) -> None:
 
 
 def _state_facts(b: Builder, step: StepRecord, texts: list[str], notices: list[str]) -> None:
-    for state, state_phrases in (
-        ("refused", b.labels.payment_refused),
-        ("pending", b.labels.payment_pending),
-        ("accepted", b.labels.payment_accepted),
-    ):
-        said = phrase_search.first_saying(texts, state_phrases)
+    labels = b.labels
+    # where each state is first said: one search over the step's texts for every state's phrases
+    refused, pending, accepted, any_order, cancelled, failed, confirmed = phrase_search.first_sayings(texts, (
+        labels.payment_refused, labels.payment_pending, labels.payment_accepted,
+        (*labels.order_confirmed, *labels.order_cancelled, *labels.order_failed),
+        labels.order_cancelled, labels.order_failed, labels.order_confirmed,
+    ))
+    for state, said in (("refused", refused), ("pending", pending), ("accepted", accepted)):
         if said is not None:
             b.add("payment", step, "text", said, state=state)
     number = None
-    if step.role == "confirmation" or phrase_search.first_saying(
-        texts, (*b.labels.order_confirmed, *b.labels.order_cancelled, *b.labels.order_failed)
-    ) is not None:
+    if step.role == "confirmation" or any_order is not None:
         number = phrase_search.order_number(step.visible_text, b.labels.order_number_patterns)
     order_states = []
     for text in texts:
@@ -385,12 +385,7 @@ def _state_facts(b: Builder, step: StepRecord, texts: list[str], notices: list[s
             if state not in order_states:
                 order_states.append(state)
                 b.add("order", step, "text", text, state=state, detail={"number": number} if number else {})
-    for state, state_phrases in (
-        ("cancelled", b.labels.order_cancelled),
-        ("failed", b.labels.order_failed),
-        ("confirmed", b.labels.order_confirmed),
-    ):
-        said = phrase_search.first_saying(texts, state_phrases)
+    for state, said in (("cancelled", cancelled), ("failed", failed), ("confirmed", confirmed)):
         if said is not None and state not in order_states:
             order_states.append(state)
             b.add("order", step, "text", said, state=state, detail={"number": number} if number else {})

@@ -15,7 +15,7 @@ from journeyaudit.facts.page_text import _collapse
 
 _ERROR_CLASS = re.compile(r"error|alert|danger|invalid|notice|flash|message|warning", re.IGNORECASE)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
-_HIDDEN_CLASSES = {"hidden", "d-none", "is-hidden", "u-hidden"}
+_HIDDEN_CLASSES = {"hidden", "d-none", "is-hidden", "u-hidden"}  # each holds "hidden" or "d-none" (see _hidden)
 _NOT_TEXT = ("script", "style", "template", "noscript", "head", "title", "meta", "link", "svg")
 _NO_CANDIDATE = {"html", "body", "input", "select", "option", "textarea", "button", "img", "form"}
 _MAX_MESSAGE = 500
@@ -35,13 +35,19 @@ def _hidden(tag: Any) -> bool:
     if tag.tag == "dialog" and "open" not in attrib:
         return True
     classes = attrib.get("class")
-    return bool(classes) and bool(_HIDDEN_CLASSES & {c.lower() for c in classes.split()})
+    if not classes:
+        return False
+    lowered = classes.lower()  # every hiding class holds "hidden" or "d-none": most class lists hold neither
+    return ("hidden" in lowered or "d-none" in lowered) and bool(_HIDDEN_CLASSES & {c.lower() for c in classes.split()})
 
 
 def _is_candidate(tag: Any) -> bool:
     attrib = tag.attrib
-    if not attrib or tag.tag in _NO_CANDIDATE:  # a message is told by its attributes
-        return False
+    return bool(attrib) and tag.tag not in _NO_CANDIDATE and _names_a_message(attrib)
+
+
+def _names_a_message(attrib: Any) -> bool:
+    """Do an element's attributes (there are some) make it a message: role alert, a live region, an error-ish class or id?"""
     roles = attrib.get("role", "").lower().split()
     if "alert" in roles or "alertdialog" in roles:
         return True
@@ -101,16 +107,25 @@ class _VisibleView:
 
 
 def _candidates(tags: list[Any]) -> set[int]:
-    """ids of the message elements: by role/class/live region, and invalid fields' message targets."""
-    by_id = {}
+    """ids of the message elements: by role/class/live region, and invalid fields' message targets.
+
+    One pass over the elements (most have no attribute: nothing to ask them)."""
+    by_id: dict[str, Any] = {}
+    candidates: set[int] = set()
+    invalid: list[Any] = []
     for tag in tags:
-        if tag.get("id") and tag.get("id") not in by_id:
-            by_id[tag.get("id")] = tag
-    candidates = {id(tag) for tag in tags if _is_candidate(tag)}
-    for tag in tags:
-        invalid = str(tag.get("aria-invalid", "")).strip().lower()
-        if not invalid or invalid == "false":
+        attrib = tag.attrib
+        if not attrib:
             continue
+        ident = attrib.get("id")
+        if ident and ident not in by_id:
+            by_id[ident] = tag
+        if tag.tag not in _NO_CANDIDATE and _names_a_message(attrib):
+            candidates.add(id(tag))
+        state = attrib.get("aria-invalid")
+        if state is not None and state.strip().lower() not in ("", "false"):
+            invalid.append(tag)
+    for tag in invalid:
         for attribute in ("aria-describedby", "aria-errormessage"):
             candidates.update(id(by_id[ref]) for ref in str(tag.get(attribute, "")).split() if ref in by_id)
     return candidates

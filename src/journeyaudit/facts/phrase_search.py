@@ -45,6 +45,38 @@ def first_saying(texts: Iterable[str], phrases: Iterable[str]) -> str | None:
     return None if match is None else texts[owner[joined.rfind("\n", 0, match.start()) + 1]]
 
 
+def first_sayings(texts: Iterable[str], phrase_sets: Iterable[Iterable[str]]) -> list[str | None]:
+    """:func:`first_saying` of each of ``phrase_sets``, from one search over the texts for all their phrases.
+
+    A line with a match of one set's phrases has a match of all the sets' phrases (at the same place or
+    one that started earlier on that line: matches never cross a line), so the lines the search over all
+    finds are the only ones each set's own pattern is tried on, in order."""
+    texts = tuple(texts)
+    sets = [tuple(phrases) for phrases in phrase_sets]
+    matchers = [_phrase_matcher(phrases) for phrases in sets]
+    found: list[str | None] = [None] * len(sets)
+    left = [index for index, matcher in enumerate(matchers) if matcher is not None]
+    union = _phrase_matcher(tuple(phrase for phrases in sets for phrase in phrases)) if left else None
+    if union is None:
+        return found
+    joined, owner = _joined(texts)
+    checked = -1
+    for match in union.finditer(joined):
+        start = joined.rfind("\n", 0, match.start()) + 1
+        if start == checked:
+            continue  # a line already tried for every set left
+        checked = start
+        end = joined.find("\n", match.end())
+        line = joined[start:] if end < 0 else joined[start:end]  # a newline on either side: the same word edges
+        for index in list(left):
+            if matchers[index].search(line):  # type: ignore[union-attr]
+                found[index] = texts[owner[start]]
+                left.remove(index)
+        if not left:
+            break
+    return found
+
+
 def saying(texts: Iterable[str], phrases: Iterable[str]) -> frozenset[int]:
     """Indexes of the ``texts`` that :func:`find_phrases` finds any of ``phrases`` in: one search over all."""
     return _saying(tuple(texts), tuple(phrases))

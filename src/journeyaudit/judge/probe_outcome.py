@@ -1,6 +1,7 @@
 """What a probe variant saw, in plain words: where the refusal surfaced and which entries survived.
 
-Computed from the recorded run at judge time (the variants themselves are made in spec.probes).
+Computed from the recorded run at judge time (the variants themselves are made in spec.probes), with
+the judgement's parsed pages and error texts when inside one (:mod:`journeyaudit.facts.computed`).
 """
 
 from __future__ import annotations
@@ -8,8 +9,10 @@ from __future__ import annotations
 import fnmatch
 import re
 
+from lxml import etree
+
 from journeyaudit import model
-from journeyaudit.facts import message_kinds, messages
+from journeyaudit.facts import computed, message_kinds
 
 
 def _filled_keys(run: model.Run, upto: int) -> tuple[dict[str, str], dict[str, str]]:
@@ -51,21 +54,30 @@ def _retention(run: model.Run, step: model.StepRecord) -> tuple[list[str], list[
 _ERRORISH = re.compile(r"error|invalid|danger|alert", re.I)
 
 
-def _field_errors(html: str) -> list[str]:
-    """Error texts tied to fields marked ``aria-invalid`` (their hints left out), then alerts."""
-    if not html:
-        return []
-    from bs4 import BeautifulSoup  # local, as in extract: only this helper parses
+def _field_errors(step: model.StepRecord) -> list[str]:
+    """Error texts tied to fields marked ``aria-invalid`` (their hints left out), then alerts.
 
-    soup = BeautifulSoup(html, "html.parser")
+    Read from the judgement's lxml page (:func:`computed.soup`); the elements an ``[aria-invalid]:not([aria-invalid="false"])``
+    selector picks, and ``find(id=...)``, as BeautifulSoup and soupsieve found them."""
+    page = computed.soup(step) if step.html else None
+    if page is None:
+        return []
+    by_id: dict[str, object] = {}
+    invalid = []
+    for element in page.iter(etree.Element):
+        ident = element.get("id")
+        if ident is not None and ident not in by_id:
+            by_id[ident] = element
+        if element.get("aria-invalid", "false") != "false":
+            invalid.append(element)
     texts: list[str] = []
-    for tag in soup.select('[aria-invalid]:not([aria-invalid="false"])'):
+    for tag in invalid:
         for attribute in ("aria-errormessage", "aria-describedby"):
             for ref in str(tag.get(attribute, "")).split():
-                target = soup.find(id=ref)
+                target = by_id.get(ref)
                 if target is None or target.has_attr("hidden"):
                     continue
-                if attribute == "aria-describedby" and not _ERRORISH.search(" ".join([ref, *(target.get("class") or [])])):
+                if attribute == "aria-describedby" and not _ERRORISH.search(" ".join([ref, *target.get("class", "").split()])):
                     continue  # a hint ("We'll send your confirmation here"), not the error
                 text = " ".join(target.get_text(" ", strip=True).split())
                 if text and text not in texts:
@@ -75,8 +87,8 @@ def _field_errors(html: str) -> list[str]:
 
 def _messages(step: model.StepRecord) -> list[str]:
     """What the shop told the customer on a step: field errors first, then alerts and notices, then dialogs."""
-    texts = _field_errors(step.html)
-    for text in [*messages.error_texts(step.html), *(d.message for d in step.dialogs)]:
+    texts = _field_errors(step)
+    for text in [*computed.error_texts(step), *(d.message for d in step.dialogs)]:
         if text not in texts and not any(text != t and t in text for t in texts):
             texts.append(text)  # an error summary that repeats a field's error is left out
     return texts
