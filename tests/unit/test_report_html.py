@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import io
 import os
 import re
 import shutil
@@ -562,3 +563,38 @@ def test_a_screenshot_that_is_a_link_out_of_its_trace_folder_is_not_read(tmp_pat
     assert shots.get(folder, "step-1.jpg", "linked out").src in ("", None)
     kept = shots.get(folder, "step-2.jpg", "plain")
     assert kept.src.startswith("data:image/") and kept.href == "traces/checkout/step-2.jpg"
+
+
+def test_thumbnails_asked_for_ahead_are_made_on_the_pool_the_same_and_never_from_outside(tmp_path):
+    """Shots.prepare makes the thumbnails on threads; get gives the same as it makes alone, a link out of
+    the trace folder is not read there either, a file too large is linked, and the pool ends with close."""
+    import threading
+
+    from PIL import Image
+
+    from journeyaudit.report import screenshots
+    from journeyaudit.report.screenshots import Shots
+
+    folder = tmp_path / "result" / "traces" / "checkout"
+    folder.mkdir(parents=True)
+    (tmp_path / "private.jpg").write_bytes(base64.b64decode(TINY_JPEG_B64))
+    (folder / "step-1.jpg").symlink_to(tmp_path / "private.jpg")
+    buffer = io.BytesIO()
+    Image.new("RGB", (1280, 800), (200, 30, 30)).save(buffer, "JPEG", quality=60)
+    for n in (2, 3):
+        (folder / f"step-{n}.jpg").write_bytes(buffer.getvalue())
+    (folder / "step-4.jpg").write_bytes(buffer.getvalue() + b"\0" * screenshots.MAX_SCREENSHOT_BYTES)
+    alone = Shots(tmp_path / "result", embed_all=False, workers=1)
+    expected = alone.get(folder, "step-2.jpg", "plain").src
+    assert expected.startswith("data:image/jpeg;base64,")
+    shutil.rmtree(tmp_path / "result" / screenshots.CACHE_FOLDER)  # made again, on the pool
+    with Shots(tmp_path / "result", embed_all=False, workers=2) as shots:
+        shots.prepare([(folder, "step-1.jpg"), (folder, "step-2.jpg"), (folder, "step-3.jpg"), (folder, "step-4.jpg"),
+                       (folder, "../../../private.jpg"), (None, "step-2.jpg")])
+        assert set(shots._made) == {folder.resolve() / f"step-{n}.jpg" for n in (2, 3, 4)}
+        assert shots.get(folder, "step-1.jpg", "linked out").src in ("", None)
+        assert shots.get(folder, "step-2.jpg", "plain").src == expected
+        assert shots.get(folder, "step-3.jpg", "plain").src == expected
+        large = shots.get(folder, "step-4.jpg", "large")
+        assert (large.src, large.note, large.href) == ("", "screenshot too large to embed", "traces/checkout/step-4.jpg")
+    assert not [t for t in threading.enumerate() if t.name.startswith("thumbnail")]

@@ -93,7 +93,18 @@ def render_html(
     may be missing). Screenshots are read from ``trace_root / summary.trace`` (none
     without it); a large report embeds only those that matter (screenshots.py).
     """
-    shots = Shots(trace_root, report_dir, embed_all=count_screenshots(runs.values()) <= EMBED_ALL_UP_TO)
+    with Shots(trace_root, report_dir, embed_all=count_screenshots(runs.values()) <= EMBED_ALL_UP_TO) as shots:
+        shots.prepare(_wanted_shots(result, runs, shots))  # made on the pool while the report is laid out
+        return _render(result, runs, rules, catalogue, shots)
+
+
+def _render(
+    result: Result,
+    runs: Mapping[str, Run],
+    rules: Sequence[RuleInfo],
+    catalogue: Mapping[str, Any] | None,
+    shots: Shots,
+) -> str:
     rule_index = {info.code: info for info in rules}
     names = {summary.journey_id: summary.journey_name or summary.journey_id for summary in result.runs}
     steps_trend = step_sparks(result.trend) if len(result.trend) > 1 else {}
@@ -158,6 +169,29 @@ def render_html(
         "shots": shots,  # how many screenshots are embedded, how many linked
     }
     return _environment().get_template(TEMPLATE).render(context)
+
+
+def _wanted_shots(result: Result, runs: Mapping[str, Run], shots: Shots):
+    """(trace dir, name) of each screenshot the report will embed, in the order it shows them:
+    its findings' evidence, then its steps' own (all of them, or the important ones: screenshots.py)."""
+    by_journey: dict[str, list[Finding]] = {}
+    for finding in result.findings:
+        by_journey.setdefault(finding.journey, []).append(finding)
+    for summary in result.runs:
+        trace_dir = _trace_dir(shots.trace_root, summary)
+        run = runs.get(summary.journey_id)
+        if trace_dir is None:
+            continue
+        own = by_journey.get(summary.journey_id, [])
+        for finding in own:
+            for item in finding.evidence:
+                if item.kind == "screenshot" and item.value:
+                    yield trace_dir, item.value
+        if run is not None:
+            keep = None if shots.embed_all else important_steps(run, own)
+            for step in run.steps:
+                if step.status != "skipped" and step.screenshot and (keep is None or step.index in keep):
+                    yield trace_dir, step.screenshot
 
 
 def _script() -> str:
