@@ -598,3 +598,19 @@ def test_thumbnails_asked_for_ahead_are_made_on_the_pool_the_same_and_never_from
         large = shots.get(folder, "step-4.jpg", "large")
         assert (large.src, large.note, large.href) == ("", "screenshot too large to embed", "traces/checkout/step-4.jpg")
     assert not [t for t in threading.enumerate() if t.name.startswith("thumbnail")]
+
+
+def test_the_garbage_collector_is_as_it_was_after_a_report(audit):
+    """render_html pauses Python's collector while it builds the report, and leaves it as it found it."""
+    import gc
+
+    result, runs, trace_root = audit
+    assert gc.isenabled()
+    render_html(result, runs, trace_root=trace_root, rules=RULES)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        render_html(result, runs, trace_root=trace_root, rules=RULES)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
