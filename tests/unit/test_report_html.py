@@ -590,7 +590,7 @@ def test_thumbnails_asked_for_ahead_are_made_on_the_pool_the_same_and_never_from
     shutil.rmtree(tmp_path / "result" / screenshots.CACHE_FOLDER)  # made again, on the pool
     with Shots(tmp_path / "result", embed_all=False, workers=2) as shots:
         shots.prepare([(folder, "step-1.jpg"), (folder, "step-2.jpg"), (folder, "step-3.jpg"), (folder, "step-4.jpg"),
-                       (folder, "../../../private.jpg"), (None, "step-2.jpg")])
+                       (folder, "../../../private.jpg"), (None, "step-2.jpg"), (folder, "step-2.jpg\0"), (folder, ".")])
         assert set(shots._made) == {folder.resolve() / f"step-{n}.jpg" for n in (2, 3, 4)}
         assert shots.get(folder, "step-1.jpg", "linked out").src in ("", None)
         assert shots.get(folder, "step-2.jpg", "plain").src == expected

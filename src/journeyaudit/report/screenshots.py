@@ -27,6 +27,7 @@ import base64
 import hashlib
 import io
 import os
+import stat
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -152,10 +153,13 @@ class Shots:
         try:
             base = self._bases.get(trace_dir) or self._bases.setdefault(trace_dir, trace_dir.resolve())
             file = base / name
-            if os.sep in name or name in (".", "..") or (os.altsep and os.altsep in name) or file.is_symlink():
-                file = Path(os.path.realpath(file))  # a path or a link: where it really leads (5x slower)
+            if not (os.sep in name or name in (".", "..") or (os.altsep and os.altsep in name)):
+                mode = os.lstat(file).st_mode  # one look: a plain file of this folder, or a link to follow
+                if not stat.S_ISLNK(mode):
+                    return file if stat.S_ISREG(mode) else None
+            file = Path(os.path.realpath(file))  # a path or a link: where it really leads (5x slower)
             return file if file.is_relative_to(base) and file.is_file() else None
-        except OSError:
+        except (OSError, ValueError):  # ValueError: a NUL in the name
             return None
 
     def _href(self, file: Path) -> str:
@@ -174,14 +178,14 @@ class Shots:
 
     def _embeddable(self, file: Path) -> str:
         """The ``data:`` URI of ``file``'s thumbnail, "" when unreadable; _TooLarge, OSError (also on the pool)."""
-        stat = file.stat()
-        if stat.st_size > MAX_SCREENSHOT_BYTES:
+        info = file.stat()
+        if info.st_size > MAX_SCREENSHOT_BYTES:
             raise _TooLarge
-        return self._thumbnail(file, stat)
+        return self._thumbnail(file, info)
 
-    def _thumbnail(self, file: Path, stat: os.stat_result) -> str:
+    def _thumbnail(self, file: Path, info: os.stat_result) -> str:
         version = f"{self.width}q{EMBED_QUALITY}v1"
-        key = hashlib.sha1(f"{file}\0{stat.st_size}\0{stat.st_mtime_ns}\0{version}".encode()).hexdigest()[:24]
+        key = hashlib.sha1(f"{file}\0{info.st_size}\0{info.st_mtime_ns}\0{version}".encode()).hexdigest()[:24]
         cached = self.trace_root / CACHE_FOLDER / f"{key}.jpg" if self.trace_root is not None else None
         if cached is not None:
             try:
