@@ -131,8 +131,10 @@ def _render(
     rule_index = {info.code: info for info in rules}
     names = {summary.journey_id: summary.journey_name or summary.journey_id for summary in result.runs}
     steps_trend = step_sparks(result.trend) if len(result.trend) > 1 else {}
+    by_journey = _findings_by_journey(result)
     journeys = [
-        _journey_view(number, summary, runs.get(summary.journey_id), result, rule_index, shots, steps_trend)
+        _journey_view(number, summary, runs.get(summary.journey_id), by_journey.get(summary.journey_id, []), rule_index,
+                      shots, steps_trend)
         for number, summary in enumerate(result.runs, start=1)
     ]
     stray = [f for f in _worst_first(result.findings) if f.journey not in names]
@@ -197,9 +199,7 @@ def _render(
 def _wanted_shots(result: Result, runs: Mapping[str, Run], shots: Shots):
     """(trace dir, name) of each screenshot the report will embed, in the order it shows them:
     its findings' evidence, then its steps' own (all of them, or the important ones: screenshots.py)."""
-    by_journey: dict[str, list[Finding]] = {}
-    for finding in result.findings:
-        by_journey.setdefault(finding.journey, []).append(finding)
+    by_journey = _findings_by_journey(result)
     for summary in result.runs:
         trace_dir = _trace_dir(shots.trace_root, summary)
         run = runs.get(summary.journey_id)
@@ -215,6 +215,14 @@ def _wanted_shots(result: Result, runs: Mapping[str, Run], shots: Shots):
             for step in run.steps:
                 if step.status != "skipped" and step.screenshot and (keep is None or step.index in keep):
                     yield trace_dir, step.screenshot
+
+
+def _findings_by_journey(result: Result) -> dict[str, list[Finding]]:
+    """journey id -> its findings, in the result's order (once, not once per journey: 500 x 657 comparisons)."""
+    by_journey: dict[str, list[Finding]] = {}
+    for finding in result.findings:
+        by_journey.setdefault(finding.journey, []).append(finding)
+    return by_journey
 
 
 def _script() -> str:
@@ -376,6 +384,7 @@ def _step_view(anchor: str, step: StepRecord, scale: float, trace_dir: Path | No
     duration = max(0.0, float(step.duration_ms or 0.0))
     budget = step.budget_ms
     ran = step.status != "skipped"
+    reason = failure.customer_reason(step)
     return StepView(
         anchor=f"{anchor}-s{step.index}",
         index=step.index,
@@ -383,8 +392,8 @@ def _step_view(anchor: str, step: StepRecord, scale: float, trace_dir: Path | No
         role=step.role,
         status=step.status if step.status in STEP_STATUS_LABELS else "failed",
         status_label=STEP_STATUS_LABELS.get(step.status, step.status),
-        error=failure.customer_reason(step),
-        error_raw=step.error if step.error and step.error != failure.customer_reason(step) else "",
+        error=reason,
+        error_raw=step.error if step.error and step.error != reason else "",
         url=step.url,
         title=step.title,
         http_status=step.http_status,
@@ -402,14 +411,14 @@ def _journey_view(
     number: int,
     summary: RunSummary,
     run: Run | None,
-    result: Result,
+    findings_of_journey: Sequence[Finding],
     rule_index: Mapping[str, RuleInfo],
     shots: Shots,
     steps_trend: Mapping[str, Spark] | None = None,
 ) -> JourneyView:
     anchor = f"j{number}"
     trace_dir = _trace_dir(shots.trace_root, summary)
-    own = _worst_first([f for f in result.findings if f.journey == summary.journey_id])
+    own = _worst_first(findings_of_journey)
     findings = [
         _finding_view(f"{anchor}-f{n}", f, rule_index, run, trace_dir, anchor, shots) for n, f in enumerate(own, start=1)
     ]
