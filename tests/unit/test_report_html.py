@@ -614,3 +614,38 @@ def test_the_garbage_collector_is_as_it_was_after_a_report(audit):
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_a_report_is_the_same_whether_its_thumbnails_are_made_on_the_pool_or_in_turn(tmp_path, monkeypatch):
+    """Evidence that is its step's screenshot points at the step (also a file of the same bytes); an unreadable
+    screenshot and one too large are said so: alike when the thumbnails are made on the pool."""
+    from PIL import Image
+
+    from journeyaudit.report import screenshots
+
+    folder = tmp_path / "result" / "traces" / "checkout"
+    folder.mkdir(parents=True)
+    buffer = io.BytesIO()
+    Image.new("RGB", (1280, 800), (30, 90, 200)).save(buffer, "JPEG", quality=60)
+    (folder / "step-1.jpg").write_bytes(buffer.getvalue())
+    (folder / "step-2.jpg").write_bytes(buffer.getvalue())  # the same bytes, another file
+    (folder / "step-3.jpg").write_bytes(b"not an image")
+    (folder / "step-4.jpg").write_bytes(buffer.getvalue() + b"\0" * screenshots.MAX_SCREENSHOT_BYTES)
+    run = Run("checkout", "Checkout", "journeys/checkout.yaml", "https://shop.test", status="failed",
+              steps=[_step(n, f"Step {n}", "product", screenshot=f"step-{n}.jpg") for n in range(1, 5)])
+    evidence = [Evidence("screenshot", f"Screenshot {n}", name, step)
+                for n, (name, step) in enumerate([("step-1.jpg", 1), ("step-1.jpg", 2), ("step-3.jpg", 3), ("step-4.jpg", 4)])]
+    result = Result(audit="pool", base_url="https://shop.test",
+                    runs=[RunSummary("checkout", "Checkout", "journeys/checkout.yaml", "failed", None, 4, 3, 3200.0, "traces/checkout")],
+                    findings=[Finding("JA401", "slow-step", "low", "checkout", 1, "Step 1", "Slow.", evidence)])
+    pages = {}
+    for cores in (1, 3):
+        monkeypatch.setattr(screenshots, "_cores", lambda cores=cores: cores)
+        shutil.rmtree(tmp_path / "result" / screenshots.CACHE_FOLDER, ignore_errors=True)
+        pages[cores] = render_html(result, {"checkout": run}, trace_root=tmp_path / "result", rules=RULES)
+    assert pages[1] == pages[3]
+    soup = BeautifulSoup(pages[3], "html.parser")
+    assert [a["href"] for a in soup.select(".evidence a[href^='#']")] == ["#j1-s1", "#j1-s2"]
+    assert len(soup.select(".shot-cell img")) == 2
+    assert _text(soup.select_one("#j1-s3 .shot-cell")) == "screenshot unreadable"
+    assert _text(soup.select_one("#j1-s4 .shot-cell")) == "screenshot too large to embed"
