@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import io
 import os
 import re
 import shutil
@@ -562,3 +563,89 @@ def test_a_screenshot_that_is_a_link_out_of_its_trace_folder_is_not_read(tmp_pat
     assert shots.get(folder, "step-1.jpg", "linked out").src in ("", None)
     kept = shots.get(folder, "step-2.jpg", "plain")
     assert kept.src.startswith("data:image/") and kept.href == "traces/checkout/step-2.jpg"
+
+
+def test_thumbnails_asked_for_ahead_are_made_on_the_pool_the_same_and_never_from_outside(tmp_path):
+    """Shots.prepare makes the thumbnails on threads; get gives the same as it makes alone, a link out of
+    the trace folder is not read there either, a file too large is linked, and the pool ends with close."""
+    import threading
+
+    from PIL import Image
+
+    from journeyaudit.report import screenshots
+    from journeyaudit.report.screenshots import Shots
+
+    folder = tmp_path / "result" / "traces" / "checkout"
+    folder.mkdir(parents=True)
+    (tmp_path / "private.jpg").write_bytes(base64.b64decode(TINY_JPEG_B64))
+    (folder / "step-1.jpg").symlink_to(tmp_path / "private.jpg")
+    buffer = io.BytesIO()
+    Image.new("RGB", (1280, 800), (200, 30, 30)).save(buffer, "JPEG", quality=60)
+    for n in (2, 3):
+        (folder / f"step-{n}.jpg").write_bytes(buffer.getvalue())
+    (folder / "step-4.jpg").write_bytes(buffer.getvalue() + b"\0" * screenshots.MAX_SCREENSHOT_BYTES)
+    alone = Shots(tmp_path / "result", embed_all=False, workers=1)
+    expected = alone.get(folder, "step-2.jpg", "plain").src
+    assert expected.startswith("data:image/jpeg;base64,")
+    shutil.rmtree(tmp_path / "result" / screenshots.CACHE_FOLDER)  # made again, on the pool
+    with Shots(tmp_path / "result", embed_all=False, workers=2) as shots:
+        shots.prepare([(folder, "step-1.jpg"), (folder, "step-2.jpg"), (folder, "step-3.jpg"), (folder, "step-4.jpg"),
+                       (folder, "../../../private.jpg"), (None, "step-2.jpg"), (folder, "step-2.jpg\0"), (folder, ".")])
+        assert set(shots._made) == {folder.resolve() / f"step-{n}.jpg" for n in (2, 3, 4)}
+        assert shots.get(folder, "step-1.jpg", "linked out").src in ("", None)
+        assert shots.get(folder, "step-2.jpg", "plain").src == expected
+        assert shots.get(folder, "step-3.jpg", "plain").src == expected
+        large = shots.get(folder, "step-4.jpg", "large")
+        assert (large.src, large.note, large.href) == ("", "screenshot too large to embed", "traces/checkout/step-4.jpg")
+    assert not [t for t in threading.enumerate() if t.name.startswith("thumbnail")]
+
+
+def test_the_garbage_collector_is_as_it_was_after_a_report(audit):
+    """render_html pauses Python's collector while it builds the report, and leaves it as it found it."""
+    import gc
+
+    result, runs, trace_root = audit
+    assert gc.isenabled()
+    render_html(result, runs, trace_root=trace_root, rules=RULES)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        render_html(result, runs, trace_root=trace_root, rules=RULES)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_a_report_is_the_same_whether_its_thumbnails_are_made_on_the_pool_or_in_turn(tmp_path, monkeypatch):
+    """Evidence that is its step's screenshot points at the step (also a file of the same bytes); an unreadable
+    screenshot and one too large are said so: alike when the thumbnails are made on the pool."""
+    from PIL import Image
+
+    from journeyaudit.report import screenshots
+
+    folder = tmp_path / "result" / "traces" / "checkout"
+    folder.mkdir(parents=True)
+    buffer = io.BytesIO()
+    Image.new("RGB", (1280, 800), (30, 90, 200)).save(buffer, "JPEG", quality=60)
+    (folder / "step-1.jpg").write_bytes(buffer.getvalue())
+    (folder / "step-2.jpg").write_bytes(buffer.getvalue())  # the same bytes, another file
+    (folder / "step-3.jpg").write_bytes(b"not an image")
+    (folder / "step-4.jpg").write_bytes(buffer.getvalue() + b"\0" * screenshots.MAX_SCREENSHOT_BYTES)
+    run = Run("checkout", "Checkout", "journeys/checkout.yaml", "https://shop.test", status="failed",
+              steps=[_step(n, f"Step {n}", "product", screenshot=f"step-{n}.jpg") for n in range(1, 5)])
+    evidence = [Evidence("screenshot", f"Screenshot {n}", name, step)
+                for n, (name, step) in enumerate([("step-1.jpg", 1), ("step-1.jpg", 2), ("step-3.jpg", 3), ("step-4.jpg", 4)])]
+    result = Result(audit="pool", base_url="https://shop.test",
+                    runs=[RunSummary("checkout", "Checkout", "journeys/checkout.yaml", "failed", None, 4, 3, 3200.0, "traces/checkout")],
+                    findings=[Finding("JA401", "slow-step", "low", "checkout", 1, "Step 1", "Slow.", evidence)])
+    pages = {}
+    for cores in (1, 3):
+        monkeypatch.setattr(screenshots, "_cores", lambda cores=cores: cores)
+        shutil.rmtree(tmp_path / "result" / screenshots.CACHE_FOLDER, ignore_errors=True)
+        pages[cores] = render_html(result, {"checkout": run}, trace_root=tmp_path / "result", rules=RULES)
+    assert pages[1] == pages[3]
+    soup = BeautifulSoup(pages[3], "html.parser")
+    assert [a["href"] for a in soup.select(".evidence a[href^='#']")] == ["#j1-s1", "#j1-s2"]
+    assert len(soup.select(".shot-cell img")) == 2
+    assert _text(soup.select_one("#j1-s3 .shot-cell")) == "screenshot unreadable"
+    assert _text(soup.select_one("#j1-s4 .shot-cell")) == "screenshot too large to embed"

@@ -18,12 +18,13 @@ Only this package imports Jinja2 (rules and the judge must not).
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
 import functools
+import gc
 import hashlib
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +59,7 @@ from journeyaudit.report.screenshots import EMBED_ALL_UP_TO, Shot, Shots, count_
 from journeyaudit.report.top_problems import top_problems
 from journeyaudit.report.trends import Spark, finding_sparks, step_sparks
 from journeyaudit.report.variants_view import variant_groups  # issue 11: devices and locales
+from journeyaudit.report.views import EvidenceView, FindingView, JourneyView, StepView  # the view model
 from journeyaudit.rules.registry import RuleInfo
 
 __all__ = ["render_html", "write_html"]
@@ -71,86 +73,6 @@ MONOSPACE_KINDS = frozenset({"text", "request", "console", "error", "url", "fiel
 RUN_STATUS_LABELS = {"passed": "Completed", "failed": "Failed", "error": "Could not run"}
 STEP_STATUS_LABELS = {"passed": "Passed", "failed": "Failed", "skipped": "Not reached"}
 
-
-
-# --------------------------------------------------------------------------
-# View model: plain values the template only has to lay out
-# --------------------------------------------------------------------------
-
-
-@dataclass
-class EvidenceView:
-    label: str
-    value: str
-    mono: bool
-    step: int | None
-    shot: Shot | None = None
-    collapsed: bool = False  # raw markup (kind "markup"): shown folded, under a summary
-
-
-@dataclass
-class FindingView:
-    anchor: str
-    code: str
-    slug: str
-    severity: str
-    severity_label: str
-    rule_title: str
-    step: int | None
-    step_name: str
-    step_anchor: str
-    message: str
-    confidence: str
-    evidence: list[EvidenceView]
-    rule_doc: list[str]
-    journey: str = ""  # journey id, for the filters
-    suppressed: bool = False  # known in the baseline: listed, does not fail
-
-
-@dataclass
-class StepView:
-    anchor: str
-    index: int
-    name: str
-    role: str
-    status: str
-    status_label: str
-    error: str
-    url: str
-    title: str
-    http_status: int | None
-    duration: str
-    budget: str
-    over_budget: bool
-    bar_pct: float
-    budget_pct: float | None
-    shot: Shot
-    findings: list[FindingView] = field(default_factory=list)
-    trend: Spark | None = None  # the step's duration over the last runs
-    error_raw: str = ""  # the tool's own error, when the customer's wording (error) differs
-    dropped: list[str] = field(default_factory=list)  # "N more console messages not kept" (recording limits)
-
-
-@dataclass
-class JourneyView:
-    anchor: str
-    id: str
-    name: str
-    path: str
-    status: str
-    status_label: str
-    error: str
-    recorded: bool
-    steps_total: int
-    steps_passed: int
-    duration: str
-    steps: list[StepView]
-    findings: list[FindingView]
-    worst: str  # worst severity among its findings, "" when none
-    loose_findings: list[FindingView] = field(default_factory=list)  # not at a recorded step
-    summary: RunSummary | None = None  # attempts, flaky and the failed attempts' traces (retries)
-    playwright_trace: str = ""  # --trace: the trace.zip's path from the report ("" = none)
-    playwright_trace_note: str = ""  # why there is none, or what was left out of it
 
 
 # --------------------------------------------------------------------------
@@ -173,12 +95,46 @@ def render_html(
     may be missing). Screenshots are read from ``trace_root / summary.trace`` (none
     without it); a large report embeds only those that matter (screenshots.py).
     """
-    shots = Shots(trace_root, report_dir, embed_all=count_screenshots(runs.values()) <= EMBED_ALL_UP_TO)
+    with (
+        _collector_paused(),
+        Shots(trace_root, report_dir, embed_all=count_screenshots(runs.values()) <= EMBED_ALL_UP_TO) as shots,
+    ):
+        shots.prepare(_wanted_shots(result, runs, shots))  # made on the pool while the report is laid out
+        return _render(result, runs, rules, catalogue, shots)
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    """Python's cyclic garbage collector off while the report is built, back as it was after.
+
+    The views and the rendering make a few hundred thousand objects (500 journeys), and each few
+    hundred of them start a collection: two or three of those walk the whole heap, which holds the
+    audit's runs and pages, for about a third of the report's CPU time. They find nothing to free: a
+    report's objects hold no cycles (gc.collect() after one finds no garbage), so memory is the same."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _render(
+    result: Result,
+    runs: Mapping[str, Run],
+    rules: Sequence[RuleInfo],
+    catalogue: Mapping[str, Any] | None,
+    shots: Shots,
+) -> str:
     rule_index = {info.code: info for info in rules}
     names = {summary.journey_id: summary.journey_name or summary.journey_id for summary in result.runs}
     steps_trend = step_sparks(result.trend) if len(result.trend) > 1 else {}
+    by_journey = _findings_by_journey(result)
     journeys = [
-        _journey_view(number, summary, runs.get(summary.journey_id), result, rule_index, shots, steps_trend)
+        _journey_view(number, summary, runs.get(summary.journey_id), by_journey.get(summary.journey_id, []), rule_index,
+                      shots, steps_trend)
         for number, summary in enumerate(result.runs, start=1)
     ]
     stray = [f for f in _worst_first(result.findings) if f.journey not in names]
@@ -238,6 +194,35 @@ def render_html(
         "shots": shots,  # how many screenshots are embedded, how many linked
     }
     return _environment().get_template(TEMPLATE).render(context)
+
+
+def _wanted_shots(result: Result, runs: Mapping[str, Run], shots: Shots):
+    """(trace dir, name) of each screenshot the report will embed, in the order it shows them:
+    its findings' evidence, then its steps' own (all of them, or the important ones: screenshots.py)."""
+    by_journey = _findings_by_journey(result)
+    for summary in result.runs:
+        trace_dir = _trace_dir(shots.trace_root, summary)
+        run = runs.get(summary.journey_id)
+        if trace_dir is None:
+            continue
+        own = by_journey.get(summary.journey_id, [])
+        for finding in own:
+            for item in finding.evidence:
+                if item.kind == "screenshot" and item.value:
+                    yield trace_dir, item.value
+        if run is not None:
+            keep = None if shots.embed_all else important_steps(run, own)
+            for step in run.steps:
+                if step.status != "skipped" and step.screenshot and (keep is None or step.index in keep):
+                    yield trace_dir, step.screenshot
+
+
+def _findings_by_journey(result: Result) -> dict[str, list[Finding]]:
+    """journey id -> its findings, in the result's order (once, not once per journey: 500 x 657 comparisons)."""
+    by_journey: dict[str, list[Finding]] = {}
+    for finding in result.findings:
+        by_journey.setdefault(finding.journey, []).append(finding)
+    return by_journey
 
 
 def _script() -> str:
@@ -399,6 +384,7 @@ def _step_view(anchor: str, step: StepRecord, scale: float, trace_dir: Path | No
     duration = max(0.0, float(step.duration_ms or 0.0))
     budget = step.budget_ms
     ran = step.status != "skipped"
+    reason = failure.customer_reason(step)
     return StepView(
         anchor=f"{anchor}-s{step.index}",
         index=step.index,
@@ -406,8 +392,8 @@ def _step_view(anchor: str, step: StepRecord, scale: float, trace_dir: Path | No
         role=step.role,
         status=step.status if step.status in STEP_STATUS_LABELS else "failed",
         status_label=STEP_STATUS_LABELS.get(step.status, step.status),
-        error=failure.customer_reason(step),
-        error_raw=step.error if step.error and step.error != failure.customer_reason(step) else "",
+        error=reason,
+        error_raw=step.error if step.error and step.error != reason else "",
         url=step.url,
         title=step.title,
         http_status=step.http_status,
@@ -425,14 +411,14 @@ def _journey_view(
     number: int,
     summary: RunSummary,
     run: Run | None,
-    result: Result,
+    findings_of_journey: Sequence[Finding],
     rule_index: Mapping[str, RuleInfo],
     shots: Shots,
     steps_trend: Mapping[str, Spark] | None = None,
 ) -> JourneyView:
     anchor = f"j{number}"
     trace_dir = _trace_dir(shots.trace_root, summary)
-    own = _worst_first([f for f in result.findings if f.journey == summary.journey_id])
+    own = _worst_first(findings_of_journey)
     findings = [
         _finding_view(f"{anchor}-f{n}", f, rule_index, run, trace_dir, anchor, shots) for n, f in enumerate(own, start=1)
     ]

@@ -12,7 +12,10 @@ under 2 s and 15 MB). So:
   opens when the report is opened (or served) from its run folder; the report says so;
 - thumbnails are made quickly (JPEG ``draft``: decoded at 1/2, 1/4 or 1/8 of its size, then a
   bilinear resize) and cached in the run folder (``.thumbnails/``, keyed by the file's path, size
-  and modification time), so a report written again for the same run decodes nothing again.
+  and modification time), so a report written again for the same run decodes nothing again;
+- the report asks for the screenshots it will embed before it lays anything out (``Shots.prepare``):
+  they are made on every core by a pool of threads (Pillow decodes and encodes without holding the
+  GIL) while the report goes on, and ``Shots.get`` waits only for one not made yet.
 
 Screenshots are read only from inside the run's trace directory, and a link only ever points
 at a file found there.
@@ -24,7 +27,9 @@ import base64
 import hashlib
 import io
 import os
+import stat
 from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -74,7 +79,8 @@ def count_screenshots(runs: Iterable[Run]) -> int:
 class Shots:
     """The screenshots of one report: embedded thumbnails (cached on disk) or links, counted."""
 
-    def __init__(self, trace_root: Path | None, report_dir: Path | None = None, *, embed_all: bool = True):
+    def __init__(self, trace_root: Path | None, report_dir: Path | None = None, *, embed_all: bool = True,
+                 workers: int | None = None):
         self.trace_root = Path(trace_root) if trace_root is not None else None
         self.report_dir = Path(report_dir) if report_dir is not None else self.trace_root
         self.embed_all = embed_all
@@ -82,9 +88,39 @@ class Shots:
         self.embedded = 0
         self.linked = 0
         self._uris: dict[Path, str] = {}
+        self._made: dict[Path, Future[str]] = {}  # thumbnails asked for ahead (prepare), made by the pool
+        self._workers = workers if workers is not None else _cores()
+        self._pool: ThreadPoolExecutor | None = None
         self._bases: dict[Path, Path] = {}  # trace dir -> resolved, once per journey
         self._folder_hrefs: dict[Path, str] = {}  # a screenshot folder's link from the report, once per folder
         self._report_dir = self.report_dir.resolve() if self.report_dir is not None else None
+
+    def prepare(self, wanted: Iterable[tuple[Path | None, str | None]]) -> None:
+        """Start making the thumbnails of these screenshots (trace dir, name) on the pool; ``get`` takes them.
+
+        Only files that ``get`` would read are read (the same check of the trace folder). Asking for one
+        that is not embedded in the end costs a thumbnail, nothing else."""
+        if self._workers < 2:
+            return
+        for trace_dir, name in wanted:
+            file = self._inside(trace_dir, name)
+            if file is None or file in self._made:
+                continue
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(self._workers, thread_name_prefix="thumbnail")
+            self._made[file] = self._pool.submit(self._embeddable, file)
+
+    def close(self) -> None:
+        """Stop the pool (its threads end here: a process that forks later must have none left)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def __enter__(self) -> Shots:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
     def get(self, trace_dir: Path | None, name: str | None, alt: str, *, embed: bool = True) -> Shot:
         """A screenshot of ``trace_dir``: embedded when ``embed`` (or embed_all), else a link to its file."""
@@ -96,9 +132,12 @@ class Shots:
             self.linked += 1
             return Shot(note="screenshot in traces/", alt=alt, href=href)
         try:
-            if file.stat().st_size > MAX_SCREENSHOT_BYTES:
-                return Shot(note="screenshot too large to embed", alt=alt, href=href)
-            uri = self._uris.get(file) or self._thumbnail(file)
+            uri = self._uris.get(file)
+            if uri is None:
+                made = self._made.pop(file, None)
+                uri = made.result() if made is not None and not made.cancelled() else self._embeddable(file)
+        except _TooLarge:
+            return Shot(note="screenshot too large to embed", alt=alt, href=href)
         except OSError:
             return Shot(alt=alt)
         if not uri:
@@ -114,10 +153,13 @@ class Shots:
         try:
             base = self._bases.get(trace_dir) or self._bases.setdefault(trace_dir, trace_dir.resolve())
             file = base / name
-            if os.sep in name or name in (".", "..") or (os.altsep and os.altsep in name) or file.is_symlink():
-                file = Path(os.path.realpath(file))  # a path or a link: where it really leads (5x slower)
+            if not (os.sep in name or name in (".", "..") or (os.altsep and os.altsep in name)):
+                mode = os.lstat(file).st_mode  # one look: a plain file of this folder, or a link to follow
+                if not stat.S_ISLNK(mode):
+                    return file if stat.S_ISREG(mode) else None
+            file = Path(os.path.realpath(file))  # a path or a link: where it really leads (5x slower)
             return file if file.is_relative_to(base) and file.is_file() else None
-        except OSError:
+        except (OSError, ValueError):  # ValueError: a NUL in the name
             return None
 
     def _href(self, file: Path) -> str:
@@ -134,10 +176,16 @@ class Shots:
             return ""
         return quote(file.name) if folder == "." else f"{folder}/{quote(file.name)}"
 
-    def _thumbnail(self, file: Path) -> str:
-        stat = file.stat()
+    def _embeddable(self, file: Path) -> str:
+        """The ``data:`` URI of ``file``'s thumbnail, "" when unreadable; _TooLarge, OSError (also on the pool)."""
+        info = file.stat()
+        if info.st_size > MAX_SCREENSHOT_BYTES:
+            raise _TooLarge
+        return self._thumbnail(file, info)
+
+    def _thumbnail(self, file: Path, info: os.stat_result) -> str:
         version = f"{self.width}q{EMBED_QUALITY}v1"
-        key = hashlib.sha1(f"{file}\0{stat.st_size}\0{stat.st_mtime_ns}\0{version}".encode()).hexdigest()[:24]
+        key = hashlib.sha1(f"{file}\0{info.st_size}\0{info.st_mtime_ns}\0{version}".encode()).hexdigest()[:24]
         cached = self.trace_root / CACHE_FOLDER / f"{key}.jpg" if self.trace_root is not None else None
         if cached is not None:
             try:
@@ -157,6 +205,17 @@ class Shots:
             except OSError:
                 pass  # a read-only run folder: the next report makes the thumbnail again
         return _uri(small, "image/jpeg")
+
+
+class _TooLarge(Exception):
+    """A screenshot larger than MAX_SCREENSHOT_BYTES: linked, not embedded."""
+
+
+def _cores() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
 
 
 def downscale(data: bytes, width: int = EMBED_WIDTH) -> bytes | None:
