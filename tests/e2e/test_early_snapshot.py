@@ -10,8 +10,6 @@ are served on 127.0.0.1.
 from __future__ import annotations
 
 import re
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -19,6 +17,7 @@ from journeyaudit import model
 from journeyaudit.gather import recorder as recorder_module
 from journeyaudit.gather.browser import find_browser
 from journeyaudit.gather.runner import Runner, RunnerOptions
+from tests.static_pages import serve
 
 pytestmark = pytest.mark.e2e
 
@@ -43,30 +42,10 @@ window.__journeyauditFlush = () => { report(); if (!asked) { asked = true; setTi
 }
 
 
-class _Handler(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 - http.server's name
-        body = PAGES.get(self.path.split("?")[0])
-        self.send_response(200 if body else 404)
-        body = body or b"not found"
-        self.send_header("Content-Type", "text/plain" if self.path.startswith("/status") else "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def site():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve(PAGES, {"/status": "text/plain"}) as url:
+        yield url
 
 
 @pytest.fixture

@@ -6,15 +6,13 @@ it; the step then waits 2 s more, so the end-of-step snapshot no longer shows it
 
 from __future__ import annotations
 
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
 import pytest
 
 from journeyaudit import model
 from journeyaudit.facts import message_kinds
 from journeyaudit.gather.browser import find_browser
 from journeyaudit.gather.runner import Runner, RunnerOptions
+from tests.static_pages import serve
 
 pytestmark = pytest.mark.e2e
 
@@ -36,28 +34,10 @@ document.getElementById('place').addEventListener('click', () => {
 </body></html>"""
 
 
-class _Handler(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 - http.server's name
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(PAGE)))
-        self.end_headers()
-        self.wfile.write(PAGE)
-
-    def log_message(self, *args) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def site():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve({"/checkout": PAGE}) as url:
+        yield url
 
 
 def test_a_toast_that_disappears_before_the_step_ends_is_recorded(site, tmp_path):
