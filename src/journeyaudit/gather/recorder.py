@@ -160,7 +160,7 @@ class Recorder:
             if not (busy or calm) and loaded_at is not None and self._last_activity <= loaded_at:
                 quiet_at = min(quiet_at, loaded_at + AFTER_LOAD_MS / 1000)
             if now >= quiet_at or now - t0 >= SETTLE_MAX_MS / 1000 or self.crashed:
-                settled = min(now, quiet_at) if now >= quiet_at else now  # an early snapshot may run past it
+                settled = min(now, quiet_at)  # an early snapshot may have run past the moment it settled
                 return round((settled - self._step_t0) * 1000, 1)
             if early is not None and not busy and loaded_at is not None:
                 early, take = None, early
@@ -205,7 +205,8 @@ class Recorder:
         now = self._safe(lambda: self.page.evaluate(CHANGES_SCRIPT), None)
         if now == token:
             return True
-        if isinstance(now, str) and now.split(":")[0] == token.split(":")[0]:
+        document = token.split(":")[0]
+        if isinstance(now, str) and now.split(":")[0] == document:
             self._restless = True  # this document keeps changing: its snapshots wait for the window
         return False
 
