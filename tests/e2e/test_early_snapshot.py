@@ -48,6 +48,18 @@ def site():
         yield url
 
 
+@pytest.fixture(autouse=True)
+def wide_windows(monkeypatch):
+    """Quiet windows wide enough that the early snapshot is reached on a loaded CI machine.
+
+    With the shipped 40-120 ms windows, a worker held up for longer than the window (xdist
+    beside Chromiums) finds the window already over when it settles, and takes the one
+    snapshot the ordinary way: right, but not what these tests look at.
+    """
+    for name, ms in (("QUIET_MS", 600), ("CALM_QUIET_MS", 600), ("AFTER_LOAD_MS", 600), ("SETTLE_MAX_MS", 3_000)):
+        monkeypatch.setattr(recorder_module, name, ms)
+
+
 @pytest.fixture
 def captures(monkeypatch):
     """Each snapshot capture: (step index, early or not, the text it read)."""
