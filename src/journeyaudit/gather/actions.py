@@ -34,6 +34,12 @@ class ActionContext:
     screenshot_now: dict[str, Any] | None = None  # set by the screenshot action
     extra: dict[str, Any] = field(default_factory=dict)
     last_effect: dict[str, Any] | None = None  # set by click: what the click visibly did (JA402)
+    before_change: Callable[[], None] | None = None  # the recorder's: a picture on its way is collected first
+
+    def page_may_change(self) -> None:
+        """Called just before the action does something that may change the page."""
+        if self.before_change is not None:
+            self.before_change()
 
     def url(self, target: str) -> str:
         """Absolute URLs as they are; anything else is appended to the base URL."""
@@ -47,6 +53,9 @@ class ActionContext:
 
 ActionFunction = Callable[[Page, dict[str, Any], ActionContext], "dict[str, Any] | None"]
 ACTIONS: dict[str, ActionFunction] = {}
+#: actions that only look (at the page or the inbox): the picture of the last step may still be on its way
+LOOK_ONLY_ACTIONS = frozenset({"expect", "wait_for", "pause", "screenshot", "wait_for_email", "expect_emails",
+                               "expect_email_header"})
 
 # Facts about the element a fill/click touched, never its value.
 _DESCRIBE_BODY = """
@@ -72,12 +81,15 @@ def action(name: str) -> Callable[[ActionFunction], ActionFunction]:
 def perform(page: Page, name: str, params: dict[str, Any], ctx: ActionContext) -> dict[str, Any] | None:
     """Run one action; any Playwright failure becomes a one-line ActionFailed.
 
-    An action that touches the page first waits for it to be ready (gather/waits.py).
+    An action that touches the page first waits for it to be ready (gather/waits.py); one that
+    may change it first lets the recorder collect the picture still on its way (``page_may_change``).
     """
     try:
         if name in waits.READY_ACTIONS:
             ready_ms = waits.wait_ready(page, ctx.extra.get("network_log"), ctx.extra.get("readiness") or waits.Readiness())
             ctx.extra["ready_ms"] = ready_ms
+        if name not in LOOK_ONLY_ACTIONS and name != "click":  # click looks at its target first, then calls it
+            ctx.page_may_change()
         return ACTIONS[name](page, params, ctx)
     except ActionFailed:
         raise
@@ -154,6 +166,7 @@ def click(page: Page, params: dict[str, Any], ctx: ActionContext) -> dict[str, A
         locator.wait_for(state="visible", timeout=ctx.timeout(params))
         seen = _look(page, selector, ctx.timeout(params), watch=True)
     frame = None if seen.get("top", False) else _frame_of(locator, page)  # an iframe's button: its document
+    ctx.page_may_change()
     watch = ClickWatch(page, frame, watching=seen.get("watching") or None)
     try:
         locator.click(timeout=ctx.timeout(params))

@@ -149,19 +149,21 @@ _FRAME_COVER_SCRIPT = f"""([secrets, cover]) => {{
 }}"""
 
 
-def cover_child_frames(page: Page, secrets: Iterable[str]) -> list[Frame]:
+def cover_child_frames(page: Page, secrets: Iterable[str]) -> tuple[list[Frame], bool]:
     """Covers drawn in every child frame (the main frame's come with the snapshot's read): the frames
-    covered, to uncover after the picture. A frame that went away while we looked is skipped."""
+    looked at, to uncover after the picture (their marks go too), and whether none of them drew a
+    cover (then the picture may be taken after the uncovering). A frame that went away is skipped."""
     secrets = [s for s in secrets if s]
     selectors = [*SECRET_FIELD_SELECTORS, f"[{SECRET_MARK}]"]
-    covered = []
+    covered, clear = [], True
     for frame in frames(page):
         if frame is page.main_frame:
             continue
         with contextlib.suppress(PlaywrightError):
-            frame.evaluate(_FRAME_COVER_SCRIPT, [secrets, selectors])
+            drawn = frame.evaluate(_FRAME_COVER_SCRIPT, [secrets, selectors])
             covered.append(frame)
-    return covered
+            clear = clear and drawn == 0
+    return covered, clear
 
 
 def uncover(covered: Iterable[Frame]) -> None:

@@ -9,7 +9,6 @@ masked JPEG screenshot. Secrets are redacted before anything leaves here.
 
 from __future__ import annotations
 
-import base64
 import time
 from pathlib import Path
 from typing import Any
@@ -21,10 +20,11 @@ from playwright.sync_api import Page
 from journeyaudit import model
 from journeyaudit.gather import page_data
 from journeyaudit.gather.limits import RecordingLimits, room
-from journeyaudit.gather.masks import cover_child_frames, cover_selectors, field_masks, marked_secrets, uncover
+from journeyaudit.gather.masks import cover_selectors
 from journeyaudit.gather.message_watch import CHANGES_SCRIPT, MessageWatch
 from journeyaudit.gather.snapshot_scripts import DATA_LAYER_SCRIPT, FIELDS_SCRIPT, JSON_LD_SCRIPT, SNAPSHOT_SCRIPT
-from journeyaudit.history.store import Redactor, atomic_write_bytes, step_file_stem
+from journeyaudit.gather.step_pictures import StepPictures
+from journeyaudit.history.store import Redactor
 
 QUIET_MS = 120  # a step has settled when no request was in flight for this long...
 CALM_QUIET_MS = 40  # ...or this long when the page was already quiet for QUIET_MS as the action ended
@@ -58,7 +58,7 @@ class Recorder:
         self.secret_selectors = tuple(secret_selectors)  # filled with a secret by the journey (masks.py adds the rest)
         self.crashed = False
         self.axe = None  # axe-core at each snapshot (JA605): the runner turns it on (check_accessibility)
-        self._cdp = None  # the quick screenshot's CDP session (None: not opened yet; False: not available)
+        self.pictures = StepPictures(page, self.run_dir)  # the masked screenshots (step_pictures.py)
         self.step: model.StepRecord | None = None
         self._step_t0 = time.monotonic()
         self._pending: dict[Any, tuple[model.NetworkEntry, float]] = {}
@@ -178,6 +178,8 @@ class Recorder:
         no request started or ended, and its document did not change (the watcher's count,
         message_watch.py). Otherwise it is taken again, as before. A document that changed
         after such a snapshot (a carousel, a clock) is not tried again.
+
+        The screenshot of a page with nothing to cover is collected later (:meth:`flush_shot`).
         """
         taken: list = []
 
@@ -185,7 +187,7 @@ class Recorder:
             if self.crashed or self.page.is_closed():
                 return
             before = self._activity
-            token = self._capture(screenshot=screenshot, look=False)
+            token = self._capture(screenshot=screenshot, look=False, defer=True)
             if token is None:
                 self._early = False  # no watcher in this page: the early snapshot cannot be checked
                 return
@@ -195,7 +197,8 @@ class Recorder:
         if taken and self._still(*taken[0]):
             self._close_snapshot()
         else:
-            self.snapshot(screenshot=screenshot)
+            self._capture(screenshot=screenshot, defer=True)
+            self._close_snapshot()
         return settled
 
     def _still(self, activity: int, token: str) -> bool:
@@ -218,14 +221,17 @@ class Recorder:
         self._capture(screenshot=screenshot, full_page=full_page)
         self._close_snapshot()
 
-    def _capture(self, *, screenshot: bool, full_page: bool = False, look: bool = True) -> str | None:
+    def _capture(self, *, screenshot: bool, full_page: bool = False, look: bool = True, defer: bool = False,
+                 ) -> str | None:
         """The snapshot's reads, screenshot and accessibility run; the document's change count as read.
 
         ``look``: first make sure the page can be read (:meth:`_responsive`); an early snapshot
         (:meth:`finish_step`) is taken only on a loaded page with nothing in flight, and skips it.
+        ``defer``: a picture with nothing covered may be collected later (:meth:`flush_shot`).
         """
         record = self.step
         assert record is not None
+        self.flush_shot()
         if self.crashed or self.page.is_closed():
             record.error = record.error or "the browser page crashed"
             return None
@@ -236,16 +242,25 @@ class Recorder:
             record.error = record.error or ("the browser page crashed" if crashed else "the page stopped responding")
             return None
         record.url = page.url
-        secrets = [s for s in getattr(self.redactor, "secrets", ()) if s] if screenshot else []
-        quick = screenshot and not full_page and self._cdp is not False
+        secrets = self._secrets() if screenshot else []
+        quick = screenshot and not full_page and self.pictures.quick
         marked, covered, changes = self._read_page(record, secrets, cover_selectors(self.secret_selectors) if quick else None)
         page_data.read_json_bodies(self._json_responses)
         self._json_responses = []
         if screenshot:
-            record.screenshot = self._screenshot(record, full_page, marked, covered)
+            record.screenshot = self.pictures.take(record, self._secrets(), self.secret_selectors, full_page=full_page,
+                                                   marked=marked, covered=covered, defer=defer)
         if self.axe is not None:
             record.accessibility = self.axe(page)
         return changes if isinstance(changes, str) else None
+
+    def _secrets(self) -> list[str]:
+        return [s for s in getattr(self.redactor, "secrets", ()) if s]
+
+    def flush_shot(self) -> None:
+        """Collect the end-of-step picture still on its way (step_pictures.py): before anything may change the page
+        (the next action that is not a pure look, the next snapshot, the journey's end)."""
+        self.pictures.flush(gone=self.crashed or self.page.is_closed())
 
     def _close_snapshot(self) -> None:
         """What the snapshot settles for the step: the messages no longer shown, and secrets redacted."""
@@ -310,46 +325,6 @@ class Recorder:
             except PlaywrightError:
                 return False
         return False
-
-    def _screenshot(self, record: model.StepRecord, full_page: bool, marked: int | None = None,
-                    covered: int | None = None) -> str | None:
-        """A JPEG with secret fields and every element showing a secret covered (a failed marking: no shot).
-
-        ``marked``: the main frame's elements showing a secret were marked by the snapshot's read;
-        ``covered``: it also drew the covers (the viewport; each child frame covers its own next): the
-        picture is then taken through CDP, about half the time of Playwright's screenshot, which masks otherwise.
-        """
-        image = None
-        if covered is not None and covered >= 0:
-            children = cover_child_frames(self.page, getattr(self.redactor, "secrets", ()))
-            image = self._quick_shot()
-            uncover(children)
-        if covered is not None:  # the covers and the marks come off in one trip
-            uncover([self.page.main_frame])
-            marked = None
-        if image is None:
-            masks = field_masks(self.page, self.secret_selectors)
-            try:
-                with marked_secrets(self.page, getattr(self.redactor, "secrets", ()), marked) as shown:
-                    image = self.page.screenshot(
-                        type="jpeg", quality=60, full_page=full_page, mask=masks + shown, timeout=10_000
-                    )
-            except PlaywrightError:
-                return None
-        name = step_file_stem(record.index, record.name) + ".jpg"
-        atomic_write_bytes(self.run_dir / name, image)
-        return name
-
-    def _quick_shot(self) -> bytes | None:
-        """The viewport as a JPEG through the page's CDP session; None (and never again) when it cannot."""
-        try:
-            if self._cdp is None:
-                self._cdp = self.page.context.new_cdp_session(self.page)
-            answer = self._cdp.send("Page.captureScreenshot", {"format": "jpeg", "quality": 60})
-            return base64.b64decode(answer["data"])
-        except (PlaywrightError, KeyError, TypeError, ValueError):
-            self._cdp = False
-            return None
 
     def _redact(self, record: model.StepRecord) -> None:
         r = self.redactor

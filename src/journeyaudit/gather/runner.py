@@ -202,6 +202,7 @@ class Runner:
             if options.accessibility:
                 recorder.check_accessibility()
             ctx = ActionContext(options.base_url, options.action_timeout_ms, options.navigation_timeout_ms)
+            ctx.before_change = recorder.flush_shot  # a step's picture may still be on its way (deferred_shot.py)
             # the request action (api_request.py): its own request context, the redactor, the base URL's login
             ctx.extra.update(playwright=self._playwright, redactor=redactor, http_credentials=options.http_credentials)
             # waits on the shop's requests and the readiness default (waits.py)
@@ -225,6 +226,7 @@ class Runner:
                     stopped = True
                 if record.probe_stop:  # a probe variant ends where the shop stopped the customer
                     stopped = True
+            recorder.flush_shot()
             run.status = "failed" if any(s.status == "failed" for s in run.steps) else "passed"
             recheck_products(run, recorder, options.navigation_timeout_ms)  # a refusal without a cause: look again
             if journey.setup and options.login and run.status == "passed":
@@ -234,6 +236,8 @@ class Runner:
             run.status = "error"  # so that retain-on-failure keeps the trace of a journey that broke
             raise
         finally:
+            if recorder is not None:
+                recorder.flush_shot()  # a journey that broke off still keeps the picture of its last step
             if tracing:  # the redactor that knows the card numbers found while the journey ran
                 playwright_trace.finish(context, options.trace, run, run_dir, recorder.redactor if recorder else redactor)
             try:
