@@ -1,4 +1,4 @@
-"""The end-of-step picture left on its way (gather/deferred_shot.py), in a real Chromium.
+"""The end-of-step picture left on its way (gather/deferred_calls.py), in a real Chromium.
 
 A page with nothing to cover has its picture asked for and collected before the next action
 that may change the page: the picture is of the step's page, never of what the click led to.
@@ -14,13 +14,13 @@ import pytest
 from PIL import Image
 
 from journeyaudit import model
-from journeyaudit.gather import deferred_shot
+from journeyaudit.gather import deferred_calls
 from journeyaudit.gather.browser import find_browser
 from journeyaudit.gather.runner import Runner, RunnerOptions
 from tests.static_pages import serve
 
 pytestmark = pytest.mark.e2e
-REAL_COLLECT = deferred_shot.collect
+REAL_COLLECT = deferred_calls.collect
 
 PAGES = {
     "/green": b"""<!doctype html><html lang="en"><head><title>Green</title>
@@ -44,7 +44,7 @@ def site():
 def calls(monkeypatch):
     """Every deferred picture: ("start", url) when asked for, ("collect", url) when collected."""
     seen: list[tuple[str, str]] = []
-    start, collect = deferred_shot.start, deferred_shot.collect
+    start, collect = deferred_calls.start_cdp, deferred_calls.collect
 
     def spy_start(cdp, method, params):
         task = start(cdp, method, params)
@@ -52,12 +52,12 @@ def calls(monkeypatch):
             seen.append(("start", _page_url(cdp)))
         return task
 
-    def spy_collect(cdp, task):
-        seen.append(("collect", _page_url(cdp)))
-        return collect(cdp, task)
+    def spy_collect(owner, task):
+        seen.append(("collect", _page_url(owner)))
+        return collect(owner, task)
 
-    monkeypatch.setattr(deferred_shot, "start", spy_start)
-    monkeypatch.setattr(deferred_shot, "collect", spy_collect)
+    monkeypatch.setattr(deferred_calls, "start_cdp", spy_start)
+    monkeypatch.setattr(deferred_calls, "collect", spy_collect)
     return seen
 
 
@@ -111,7 +111,7 @@ def test_a_picture_that_could_not_be_collected_is_taken_then(site, tmp_path, cal
         REAL_COLLECT(cdp, task)  # the answer came, and is dropped as if it had not
         calls.append(("lost", ""))
 
-    monkeypatch.setattr(deferred_shot, "collect", lost)
+    monkeypatch.setattr(deferred_calls, "collect", lost)
     run = _run(site, tmp_path, [
         model.Step("Green", "product", [model.Action("goto", {"url": "/green"})]),
         model.Step("Red", "cart", [model.Action("click", {"selector": "#next"}), model.Action("expect", {"text": "Red"})]),
@@ -120,3 +120,4 @@ def test_a_picture_that_could_not_be_collected_is_taken_then(site, tmp_path, cal
     green = tmp_path / run.steps[0].screenshot
     r, g, b = _mean_colour(green)
     assert g > 120 and r < 60, (r, g, b)  # taken before the click all the same
+

@@ -202,7 +202,7 @@ class Runner:
             if options.accessibility:
                 recorder.check_accessibility()
             ctx = ActionContext(options.base_url, options.action_timeout_ms, options.navigation_timeout_ms)
-            ctx.before_change = recorder.flush_shot  # a step's picture may still be on its way (deferred_shot.py)
+            ctx.before_change = recorder.flush_shot  # a step's picture may still be on its way (deferred_calls.py)
             # the request action (api_request.py): its own request context, the redactor, the base URL's login
             ctx.extra.update(playwright=self._playwright, redactor=redactor, http_credentials=options.http_credentials)
             # waits on the shop's requests and the readiness default (waits.py)

@@ -4,7 +4,7 @@ The snapshot's read (recorder.py) marks the elements showing a secret and draws 
 them and over the secret fields of the main frame; each child frame covers its own here. The
 picture is then taken through the page's CDP session, about half the time of Playwright's
 screenshot, which masks otherwise. When no frame drew a cover, the end-of-step picture is
-asked for and not waited for (deferred_shot.py): :meth:`StepPictures.flush` collects it
+asked for and not waited for (deferred_calls.py): :meth:`StepPictures.flush` collects it
 before anything may change the page.
 """
 
@@ -17,7 +17,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
 from journeyaudit import model
-from journeyaudit.gather import deferred_shot
+from journeyaudit.gather import deferred_calls
 from journeyaudit.gather.masks import cover_child_frames, field_masks, marked_secrets, uncover
 from journeyaudit.history.store import atomic_write_bytes, step_file_stem
 
@@ -74,7 +74,7 @@ class StepPictures:
         if pending is None:
             return
         record, task, secrets, selectors = pending
-        image = deferred_shot.screenshot_bytes(deferred_shot.collect(self._cdp, task))
+        image = deferred_calls.screenshot_bytes(deferred_calls.collect(self._cdp, task))
         if image is not None:
             record.screenshot = self._write(record, image)
         elif not gone:
@@ -87,7 +87,7 @@ class StepPictures:
         if session is None:
             return False
         uncover([*children, self.page.main_frame])
-        task = deferred_shot.start(session, *deferred_shot.SCREENSHOT)
+        task = deferred_calls.start_cdp(session, *deferred_calls.SCREENSHOT)
         if task is None:
             return False
         self._on_way = (record, task, list(secrets), tuple(selectors))
@@ -113,7 +113,7 @@ class StepPictures:
         if session is None:
             return None
         try:
-            image = deferred_shot.screenshot_bytes(session.send(*deferred_shot.SCREENSHOT))
+            image = deferred_calls.screenshot_bytes(session.send(*deferred_calls.SCREENSHOT))
         except PlaywrightError:
             image = None
         if image is None:

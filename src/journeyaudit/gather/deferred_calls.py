@@ -1,4 +1,4 @@
-"""A screenshot on its way while the journey goes on: asked for through CDP, collected later.
+"""Calls to the browser left on their way while the journey goes on, collected later.
 
 Chromium takes about 40 ms to hand over a picture of the page (a new frame, read back and
 encoded), and the end-of-step snapshot waited for it at every step. When nothing on the page
@@ -11,8 +11,8 @@ Playwright's sync API has no call that returns before its answer. The request is
 task on the sync API's own event loop, the loop every Playwright call of this thread runs, so it
 is sent the next time the thread talks to Playwright, ahead of that call's own message. That
 reaches into the sync wrapper (``_impl_obj``, ``_loop``, ``_sync``; Playwright is pinned in
-requirements.lock); where they are missing, :func:`start` returns None and the recorder waits
-for the picture as before.
+requirements.lock); where they are missing, :func:`start_cdp` returns None and the
+caller makes the call the ordinary way.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from typing import Any
 SCREENSHOT = ("Page.captureScreenshot", {"format": "jpeg", "quality": 60})
 
 
-def start(cdp: Any, method: str, params: dict[str, Any]) -> Any | None:
+def start_cdp(cdp: Any, method: str, params: dict[str, Any]) -> Any | None:
     """The CDP call ``method`` under way on ``cdp`` (a sync CDPSession), not waited for; None when it cannot be."""
     try:
         send, loop = cdp._impl_obj.send, cdp._loop
@@ -36,10 +36,11 @@ def start(cdp: Any, method: str, params: dict[str, Any]) -> Any | None:
         return None
 
 
-def collect(cdp: Any, task: Any) -> dict[str, Any] | None:
-    """The answer of a call :func:`start` began (running the loop until it comes); None when it failed."""
+def collect(owner: Any, task: Any) -> Any | None:
+    """The answer of a call begun on ``owner`` (the sync CDP session), running the loop until it comes;
+    None when it failed."""
     try:
-        return cdp._sync(task)
+        return owner._sync(task)
     except BaseException as exc:  # noqa: BLE001 - a closed page, a crashed browser, a cancelled task
         if isinstance(exc, (KeyboardInterrupt, SystemExit)):
             raise
