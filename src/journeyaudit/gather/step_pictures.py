@@ -49,7 +49,8 @@ class StepPictures:
         image = None
         if covered is not None and covered >= 0:
             children, clear = cover_child_frames(self.page, secrets)
-            if defer and clear and covered == 0 and self._later(record, children, secrets, selectors):
+            marks = [] if not marked else [self.page.main_frame]  # nothing marked, nothing covered: nothing to take off
+            if defer and clear and covered == 0 and self._later(record, [*children, *marks], secrets, selectors):
                 return None
             image = self._quick()
             uncover(children)
@@ -81,12 +82,13 @@ class StepPictures:
             self._cdp = False
             record.screenshot = self.take(record, secrets, selectors)
 
-    def _later(self, record: model.StepRecord, children: list, secrets: list[str], selectors: tuple[str, ...]) -> bool:
-        """Nothing covered anywhere: the marks off, then the picture asked for and not waited for; False when it cannot be."""
+    def _later(self, record: model.StepRecord, marked: list, secrets: list[str], selectors: tuple[str, ...]) -> bool:
+        """Nothing covered anywhere: the marks off (in the frames ``marked``; the main frame only when it marked
+        an element: one trip less per step), then the picture asked for and not waited for; False when it cannot be."""
         session = self._session()
         if session is None:
             return False
-        uncover([*children, self.page.main_frame])
+        uncover(marked)
         task = deferred_calls.start_cdp(session, *deferred_calls.SCREENSHOT)
         if task is None:
             return False
