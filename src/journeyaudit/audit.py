@@ -275,7 +275,8 @@ def run_audit(
                 result.errors.append(str(exc))
                 raise AuditCannotRun(str(exc)) from None
             keep = _JourneyKeeper(settings, rules, result, runs, out_dir, started, Attempts(settings.retries, settings.fail_on, known))
-            for done in runner.run(settings.journeys, traces, started=progress.journey_started, step_done=progress.step_done):
+            for done in runner.run(settings.journeys, traces, started=progress.journey_started, step_done=progress.step_done,
+                                   durations=settings.durations):
                 findings, summary = keep.take(done)
                 if summary is None:  # a failed attempt with a retry left (retries.py): the pool runs it again
                     progress.journey_retried(done.count, total, done.run, findings, done.attempt)

@@ -20,7 +20,7 @@ from journeyaudit import model
 from journeyaudit.audit import summarise
 from journeyaudit.cli.common import exit_code
 from journeyaudit.cli.main import main
-from journeyaudit.cli.shards import plan_shard
+from journeyaudit.cli.shards import plan_order, plan_shard
 from journeyaudit.history import store
 from journeyaudit.history.database import History
 from journeyaudit.history.shards import journey_durations
@@ -189,6 +189,22 @@ def test_a_shard_run_reads_the_history_to_balance_but_neither_compares_nor_recor
     assert settings.shard.history_run == recorded and settings.shard.index == 2
     durations, _ = journey_durations(History(url), "demo")
     assert settings.shard.journeys == [j.id for j in settings.journeys] == split(AUDIT, 3, durations)[1]
+
+
+@pytest.mark.parametrize("workers, reads", [(2, True), (1, False)])
+def test_a_run_with_workers_reads_the_durations_so_the_longest_journeys_start_first(tmp_path, workers, reads):
+    """gather/workers.py hands them out longest first; one worker keeps the audit's order and reads nothing."""
+    runs = _fixture_runs()
+    url = f"sqlite:///{tmp_path / 'h.sqlite'}"
+    with History(url) as history:
+        history.record(_whole(runs), runs=runs)
+    post = prepare(history_url=url)
+    settings = SimpleNamespace(name="demo", journeys=[SimpleNamespace(id=i) for i in AUDIT], workers=workers, durations={})
+    plan_order(settings, post)
+    assert post.history is not None  # the run still compares and records
+    post.close()
+    assert settings.durations == (journey_durations(History(url), "demo")[0] if reads else {})
+    assert not reads or set(settings.durations) == set(AUDIT)
 
 
 # ---- merging ---------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ tests/e2e/test_workers.py.
 
 from __future__ import annotations
 
+import queue
 import threading
 import time
 from pathlib import Path
@@ -15,7 +16,7 @@ import pytest
 from journeyaudit import model
 from journeyaudit.gather.browser import BrowserChoice
 from journeyaudit.gather.runner import Runner, RunnerOptions
-from journeyaudit.gather.workers import JourneyPool, in_listed_order
+from journeyaudit.gather.workers import JourneyPool, in_listed_order, longest_first
 from journeyaudit.spec.settings import auto_workers
 
 OPTIONS = RunnerOptions(base_url="http://127.0.0.1:9", browser=BrowserChoice(executable="/nonexistent/chromium", source="option"))
@@ -86,6 +87,39 @@ def test_two_workers_record_two_journeys_at_the_same_time(tmp_path):
         done = list(pool.run([journey("a"), journey("b")], tmp_path))
     assert {d.run.status for d in done} == {"passed"}
     assert all(len(r.ran) == 1 for r in FakeRunner.launched)
+
+
+def test_longest_first_puts_journeys_without_a_duration_first_then_the_longest():
+    journeys = [journey(name) for name in ("short", "new", "long", "middle", "also-new", "short-too")]
+    durations = {"short": 2_800.0, "long": 8_900.0, "middle": 4_200.0, "short-too": 2_800.0}
+    order = longest_first(list(range(6)), journeys, durations)
+    assert [journeys[i].id for i in order] == ["new", "also-new", "long", "middle", "short", "short-too"]
+
+
+class _Handed(queue.Queue):
+    """The pool's task queue, noting the journeys in the order the workers take them (under the queue's lock)."""
+
+    def __init__(self):
+        super().__init__()
+        self.taken: list[str] = []
+
+    def _get(self):
+        task = super()._get()
+        if task is not None:
+            self.taken.append(task[1].id)
+        return task
+
+
+@pytest.mark.parametrize("workers, expected", [(2, ["long", "middle", "short"]), (1, ["short", "long", "middle"])])
+def test_the_pool_hands_out_the_longest_journeys_first_when_it_has_more_than_one_worker(tmp_path, workers, expected):
+    """One worker keeps the audit's order (nothing to balance): its progress lines stay in the listed order."""
+    journeys = [journey("short"), journey("long"), journey("middle")]
+    pool = JourneyPool(OPTIONS, workers, FakeRunner)
+    pool._tasks = handed = _Handed()  # before the workers start waiting on it
+    with pool:
+        done = list(pool.run(journeys, tmp_path, durations={"short": 100.0, "long": 900.0, "middle": 500.0}))
+    assert handed.taken == expected
+    assert sorted(d.journey.id for d in done) == ["long", "middle", "short"]
 
 
 def test_a_runner_that_raises_gives_an_error_run_and_the_audit_goes_on(tmp_path):

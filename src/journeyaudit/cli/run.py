@@ -23,7 +23,7 @@ from journeyaudit.cli.common import (
     print_post,
     rule_catalogue,
 )
-from journeyaudit.cli.shards import plan_shard, shard_option
+from journeyaudit.cli.shards import plan_order, plan_shard, shard_option
 
 RUN_EPILOG = """\b
 Examples:
@@ -142,6 +142,7 @@ def run(files, verbose, crawl_dir=None, **params) -> None:
     post = prepare(formats=settings.formats, history_url=settings.history_url, baseline=settings.baseline,
                    trend_runs=settings.trend_runs)
     plan_shard(settings, params.get("shard"), post)  # --shard i/n: this job's part of the journeys
+    plan_order(settings, post)  # workers: the longest journeys of the last runs first
     browser = remote_choice(settings.browser_ws, settings.browser_cdp)
     if browser is not None and settings.host_map:
         echo(click.style("warning: ", fg="yellow", bold=True)

@@ -76,6 +76,7 @@ def plan_shard(settings, shard, post) -> None:
     post.record = False
     total = len(settings.journeys)
     settings.journeys, settings.shard = plan(settings.name, settings.journeys, settings.rules, shard, durations, newest)
+    settings.durations = durations  # the shard's workers, too, start its longest journeys first
     known = sum(1 for journey in settings.shard.audit_journeys if journey in durations)
     how = f"balanced by the durations of {known} journeys in history run #{newest}" if durations else "split by journey id"
     echo(f"Shard {shard}: {len(settings.journeys)} of {total} journeys ({how}); join the shards with `journeyaudit merge`.")
@@ -84,6 +85,20 @@ def plan_shard(settings, shard, post) -> None:
     for warning in post.warnings:
         echo(click.style("warning: ", fg="yellow", bold=True) + flat(warning, None), err=True)
     post.warnings.clear()
+
+
+def plan_order(settings, post) -> None:
+    """With more than one worker, each journey's duration in the history: the longest are handed out first
+    (gather/workers.py). A history that cannot be read leaves the audit's order; it says why when it records."""
+    if settings.workers < 2 or settings.durations or post.history is None or len(settings.journeys) < 3:
+        return
+    from journeyaudit.history.database import HistoryError
+    from journeyaudit.history.shards import journey_durations
+
+    try:
+        settings.durations, _newest = journey_durations(post.history, settings.name)
+    except HistoryError:
+        settings.durations = {}
 
 
 MERGE_EPILOG = """\b

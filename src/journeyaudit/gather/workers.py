@@ -67,6 +67,21 @@ def error_run(journey: model.Journey, base_url: str, exc: BaseException) -> mode
     )
 
 
+def longest_first(wave: list[int], journeys: Sequence[model.Journey], durations: dict[str, float]) -> list[int]:
+    """The journeys of ``wave`` (indexes) in the order to hand them out: those the history has no duration
+    for first (a new journey may be a long one), then the rest longest first; ties keep the audit's order.
+
+    Handing out the longest first is the classic rule for a pool of workers: with the audit's own order a
+    long journey listed last runs alone at the end while the other workers wait. The demo audit with two
+    workers: about 23.4 s in the listed order against 21.7 s longest first, from its journeys' durations.
+    """
+    def key(index: int) -> tuple[bool, float]:
+        known = durations.get(journeys[index].id)
+        return (known is not None, -(known or 0.0))
+
+    return sorted(wave, key=key)
+
+
 class JourneyPool:
     """``workers`` runners in their own threads; a context manager, like one Runner.
 
@@ -142,8 +157,13 @@ class JourneyPool:
         *,
         started: Callable[[int, int, model.Journey], None] | None = None,
         step_done: Callable[[model.Journey, model.StepRecord], None] | None = None,
+        durations: dict[str, float] | None = None,
     ) -> Iterator[Finished]:
         """Record every journey into ``traces/<journey id>`` and yield each as it finishes.
+
+        ``durations`` (journey id -> ms, from the history): with more than one worker the
+        longest journeys are handed out first, so that no long journey starts last while the
+        other workers have nothing left to do (:func:`longest_first`).
 
         With one worker, ``started`` and ``step_done`` are told as things happen. With more,
         journeys overlap: ``started`` is not told (the line per finished journey says it
@@ -153,6 +173,8 @@ class JourneyPool:
         from journeyaudit.gather.login_state import phases  # setup journeys first, the rest once they are done
 
         waves = phases(journeys)
+        if durations and self.workers > 1:
+            waves = [longest_first(wave, journeys, durations) for wave in waves]
         self._handed = 0
         total, count, gone = len(journeys), 0, 0
         held: dict[str, list[model.StepRecord]] = {}  # more than one worker: steps told with their journey

@@ -101,6 +101,7 @@ class AuditSettings:
     browser_ws: str | None = None  # a Playwright browser server to connect to instead of launching Chromium
     browser_cdp: str | None = None  # or a browser's CDP endpoint (a grid's se:cdp, browserless)
     shard: model.ShardInfo | None = None  # run --shard i/n: this job's part of the journeys (spec/shards.py)
+    durations: dict[str, float] = field(default_factory=dict)  # journey id -> ms in the history: workers start the longest first
     # issue 11: the profile's setup:/teardown: items (request_spec.HookSpec dumps) and the ${ENV} values in them
     hooks: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # "setup"/"teardown" -> items
     hook_secrets: list[str] = field(default_factory=list)  # never written: redacted from the run's log
