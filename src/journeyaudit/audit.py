@@ -255,7 +255,7 @@ def run_audit(
     ):
         check_reachable(base_url)
         options = _runner_options(settings, browser, base_url, mailbox)
-        hooks = None
+        hooks = keep = None  # the profile's setup/teardown, the journey keeper: set once the run starts
         total = len(settings.journeys)
         try:  # one browser per worker (gather/workers.py), each journey in a fresh context
             runner = JourneyPool(options, min(settings.workers, total)).__enter__()
@@ -300,7 +300,7 @@ def run_audit(
             if hooks is not None and hooks.set_up:  # teardown always runs, also after Ctrl-C
                 result.errors.extend(hooks.teardown())
             result.duration_ms = round((time.time() - started) * 1000, 1)
-            unsaved = _save_last(result, runs, out_dir)
+            unsaved = _save_last(result, runs, out_dir, keep)
             with contextlib.suppress(Exception):  # the browsers have closed meanwhile (each worker's own)
                 runner.__exit__(None, None, None)
         if unsaved is not None:
@@ -343,6 +343,9 @@ class _JourneyKeeper:
                  attempts: Attempts):
         self.settings, self.rules, self.result, self.runs = settings, rules, result, runs
         self.out_dir, self.started, self.attempts = out_dir, started, attempts
+        from journeyaudit.report.screenshots import MadeAhead  # Pillow: imported when a run records, not before
+
+        self.thumbnails = MadeAhead(out_dir)  # the report's, made while the next journey records
 
     def take(self, done) -> tuple[list[model.Finding], model.RunSummary | None]:
         """The attempt's findings and its summary; no summary when it failed and runs again (kept in attempt-N/)."""
@@ -356,6 +359,7 @@ class _JourneyKeeper:
         if self.attempts.retry(run, findings, done.attempt, self.out_dir / "traces" / journey.id, f"traces/{journey.id}"):
             return findings, None
         self.runs[journey.id] = run
+        self.thumbnails.journey(self.out_dir / "traces" / journey.id, run)
         summary = summarise(run, f"traces/{journey.id}", judged.probe_outcome)
         self.attempts.finish(summary, run, findings, done.attempt)
         result.runs.append(summary)
@@ -377,8 +381,12 @@ def _password(settings: AuditSettings) -> list[str]:
     return ([password] if password else []) + remote
 
 
-def _save_last(result: model.Result, runs: dict[str, model.Run], out_dir: Path) -> OSError | None:
-    """result.json and report.html a last time; a failed write is returned, never raised over another error."""
+def _save_last(result: model.Result, runs: dict[str, model.Run], out_dir: Path, keep: _JourneyKeeper | None = None,
+               ) -> OSError | None:
+    """result.json and report.html a last time; a failed write is returned, never raised over another error.
+    The thumbnails the keeper asked for are finished first: the report reads them."""
+    if keep is not None:
+        keep.thumbnails.close()
     try:
         store.save_result(result, out_dir / store.RESULT_FILE)
         write_report(result, runs, out_dir)

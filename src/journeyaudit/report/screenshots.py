@@ -13,6 +13,9 @@ under 2 s and 15 MB). So:
 - thumbnails are made quickly (JPEG ``draft``: decoded at 1/2, 1/4 or 1/8 of its size, then a
   bilinear resize) and cached in the run folder (``.thumbnails/``, keyed by the file's path, size
   and modification time), so a report written again for the same run decodes nothing again;
+- ``run`` has them made as each journey is saved (:class:`MadeAhead`), while the next one records,
+  so the report after the last journey finds them cached (9 journeys, 2 workers: 0.25-0.41 s of
+  thumbnails after the last journey became 0.05 s);
 - the report asks for the screenshots it will embed before it lays anything out (``Shots.prepare``):
   they are made on every core by a pool of threads (Pillow decodes and encodes without holding the
   GIL) while the report goes on, and ``Shots.get`` waits only for one not made yet.
@@ -110,10 +113,11 @@ class Shots:
                 self._pool = ThreadPoolExecutor(self._workers, thread_name_prefix="thumbnail")
             self._made[file] = self._pool.submit(self._embeddable, file)
 
-    def close(self) -> None:
-        """Stop the pool (its threads end here: a process that forks later must have none left)."""
+    def close(self, *, finish: bool = False) -> None:
+        """Stop the pool (its threads end here: a process that forks later must have none left); the thumbnails
+        not started yet are dropped, or made first when ``finish``."""
         if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool.shutdown(wait=True, cancel_futures=not finish)
             self._pool = None
 
     def __enter__(self) -> Shots:
@@ -205,6 +209,39 @@ class Shots:
             except OSError:
                 pass  # a read-only run folder: the next report makes the thumbnail again
         return _uri(small, "image/jpeg")
+
+
+class MadeAhead:
+    """Thumbnails made while the audit runs, one journey at a time, into the cache the report reads.
+
+    The report made every thumbnail after the last journey, while the user waited for it. Asked as each
+    journey is saved, the pool makes them while the next journey records (or, after the last one, while
+    it is judged and the history written); the report then reads them from ``.thumbnails/``. Only while
+    the audit's screenshots would all be embedded (``EMBED_ALL_UP_TO``): a larger report embeds a few of
+    them, smaller, and makes those itself.
+    """
+
+    def __init__(self, trace_root: Path):
+        self._shots: Shots | None = Shots(trace_root, embed_all=True)
+        self._count = 0
+
+    def journey(self, trace_dir: Path, run: Run) -> None:
+        """Start the thumbnails of this journey's screenshots (``trace_dir``: its saved trace folder)."""
+        if self._shots is None:
+            return
+        names = [step.screenshot for step in run.steps if step.screenshot and step.status != "skipped"]
+        self._count += len(names)
+        if self._count > EMBED_ALL_UP_TO:  # the report will not embed them all, nor at this width
+            self._shots.close()
+            self._shots = None
+            return
+        self._shots.prepare((trace_dir, name) for name in names)
+
+    def close(self) -> None:
+        """Make the thumbnails asked for (the report reads them next); nothing more is asked after this."""
+        if self._shots is not None:
+            self._shots.close(finish=True)
+            self._shots = None
 
 
 class _TooLarge(Exception):
