@@ -1,4 +1,4 @@
-"""A site of fixed pages on 127.0.0.1, for the end-to-end tests that need pages of their own."""
+"""A site of fixed pages on 127.0.0.1, for the end-to-end tests that need pages of their own, and a journey run on it."""
 
 from __future__ import annotations
 
@@ -6,6 +6,9 @@ import contextlib
 import threading
 from collections.abc import Iterator, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from journeyaudit import model
 
 
 @contextlib.contextmanager
@@ -34,3 +37,16 @@ def serve(pages: Mapping[str, bytes], types: Mapping[str, str] | None = None) ->
     finally:
         server.shutdown()
         server.server_close()
+
+
+def run_steps(site: str, run_dir: Path, steps: list[model.Step], name: str) -> model.Run:
+    """The steps as journey ``name`` in real Chromium against ``site`` (accessibility off); it must pass."""
+    from journeyaudit.gather.browser import find_browser
+    from journeyaudit.gather.runner import Runner, RunnerOptions
+
+    journey = model.Journey(name, name, f"{name}.yaml", steps=steps)
+    options = RunnerOptions(base_url=site, browser=find_browser(), action_timeout_ms=8000, accessibility=False)
+    with Runner(options) as runner:
+        run = runner.run(journey, run_dir)
+    assert run.status == "passed", (run.error, [s.error for s in run.steps])
+    return run

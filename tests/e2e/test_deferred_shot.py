@@ -15,9 +15,7 @@ from PIL import Image
 
 from journeyaudit import model
 from journeyaudit.gather import deferred_calls
-from journeyaudit.gather.browser import find_browser
-from journeyaudit.gather.runner import Runner, RunnerOptions
-from tests.static_pages import serve
+from tests.static_pages import run_steps, serve
 
 pytestmark = pytest.mark.e2e
 REAL_COLLECT = deferred_calls.collect
@@ -67,12 +65,7 @@ def _page_url(cdp) -> str:
 
 
 def _run(site: str, tmp_path, steps: list[model.Step]) -> model.Run:
-    journey = model.Journey("deferred", "deferred", "deferred.yaml", steps=steps)
-    options = RunnerOptions(base_url=site, browser=find_browser(), action_timeout_ms=8000, accessibility=False)
-    with Runner(options) as runner:
-        run = runner.run(journey, tmp_path)
-    assert run.status == "passed", (run.error, [s.error for s in run.steps])
-    return run
+    return run_steps(site, tmp_path, steps, "deferred")
 
 
 def _mean_colour(path) -> tuple[int, int, int]:

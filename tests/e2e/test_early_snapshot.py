@@ -15,9 +15,7 @@ import pytest
 
 from journeyaudit import model
 from journeyaudit.gather import recorder as recorder_module
-from journeyaudit.gather.browser import find_browser
-from journeyaudit.gather.runner import Runner, RunnerOptions
-from tests.static_pages import serve
+from tests.static_pages import run_steps, serve
 
 pytestmark = pytest.mark.e2e
 
@@ -76,12 +74,7 @@ def captures(monkeypatch):
 
 
 def _run(site: str, tmp_path, steps: list[model.Step]) -> model.Run:
-    journey = model.Journey("early", "early", "early.yaml", steps=steps)
-    options = RunnerOptions(base_url=site, browser=find_browser(), action_timeout_ms=8000, accessibility=False)
-    with Runner(options) as runner:
-        run = runner.run(journey, tmp_path)
-    assert run.status == "passed", (run.error, [s.error for s in run.steps])
-    return run
+    return run_steps(site, tmp_path, steps, "early")
 
 
 def test_a_quiet_page_is_snapshotted_once_per_step_and_the_covers_are_no_change(site, tmp_path, captures):
