@@ -89,8 +89,8 @@ def plan_shard(settings, shard, post) -> None:
 
 def plan_order(settings, post) -> None:
     """With more than one worker, each journey's duration in the history: the longest are handed out first
-    (gather/workers.py). A history that cannot be read leaves the audit's order; it says why when it records."""
-    if settings.workers < 2 or settings.durations or post.history is None or len(settings.journeys) < 3:
+    (gather/workers.py). A history that cannot be read leaves the audit's order (recording then says why)."""
+    if settings.workers < 2 or settings.durations or post.history is None:
         return
     from journeyaudit.history.database import HistoryError
     from journeyaudit.history.shards import journey_durations
