@@ -9,6 +9,7 @@ write by hand. ``benchmarks/overhead.py`` times journeyaudit against it.
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import time
@@ -17,7 +18,12 @@ from playwright.sync_api import expect, sync_playwright
 
 
 def chromium_path() -> str | None:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
+    """The Chromium journeyaudit launches headless, so that the ratio compares the scripts and not two
+    browsers: JOURNEYAUDIT_BROWSER_PATH, else the headless shell first, as Playwright's own builds run
+    headless."""
+    if os.environ.get("JOURNEYAUDIT_BROWSER_PATH"):
+        return os.environ["JOURNEYAUDIT_BROWSER_PATH"]
+    for name in ("chromium-headless-shell", "chromium", "chromium-browser", "google-chrome"):
         path = shutil.which(name)
         if path:
             return path

@@ -213,6 +213,6 @@ def test_mail_journeys_capture_real_smtp_and_the_clean_ones_have_no_findings(dem
     assert not [f for f in result.findings if f.journey in ("mail-order", "mail-newsletter")]
     order = store.load_run(folder / "traces" / "mail-order")
     assert [m.subject.endswith("is confirmed") for m in order.emails] == [True]
-    assert order.emails[0].id.startswith("smtp-") and order.emails[0].step == 7
+    assert order.emails[0].id.startswith("smtp-") and order.emails[0].step in (7, 8)  # see test_mail.py
     burst = store.load_run(folder / "traces" / "newsletter-burst")
     assert len(burst.emails) == 12 and {m.step for m in burst.emails} == {2}

@@ -67,7 +67,9 @@ def test_a_shop_pointed_at_the_sink_on_a_fixed_port(tmp_path):
     run = store.load_run(folder / "traces" / "mail-order")
     assert run.inbox.startswith("customer+") and run.inbox.endswith("-mail-order@journeyaudit.test")
     (confirmation,) = run.emails
-    assert confirmation.step == 7 and confirmation.subject.endswith("is confirmed")
+    # Placed by step 7's order; the shop's postman thread delivers it a moment later, sometimes
+    # once step 8 (which waits for it) has begun: the step it arrived in, either way.
+    assert confirmation.step in (7, 8) and confirmation.subject.endswith("is confirmed")
     assert confirmation.id.startswith("smtp-")
     html = (folder / "report.html").read_text(encoding="utf-8")
     assert "is confirmed" in html and run.inbox not in html

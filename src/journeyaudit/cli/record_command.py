@@ -47,7 +47,7 @@ def record(url, out, name, force, browser_path, script) -> None:
         fail(f"{target.parent} is not a folder", EXIT_USAGE)
     actions = _script(script) if script else None
     try:
-        browser = find_browser(browser_path)
+        browser = find_browser(browser_path, headed=True)
     except BrowserNotFound as exc:
         fail(str(exc), EXIT_CANNOT_RUN)
     if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):

@@ -148,7 +148,7 @@ def run(files, verbose, crawl_dir=None, **params) -> None:
         echo(click.style("warning: ", fg="yellow", bold=True)
              + "host_map is not applied to a remote browser: set --host-resolver-rules where it is started", err=True)
     try:
-        browser = browser or find_browser(settings.browser_path)
+        browser = browser or find_browser(settings.browser_path, headed=settings.headed)
     except BrowserNotFound as exc:
         fail(str(exc), EXIT_CANNOT_RUN)
     try:

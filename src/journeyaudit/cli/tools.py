@@ -70,3 +70,10 @@ def doctor(install, browser_path) -> None:
     click.echo(f"Playwright   {info['playwright']}")
     click.echo(f"Chromium     {info['chromium']}  ({info['executable']}, from {info['source']})")
     click.echo("Browser launches headless: ok")
+    if choice.source == "PATH":  # headless runs may take the headless shell; a window needs the full browser
+        try:
+            windowed = find_browser(browser_path, headed=True).executable or "Playwright's bundled Chromium"
+        except BrowserNotFound:
+            windowed = "none found (install chromium)"
+        if windowed != info["executable"]:
+            click.echo(f"With a window (record, run --headed): {windowed}")

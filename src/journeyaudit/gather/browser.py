@@ -2,10 +2,16 @@
 
 Resolution order (DESIGN.md, "Browser"): ``--browser-path`` /
 ``JOURNEYAUDIT_BROWSER_PATH`` -> Playwright's own Chromium if installed ->
-``chromium``, ``chromium-browser``, ``google-chrome`` on PATH -> an error that
-says how to get one. :func:`ensure_browser` is the set-up step: it tries
-``playwright install chromium`` and, where that cannot download and we are root
-on Debian/Ubuntu, ``apt-get install chromium``.
+``chromium-headless-shell`` (headless runs only), ``chromium``, ``chromium-browser``,
+``google-chrome`` on PATH -> an error that says how to get one.
+
+Headless runs take the headless shell first because Playwright's own builds do the same
+(``headless=True`` runs its chromium-headless-shell build): the shell has no browser UI
+behind the page, and a journey costs about a fifth less CPU (benchmarks/README). A window
+(``record``, ``run --headed``) needs the full browser. :func:`ensure_browser` is the set-up
+step: it tries ``playwright install chromium`` and, where that cannot download and we are
+root on Debian/Ubuntu, ``apt-get install chromium`` and, where the package lists have it,
+``chromium-headless-shell``.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ LAUNCH_ARGS = [
 ]
 CONNECT_TIMEOUT_MS = 30000  # a remote browser (grid, browserless) may queue the session a while
 SYSTEM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+HEADLESS_SHELL = "chromium-headless-shell"  # Debian's package and binary name; headless only
 
 HOW_TO_INSTALL = (
     "No Chromium found. Install one of:\n"
@@ -137,7 +144,12 @@ def playwright_chromium_path() -> str | None:
     return path if path and Path(path).is_file() else None
 
 
-def find_browser(explicit: str | None = None, env: Mapping[str, str] | None = None) -> BrowserChoice:
+def find_browser(explicit: str | None = None, env: Mapping[str, str] | None = None, *,
+                 headed: bool = False) -> BrowserChoice:
+    """The Chromium to launch: the one given, Playwright's, else the first on PATH (the module's order).
+
+    ``headed``: a window will be shown, so the headless shell does not qualify.
+    """
     env = os.environ if env is None else env
     for value, source in ((explicit, "option"), (env.get("JOURNEYAUDIT_BROWSER_PATH"), "environment")):
         if value:
@@ -147,7 +159,7 @@ def find_browser(explicit: str | None = None, env: Mapping[str, str] | None = No
             return BrowserChoice(str(path), source)
     if playwright_chromium_path():
         return BrowserChoice(None, "playwright")
-    for name in SYSTEM_NAMES:
+    for name in SYSTEM_NAMES if headed else (HEADLESS_SHELL, *SYSTEM_NAMES):
         path = shutil.which(name)
         if path:
             return BrowserChoice(path, "PATH")
@@ -190,7 +202,7 @@ def host_resolver_args(host_map: Mapping[str, str] | None) -> list[str]:
 def ensure_browser(say: Callable[[str], None] = print) -> BrowserChoice:
     """Make sure a Chromium is available, installing one if we can. Idempotent."""
     try:
-        choice = find_browser()
+        choice = add_headless_shell(find_browser(), say)
         say(f"Chromium: {choice.describe()}")
         return choice
     except BrowserNotFound:
@@ -212,8 +224,30 @@ def ensure_browser(say: Callable[[str], None] = print) -> BrowserChoice:
             if done.returncode != 0:
                 tail = "\n".join((done.stderr or done.stdout).strip().splitlines()[-3:])
                 raise BrowserNotFound(f"`{' '.join(command)}` failed:\n{tail}\n\n{HOW_TO_INSTALL}")
-        return find_browser()
+        return add_headless_shell(find_browser(), say)
     raise BrowserNotFound(HOW_TO_INSTALL)
+
+
+def add_headless_shell(choice: BrowserChoice, say: Callable[[str], None] = print) -> BrowserChoice:
+    """Beside a Chromium found on PATH, install Debian's headless shell too, where apt can (best effort).
+
+    Only when the package lists already name the package (``apt-cache show``, no download): on a
+    distribution without it (Ubuntu's chromium is a snap) set-up goes on with the full browser,
+    without an ``apt-get update`` on every ``make``.
+    """
+    if choice.source != "PATH" or Path(choice.executable or "").name == HEADLESS_SHELL or not can_use_apt():
+        return choice
+    listed = subprocess.run(["apt-cache", "show", HEADLESS_SHELL], capture_output=True, text=True)
+    if listed.returncode != 0 or not listed.stdout.strip():
+        return choice
+    say(f"Installing Debian's {HEADLESS_SHELL} with apt-get (headless runs use it, as Playwright's own builds do) ...")
+    done = subprocess.run(["apt-get", "install", "-y", "-q", HEADLESS_SHELL], capture_output=True, text=True,
+                          env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+    if done.returncode != 0:
+        last = (done.stderr or done.stdout).strip().splitlines()
+        say(f"  not installed ({last[-1] if last else 'no output'}): headless runs use {choice.executable}")
+        return choice
+    return find_browser()
 
 
 def can_use_apt() -> bool:
