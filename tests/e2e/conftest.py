@@ -6,7 +6,8 @@ pool (test_workers.py) and the demo audit (two workers, as `make demo`) say how 
 
 axe-core costs about a third of each demo journey's time: the demo audit, test_matrix and
 test_page_recording test it; a module that tests something else across whole audits (shards,
-workers, retries, probes, mail, login once) writes `accessibility: false` into its profile.
+workers, retries, probes, mail, login once, history, remote browsers, requests, rechecks, exit
+codes) writes `accessibility: false` into its profile.
 """
 
 from __future__ import annotations

@@ -85,7 +85,8 @@ def audit(tmp: Path, *options: str, workers: int = 1) -> tuple[subprocess.Comple
     profile = tmp / "remote.yaml"
     profile.write_text(
         f"name: remote\ndemo_shop: true\njourneys_root: /\njourneys: [{files}]\nfail_on: high\n"
-        "timeouts: {action_ms: 5000}\nrules: {ignore: [JA4]}\n",
+        "timeouts: {action_ms: 5000}\nrules: {ignore: [JA4]}\n"
+        "accessibility: false\n",  # axe-core is the demo audit's (tests/e2e/conftest.py)
         encoding="utf-8",
     )
     done = subprocess.run(

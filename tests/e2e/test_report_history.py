@@ -53,7 +53,8 @@ def _profile(folder: Path) -> Path:
         'journeys: ["journeys/*.yaml"]\n'
         "fail_on: high\n"
         "timeouts: {action_ms: 5000}\n"
-        "rules:\n  options:\n    JA401: {budget_ms: 5000}\n",
+        "rules:\n  options:\n    JA401: {budget_ms: 5000}\n"
+        "accessibility: false\n",  # axe-core is the demo audit's (tests/e2e/conftest.py)
         encoding="utf-8",
     )
     return profile

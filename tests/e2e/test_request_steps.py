@@ -61,7 +61,8 @@ def profile(tmp_path: Path, journeys: list[str], setup: str, teardown: str) -> P
     path = tmp_path / "requests.yaml"
     path.write_text(
         f"name: requests\ndemo_shop: true\njourneys_root: /\njourneys: [{files}]\nfail_on: none\nworkers: 1\n"
-        f"timeouts: {{action_ms: 5000}}\nsetup:\n{setup}\nteardown:\n{teardown}\n",
+        f"timeouts: {{action_ms: 5000}}\nsetup:\n{setup}\nteardown:\n{teardown}\n"
+        "accessibility: false\n",  # axe-core is the demo audit's (tests/e2e/conftest.py)
         encoding="utf-8",
     )
     return path
