@@ -8,6 +8,7 @@ STAMP  := $(VENV)/.installed-stamp
 # pytest-xdist workers for make test / make e2e (each e2e module stays on one worker, the longest first: tests/conftest.py).
 # Three on two cores: the end-to-end tests wait on the shop and the browser much of the time
 # (measured on 2 cores shared with other jobs, load ~11: -n 3 949 s and 896 s, -n 2 1371 s for the whole suite).
+# -n 4 gains nothing on 2 idle cores: the CPUs are then 98 % busy (2026-12-06: -n 3 549 s, -n 4 564 s).
 TEST_WORKERS ?= 3
 
 .PHONY: setup lock lint demo demo-full test unit e2e postgres redis xvfb fixtures bench schema test-slow clean

@@ -38,17 +38,17 @@ def happy_path() -> Run:
 # --------------------------------------------------------------------------
 
 E2E = "tests/e2e/"
-#: Seconds each end-to-end module took on one worker (two cores, other sessions' load 7-14), so the
-#: longest start first and no long module is left for the end while the other worker idles.
+#: Seconds each end-to-end module took on one worker of `make test` (two cores, 2026-12-06, headless
+#: shell), so the longest start first and no long module is left for the end while the other workers idle.
 #: A module not listed counts as E2E_DEFAULT_S; a unit test file as UNIT_TEST_S per test.
 E2E_MODULE_S: dict[str, float] = {
-    "test_demo_audit.py": 460, "test_probe_runs.py": 180, "test_retries.py": 170, "test_shards.py": 130,
-    "test_run_failures.py": 125, "test_crawl_catalogue.py": 115, "test_mail.py": 85, "test_workers.py": 70,
-    "test_recheck.py": 70, "test_report_history.py": 70, "test_playwright_trace.py": 65, "test_remote_browser.py": 65,
-    "test_storefront_lab.py": 65, "test_request_steps.py": 55, "test_login_once.py": 55, "test_crawl_buy.py": 50,
-    "test_security_faults.py": 50, "test_security_recording.py": 40,
+    "test_demo_audit.py": 175, "test_probe_runs.py": 85, "test_crawl_catalogue.py": 80, "test_shards.py": 73,
+    "test_retries.py": 71, "test_run_failures.py": 57, "test_workers.py": 46, "test_request_steps.py": 44,
+    "test_storefront_lab.py": 43, "test_mail.py": 43, "test_report_history.py": 37, "test_recheck.py": 36,
+    "test_remote_browser.py": 35, "test_security_recording.py": 30, "test_security_faults.py": 26,
+    "test_crawl_buy.py": 23, "test_playwright_trace.py": 22, "test_crawl_shared_queue.py": 20, "test_login_once.py": 19,
 }
-E2E_DEFAULT_S = 30.0
+E2E_DEFAULT_S = 15.0
 UNIT_TEST_S = 0.05
 
 
