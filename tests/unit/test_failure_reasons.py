@@ -74,3 +74,22 @@ def test_junit_and_the_terminal_say_it_the_same_way(tmp_path, capsys):
     journey = model.Journey(id=trace.journey_id, name=trace.journey_name, path=trace.journey_path, steps=[])
     terminal.TerminalProgress(verbose=False).step_done(journey, trace.steps[1])
     assert "'Add to cart' was on the page but could not be clicked" in capsys.readouterr().out
+
+
+def test_a_wrong_page_names_the_expected_page_without_the_globs_stars():
+    step = recorded("happy-path").steps[6]
+    step.status = "failed"
+    step.error = step.actions[-1].error = (
+        "expected to arrive at '**/order/*', but the page is http://127.0.0.1:8000/checkout/review")
+    assert customer_reason(step).startswith(
+        "the customer stayed on http://127.0.0.1:8000/checkout/review instead of reaching a page under /order/;")
+
+
+def test_expected_pages_read_without_stars():
+    from journeyaudit.facts.failure import expected_page
+
+    assert expected_page("**/cart") == "/cart"
+    assert expected_page("**/checkout/confirmation/**") == "a page under /checkout/confirmation/"
+    assert expected_page("**/checkout/**/done*") == "/checkout/…/done…"
+    assert expected_page("https://pay.example/**") == "a page under https://pay.example/"
+    assert expected_page("**") == "**" and expected_page("**/*") == "**/*"

@@ -114,6 +114,17 @@ def _quote(text: str) -> str:
     return text if len(text) <= _MAX_SAID else text[: _MAX_SAID - 1] + "…"
 
 
+def expected_page(pattern: str) -> str:
+    """A journey's URL glob as a reader of the report says it: ``**/order/*`` -> ``a page under /order/``.
+
+    Product owners read JA101's sentence; the glob's stars are the tool's syntax, not the shop's.
+    """
+    shown = re.sub(r"…(/?…)+", "…", re.sub(r"\*+", "…", pattern.removeprefix("**")))
+    if not shown.strip("…/"):
+        return pattern
+    return f"a page under {shown[:-1]}" if shown.endswith("/…") else shown
+
+
 def customer_reason(step: StepRecord) -> str:
     """The failed step's reason in the customer's words; the raw error when nothing better can be said."""
     error = (step.error or "").strip()
@@ -129,7 +140,7 @@ def customer_reason(step: StepRecord) -> str:
         return f"'{_quote(match.group(1))}' never appeared on the page{after}{tail}"
     match = _WRONG_PAGE.match(error)
     if match:
-        return f"the customer stayed on {match.group(2)} instead of reaching {match.group(1)}{tail}"
+        return f"the customer stayed on {match.group(2)} instead of reaching {expected_page(match.group(1))}{tail}"
     match = _NO_LOAD.match(error)
     if match:
         return f"the page {match.group(1)} did not load{after}{tail}"
