@@ -93,7 +93,8 @@ def run_overrides(params: dict) -> dict:
 @env_option("--baseline", env="BASELINE", metavar="FILE",
             help="Baseline file: its known findings are listed as suppressed and do not fail.")
 @env_option("--workers", env="WORKERS", type=click.IntRange(1, 64), metavar="N",
-            help="Journeys in parallel, each worker with its own Chromium [default: half the CPU cores, at least 1].")
+            help="Journeys in parallel, each worker with its own Chromium; with a history, the journeys that took "
+                 "longest last time start first [default: half the CPU cores, at least 1].")
 @env_option("--retries", env="RETRIES", type=click.IntRange(0, 10), metavar="N",
             help="Run a failing journey again up to N times; one that then passes is flaky (its failed attempts are "
                  "kept as evidence) [default: 0].")
