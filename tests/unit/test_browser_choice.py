@@ -59,15 +59,23 @@ def test_a_browser_given_is_used_headed_or_not(bin_dir, tmp_path):
     assert find_browser(env={"JOURNEYAUDIT_BROWSER_PATH": str(mine)}, headed=True) == BrowserChoice(str(mine), "environment")
 
 
-def fake_apt(bin_dir: Path, *, listed: bool) -> Path:
-    """apt-cache and apt-get stand-ins on our PATH: apt-get 'installs' the shell into the same folder.
+def fake_apt(bin_dir: Path, *, listed: bool, monkeypatch, lists: bool = True) -> Path:
+    """apt-cache and apt-get stand-ins on our PATH, and apt's lists folder of our own.
 
-    Only shell built-ins and a chmod by its full path: the PATH holds nothing else.
+    ``listed``: the lists name the shell (or, without ``lists``, will once `apt-get update` fetched
+    them); `apt-get install` 'installs' it into the same folder. Only shell built-ins and a chmod by
+    its full path: the PATH holds nothing else.
     """
-    calls = bin_dir.parent / "apt-calls"
+    calls, folder = bin_dir.parent / "apt-calls", bin_dir.parent / "apt-lists"
+    folder.mkdir()
+    if lists:
+        (folder / "deb.debian.org_debian_dists_bookworm_main_binary-amd64_Packages.lz4").write_text("")
+    monkeypatch.setattr(browser, "APT_LISTS", str(folder))
     show = "echo 'Package: chromium-headless-shell'" if listed else "exit 100"
-    executable(bin_dir, "apt-cache", f"#!/bin/sh\necho \"apt-cache $*\" >> {calls}\n{show}\n")
+    executable(bin_dir, "apt-cache", f"#!/bin/sh\necho \"apt-cache $*\" >> {calls}\n"
+                                     f"[ -e {folder}/fetched ] || [ {int(lists)} = 1 ] || exit 100\n{show}\n")
     executable(bin_dir, "apt-get", f"#!/bin/sh\necho \"apt-get $*\" >> {calls}\n"
+                                   f"if [ \"$1\" = update ]; then : > {folder}/fetched; exit 0; fi\n"
                                    f"printf '#!/bin/sh\\nexit 0\\n' > {bin_dir}/chromium-headless-shell\n"
                                    f"{CHMOD} +x {bin_dir}/chromium-headless-shell\n")
     return calls
@@ -76,7 +84,7 @@ def fake_apt(bin_dir: Path, *, listed: bool) -> Path:
 def test_set_up_adds_the_shell_beside_a_chromium_on_path(bin_dir, monkeypatch):
     monkeypatch.setattr(browser.os, "geteuid", lambda: 0)
     full = executable(bin_dir, "chromium")
-    calls = fake_apt(bin_dir, listed=True)
+    calls = fake_apt(bin_dir, listed=True, monkeypatch=monkeypatch)
     said: list[str] = []
     choice = add_headless_shell(find_browser(), said.append)
     assert choice == BrowserChoice(str(bin_dir / "chromium-headless-shell"), "PATH")
@@ -90,7 +98,7 @@ def test_set_up_adds_the_shell_beside_a_chromium_on_path(bin_dir, monkeypatch):
 def test_set_up_goes_on_with_the_full_browser_where_no_package_list_has_the_shell(bin_dir, monkeypatch):
     monkeypatch.setattr(browser.os, "geteuid", lambda: 0)
     full = executable(bin_dir, "chromium")
-    calls = fake_apt(bin_dir, listed=False)
+    calls = fake_apt(bin_dir, listed=False, monkeypatch=monkeypatch)
     said: list[str] = []
     assert add_headless_shell(find_browser(), said.append) == BrowserChoice(str(full), "PATH")
     assert calls.read_text().splitlines() == ["apt-cache show chromium-headless-shell"]  # no apt-get update, no install
@@ -99,7 +107,18 @@ def test_set_up_goes_on_with_the_full_browser_where_no_package_list_has_the_shel
 
 def test_set_up_leaves_a_browser_given_or_playwrights_alone(bin_dir, monkeypatch):
     monkeypatch.setattr(browser.os, "geteuid", lambda: 0)
-    calls = fake_apt(bin_dir, listed=True)
+    calls = fake_apt(bin_dir, listed=True, monkeypatch=monkeypatch)
     for choice in (BrowserChoice("/opt/chrome", "option"), BrowserChoice(None, "playwright")):
         assert add_headless_shell(choice, print) is choice
     assert not calls.exists()
+
+
+def test_set_up_fetches_apts_lists_once_where_an_image_cleaned_them(bin_dir, monkeypatch):
+    monkeypatch.setattr(browser.os, "geteuid", lambda: 0)
+    executable(bin_dir, "chromium")
+    calls = fake_apt(bin_dir, listed=True, monkeypatch=monkeypatch, lists=False)
+    choice = add_headless_shell(find_browser(), print)
+    assert choice.executable == str(bin_dir / "chromium-headless-shell")
+    assert calls.read_text().splitlines() == ["apt-cache show chromium-headless-shell", "apt-get update -q",
+                                              "apt-cache show chromium-headless-shell",
+                                              "apt-get install -y -q chromium-headless-shell"]

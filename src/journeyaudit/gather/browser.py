@@ -34,6 +34,7 @@ LAUNCH_ARGS = [
 CONNECT_TIMEOUT_MS = 30000  # a remote browser (grid, browserless) may queue the session a while
 SYSTEM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 HEADLESS_SHELL = "chromium-headless-shell"  # Debian's package and binary name; headless only
+APT_LISTS = "/var/lib/apt/lists"
 
 HOW_TO_INSTALL = (
     "No Chromium found. Install one of:\n"
@@ -231,14 +232,18 @@ def ensure_browser(say: Callable[[str], None] = print) -> BrowserChoice:
 def add_headless_shell(choice: BrowserChoice, say: Callable[[str], None] = print) -> BrowserChoice:
     """Beside a Chromium found on PATH, install Debian's headless shell too, where apt can (best effort).
 
-    Only when the package lists already name the package (``apt-cache show``, no download): on a
-    distribution without it (Ubuntu's chromium is a snap) set-up goes on with the full browser,
-    without an ``apt-get update`` on every ``make``.
+    Only when the package lists name the package (``apt-cache show``): on a distribution without it
+    (Ubuntu's chromium is a snap) set-up goes on with the full browser, without an ``apt-get update``
+    on every ``make``. Lists that are not there at all (an image that cleaned them) are fetched once.
     """
     if choice.source != "PATH" or Path(choice.executable or "").name == HEADLESS_SHELL or not can_use_apt():
         return choice
-    listed = subprocess.run(["apt-cache", "show", HEADLESS_SHELL], capture_output=True, text=True)
-    if listed.returncode != 0 or not listed.stdout.strip():
+    listed = _listed(HEADLESS_SHELL)
+    if not listed and not any(Path(APT_LISTS).glob("*_Packages*")):
+        subprocess.run(["apt-get", "update", "-q"], capture_output=True, text=True,
+                       env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+        listed = _listed(HEADLESS_SHELL)
+    if not listed:
         return choice
     say(f"Installing Debian's {HEADLESS_SHELL} with apt-get (headless runs use it, as Playwright's own builds do) ...")
     done = subprocess.run(["apt-get", "install", "-y", "-q", HEADLESS_SHELL], capture_output=True, text=True,
@@ -248,6 +253,12 @@ def add_headless_shell(choice: BrowserChoice, say: Callable[[str], None] = print
         say(f"  not installed ({last[-1] if last else 'no output'}): headless runs use {choice.executable}")
         return choice
     return find_browser()
+
+
+def _listed(package: str) -> bool:
+    """Do apt's package lists name ``package``? (Local files only: no download.)"""
+    shown = subprocess.run(["apt-cache", "show", package], capture_output=True, text=True)
+    return shown.returncode == 0 and bool(shown.stdout.strip())
 
 
 def can_use_apt() -> bool:
