@@ -8,12 +8,12 @@ fetched (the pages a dead process was fetching) counts once.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from journeyaudit.crawl.discovery import CrawlOutcome, _key
 from journeyaudit.crawl.records import ListingClaim, PageRecord
+from journeyaudit.crawl.result import NotACrawlResult, load_result
 
 
 class MergeError(Exception):
@@ -21,14 +21,10 @@ class MergeError(Exception):
 
 
 def read_result(folder: Path) -> dict[str, Any]:
-    path = folder / "result.json" if folder.is_dir() else folder
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise MergeError(f"{path}: not a crawl's result.json ({exc})") from exc
-    if not isinstance(data, dict) or data.get("kind") != "crawl":
-        raise MergeError(f"{path}: not a crawl's result.json")
-    return data
+        return load_result(folder)
+    except NotACrawlResult as exc:
+        raise MergeError(f"{folder}: {exc}") from None
 
 
 def merge_results(results: list[dict[str, Any]]) -> tuple[str, CrawlOutcome]:

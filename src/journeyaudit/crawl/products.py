@@ -5,11 +5,12 @@ Read from a crawl's result data (``result.json`` of ``journeyaudit crawl``, or t
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+
+from journeyaudit.crawl.result import NotACrawlResult, load_result
 
 UNAVAILABLE = ("OutOfStock", "SoldOut", "Discontinued")
 
@@ -20,15 +21,10 @@ class CrawlNotFound(ValueError):
 
 def read_crawl(folder: str | Path) -> dict[str, Any]:
     """The result data of the crawl in ``folder`` (its result.json, or the file itself)."""
-    path = Path(folder)
-    path = path / "result.json" if path.is_dir() else path
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise CrawlNotFound(f"--crawl {folder}: no crawl result.json readable there ({exc.__class__.__name__})") from None
-    if not isinstance(data, dict) or data.get("kind") != "crawl":
-        raise CrawlNotFound(f"--crawl {folder}: {path.name} is not the result of `journeyaudit crawl` (no \"kind\": \"crawl\")")
-    return data
+        return load_result(folder)
+    except NotACrawlResult as exc:
+        raise CrawlNotFound(f"--crawl {folder}: {exc}") from None
 
 
 def _slug(url: str) -> str:

@@ -9,8 +9,10 @@ the redacted data, so no writer sees what the file would not hold.
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 from journeyaudit import __version__
@@ -19,6 +21,24 @@ from journeyaudit.model import Evidence, Finding, Result, RunSummary
 
 CRAWL_SCHEMA_VERSION = 1
 CATALOGUE_JOURNEY = "catalogue"  # the journey id the JA8xx findings carry (rules/ja8xx_catalogue.py)
+
+
+class NotACrawlResult(ValueError):
+    """A path that holds no readable result.json of ``journeyaudit crawl``; the caller says what it was for."""
+
+
+def load_result(folder: str | Path) -> dict[str, Any]:
+    """The result data of the crawl in ``folder`` (its result.json, or the file itself): for ``run --crawl``
+    and ``crawl --merge`` alike."""
+    path = Path(folder)
+    path = path / "result.json" if path.is_dir() else path
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise NotACrawlResult(f"no crawl result.json readable there ({exc.__class__.__name__})") from None
+    if not isinstance(data, dict) or data.get("kind") != "crawl":
+        raise NotACrawlResult(f'{path.name} is not the result of `journeyaudit crawl` (no "kind": "crawl")')
+    return data
 
 
 @dataclass
