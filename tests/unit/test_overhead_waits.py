@@ -69,6 +69,24 @@ def test_a_request_that_ends_after_load_is_followed_by_the_whole_quiet_window(mo
     assert log.settled(300)
 
 
+def test_the_readiness_wait_sleeps_until_the_page_settles_and_no_longer(monkeypatch):
+    """The last poll used to overshoot the moment by up to 50 ms on every page."""
+    page, log = _log()
+    ready = waits.Readiness()
+    script = FakeRequest("http://shop.test/static/app.js")
+    page.handlers["request"](script)
+    assert log.settles_in(300) is None and waits._next_look_ms(log, ready, loaded=True) == waits._POLL_MS
+    page.handlers["requestfinished"](script)
+    page.handlers["load"](page)
+    now = log.loaded_at
+    monkeypatch.setattr(waits.time, "monotonic", lambda: now + 0.03)
+    assert log.settles_in(300) == pytest.approx(waits.AFTER_LOAD_MS - 30)
+    assert waits._next_look_ms(log, ready, loaded=True) in (waits.AFTER_LOAD_MS - 30, waits.AFTER_LOAD_MS - 29)  # ceil
+    assert waits._next_look_ms(log, ready, loaded=False) == waits._POLL_MS  # before load: the usual poll
+    monkeypatch.setattr(waits.time, "monotonic", lambda: now + 0.2)
+    assert log.settles_in(300) == 0 and log.settled(300)
+
+
 def test_a_new_document_waits_for_its_own_load_again():
     page, log = _log()
     page.handlers["load"](page)

@@ -9,6 +9,7 @@ masked JPEG screenshot. Secrets are redacted before anything leaves here.
 
 from __future__ import annotations
 
+import math
 import time
 from pathlib import Path
 from typing import Any
@@ -166,7 +167,8 @@ class Recorder:
                 early, take = None, early
                 take()
                 continue
-            if self._safe(lambda: self.page.wait_for_timeout(POLL_MS), False) is False:
+            pause = max(1, min(POLL_MS, math.ceil((quiet_at - now) * 1000)))  # not past the moment it settles
+            if self._safe(lambda pause=pause: self.page.wait_for_timeout(pause), False) is False:
                 return self.elapsed_ms()  # the page closed
 
     def finish_step(self, *, screenshot: bool = True) -> float:

@@ -13,6 +13,7 @@ fetch) is followed by the whole quiet window.
 
 from __future__ import annotations
 
+import math
 import time
 from collections import deque
 from dataclasses import dataclass, field
@@ -137,12 +138,17 @@ class NetworkLog:
     def settled(self, quiet_ms: int, after_load_ms: int = AFTER_LOAD_MS) -> bool:
         """Nothing under way, and quiet for ``quiet_ms`` since the page's last request of its own started or
         ended; when that was before the document's load event, ``after_load_ms`` after load is enough."""
+        return self.settles_in(quiet_ms, after_load_ms) == 0
+
+    def settles_in(self, quiet_ms: int, after_load_ms: int = AFTER_LOAD_MS) -> float | None:
+        """Milliseconds until :meth:`settled` if the page does nothing more (0: now); None while a request is
+        under way. The readiness wait sleeps that long and no longer."""
         if self.in_flight():
-            return False
+            return None
         now, loaded_at = time.monotonic(), self.loaded_at
         if loaded_at is not None and self.last_activity <= loaded_at:
-            return (now - loaded_at) * 1000 >= min(quiet_ms, after_load_ms)
-        return (now - self.last_activity) * 1000 >= quiet_ms
+            return max(0.0, min(quiet_ms, after_load_ms) - (now - loaded_at) * 1000)
+        return max(0.0, quiet_ms - (now - self.last_activity) * 1000)
 
 
 # --------------------------------------------------------------------------
@@ -173,7 +179,16 @@ def wait_ready(page: Page, log: NetworkLog | None, readiness: Readiness) -> int:
             warmed = True
             warm_selectors(page)
             continue
-        page.wait_for_timeout(_POLL_MS)
+        page.wait_for_timeout(_next_look_ms(log, readiness, loaded))
+
+
+def _next_look_ms(log: NetworkLog | None, readiness: Readiness, loaded: bool) -> int:
+    """How long the readiness wait sleeps before it looks again: until the page would be settled, if that is
+    sooner than the next poll (the last 50 ms poll overshot the moment by 25 ms on average, on every page)."""
+    if not loaded or log is None:
+        return _POLL_MS
+    remaining = log.settles_in(readiness.quiet_ms, readiness.after_load_ms)
+    return _POLL_MS if remaining is None else max(1, min(_POLL_MS, math.ceil(remaining)))
 
 
 def warm_selectors(page: Page) -> None:
