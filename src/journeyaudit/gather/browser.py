@@ -221,7 +221,7 @@ def ensure_browser(say: Callable[[str], None] = print) -> BrowserChoice:
     if can_use_apt():
         say("Installing Debian's chromium with apt-get (as root) ...")
         for command in (["apt-get", "update", "-q"], ["apt-get", "install", "-y", "-q", "chromium"]):
-            done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+            done = _apt(command)
             if done.returncode != 0:
                 tail = "\n".join((done.stderr or done.stdout).strip().splitlines()[-3:])
                 raise BrowserNotFound(f"`{' '.join(command)}` failed:\n{tail}\n\n{HOW_TO_INSTALL}")
@@ -240,19 +240,22 @@ def add_headless_shell(choice: BrowserChoice, say: Callable[[str], None] = print
         return choice
     listed = _listed(HEADLESS_SHELL)
     if not listed and not any(Path(APT_LISTS).glob("*_Packages*")):
-        subprocess.run(["apt-get", "update", "-q"], capture_output=True, text=True,
-                       env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+        _apt(["apt-get", "update", "-q"])
         listed = _listed(HEADLESS_SHELL)
     if not listed:
         return choice
     say(f"Installing Debian's {HEADLESS_SHELL} with apt-get (headless runs use it, as Playwright's own builds do) ...")
-    done = subprocess.run(["apt-get", "install", "-y", "-q", HEADLESS_SHELL], capture_output=True, text=True,
-                          env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+    done = _apt(["apt-get", "install", "-y", "-q", HEADLESS_SHELL])
     if done.returncode != 0:
         last = (done.stderr or done.stdout).strip().splitlines()
         say(f"  not installed ({last[-1] if last else 'no output'}): headless runs use {choice.executable}")
         return choice
     return find_browser()
+
+
+def _apt(command: list[str]) -> subprocess.CompletedProcess:
+    """An apt-get command, never asking a question (set-up runs unattended)."""
+    return subprocess.run(command, capture_output=True, text=True, env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
 
 
 def _listed(package: str) -> bool:
