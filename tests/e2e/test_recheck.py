@@ -11,6 +11,7 @@ import pytest
 
 from journeyaudit.demo import DemoShop
 from journeyaudit.history import store
+from tests.e2e.profiles import without_axe
 
 pytestmark = pytest.mark.e2e
 
@@ -26,9 +27,7 @@ def shop():
 
 def run(shop: DemoShop, journey: str, out: Path) -> tuple[store.Run, dict]:
     out.mkdir(parents=True)
-    profile = out / "profile.yaml"  # axe-core is the demo audit's (tests/e2e/conftest.py)
-    profile.write_text(f'name: recheck\njourneys: ["{ROOT}/journeys/demo/{journey}.yaml"]\njourneys_root: /\n'
-                       "accessibility: false\n", encoding="utf-8")
+    profile = without_axe(out, f"journeys/demo/{journey}.yaml", "recheck")
     done = subprocess.run(
         [*CLI, "run", str(profile), "--base-url", shop.url, "--out", str(out / "reports"), "--fail-on", "none",
          "--no-history"],

@@ -21,6 +21,7 @@ import pytest
 
 from journeyaudit.demo import DemoShop
 from journeyaudit.history import store
+from tests.e2e.profiles import without_axe
 
 pytestmark = pytest.mark.e2e
 
@@ -48,15 +49,6 @@ def only_folder(out: Path) -> Path:
     folders = [p for p in out.iterdir() if p.is_dir() and not p.is_symlink()]
     assert len(folders) == 1
     return folders[0]
-
-
-def without_axe(tmp_path: Path, journey_file: str) -> Path:
-    """A profile of one demo journey with accessibility off: the exit codes follow JA201 (money), and
-    axe-core would be a third of each of the four runs below (the demo audit tests it)."""
-    path = tmp_path / f"{Path(journey_file).stem}-profile.yaml"
-    path.write_text(f'name: exit codes\njourneys: ["{ROOT / journey_file}"]\njourneys_root: /\naccessibility: false\n',
-                    encoding="utf-8")
-    return path
 
 
 def test_exit_code_follows_fail_on(shop, tmp_path):
