@@ -10,6 +10,7 @@ rule, its impact, its help text and a few offending elements.
 from __future__ import annotations
 
 import copy
+import threading
 from typing import Any
 
 from playwright.sync_api import Error as PlaywrightError
@@ -78,42 +79,104 @@ _RUN_SCRIPT = f"""async ([known, options, timeout]) => {{
 }}"""
 
 
+class CheckedShapes:
+    """axe-core's violations per page shape, for every journey of an audit.
+
+    The demo audit shows the same templates journey after journey (a product page, the cart, each
+    checkout step): checked once, each is reused by every later journey, in every worker (the worker
+    threads share one: hence the lock). Only the violations are shared; which elements they point at
+    is read again from the page that reuses them (:data:`_SOURCES_SCRIPT`), so no journey's report
+    quotes another journey's page."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._found: dict[str, list[dict[str, Any]]] = {}
+
+    def __len__(self) -> int:
+        return len(self._found)
+
+    def __contains__(self, shape: object) -> bool:
+        return shape in self._found
+
+    def known(self) -> list[str]:
+        with self._lock:
+            return list(self._found)
+
+    def get(self, shape: str) -> list[dict[str, Any]] | None:
+        """A copy of the violations found on ``shape`` (None: not checked yet)."""
+        with self._lock:
+            found = self._found.get(shape)
+        return copy.deepcopy(found) if found is not None else None
+
+    def add(self, shape: str, found: list[dict[str, Any]]) -> None:
+        with self._lock:
+            self._found[shape] = copy.deepcopy(found)
+
+
+# The elements a reused violation points at, as axe-core quotes them (its outerHTML; cut after the
+# start tag when longer than 300 characters), from the page at hand; null where no element matches.
+_SOURCES_SCRIPT = """(targets) => targets.map(target => {
+  let element = null;
+  try { element = document.querySelector(target); } catch (e) { return null; }
+  if (!element) return null;
+  const source = element.outerHTML || '';
+  return source.length > 300 ? source.slice(0, source.indexOf('>') + 1) : source;
+})"""
+
+
 class AxeRunner:
     """axe-core for one journey's page: run where it can tell something new.
 
-    One run per page shape (:data:`_SHAPE_SCRIPT`): the same template showing the same
-    elements again (a cart seen twice, a form before and after an unrelated click)
-    reuses the violations found there. An error state changes the shape (new
-    elements, ``aria-invalid``, a class) and is checked again. The shape, the check
+    One run per page shape (:data:`_SHAPE_SCRIPT`) in the whole audit (:class:`CheckedShapes`):
+    the same template showing the same elements again (a cart seen twice, a form before and
+    after an unrelated click, the product page of the next journey) reuses the violations
+    found there, with the elements' HTML read from this page. An error state changes the
+    shape (new elements, ``aria-invalid``, a class) and is checked again. The shape, the check
     and the run are one trip to the page.
     """
 
-    def __init__(self, tags: tuple[str, ...] = DEFAULT_TAGS, timeout_ms: int = 15_000):
+    def __init__(self, tags: tuple[str, ...] = DEFAULT_TAGS, timeout_ms: int = 15_000, checked: CheckedShapes | None = None):
         self.tags, self.timeout_ms = tags, timeout_ms
-        self.seen: dict[str, list[dict[str, Any]]] = {}
-        self.runs = 0
+        self.seen = checked if checked is not None else CheckedShapes()
+        self.runs = 0  # axe-core runs by this journey (a reused shape is not one)
 
     def __call__(self, page: Page) -> list[dict[str, Any]] | None:
         if not page.url.startswith(("http://", "https://")):
             return None
         options = {"runOnly": {"type": "tag", "values": list(self.tags)}, "resultTypes": ["violations"]}
         try:
-            answer = page.evaluate(_RUN_SCRIPT, [list(self.seen), options, self.timeout_ms])
+            answer = page.evaluate(_RUN_SCRIPT, [self.seen.known(), options, self.timeout_ms])
             if answer.get("missing"):
                 page.evaluate(axe_script())
-                answer = page.evaluate(_RUN_SCRIPT, [list(self.seen), options, self.timeout_ms])
+                answer = page.evaluate(_RUN_SCRIPT, [self.seen.known(), options, self.timeout_ms])
         except PlaywrightError:
             return None
         shape = answer.get("shape")
-        if answer.get("known") and shape in self.seen:
-            return copy.deepcopy(self.seen[shape])
+        if answer.get("known"):
+            found = self.seen.get(shape)
+            if found is not None:
+                return _as_on(page, found)
         if "violations" not in answer:
             return None
         self.runs += 1
         found = compact(answer["violations"] or [])
         if shape is not None:
-            self.seen[shape] = copy.deepcopy(found)
+            self.seen.add(shape, found)
         return found
+
+
+def _as_on(page: Page, violations: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Reused ``violations`` with each element's HTML read from ``page`` (left empty where it cannot be)."""
+    nodes = [node for violation in violations for node in violation.get("nodes") or []]
+    if not nodes:
+        return violations
+    try:
+        sources = page.evaluate(_SOURCES_SCRIPT, [node.get("target", "") for node in nodes])
+    except PlaywrightError:
+        sources = [None] * len(nodes)
+    for node, source in zip(nodes, sources):
+        node["html"] = (source or "")[:MAX_HTML]
+    return violations
 
 
 def compact(violations: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -83,12 +83,13 @@ class Recorder:
         self.watch = MessageWatch(self)  # toasts and alerts that appear during a step (StepRecord.messages)
         self._safe(lambda: self.watch.install(page), None)
 
-    def check_accessibility(self) -> None:
-        """Run axe-core at every snapshot, loaded once into the page (gather/accessibility.py)."""
+    def check_accessibility(self, checked=None) -> None:
+        """Run axe-core at every snapshot, loaded once into the page (gather/accessibility.py); ``checked``:
+        the audit's :class:`~journeyaudit.gather.accessibility.CheckedShapes`, reused across its journeys."""
         from journeyaudit.gather.accessibility import AxeRunner, install_axe
 
         self._safe(lambda: install_axe(self.page), None)
-        self.axe = AxeRunner()
+        self.axe = AxeRunner(checked=checked)
 
     # -- step boundaries ---------------------------------------------------
 

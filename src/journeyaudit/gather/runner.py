@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,7 @@ from journeyaudit.gather import (
     shopcheck,
 )
 from journeyaudit.gather import mailbox as mail
+from journeyaudit.gather.accessibility import CheckedShapes
 from journeyaudit.gather.actions import ActionContext, ActionFailed, perform
 from journeyaudit.gather.browser import BrowserChoice, launch
 from journeyaudit.gather.contexts import context_options
@@ -59,6 +60,8 @@ class RunnerOptions:
     login: Any = None  # login_state.LoginStates: setup journeys' storage state, for the journeys that use them
     readiness: Readiness = Readiness()  # no click before the page is ready (gather/waits.py)
     trace: str = "off"  # Playwright's trace.zip per journey: off | on | retain-on-failure (playwright_trace.py)
+    # axe-core's violations per page shape, shared by every journey and worker of the audit (accessibility.py)
+    checked_shapes: CheckedShapes = field(default_factory=CheckedShapes)
 
 
 @dataclass
@@ -200,7 +203,7 @@ class Runner:
                 limits=options.limits,
             )
             if options.accessibility:
-                recorder.check_accessibility()
+                recorder.check_accessibility(options.checked_shapes)
             ctx = ActionContext(options.base_url, options.action_timeout_ms, options.navigation_timeout_ms)
             ctx.before_change = recorder.flush_shot  # a step's picture may still be on its way (deferred_calls.py)
             # the request action (api_request.py): its own request context, the redactor, the base URL's login
