@@ -93,3 +93,25 @@ def test_expected_pages_read_without_stars():
     assert expected_page("**/checkout/**/done*") == "/checkout/…/done…"
     assert expected_page("https://pay.example/**") == "a page under https://pay.example/"
     assert expected_page("**") == "**" and expected_page("**/*") == "**/*"
+
+
+def test_a_page_of_the_shop_is_named_by_its_path_and_another_site_in_full():
+    from journeyaudit.facts.failure import on_the_shop
+
+    step = recorded("happy-path").steps[6]
+    step.status = "failed"
+    step.error = step.actions[-1].error = (
+        "expected to arrive at '**/order/*', but the page is http://127.0.0.1:8000/checkout/review?step=2")
+    assert customer_reason(step, "http://127.0.0.1:8000").startswith(
+        "the customer stayed on /checkout/review instead of reaching a page under /order/;")
+    assert "http://127.0.0.1:8000/checkout/review" in customer_reason(step, "http://127.0.0.1:9000")  # another port
+    assert on_the_shop("https://pay.example/3ds", "http://shop.example/") == "https://pay.example/3ds"
+    assert on_the_shop("http://SHOP.example", "http://shop.example/de/") == "/"
+    assert on_the_shop("/cart", "http://shop.example") == "/cart"  # not an address: as it is
+
+
+def test_the_wrong_page_reads_the_same_to_the_fingerprint_by_path_or_in_full():
+    from journeyaudit.history.fingerprint import normalise
+
+    full = "the customer stayed on http://127.0.0.1:8000/checkout/review?step=2 instead of reaching /order/"
+    assert normalise(full) == normalise("the customer stayed on /checkout/review instead of reaching /order/")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from journeyaudit.facts import computed, phrase_search, wording
 from journeyaudit.model import ActionRecord, StepRecord
@@ -125,8 +126,25 @@ def expected_page(pattern: str) -> str:
     return f"a page under {shown[:-1]}" if shown.endswith("/…") else shown
 
 
-def customer_reason(step: StepRecord) -> str:
-    """The failed step's reason in the customer's words; the raw error when nothing better can be said."""
+def on_the_shop(url: str, base_url: str = "") -> str:
+    """``url`` as a reader says it: its path when it is on the audited shop (``base_url``'s scheme, host and
+    port), else as it is (another site, a payment provider's page, or no base URL to tell)."""
+    if not base_url:
+        return url
+    try:
+        page, shop = urlsplit(url), urlsplit(base_url)
+    except ValueError:
+        return url
+    if not page.netloc or (page.scheme, page.netloc.lower()) != (shop.scheme, shop.netloc.lower()):
+        return url
+    return page.path or "/"
+
+
+def customer_reason(step: StepRecord, base_url: str = "") -> str:
+    """The failed step's reason in the customer's words; the raw error when nothing better can be said.
+
+    ``base_url``: the run's, so that a page of the shop is named by its path ("stayed on /checkout/review");
+    only the path, as a finding's fingerprint keeps of any address (history/fingerprint.py)."""
     error = (step.error or "").strip()
     if step.status != "failed" or not error:
         return error
@@ -140,10 +158,11 @@ def customer_reason(step: StepRecord) -> str:
         return f"'{_quote(match.group(1))}' never appeared on the page{after}{tail}"
     match = _WRONG_PAGE.match(error)
     if match:
-        return f"the customer stayed on {match.group(2)} instead of reaching {expected_page(match.group(1))}{tail}"
+        stayed = on_the_shop(match.group(2), base_url)
+        return f"the customer stayed on {stayed} instead of reaching {expected_page(match.group(1))}{tail}"
     match = _NO_LOAD.match(error)
     if match:
-        return f"the page {match.group(1)} did not load{after}{tail}"
+        return f"the page {on_the_shop(match.group(1), base_url)} did not load{after}{tail}"
     if action is not None and action.name in _ELEMENT_ACTIONS and (_NOT_FOUND.match(error) or "Timeout" in error):
         selector = _selector(action, error)
         name = element_name(selector, step)

@@ -380,11 +380,12 @@ def _finding_view(
     )
 
 
-def _step_view(anchor: str, step: StepRecord, scale: float, trace_dir: Path | None, shots: Shots, embed: bool) -> StepView:
+def _step_view(anchor: str, step: StepRecord, scale: float, trace_dir: Path | None, shots: Shots, embed: bool,
+               base_url: str = "") -> StepView:
     duration = max(0.0, float(step.duration_ms or 0.0))
     budget = step.budget_ms
     ran = step.status != "skipped"
-    reason = failure.customer_reason(step)
+    reason = failure.customer_reason(step, base_url)
     return StepView(
         anchor=f"{anchor}-s{step.index}",
         index=step.index,
@@ -426,7 +427,7 @@ def _journey_view(
     if run is not None:
         scale = max([max(s.duration_ms or 0.0, s.budget_ms or 0) for s in run.steps] or [0.0])
         keep = important_steps(run, own)
-        steps = [_step_view(anchor, s, scale, trace_dir, shots, s.index in keep) for s in run.steps]
+        steps = [_step_view(anchor, s, scale, trace_dir, shots, s.index in keep, run.base_url) for s in run.steps]
         by_index = {s.index: s for s in steps}
         for view in findings:
             if view.step is not None and view.step in by_index:

@@ -77,6 +77,7 @@ class TerminalProgress:
     def __init__(self, verbose: bool = False):
         self.verbose = verbose
         self.width = 0
+        self.base_url = ""  # the audited shop (audit_started): a failed step's page is named by its path there
 
     def audit_started(self, settings, base_url: str, browser: str, out_dir: Path) -> None:
         journeys = len(settings.journeys)
@@ -85,6 +86,7 @@ class TerminalProgress:
             f"{journeys} journey{'s' if journeys != 1 else ''} against {flat(base_url)} ({flat(browser)})"
         )
         self.width = max((len(j.id) for j in settings.journeys), default=10)
+        self.base_url = base_url
 
     def journey_started(self, position: int, total: int, journey: model.Journey) -> None:
         echo(f"[{position:>{len(str(total))}}/{total}] {flat(journey.id):<{self.width}}  running {len(journey.steps)} steps ...")
@@ -99,7 +101,7 @@ class TerminalProgress:
     def step_done(self, journey: model.Journey, step: model.StepRecord) -> None:
         if self.verbose or step.status == "failed":
             mark = click.style("failed", fg="red") if step.status == "failed" else "ok"
-            reason = f": {flat(failure.customer_reason(step))}" if step.error else ""
+            reason = f": {flat(failure.customer_reason(step, self.base_url))}" if step.error else ""
             echo(f"      step {step.index} {flat(step.name)!r} {mark} in {seconds(step.duration_ms)}{reason}")
 
     def journey_done(self, position: int, total: int, run: model.Run, findings: list[model.Finding],

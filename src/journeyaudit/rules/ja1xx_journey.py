@@ -48,7 +48,7 @@ def journey_blocked(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
         skipped = sum(1 for later in run.steps if later.index > step.index and later.status == "skipped")
         rest = f" The remaining {skipped} step(s) could not be tried." if skipped else ""
         status = f" (the shop answered HTTP {step.http_status})" if step.http_status and step.http_status >= 400 else ""
-        reason = failure.customer_reason(step)
+        reason = failure.customer_reason(step, run.base_url)
         evidence = [Evidence("error", "Why the step failed", reason, step.index)]
         if reason != (step.error or ""):
             evidence.append(Evidence("error", "The tool's own error", step.error or "", step.index))

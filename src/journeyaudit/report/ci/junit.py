@@ -139,7 +139,7 @@ def _step_cases(
     for step in steps:
         case = _Case(f"step {step.index}: {step.name}", summary.journey_id, step.duration_ms, path, step.line or 0)
         if step.status == "failed":
-            reason = failure.customer_reason(step) or f"step {step.index} failed"
+            reason = failure.customer_reason(step, run.base_url if run is not None else "") or f"step {step.index} failed"
             case.step_failed = (f"step {step.index} '{step.name}' failed: {reason}", "step-failed", reason)
         elif step.status == "skipped":
             case.skipped = "not reached: an earlier step failed"
