@@ -95,9 +95,6 @@ class CheckedShapes:
     def __len__(self) -> int:
         return len(self._found)
 
-    def __contains__(self, shape: object) -> bool:
-        return shape in self._found
-
     def known(self) -> list[str]:
         with self._lock:
             return list(self._found)
