@@ -168,7 +168,8 @@ class JourneyPool:
         With one worker, ``started`` and ``step_done`` are told as things happen. With more,
         journeys overlap: ``started`` is not told (the line per finished journey says it
         all) and a journey's steps are told together just before it is yielded, so the
-        lines of two journeys never interleave.
+        lines of two journeys never interleave (the terminal prints them under the journey's
+        own line: report/terminal.py).
         """
         from journeyaudit.gather.login_state import phases  # setup journeys first, the rest once they are done
 

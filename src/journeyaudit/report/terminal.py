@@ -78,6 +78,10 @@ class TerminalProgress:
         self.verbose = verbose
         self.width = 0
         self.base_url = ""  # the audited shop (audit_started): a failed step's page is named by its path there
+        # journeys in parallel (audit_started): a journey's step lines wait for its own line, which comes when it
+        # is done (there is no "running" line to put them under), and are printed after it
+        self.parallel = False
+        self._held: dict[str, list[str]] = {}
 
     def audit_started(self, settings, base_url: str, browser: str, out_dir: Path) -> None:
         journeys = len(settings.journeys)
@@ -87,6 +91,7 @@ class TerminalProgress:
         )
         self.width = max((len(j.id) for j in settings.journeys), default=10)
         self.base_url = base_url
+        self.parallel = min(getattr(settings, "workers", 1) or 1, journeys) > 1
 
     def journey_started(self, position: int, total: int, journey: model.Journey) -> None:
         echo(f"[{position:>{len(str(total))}}/{total}] {flat(journey.id):<{self.width}}  running {len(journey.steps)} steps ...")
@@ -97,12 +102,21 @@ class TerminalProgress:
         why = "could not be recorded" if run.status == "error" else f"{severity_counts(findings)}"
         echo(f"{' ' * (2 * len(str(total)) + 3)} {flat(run.journey_id):<{self.width}}  "
              + click.style(f"attempt {attempt} failed", fg="yellow") + f" ({why}), retrying  {seconds(run.duration_ms)}")
+        self._told_steps(run.journey_id)
 
     def step_done(self, journey: model.Journey, step: model.StepRecord) -> None:
         if self.verbose or step.status == "failed":
             mark = click.style("failed", fg="red") if step.status == "failed" else "ok"
             reason = f": {flat(failure.customer_reason(step, self.base_url))}" if step.error else ""
-            echo(f"      step {step.index} {flat(step.name)!r} {mark} in {seconds(step.duration_ms)}{reason}")
+            line = f"      step {step.index} {flat(step.name)!r} {mark} in {seconds(step.duration_ms)}{reason}"
+            if self.parallel:
+                self._held.setdefault(journey.id, []).append(line)
+            else:
+                echo(line)
+
+    def _told_steps(self, journey_id: str) -> None:
+        for line in self._held.pop(journey_id, []):
+            echo(line)
 
     def journey_done(self, position: int, total: int, run: model.Run, findings: list[model.Finding],
                      summary: model.RunSummary | None = None) -> None:
@@ -113,6 +127,7 @@ class TerminalProgress:
             status = f"{passed}/{len(run.steps)} steps  {severity_counts(findings)}"
         echo(f"[{position:>{len(str(total))}}/{total}] {flat(run.journey_id):<{self.width}}  {status}  {seconds(run.duration_ms)}"
              + attempts_note(summary))
+        self._told_steps(run.journey_id)
         for warning in run.warnings:
             echo(click.style("warning: ", fg="yellow", bold=True) + flat(warning), err=True)
 
