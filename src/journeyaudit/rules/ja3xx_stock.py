@@ -146,7 +146,7 @@ def unannounced_stock_out(run: Run, options: Mapping[str, Any]) -> Iterator[Find
             or _sold_out_when_looked_at_again(
                 unexplained, [c for c in sold_out if c.product.index == step.index], claim, names
             )
-            or _refused_on_the_same_page(book, reached, step, claim, names)
+            or _refused_on_the_same_page(book, reached, step, claim, names, run.base_url)
         )
         if finding is not None:
             yield finding
@@ -179,7 +179,7 @@ def _sold_out_when_looked_at_again(
 
 
 def _refused_on_the_same_page(
-    book: Ledger, reached: list[StepRecord], step: StepRecord, claim: str, names: list[str]
+    book: Ledger, reached: list[StepRecord], step: StepRecord, claim: str, names: list[str], base_url: str = ""
 ) -> Finding | None:
     """The product page that claims availability disables its own buy button and says the item cannot be had."""
     facts = ledger.facts(book, "availability", step=step.index)
@@ -198,7 +198,7 @@ def _refused_on_the_same_page(
         Evidence("text", f"Buy button at {step.label}", f"{button.text or 'Add to cart'} (disabled)", step.index),
     ]
     if tried is not None:
-        evidence.append(Evidence("text", f"What happened at {tried.label}", failure.customer_reason(tried), tried.index))
+        evidence.append(Evidence("text", f"What happened at {tried.label}", failure.customer_reason(tried, base_url), tried.index))
     return Finding(
         step=step.index,
         severity="medium",
