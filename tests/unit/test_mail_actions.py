@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from journeyaudit.gather.mail_actions import find_link, matches, place_in_timeline
-from journeyaudit.model import EmailMessage, StepRecord
+from journeyaudit.model import ActionRecord, EmailMessage, StepRecord
 
 
 def message(subject="Your order KC-1 is confirmed", text="Thank you.", at=0.0, html="", links=()):
@@ -40,3 +40,18 @@ def test_place_in_timeline_gives_mail_to_the_step_that_caused_it():
     placed = place_in_timeline([late, between, during, early], steps)
     assert [(m.subject, m.step) for m in placed] == [("a", 1), ("b", 2), ("c", 2), ("d", 3)]
     assert [m.after_ms for m in placed] == [0.0, 1000.0, 5000.0, 10000.0]
+
+
+def test_a_message_a_step_waited_for_is_never_placed_after_that_step():
+    """The mail server stamped it 20 ms before the next step began: within the 50 ms allowed for clocks,
+    which alone would give it to that next step, though the step before had found it already."""
+    waited = ActionRecord(name="wait_for_email", description="wait for Brew notes", target={"message": "mp1"})
+    steps = [
+        StepRecord(index=1, name="Sign-up", role="other", started_at=100.0),
+        StepRecord(index=2, name="Newsletter arrives", role="email", started_at=101.0, actions=[waited]),
+        StepRecord(index=3, name="Unsubscribe", role="other", started_at=102.0),
+    ]
+    found, unawaited = message("mp1", at=101.98), message("other", at=101.98)
+    placed = place_in_timeline([found, unawaited], steps)
+    assert [(m.subject, m.step) for m in placed] == [("mp1", 2), ("other", 3)]
+    assert placed[0].after_ms == 980.0

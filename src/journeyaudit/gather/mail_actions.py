@@ -182,8 +182,18 @@ def place_in_timeline(messages: list[model.EmailMessage], steps: list[model.Step
 
     A message that arrives between two steps, or after the last one, belongs to the
     step before: it is what that step's action (place order, unsubscribe) caused.
+    A message a step's ``wait_for_email`` found had arrived by then: it is never placed
+    after that step, whatever the mail server's clock says (a message stamped a few
+    milliseconds before the next step began was placed in it, 50 ms being allowed for
+    clocks that differ).
     """
     ran = [s for s in steps if s.status != "skipped" and s.started_at]
+    awaited: dict[str, model.StepRecord] = {}  # message id -> the first step whose action found it
+    for step in ran:
+        for action in step.actions:
+            found = (action.target or {}).get("message") if action.name == "wait_for_email" else None
+            if found and found not in awaited:
+                awaited[found] = step
     placed = []
     for message in sorted(messages, key=lambda m: m.received_at):
         owner = None
@@ -192,6 +202,9 @@ def place_in_timeline(messages: list[model.EmailMessage], steps: list[model.Step
                 owner = step
         if owner is None and ran:
             owner = ran[0]
+        seen_by = awaited.get(message.id)
+        if seen_by is not None and (owner is None or owner.index > seen_by.index):
+            owner = seen_by
         message.step = owner.index if owner else None
         message.after_ms = round(max(0.0, (message.received_at - owner.started_at) * 1000), 1) if owner else 0.0
         placed.append(message)
