@@ -46,6 +46,16 @@ def test_duplicate_confirmation_and_burst():
     assert dup.evidence[0].kind == "email" and "is confirmed" in dup.evidence[0].value
     (burst,) = findings("JA701", recorded("newsletter-burst"))
     assert burst.severity == "high" and "12 times" in burst.message and "Brew notes" in burst.message
+    assert "within 0.3 s" in burst.message  # the recorded copies came 0.32 s apart
+
+
+def test_copies_that_came_together_are_told_as_all_at_once_not_within_0_0_s():
+    trace = recorded("newsletter-burst")
+    for message in trace.emails:
+        message.received_at = trace.emails[0].received_at
+    (burst,) = findings("JA701", trace)
+    assert "12 times after 'Newsletter arrives' (step 2), all at once." in burst.message
+    assert "12 identical messages all at once" in [e.value for e in burst.evidence]
 
 
 def test_a_copy_arriving_after_the_next_step_began_is_still_a_duplicate():

@@ -79,13 +79,18 @@ def duplicate_email(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
             severity="high" if burst else "",
             message=full_stop(
                 f"The email {quote(first.subject, 80)!r} reached you {len(copies)} times after "
-                f"{step_label(run, step)}, within {seconds_text(spread)}{later}"
+                f"{step_label(run, step)}, {_spread_text(spread)}{later}"
             ),
             evidence=[
                 email_evidence(first),
-                Evidence("timing", "Copies received", f"{len(copies)} identical messages within {seconds_text(spread)}", step),
+                Evidence("timing", "Copies received", f"{len(copies)} identical messages {_spread_text(spread)}", step),
             ],
         )
+
+
+def _spread_text(seconds: float) -> str:
+    """How far apart the copies came: "within 3.2 s", or "all at once" (not "within 0.0 s") for a burst."""
+    return "all at once" if seconds < 0.05 else f"within {seconds_text(seconds)}"
 
 
 def _promise_line(step: StepRecord, inbox: str) -> str | None:
