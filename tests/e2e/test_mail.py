@@ -89,7 +89,7 @@ def test_mail_captured_but_no_inbox_typed_says_so(tmp_path):
     assert (run.inbox, run.mail_captured) == ("", True)
     unchecked = {o.code: o.detail for o in result.outcomes if o.status == "not_checked"}
     for code in ("JA104", "JA701", "JA702", "JA703", "JA704", "JA705"):
-        assert unchecked[code] == "this journey gives the shop no {inbox} address"
+        assert unchecked[code] == "the journey never gives the shop its {inbox} address"
 
 
 def test_the_mailpit_adapter_in_a_real_run(tmp_path):

@@ -37,7 +37,7 @@ def test_without_mail_capture_the_mail_rules_are_not_checked(journey):
 
 @pytest.mark.parametrize(
     ("captured", "reason"),
-    [(True, "this journey gives the shop no {inbox} address"), (False, "no mail capture configured")],
+    [(True, "the journey never gives the shop its {inbox} address"), (False, "no mail capture configured")],
 )
 def test_the_reason_tells_a_journey_without_inbox_from_no_capture(captured, reason):
     trace = recorded("happy-path")
@@ -96,3 +96,18 @@ def test_reports_say_which_rules_could_not_check_and_why():
     html = render_html(result, {trace.journey_id: trace}, trace_root=None, rules=all_rules())
     assert "Not checked (no mail capture configured)" in html
     assert "Not checked (accessibility checks were off)" in html
+
+
+def test_the_terminal_says_on_how_many_journeys_a_rule_could_not_check():
+    from journeyaudit.model import RuleOutcome
+
+    reason = "the journey never gives the shop its {inbox} address"
+    found = [RuleOutcome("JA701", "happy-path", "not_checked", reason),
+             RuleOutcome("JA104", "happy-path", "not_checked", reason),
+             RuleOutcome("JA701", "late-fee", "not_checked", reason),
+             RuleOutcome("JA701", "newsletter-burst", "passed"),
+             RuleOutcome("JA605", "happy-path", "not_checked", "accessibility checks were off"),
+             RuleOutcome("JA605", "late-fee", "not_checked", "accessibility checks were off"),
+             RuleOutcome("JA605", "newsletter-burst", "not_checked", "accessibility checks were off")]
+    assert unchecked_lines(iter(found)) == [f"JA104, JA701 on 2 of 3 journeys ({reason})",
+                                            "JA605 (accessibility checks were off)"]

@@ -191,9 +191,20 @@ def flaky_line(result: model.Result) -> None:
 
 
 def unchecked_lines(outcomes: Iterable[model.RuleOutcome]) -> list[str]:
-    """Rules that could not check some journeys, grouped by why: "JA104, JA701 (no mail capture configured)"."""
+    """Rules that could not check some journeys, grouped by why: "JA104, JA701 (no mail capture configured)",
+    with how many journeys when not every one: "JA605 on 2 of 9 journeys (accessibility checks were off)"."""
     codes: dict[str, list[str]] = {}
+    journeys: dict[str, set[str]] = {}
+    outcomes = list(outcomes)
+    every = {outcome.journey for outcome in outcomes}
     for outcome in outcomes:
-        if outcome.status == "not_checked" and outcome.code not in codes.setdefault(outcome.detail, []):
-            codes[outcome.detail].append(outcome.code)
-    return [f"{', '.join(sorted(found))} ({reason})" for reason, found in codes.items()]
+        if outcome.status == "not_checked":
+            if outcome.code not in codes.setdefault(outcome.detail, []):
+                codes[outcome.detail].append(outcome.code)
+            journeys.setdefault(outcome.detail, set()).add(outcome.journey)
+    lines = []
+    for reason, found in codes.items():
+        some = len(journeys[reason])
+        where = "" if some == len(every) else f" on {some} of {len(every)} journeys"
+        lines.append(f"{', '.join(sorted(found))}{where} ({reason})")
+    return lines

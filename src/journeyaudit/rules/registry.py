@@ -28,7 +28,7 @@ SLUG_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 
 def _mail_missing(run: Run) -> str | None:
     if not run.inbox:  # traces from before mail_captured was recorded say "no mail capture"
-        return "this journey gives the shop no {inbox} address" if run.mail_captured else "no mail capture configured"
+        return "the journey never gives the shop its {inbox} address" if run.mail_captured else "no mail capture configured"
     if run.mail_error:
         return f"the mailbox could not be read: {run.mail_error}"
     return None
