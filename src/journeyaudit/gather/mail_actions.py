@@ -190,8 +190,8 @@ def place_in_timeline(messages: list[model.EmailMessage], steps: list[model.Step
     ran = [s for s in steps if s.status != "skipped" and s.started_at]
     awaited: dict[str, model.StepRecord] = {}  # message id -> the first step whose action found it
     for step in ran:
-        for action in step.actions:
-            found = (action.target or {}).get("message") if action.name == "wait_for_email" else None
+        for entry in step.actions:
+            found = (entry.target or {}).get("message") if entry.name == "wait_for_email" else None
             if found and found not in awaited:
                 awaited[found] = step
     placed = []
