@@ -10,7 +10,10 @@ Both sides start Playwright and Chromium each time. Prints the median wall times
 ratios against issue 13's budgets (1.3x with accessibility off, 1.6x with it on), where
 journeyaudit's time goes (phases timed around the functions that do them), and
 separately what the command line adds before any of it (Python start and imports).
-``--profile`` also prints the top of a cProfile of one journeyaudit run.
+``--profile`` also prints the top of a cProfile of one journeyaudit run. ``--windows-off`` also times
+journeyaudit (accessibility off) with every quiet window of the readiness wait and the settle at 0:
+not a setting anyone should use, but the bound of what shortening those waits could give; what
+is left above the bare script is the recording itself (the looks, reads and pictures).
 """
 
 from __future__ import annotations
@@ -95,7 +98,20 @@ class PhaseClock:
             setattr(owner, name, original)
 
 
-def run_journeyaudit(base_url: str, accessibility: bool, out: str) -> float:
+@contextlib.contextmanager
+def quiet_windows_at_zero():
+    """The settle's quiet windows at 0 for the block (the readiness wait's are the settings')."""
+    from journeyaudit.gather import recorder
+
+    saved = recorder.QUIET_MS, recorder.CALM_QUIET_MS, recorder.AFTER_LOAD_MS
+    recorder.QUIET_MS = recorder.CALM_QUIET_MS = recorder.AFTER_LOAD_MS = 0
+    try:
+        yield
+    finally:
+        recorder.QUIET_MS, recorder.CALM_QUIET_MS, recorder.AFTER_LOAD_MS = saved
+
+
+def run_journeyaudit(base_url: str, accessibility: bool, out: str, windows: bool = True) -> float:
     from journeyaudit.audit import run_audit
     from journeyaudit.gather.browser import find_browser
     from journeyaudit.spec.config import resolve
@@ -103,7 +119,10 @@ def run_journeyaudit(base_url: str, accessibility: bool, out: str) -> float:
     t0 = time.perf_counter()
     settings = resolve([str(JOURNEY)], {"out": out, "base_url": base_url, "workers": 1})
     settings.accessibility = accessibility
-    result, _ = run_audit(settings, find_browser())
+    if not windows:
+        settings.readiness.quiet_ms = settings.readiness.after_load_ms = 0
+    with contextlib.nullcontext() if windows else quiet_windows_at_zero():
+        result, _ = run_audit(settings, find_browser())
     wall = time.perf_counter() - t0
     bad = [r.journey_id for r in result.runs if r.status != "passed"] + [f.code for f in result.findings]
     if bad:
@@ -141,6 +160,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--profile", action="store_true", help="also print a cProfile of one journeyaudit run")
+    parser.add_argument("--windows-off", action="store_true",
+                        help="also time journeyaudit (a11y off) with every quiet window at 0: what the waits cost")
     args = parser.parse_args()
     walls: dict[str, list[float]] = defaultdict(list)
     clocks = {False: PhaseClock(), True: PhaseClock()}
@@ -152,6 +173,8 @@ def main() -> int:
                 walls["bare"].append(bare_happy_path.run(shop.url))
                 with clocks[accessibility]:
                     walls[f"ja{int(accessibility)}"].append(run_journeyaudit(shop.url, accessibility, out))
+            if args.windows_off:
+                walls["nowait"].append(run_journeyaudit(shop.url, False, out, windows=False))
             print(f"round {round_no + 1}: bare {walls['bare'][-2]:.2f} / {walls['bare'][-1]:.2f} s, "
                   f"journeyaudit a11y off {walls['ja0'][-1]:.2f} s, on {walls['ja1'][-1]:.2f} s", flush=True)
         if args.profile:
@@ -165,6 +188,11 @@ def main() -> int:
         verdict = "within" if ratio <= budget else "OVER"
         print(f"journeyaudit, a11y {'on ' if accessibility else 'off'}:     {wall:.2f} s = {ratio:.2f}x "
               f"(budget {budget}x: {verdict})")
+    if walls["nowait"]:
+        wall = statistics.median(walls["nowait"])
+        print(f"journeyaudit, a11y off, every quiet window at 0 (not a setting): {wall:.2f} s = {wall / bare:.2f}x: "
+              f"the waits cost {statistics.median(walls['ja0']) - wall:.2f} s, the recording itself "
+              f"{wall - bare:.2f} s over the bare script")
     for accessibility in (False, True):
         clock = clocks[accessibility]
         print(f"\nphases, a11y {'on' if accessibility else 'off'} (mean per journeyaudit run):")

@@ -147,14 +147,14 @@ class TreeMemory:
         self.thread.join()
 
 
-def bench_record(journeys: int) -> None:
+def bench_record(journeys: int, workers: int | None = None) -> None:
     from journeyaudit.audit import run_audit
     from journeyaudit.gather.browser import find_browser
     from journeyaudit.spec.config import resolve
 
     with tempfile.TemporaryDirectory() as tmp, TreeMemory() as memory:
-        settings = resolve([str(ROOT / "journeys" / "demo" / "happy-path.yaml")],
-                           {"out": tmp, "demo_shop": True, "workers": 1})
+        options = {"out": tmp, "demo_shop": True} | ({"workers": workers} if workers else {})
+        settings = resolve([str(ROOT / "journeys" / "demo" / "happy-path.yaml")], options)
         one = settings.journeys[0]
         settings.journeys = [dataclasses.replace(one, id=f"{one.id}-{n:03}") for n in range(journeys)]
         t0 = time.perf_counter()
@@ -164,7 +164,7 @@ def bench_record(journeys: int) -> None:
     child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     passed = sum(1 for r in result.runs if r.status == "passed")
     mb = 1024 * 1024
-    print(f"record:  {journeys} journeys ({passed} passed) in {wall:.0f} s (load average {os.getloadavg()[0]:.1f}): "
+    print(f"record:  {journeys} journeys ({passed} passed, {settings.workers} worker(s)) in {wall:.0f} s (load average {os.getloadavg()[0]:.1f}): "
           f"peak RSS {own:.0f} MB in journeyaudit's process, {child:.0f} MB in its largest child process")
     if memory.samples:
         peak = max(memory.samples, key=lambda sample: sample[2])
@@ -178,12 +178,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--journeys", type=int, default=500, help="journeys in the report (default 500; 0: no report figure)")
     parser.add_argument("--record", type=int, default=0, metavar="N", help="also record the happy path N times")
+    parser.add_argument("--workers", type=int, metavar="N", help="workers for --record (default: journeyaudit's own)")
     parser.add_argument("--keep", type=Path, metavar="DIR", help="make the synthetic run in DIR and keep it (reused)")
     args = parser.parse_args()
     if args.journeys:
         bench_report(args.journeys, args.keep)
     if args.record:
-        bench_record(args.record)
+        bench_record(args.record, args.workers)
     return 0
 
 
