@@ -34,6 +34,7 @@ from lxml import etree
 from journeyaudit.facts import html_tree
 from journeyaudit.facts import money as money_reader
 from journeyaudit.facts.money import Money
+from journeyaudit.facts.page_text import text_cache
 
 _QTY_TEXT = re.compile(r"^\s*(?:(\d{1,3})\s*[×x✕]|[×x✕]\s*(\d{1,3}))(?=\s|$)|(?:^|\s)(?:[×x✕]\s*(\d{1,3}))\s*$", re.IGNORECASE)
 _BARE_INT = re.compile(r"^\s*(\d{1,3})\s*$")
@@ -90,7 +91,12 @@ def read(page: Any, texts: html_tree.TextIndex | None = None) -> Block:
 
 def _amounts(text: str) -> list[Money]:
     """The amounts of a row that count: not those in brackets ("(€89.00 excl. tax)")."""
-    return money_reader.find_money(_BRACKETED.sub(" ", text))
+    return list(_counted_amounts(text))
+
+
+@text_cache(maxsize=4096)  # a row's text is asked again from each of its amounts and pictures
+def _counted_amounts(text: str) -> tuple[Money, ...]:
+    return tuple(money_reader.find_money(_BRACKETED.sub(" ", text)))
 
 
 def _within(tag: Any, outer: Any) -> bool:
@@ -115,6 +121,11 @@ class _Page:
         self.digit_texts = [(text, holder) for text, holder in html_tree.text_nodes(body) if _DIGIT.search(text)]
         self._text: dict[Any, str] = {}
         self._hidden: dict[Any, bool] = {}
+        self._names: dict[Any, str] = {}
+        # per element, not per text: a grid of 1,600 cards has more texts than the text caches keep
+        self._money: dict[Any, tuple[Money, ...]] = {}
+        self._row_amounts: dict[Any, tuple[Money, ...]] = {}
+        self._labels: dict[Any, str] = {}
         self.number_inputs: dict[Any, int] = {}  # element -> number inputs inside it
         for field in body.iter("input"):
             if field.get("type") == "number":
@@ -143,6 +154,27 @@ class _Page:
             if _SPLIT_SYMBOL.search(found):  # rare: a substitution costs more than the search
                 found = _SPLIT_SYMBOL.sub(r"\1", found)
             self._text[tag] = found
+        return found
+
+    def money(self, tag: Any) -> tuple[Money, ...]:
+        """Every amount in the element's text."""
+        found = self._money.get(tag)
+        if found is None:
+            found = self._money[tag] = tuple(money_reader.find_money(self.text(tag)))
+        return found
+
+    def row_amounts(self, tag: Any) -> tuple[Money, ...]:
+        """The amounts of the element's text that count (:func:`_amounts`)."""
+        found = self._row_amounts.get(tag)
+        if found is None:
+            found = self._row_amounts[tag] = _counted_amounts(self.text(tag))
+        return found
+
+    def label(self, tag: Any) -> str:
+        """The element's words without its amounts (:func:`_label`)."""
+        found = self._labels.get(tag)
+        if found is None:
+            found = self._labels[tag] = _label(self.text(tag))
         return found
 
     def hidden(self, tag: Any) -> bool:
@@ -200,17 +232,21 @@ class _Page:
     def _item_tags(self) -> list[Any]:
         """The smallest elements around a quantity (or a product picture) that also hold a name and an amount."""
         found: list[Any] = []
+        taken: set[Any] = set()
         for anchor, _, _ in self.anchors:
             row = self._climb(anchor)
-            if row is not None and not any(row is f for f in found):
+            if row is not None and row not in taken:
                 found.append(row)
+                taken.add(row)
         for img in self.body.iterdescendants("img"):
             row = self._climb(img)
-            if row is not None and not any(row is f for f in found) and row.tag in ("tr", "li") and self._quantity_of(row) is None:
-                if len({m.amount for m in _amounts(self.text(row))}) <= 2:
+            if row is not None and row not in taken and row.tag in ("tr", "li") and self._quantity_of(row) is None:
+                if len({m.amount for m in self.row_amounts(row)}) <= 2:
                     found.append(row)
-        # keep the innermost rows only, in page order
-        inner = [t for t in found if not any(other is not t and _within(other, t) for other in found)]
+                    taken.add(row)
+        # keep the innermost rows only (no other row inside), in page order
+        around_others = {ancestor for row in found for ancestor in row.iterancestors()}
+        inner = [t for t in found if t not in around_others]
         order = {t: i for i, t in enumerate(self.body.iter(etree.Element))}
         return sorted(inner, key=lambda t: order.get(t, 0))
 
@@ -222,17 +258,24 @@ class _Page:
                 return None
             if self.number_inputs.get(current, 0) > 1:
                 return None  # a whole list of items
-            if current.tag in _ROW_TAGS and _amounts(self.text(current)) and self._row_name(current):
+            if current.tag in _ROW_TAGS and self.row_amounts(current) and self._row_name(current):
                 table_row = current if current.tag == "tr" else current.find_parent("tr")
                 current = table_row if table_row is not None else current  # a table row's cells belong together
-                if current.tag == "tbody" or len(_amounts(self.text(current))) > 6:
+                if current.tag == "tbody" or len(self.row_amounts(current)) > 6:
                     return None
                 return current
             current = current.getparent()
         return None
 
     def _row_name(self, tag: Any) -> str:
-        """The item's name: its product link's or heading's text, else the first text with letters that is no amount."""
+        """The item's name: its product link's or heading's text, else the first text with letters that is no amount
+        (once per element: a grid's cards are climbed from each amount and picture inside them)."""
+        name = self._names.get(tag)
+        if name is None:
+            name = self._names[tag] = self._find_row_name(tag)
+        return name
+
+    def _find_row_name(self, tag: Any) -> str:
         for found in tag.iterdescendants("a", "h2", "h3", "h4", "h5", "strong"):
             text = self.text(found)
             if _LETTERS.search(text) and not money_reader.find_money(text) and not self.hidden(found):
@@ -288,10 +331,10 @@ class _Page:
             if row is None or any(_within(row, u) or _within(u, row) for u in used):
                 continue
             text = self.text(row)
-            amounts = _amounts(text)
+            amounts = self.row_amounts(row)
             if len({m.amount for m in amounts}) != 1:
                 continue
-            label = _label(text)
+            label = self.label(row)
             if not label or len(label) > 80:
                 continue
             used.append(row)
@@ -305,11 +348,10 @@ class _Page:
                 return None
             if current in inside or current in around:
                 return None
-            text = self.text(current)
-            if not money_reader.find_money(text):
+            if not self.money(current):
                 current = current.getparent()
                 continue
-            if _label(text):
+            if self.label(current):
                 return current
             current = current.getparent()
         return None
@@ -318,6 +360,7 @@ class _Page:
 _DIGIT = re.compile(r"\d")  # text nodes that hold a digit (the amount check follows)
 
 
+@text_cache(maxsize=4096)  # an ancestor's text is asked again from each amount inside it
 def _label(text: str) -> str:
     """A row's words without its amounts and bracketed notes: 'Total:' -> 'Total'."""
     rest = _BRACKETED.sub(" ", text)
