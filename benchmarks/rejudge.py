@@ -17,6 +17,10 @@ CPU time of the same run, this process's and the forked ones' (the wall time of 
 mostly the other processes'). Scaling up also multiplies what an audit pays once (forking the
 judging processes), so the figure is measured a second way too: a folder holding the fixtures as
 many times as it takes to pass 1,000 steps, re-judged as it is.
+
+``--grid 100,400,1600``: also the demo happy path with a product grid of that many cards (the
+storefront-sized page of benchmarks/watcher.py) added to every step's page: the fixtures' pages are
+2-45 kB, a real shop's category or product page is hundreds; what judging such pages costs.
 """
 
 from __future__ import annotations
@@ -66,7 +70,12 @@ def time_run(trace_dir: Path, repeat: int) -> tuple[int, float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--grid", metavar="CARDS", help="also judge the happy path with a grid of CARDS cards on "
+                        "every page (comma-separated counts), and only that")
     args = parser.parse_args()
+    if args.grid:
+        time_grids([int(n) for n in args.grid.split(",")], args.repeat)
+        return
     figures = []
     total_steps = 0
     for trace_dir in store.find_trace_dirs(FIXTURES):
@@ -87,6 +96,30 @@ def main() -> None:
     time_audit(args.repeat, total_steps)
     time_audit_literal(args.repeat, total_steps)
     print(f"cores: {default_workers()}, load average: " + ", ".join(f"{x:.1f}" for x in os.getloadavg()))
+
+
+def time_grids(counts: list[int], repeat: int) -> None:
+    """The demo happy path judged with a storefront-sized product grid on every step's page."""
+    import watcher  # the grid's markup, shared with the watcher's benchmark
+
+    settings = RuleSettings()
+    rules = selected_rules(settings)
+    for cards in counts:
+        watcher.CARDS = cards
+        page = watcher.served_page()
+        grid = page[page.index("<main>"):page.index("</body>")]
+        cpu = []
+        for _ in range(repeat):
+            run = store.load_run(FIXTURES / "happy-path")
+            for step in run.steps:
+                step.html = step.html.replace("</body>", grid + "</body>")
+            page_text.clear_text_caches()
+            c0 = time.process_time()
+            judge_run(run, rules, settings)
+            cpu.append((time.process_time() - c0) * 1000)
+        steps = len(run.steps)
+        print(f"happy path, {cards} cards on every page ({len(run.steps[0].html) // 1024} kB): "
+              f"{statistics.median(cpu):.0f} ms CPU for {steps} steps = {statistics.median(cpu) / steps:.0f} ms per step")
 
 
 def time_audit(repeat: int, total_steps: int) -> None:
