@@ -19,7 +19,7 @@ judging processes), so the figure is measured a second way too: a folder holding
 many times as it takes to pass 1,000 steps, re-judged as it is.
 
 ``--grid 100,400,1600``: also the demo happy path with a product grid of that many cards (the
-storefront-sized page of benchmarks/watcher.py) added to every step's page: the fixtures' pages are
+storefront-sized page of benchmarks/storefront_page.py) added to every step's page: the fixtures' pages are
 2-45 kB, a real shop's category or product page is hundreds; what judging such pages costs.
 """
 
@@ -100,13 +100,13 @@ def main() -> None:
 
 def time_grids(counts: list[int], repeat: int) -> None:
     """The demo happy path judged with a storefront-sized product grid on every step's page."""
-    import watcher  # the grid's markup, shared with the watcher's benchmark
+    import storefront_page  # the grid's markup, shared with that benchmark
 
     settings = RuleSettings()
     rules = selected_rules(settings)
     for cards in counts:
-        watcher.CARDS = cards
-        page = watcher.served_page()
+        storefront_page.CARDS = cards
+        page = storefront_page.served_page()
         grid = page[page.index("<main>"):page.index("</body>")]
         cpu = []
         for _ in range(repeat):

@@ -1,6 +1,6 @@
-"""What the message watcher costs a storefront-sized page: printed, not asserted.
+"""What a storefront-sized page costs the recorder: printed, not asserted.
 
-    .venv/bin/python benchmarks/watcher.py [--loads 10]
+    .venv/bin/python benchmarks/storefront_page.py [--loads 10] [--rounds 3] [--axe]
 
 The demo shop's pages are small (a few hundred elements), so a journey on it cannot show what the
 watcher (gather/message_watch.py, installed in every page and frame) costs a real storefront. Two
@@ -13,6 +13,9 @@ synthetic pages of about 5,000 elements stand in for one, served from memory to 
 Each page is loaded ``--loads`` times (the first two not counted) with nothing installed, with an
 observer whose callback does nothing (what observing alone costs), and with the watcher as the
 recorder installs it, the three taking turns for ``--rounds`` rounds; the medians are printed.
+
+``--axe``: also axe-core's run on each page (JA605's check, as the recorder runs it: WCAG 2.x A/AA,
+violations only), and the three rules that take longest when run one at a time.
 """
 
 from __future__ import annotations
@@ -83,10 +86,30 @@ def load_ms(browser, html: str, install: str | None, loads: int) -> tuple[list[f
     return times, elements
 
 
+def axe_ms(browser, html: str) -> tuple[float, list[tuple[float, str]]]:
+    """Median ms of axe-core's run on the page (3 runs), and its slowest rules run one at a time."""
+    from journeyaudit.gather.accessibility import DEFAULT_TAGS, install_axe
+
+    page = browser.new_page()
+    install_axe(page)
+    page.route("http://shop.test/**", lambda route: route.fulfill(body=html, content_type="text/html"))
+    page.goto("http://shop.test/category")
+    timed = ("async (options) => { const t = performance.now(); await axe.run(document, options); "
+             "return performance.now() - t; }")
+    every = {"runOnly": {"type": "tag", "values": list(DEFAULT_TAGS)}, "resultTypes": ["violations"]}
+    whole = statistics.median(page.evaluate(timed, every) for _ in range(3))
+    rules = page.evaluate("(tags) => axe.getRules(tags).map(rule => rule.ruleId)", list(DEFAULT_TAGS))
+    each = [(page.evaluate(timed, {"runOnly": {"type": "rule", "values": [rule]}, "resultTypes": ["violations"]}), rule)
+            for rule in rules]
+    page.close()
+    return whole, sorted(each, reverse=True)[:3]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--loads", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--axe", action="store_true", help="also time axe-core's run on each page")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -106,6 +129,10 @@ def main() -> int:
                 print(f"{name:7} {len(html) // 1024:4} kB, {elements} elements: nothing installed {bare:.0f} ms, "
                       f"an empty observer {figures['observer']:.0f} ms, the message watcher {figures['watcher']:.0f} ms "
                       f"(+{figures['watcher'] - bare:.0f} ms, {figures['watcher'] / bare:.2f}x)")
+                if args.axe:
+                    whole, slowest = axe_ms(browser, html)
+                    print(f"        axe-core {whole:.0f} ms; alone, the slowest rules: "
+                          + ", ".join(f"{rule} {ms:.0f} ms" for ms, rule in slowest))
         finally:
             browser.close()
     return 0
