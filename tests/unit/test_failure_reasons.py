@@ -115,3 +115,12 @@ def test_the_wrong_page_reads_the_same_to_the_fingerprint_by_path_or_in_full():
 
     full = "the customer stayed on http://127.0.0.1:8000/checkout/review?step=2 instead of reaching /order/"
     assert normalise(full) == normalise("the customer stayed on /checkout/review instead of reaching /order/")
+
+
+def test_a_reason_that_ends_with_the_pages_own_sentence_gets_no_second_full_stop():
+    """make demo's report read "... the page said 'Error processing request. Please try again.'." (JA101)."""
+    [blocked] = findings("JA101", recorded("payment-refused"))
+    assert blocked.message.endswith("the page said 'Error processing request. Please try again.'"), blocked.message
+    [plain] = findings("JA101", shop_recorded("shuup", "payment-provider-error"))
+    # a quote that is no sentence still gets one, before the steps left untried
+    assert plain.message.endswith("'Internal Server Error (500)'. The remaining 1 step(s) could not be tried."), plain.message

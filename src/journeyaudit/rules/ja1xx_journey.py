@@ -54,7 +54,7 @@ def journey_blocked(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
             evidence.append(Evidence("error", "The tool's own error", step.error or "", step.index))
         yield Finding(
             step=step.index,
-            message=f"The customer could not get past {step.label}{status}: {reason.rstrip('.')}.{rest}",
+            message=full_stop(f"The customer could not get past {step.label}{status}: {reason.rstrip('.')}") + rest,
             evidence=[*evidence, *page_evidence(step)],
         )
 
