@@ -94,7 +94,7 @@ def _amounts(text: str) -> list[Money]:
     return list(_counted_amounts(text))
 
 
-@text_cache(maxsize=4096)  # a row's text is asked again from each of its amounts and pictures
+@text_cache(maxsize=4096)  # per text: the same rows come back on the next steps (a header, a summary)
 def _counted_amounts(text: str) -> tuple[Money, ...]:
     return tuple(money_reader.find_money(_BRACKETED.sub(" ", text)))
 
@@ -360,7 +360,7 @@ class _Page:
 _DIGIT = re.compile(r"\d")  # text nodes that hold a digit (the amount check follows)
 
 
-@text_cache(maxsize=4096)  # an ancestor's text is asked again from each amount inside it
+@text_cache(maxsize=4096)  # per text, across steps; _Page.label keeps it per element within a page
 def _label(text: str) -> str:
     """A row's words without its amounts and bracketed notes: 'Total:' -> 'Total'."""
     rest = _BRACKETED.sub(" ", text)
