@@ -85,6 +85,7 @@ class Progress(Protocol):
     def journey_done(self, position: int, total: int, run: model.Run, findings: list[model.Finding],
                      summary: model.RunSummary | None = None) -> None: ...
     def journey_retried(self, position: int, total: int, run: model.Run, findings: list[model.Finding], attempt: int) -> None: ...
+    def running(self, journey: model.Journey, step: model.StepRecord | None = None) -> None: ...
 
 
 class QuietProgress:
@@ -93,6 +94,7 @@ class QuietProgress:
     def step_done(self, *args) -> None: ...
     def journey_done(self, *args) -> None: ...
     def journey_retried(self, *args) -> None: ...
+    def running(self, *args) -> None: ...
 
 
 def folder_slug(name: str) -> str:
@@ -276,7 +278,7 @@ def run_audit(
                 raise AuditCannotRun(str(exc)) from None
             keep = _JourneyKeeper(settings, rules, result, runs, out_dir, started, Attempts(settings.retries, settings.fail_on, known))
             for done in runner.run(settings.journeys, traces, started=progress.journey_started, step_done=progress.step_done,
-                                   durations=settings.durations):
+                                   durations=settings.durations, running=getattr(progress, "running", None)):
                 findings, summary = keep.take(done)
                 if summary is None:  # a failed attempt with a retry left (retries.py): the pool runs it again
                     progress.journey_retried(done.count, total, done.run, findings, done.attempt)

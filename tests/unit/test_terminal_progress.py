@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import os
 from types import SimpleNamespace
 
 from journeyaudit import model
@@ -51,3 +53,68 @@ def test_one_at_a_time_a_failed_step_is_told_as_it_happens(capsys):
     lines = _lines(capsys, 1, tell)
     assert lines[0].startswith("[2/2] stock-out") and "running" in lines[0]
     assert lines[1].startswith("step 7 'Confirmation' failed") and lines[2].startswith("[2/2] stock-out")
+
+
+class _Terminal(io.StringIO):
+    """stderr as a terminal: what the live line writes."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def _stepped(name: str, steps: int) -> model.Journey:
+    return model.Journey(id=name, name=name, path=f"journeys/{name}.yaml",
+                         steps=[model.Step(name=f"step {n}", role="other", actions=[]) for n in range(1, steps + 1)])
+
+
+def _live_progress(workers: int, journeys, monkeypatch, columns: int = 100):
+    monkeypatch.setenv("TERM", "xterm")
+    monkeypatch.setattr(terminal.shutil, "get_terminal_size", lambda fallback=None: os.terminal_size((columns, 24)))
+    stream = _Terminal()
+    progress = terminal.TerminalProgress(live=terminal.LiveLine(stream))
+    progress.audit_started(SimpleNamespace(name="demo", journeys=journeys, workers=workers), "http://127.0.0.1:8000",
+                           "Chromium", None)
+    return progress, stream
+
+
+def test_the_live_line_says_which_journeys_run_and_at_which_step(capsys, monkeypatch):
+    journeys = [_stepped("late-fee", 7), _stepped("stock-out", 7)]
+    progress, stream = _live_progress(2, journeys, monkeypatch)
+    progress.running(journeys[0])
+    progress.running(journeys[1])
+    progress.running(journeys[1], model.StepRecord(index=1, name="step 1", role="other", status="passed"))
+    assert progress.live.text == "running 2: late-fee 1/7, stock-out 2/7"
+    progress.journey_done(1, 2, model.Run("late-fee", "late-fee", "journeys/late-fee.yaml", ""), [])
+    assert progress.live.text == "running stock-out: step 2/7 'step 2' ..."
+    # the permanent line was printed with the live line cleared first, and the live line came back after it
+    written = stream.getvalue()
+    assert written.count(terminal.LiveLine.CLEAR) >= 4
+    assert written.endswith(terminal.LiveLine.CLEAR + "running stock-out: step 2/7 'step 2' ...")
+    assert capsys.readouterr().out.splitlines()[-1].startswith("[1/2] late-fee")  # stdout: the lines as before
+    progress.journey_done(2, 2, model.Run("stock-out", "stock-out", "journeys/stock-out.yaml", ""), [])
+    assert progress.live.text == "" and stream.getvalue().endswith(terminal.LiveLine.CLEAR)  # nothing left behind
+
+
+def test_the_live_line_is_flat_and_never_wider_than_the_terminal(monkeypatch):
+    journey = _stepped("checkout", 3)
+    journey.steps[1].name = "Pay \x1b[31mnow\x1b[0m\nor\rnever " + "x" * 200
+    progress, stream = _live_progress(1, [journey], monkeypatch, columns=60)
+    progress.running(journey, model.StepRecord(index=1, name="step 1", role="other", status="passed"))
+    assert progress.live.text.startswith("running checkout: step 2/3 'Pay now or never xxx")
+    assert len(progress.live.text) == 59 and progress.live.text.endswith("…")
+    assert "\x1b[31m" not in stream.getvalue() and "\n" not in stream.getvalue()
+    progress.close()
+    assert progress.live.text == "" and stream.getvalue().endswith(terminal.LiveLine.CLEAR)
+
+
+def test_no_live_line_off_a_terminal(monkeypatch):
+    """A CI log, a file or a pipe gets the permanent lines only."""
+    stream = io.StringIO()  # isatty() is False
+    progress = terminal.TerminalProgress(live=terminal.LiveLine(stream))
+    journeys = [_stepped("late-fee", 2)]
+    progress.audit_started(SimpleNamespace(name="demo", journeys=journeys, workers=2), "", "Chromium", None)
+    progress.running(journeys[0])
+    progress.close()
+    assert stream.getvalue() == ""
+    monkeypatch.setenv("TERM", "dumb")
+    assert not terminal.LiveLine(_Terminal()).on

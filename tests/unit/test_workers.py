@@ -274,3 +274,18 @@ def test_bad_workers_are_named(tmp_path, monkeypatch):
         _workers_of([str(_profile(tmp_path))])
     with pytest.raises(ValidationFailed, match="--workers: workers must be a whole number from 1 to 64"):
         config.resolve([str(_profile(tmp_path))], {"workers": "0"}, {"TEST_CARD": "4242"})
+
+
+def test_running_is_told_of_every_start_and_step_as_it_happens_with_two_workers(tmp_path):
+    """The terminal's live line: with journeys side by side, what runs is told before any journey is done."""
+    FakeRunner.gate = threading.Barrier(2)  # both journeys are under way at the same time
+    seen: list[tuple[str, object]] = []
+    with JourneyPool(OPTIONS, 2, FakeRunner) as pool:
+        for done in pool.run([journey("a"), journey("b")], tmp_path,
+                             running=lambda j, step: seen.append((j.id, step.index if step else "started"))):
+            seen.append((done.journey.id, "done"))
+    for name in ("a", "b"):
+        mine = [what for journey_id, what in seen if journey_id == name]
+        assert mine == ["started", 1, 2, "done"]
+    first_done = next(at for at, (_, what) in enumerate(seen) if what == "done")
+    assert {journey_id for journey_id, what in seen[:first_done] if what == "started"} == {"a", "b"}

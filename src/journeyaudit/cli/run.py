@@ -152,17 +152,21 @@ def run(files, verbose, crawl_dir=None, **params) -> None:
         browser = browser or find_browser(settings.browser_path, headed=settings.headed)
     except BrowserNotFound as exc:
         fail(str(exc), EXIT_CANNOT_RUN)
+    progress = TerminalProgress(verbose=verbose)
     try:
         result, out_dir = run_audit(
-            settings, browser, TerminalProgress(verbose=verbose), after=lambda r, runs, d: finish(post, r, runs, d),
+            settings, browser, progress, after=lambda r, runs, d: finish(post, r, runs, d),
             known=frozenset(post.baseline.fingerprints) if post.baseline is not None else frozenset(),
         )
     except AuditCannotRun as exc:
+        progress.close()
         fail(str(exc), exc.exit_code)
     except KeyboardInterrupt:
+        progress.close()
         click.echo("\ninterrupted: finished journeys are saved in the report folder.", err=True)
         sys.exit(EXIT_INTERRUPTED)
     finally:
+        progress.close()
         post.close()
     print_summary(result, out_dir / "report.html")
     print_post(post, result)

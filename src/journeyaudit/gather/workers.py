@@ -158,6 +158,7 @@ class JourneyPool:
         started: Callable[[int, int, model.Journey], None] | None = None,
         step_done: Callable[[model.Journey, model.StepRecord], None] | None = None,
         durations: dict[str, float] | None = None,
+        running: Callable[[model.Journey, model.StepRecord | None], None] | None = None,
     ) -> Iterator[Finished]:
         """Record every journey into ``traces/<journey id>`` and yield each as it finishes.
 
@@ -169,7 +170,8 @@ class JourneyPool:
         journeys overlap: ``started`` is not told (the line per finished journey says it
         all) and a journey's steps are told together just before it is yielded, so the
         lines of two journeys never interleave (the terminal prints them under the journey's
-        own line: report/terminal.py).
+        own line: report/terminal.py). ``running`` is told of every start (step None) and
+        every step as it happens, with any number of workers: the terminal's live line.
         """
         from journeyaudit.gather.login_state import phases  # setup journeys first, the rest once they are done
 
@@ -186,6 +188,8 @@ class JourneyPool:
                     self._handed += 1
             event = self._events.get()
             kind = event[0]
+            if running is not None and kind in ("started", "step"):
+                running(*((event[2], None) if kind == "started" else (event[1], event[2])))
             if kind == "started" and started is not None and self.workers == 1:
                 started(event[1] + 1, total, event[2])
             elif kind == "step" and step_done is not None:

@@ -2,7 +2,10 @@
 
 A line when a journey starts, a line when it finishes (steps done, findings by
 severity, time), and a summary at the end. Plain text when the output is not
-a terminal (CI logs), colours when it is.
+a terminal (CI logs), colours when it is. On a terminal, one more line at the
+bottom (:class:`LiveLine`, on stderr, rewritten in place) says which journeys are
+running and at which step: journeys side by side print nothing until the first
+one ends, and one long journey nothing until its end.
 
 Everything a page said (errors, messages, URLs, titles) is untrusted: it goes
 through :func:`flat` (one line, no control characters or ANSI escapes) and every
@@ -12,7 +15,10 @@ a shop cannot write GitHub Actions workflow commands into the run's log.
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import sys
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
@@ -71,11 +77,52 @@ def seconds(ms: float) -> str:
     return f"{ms / 1000:.1f}s"
 
 
-class TerminalProgress:
-    """Implements audit.Progress by printing to stderr-free stdout, one line per event."""
+class LiveLine:
+    """One line at the bottom of a terminal, rewritten in place (stderr, as the crawl's live line).
 
-    def __init__(self, verbose: bool = False):
+    Off when stderr is not a terminal (a CI log, a file, a pipe): those get the permanent
+    lines only. Cut to the terminal's width, so that it never wraps (a wrapped line cannot be
+    rewritten in place). Whoever prints a permanent line clears it first (:meth:`clear`) and
+    shows it again after.
+    """
+
+    CLEAR = "\r\x1b[2K"
+
+    def __init__(self, stream=None):
+        self.stream = stream if stream is not None else sys.stderr
+        isatty = getattr(self.stream, "isatty", None)
+        self.on = bool(isatty and isatty()) and os.environ.get("TERM") != "dumb"
+        self.text = ""
+
+    def show(self, text: str) -> None:
+        if not self.on:
+            return
+        width = max(20, shutil.get_terminal_size((80, 24)).columns - 1)
+        text = text if len(text) <= width else text[: width - 1] + "…"
+        if text != self.text:
+            self._write(self.CLEAR + text)
+            self.text = text
+
+    def clear(self) -> None:
+        if self.on and self.text:
+            self._write(self.CLEAR)
+            self.text = ""
+
+    def _write(self, text: str) -> None:
+        try:
+            self.stream.write(text)
+            self.stream.flush()
+        except (OSError, ValueError):  # the terminal went away: the permanent lines say it all
+            self.on = False
+
+
+class TerminalProgress:
+    """Implements audit.Progress: a permanent line per event on stdout, and the live line on a terminal."""
+
+    def __init__(self, verbose: bool = False, live: LiveLine | None = None):
         self.verbose = verbose
+        self.live = live if live is not None else LiveLine()
+        self._running: dict[str, tuple[int, int, str]] = {}  # journey id -> (step under way, steps, its name)
         self.width = 0
         self.base_url = ""  # the audited shop (audit_started): a failed step's page is named by its path there
         # journeys in parallel (audit_started): a journey's step lines wait for its own line, which comes when it
@@ -94,14 +141,46 @@ class TerminalProgress:
         self.parallel = min(getattr(settings, "workers", 1) or 1, journeys) > 1
 
     def journey_started(self, position: int, total: int, journey: model.Journey) -> None:
-        echo(f"[{position:>{len(str(total))}}/{total}] {flat(journey.id):<{self.width}}  running {len(journey.steps)} steps ...")
+        self._echo(f"[{position:>{len(str(total))}}/{total}] {flat(journey.id):<{self.width}}  running {len(journey.steps)} steps ...")
+
+    def running(self, journey: model.Journey, step: model.StepRecord | None = None) -> None:
+        """Told as it happens, with any number of workers: a journey started (``step`` None) or ended a step.
+        Only the live line shows it; the permanent lines stay one per journey."""
+        count = len(journey.steps)
+        under_way = min((step.index + 1) if step is not None else 1, max(count, 1))
+        name = journey.steps[under_way - 1].name if count else ""
+        self._running[journey.id] = (under_way, count, name)
+        self._show_running()
+
+    def _show_running(self) -> None:
+        if not self._running:
+            self.live.clear()
+            return
+        if len(self._running) == 1:
+            [(journey_id, (index, count, name))] = self._running.items()
+            text = f"running {flat(journey_id, 80)}: step {index}/{count} {flat(name, 80)!r} ..."
+        else:
+            parts = [f"{flat(journey_id, 80)} {index}/{count}" for journey_id, (index, count, _) in self._running.items()]
+            text = f"running {len(parts)}: " + ", ".join(parts)
+        self.live.show(text)
+
+    def _echo(self, line: str, err: bool = False) -> None:
+        """A permanent line: the live line steps aside for it, and comes back under it."""
+        self.live.clear()
+        echo(line, err=err)
+        self._show_running()
+
+    def close(self) -> None:
+        """The audit is over (or interrupted): no live line is left behind for the summary to print over."""
+        self._running.clear()
+        self.live.clear()
 
     def journey_retried(self, position: int, total: int, run: model.Run, findings: list[model.Finding], attempt: int) -> None:
         """A failed attempt that runs again, in one line without a position: the journey's own [n/total] line
         comes once, after its last attempt."""
         why = "could not be recorded" if run.status == "error" else f"{severity_counts(findings)}"
-        echo(f"{' ' * (2 * len(str(total)) + 3)} {flat(run.journey_id):<{self.width}}  "
-             + click.style(f"attempt {attempt} failed", fg="yellow") + f" ({why}), retrying  {seconds(run.duration_ms)}")
+        self._echo(f"{' ' * (2 * len(str(total)) + 3)} {flat(run.journey_id):<{self.width}}  "
+                   + click.style(f"attempt {attempt} failed", fg="yellow") + f" ({why}), retrying  {seconds(run.duration_ms)}")
         self._told_steps(run.journey_id)
 
     def step_done(self, journey: model.Journey, step: model.StepRecord) -> None:
@@ -112,11 +191,11 @@ class TerminalProgress:
             if self.parallel:
                 self._held.setdefault(journey.id, []).append(line)
             else:
-                echo(line)
+                self._echo(line)
 
     def _told_steps(self, journey_id: str) -> None:
         for line in self._held.pop(journey_id, []):
-            echo(line)
+            self._echo(line)
 
     def journey_done(self, position: int, total: int, run: model.Run, findings: list[model.Finding],
                      summary: model.RunSummary | None = None) -> None:
@@ -125,11 +204,12 @@ class TerminalProgress:
             status = click.style("ERROR", fg="red", bold=True) + f" {flat(run.error)}"
         else:
             status = f"{passed}/{len(run.steps)} steps  {severity_counts(findings)}"
-        echo(f"[{position:>{len(str(total))}}/{total}] {flat(run.journey_id):<{self.width}}  {status}  {seconds(run.duration_ms)}"
-             + attempts_note(summary))
+        self._running.pop(run.journey_id, None)
+        self._echo(f"[{position:>{len(str(total))}}/{total}] {flat(run.journey_id):<{self.width}}  {status}  "
+                   f"{seconds(run.duration_ms)}" + attempts_note(summary))
         self._told_steps(run.journey_id)
         for warning in run.warnings:
-            echo(click.style("warning: ", fg="yellow", bold=True) + flat(warning), err=True)
+            self._echo(click.style("warning: ", fg="yellow", bold=True) + flat(warning), err=True)
 
 
 def attempts_note(summary: model.RunSummary | None) -> str:
