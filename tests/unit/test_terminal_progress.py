@@ -93,6 +93,8 @@ def test_the_live_line_says_which_journeys_run_and_at_which_step(capsys, monkeyp
     assert capsys.readouterr().out.splitlines()[-1].startswith("[1/2] late-fee")  # stdout: the lines as before
     progress.journey_done(2, 2, model.Run("stock-out", "stock-out", "journeys/stock-out.yaml", ""), [])
     assert progress.live.text == "" and stream.getvalue().endswith(terminal.LiveLine.CLEAR)  # nothing left behind
+    progress.close()
+    assert not progress._ticker.is_alive() or progress._ticker.join(2) or not progress._ticker.is_alive()
 
 
 def test_the_live_line_is_flat_and_never_wider_than_the_terminal(monkeypatch):
@@ -118,3 +120,19 @@ def test_no_live_line_off_a_terminal(monkeypatch):
     assert stream.getvalue() == ""
     monkeypatch.setenv("TERM", "dumb")
     assert not terminal.LiveLine(_Terminal()).on
+
+
+def test_the_live_line_tells_how_long_a_step_has_taken_once_it_is_long(monkeypatch):
+    journeys = [_stepped("slow-step", 7), _stepped("late-fee", 7)]
+    progress, _ = _live_progress(2, journeys, monkeypatch)
+    clock = [100.0]
+    monkeypatch.setattr(terminal.time, "monotonic", lambda: clock[0])
+    progress.running(journeys[0], model.StepRecord(index=4, name="step 4", role="other", status="passed"))
+    progress.running(journeys[1])
+    assert progress.live.text == "running 2: slow-step 5/7, late-fee 1/7"
+    clock[0] += 6.2
+    progress._tick_once()
+    assert progress.live.text == "running 2: slow-step 5/7 6s, late-fee 1/7 6s"
+    progress.running(journeys[1], model.StepRecord(index=1, name="step 1", role="other", status="passed"))
+    assert progress.live.text == "running 2: slow-step 5/7 6s, late-fee 2/7"
+    progress.close()

@@ -19,6 +19,8 @@ import os
 import re
 import shutil
 import sys
+import threading
+import time
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
@@ -119,10 +121,16 @@ class LiveLine:
 class TerminalProgress:
     """Implements audit.Progress: a permanent line per event on stdout, and the live line on a terminal."""
 
+    TICK_S = 1.0  # how often the live line's seconds move on while no step ends
+
     def __init__(self, verbose: bool = False, live: LiveLine | None = None):
         self.verbose = verbose
         self.live = live if live is not None else LiveLine()
-        self._running: dict[str, tuple[int, int, str]] = {}  # journey id -> (step under way, steps, its name)
+        # journey id -> (step under way, steps, its name, when it began): what the live line shows
+        self._running: dict[str, tuple[int, int, str, float]] = {}
+        self._lock = threading.RLock()  # the ticker and the main thread both draw the live line
+        self._ticker: threading.Thread | None = None
+        self._over = threading.Event()
         self.width = 0
         self.base_url = ""  # the audited shop (audit_started): a failed step's page is named by its path there
         # journeys in parallel (audit_started): a journey's step lines wait for its own line, which comes when it
@@ -149,31 +157,53 @@ class TerminalProgress:
         count = len(journey.steps)
         under_way = min((step.index + 1) if step is not None else 1, max(count, 1))
         name = journey.steps[under_way - 1].name if count else ""
-        self._running[journey.id] = (under_way, count, name)
-        self._show_running()
+        with self._lock:
+            self._running[journey.id] = (under_way, count, name, time.monotonic())
+            self._show_running()
+        if self.live.on and self._ticker is None:
+            self._ticker = threading.Thread(target=self._tick, name="journeyaudit-live-line", daemon=True)
+            self._ticker.start()
+
+    def _tick(self) -> None:
+        """Every TICK_S, the live line again: a step that takes long is seen taking long, not hanging."""
+        while not self._over.wait(self.TICK_S):
+            self._tick_once()
+
+    def _tick_once(self) -> None:
+        with self._lock:
+            self._show_running()
 
     def _show_running(self) -> None:
         if not self._running:
             self.live.clear()
             return
+        now = time.monotonic()
+
+        def took(began: float) -> str:  # a step's seconds, once they are worth telling
+            return f" {now - began:.0f}s" if now - began >= 2 else ""
+
         if len(self._running) == 1:
-            [(journey_id, (index, count, name))] = self._running.items()
-            text = f"running {flat(journey_id, 80)}: step {index}/{count} {flat(name, 80)!r} ..."
+            [(journey_id, (index, count, name, began))] = self._running.items()
+            text = f"running {flat(journey_id, 80)}: step {index}/{count} {flat(name, 80)!r} ...{took(began)}"
         else:
-            parts = [f"{flat(journey_id, 80)} {index}/{count}" for journey_id, (index, count, _) in self._running.items()]
+            parts = [f"{flat(journey_id, 80)} {index}/{count}{took(began)}"
+                     for journey_id, (index, count, _, began) in self._running.items()]
             text = f"running {len(parts)}: " + ", ".join(parts)
         self.live.show(text)
 
     def _echo(self, line: str, err: bool = False) -> None:
         """A permanent line: the live line steps aside for it, and comes back under it."""
-        self.live.clear()
-        echo(line, err=err)
-        self._show_running()
+        with self._lock:
+            self.live.clear()
+            echo(line, err=err)
+            self._show_running()
 
     def close(self) -> None:
         """The audit is over (or interrupted): no live line is left behind for the summary to print over."""
-        self._running.clear()
-        self.live.clear()
+        self._over.set()
+        with self._lock:
+            self._running.clear()
+            self.live.clear()
 
     def journey_retried(self, position: int, total: int, run: model.Run, findings: list[model.Finding], attempt: int) -> None:
         """A failed attempt that runs again, in one line without a position: the journey's own [n/total] line
@@ -204,7 +234,8 @@ class TerminalProgress:
             status = click.style("ERROR", fg="red", bold=True) + f" {flat(run.error)}"
         else:
             status = f"{passed}/{len(run.steps)} steps  {severity_counts(findings)}"
-        self._running.pop(run.journey_id, None)
+        with self._lock:
+            self._running.pop(run.journey_id, None)
         self._echo(f"[{position:>{len(str(total))}}/{total}] {flat(run.journey_id):<{self.width}}  {status}  "
                    f"{seconds(run.duration_ms)}" + attempts_note(summary))
         self._told_steps(run.journey_id)
