@@ -50,6 +50,14 @@ def test_structured_price_finding_names_both_claims():
     values = {ev.label: ev.value for ev in finding.evidence}
     assert values["Visible price"] == "132.10" and values["Structured price"] == "122.10"
     assert values["Product page"] == "http://shop.test/structured_price"
+    assert "the page shows 132.10 EUR, its structured data says 122.10 EUR." in finding.message  # its priceCurrency
+
+
+def test_a_price_without_a_named_currency_is_told_as_a_plain_amount():
+    record = page("structured_price")
+    record.structured_currency = ""
+    (finding,) = check_catalogue([record])
+    assert "the page shows 132.10, its structured data says 122.10." in finding.message
 
 
 def test_listing_price_mismatch_against_the_listing_page():
@@ -57,6 +65,8 @@ def test_listing_price_mismatch_against_the_listing_page():
     mismatched = page("listing_price_product")
     mismatched.listings = [cards["http://shop.test/catalogue/p/kettles-slate-pour-over-kettle-2"]]
     assert codes(mismatched) == ["JA802"]
+    (finding,) = check_catalogue([mismatched])
+    assert "listed at 103.60 EUR on http://shop.test/catalogue/kettles, the product page says 108.60 EUR." in finding.message
     agreeing = page("listing_price_product")
     agreeing.listings = [ListingClaim("http://shop.test/catalogue/kettles", "108.60")]
     assert codes(agreeing) == []

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from journeyaudit.crawl.records import PageRecord
 from journeyaudit.model import Finding
-from journeyaudit.rules.ja8xx_catalogue import _eur, _finding, catalogue_rule
+from journeyaudit.rules.ja8xx_catalogue import _amount, _finding, catalogue_rule
 
 #: The journey rule whose story the probe finds across the catalogue ("said in stock; then would not sell it").
 STOCK_CODE = "JA301"
@@ -42,7 +42,7 @@ def cart_price_mismatch(pages: list[PageRecord]) -> Iterator[Finding]:
         if buy and buy.in_cart and buy.cart_price and page.visible_price and Decimal(buy.cart_price) != Decimal(page.visible_price):
             yield _finding(
                 page,
-                f"{page.label}: the product page says {_eur(page.visible_price)}, the cart charges {_eur(buy.cart_price)}.",
+                f"{page.label}: the product page says {_amount(page.visible_price, page)}, the cart charges {_amount(buy.cart_price, page)}.",
                 ("Product page price", page.visible_price),
                 ("Cart price", f"{buy.cart_price} on {buy.cart_url}"),
             )

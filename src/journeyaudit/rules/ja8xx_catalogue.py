@@ -78,8 +78,10 @@ def _products(pages: list[PageRecord]) -> Iterator[PageRecord]:
     return (page for page in pages if page.is_product)
 
 
-def _eur(amount: str) -> str:
-    return f"{Decimal(amount):.2f}"
+def _amount(amount: str, page: PageRecord) -> str:
+    """``132.10 EUR`` when the product's structured data names its currency (ISO 4217), else ``132.10``."""
+    currency = (page.structured_currency or "").strip().upper()
+    return f"{Decimal(amount):.2f}" + (f" {currency}" if len(currency) == 3 and currency.isalpha() else "")
 
 
 @catalogue_rule("JA801", "structured-price-mismatch", title="Structured data shows another price", severity="high")
@@ -94,8 +96,8 @@ def structured_price_mismatch(pages: list[PageRecord]) -> Iterator[Finding]:
         if page.visible_price and page.structured_price and Decimal(page.visible_price) != Decimal(page.structured_price):
             yield _finding(
                 page,
-                f"{page.label}: the page shows {_eur(page.visible_price)}, its structured data says "
-                f"{_eur(page.structured_price)}.",
+                f"{page.label}: the page shows {_amount(page.visible_price, page)}, its structured data says "
+                f"{_amount(page.structured_price, page)}.",
                 ("Visible price", page.visible_price),
                 ("Structured price", page.structured_price),
             )
@@ -119,8 +121,8 @@ def listing_price_mismatch(pages: list[PageRecord]) -> Iterator[Finding]:
                 seen.add(Decimal(claim.price))
                 yield _finding(
                     page,
-                    f"{page.label}: listed at {_eur(claim.price)} on {claim.listing_url}, the product page says "
-                    f"{_eur(own)}.",
+                    f"{page.label}: listed at {_amount(claim.price, page)} on {claim.listing_url}, the product page says "
+                    f"{_amount(own, page)}.",
                     ("Listing price", f"{claim.price} on {claim.listing_url}"),
                     ("Product page price", own),
                 )
