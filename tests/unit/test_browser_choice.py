@@ -102,7 +102,8 @@ def test_set_up_goes_on_with_the_full_browser_where_no_package_list_has_the_shel
     said: list[str] = []
     assert add_headless_shell(find_browser(), said.append) == BrowserChoice(str(full), "PATH")
     assert calls.read_text().splitlines() == ["apt-cache show chromium-headless-shell"]  # no apt-get update, no install
-    assert said == []
+    assert said == [f"No chromium-headless-shell package here: headless runs use the full browser, {full} "
+                    "(a journey takes about a tenth longer than with the shell)"]
 
 
 def test_set_up_leaves_a_browser_given_or_playwrights_alone(bin_dir, monkeypatch):

@@ -233,8 +233,8 @@ def add_headless_shell(choice: BrowserChoice, say: Callable[[str], None] = print
     """Beside a Chromium found on PATH, install Debian's headless shell too, where apt can (best effort).
 
     Only when the package lists name the package (``apt-cache show``): on a distribution without it
-    (Ubuntu's chromium is a snap) set-up goes on with the full browser, without an ``apt-get update``
-    on every ``make``. Lists that are not there at all (an image that cleaned them) are fetched once.
+    (Ubuntu's chromium is a snap) set-up says so and goes on with the full browser, without an
+    ``apt-get update`` on every ``make``. Lists that are not there at all (an image that cleaned them) are fetched once.
     """
     if choice.source != "PATH" or Path(choice.executable or "").name == HEADLESS_SHELL or not can_use_apt():
         return choice
@@ -243,6 +243,8 @@ def add_headless_shell(choice: BrowserChoice, say: Callable[[str], None] = print
         _apt(["apt-get", "update", "-q"])
         listed = _listed(HEADLESS_SHELL)
     if not listed:
+        say(f"No {HEADLESS_SHELL} package here: headless runs use the full browser, {choice.executable} "
+            "(a journey takes about a tenth longer than with the shell)")
         return choice
     say(f"Installing Debian's {HEADLESS_SHELL} with apt-get (headless runs use it, as Playwright's own builds do) ...")
     done = _apt(["apt-get", "install", "-y", "-q", HEADLESS_SHELL])
