@@ -14,6 +14,8 @@ separately what the command line adds before any of it (Python start and imports
 journeyaudit (accessibility off) with every quiet window of the readiness wait and the settle at 0:
 not a setting anyone should use, but the bound of what shortening those waits could give; what
 is left above the bare script is the recording itself (the looks, reads and pictures).
+``--calls`` also times every Playwright call of one more bare run and one more journeyaudit run
+(accessibility off) and prints them method by method, side by side (``playwright_calls.py``).
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import bare_happy_path  # noqa: E402
+import playwright_calls  # noqa: E402
 
 from journeyaudit.demo import DemoShop  # noqa: E402
 
@@ -162,7 +165,10 @@ def main() -> int:
     parser.add_argument("--profile", action="store_true", help="also print a cProfile of one journeyaudit run")
     parser.add_argument("--windows-off", action="store_true",
                         help="also time journeyaudit (a11y off) with every quiet window at 0: what the waits cost")
+    parser.add_argument("--calls", action="store_true",
+                        help="also print every Playwright call of one bare and one journeyaudit run (a11y off), by method")
     args = parser.parse_args()
+    calls: list[str] = []
     walls: dict[str, list[float]] = defaultdict(list)
     clocks = {False: PhaseClock(), True: PhaseClock()}
     with DemoShop(host="127.0.0.1", port=0) as shop, tempfile.TemporaryDirectory() as out:
@@ -177,6 +183,12 @@ def main() -> int:
                 walls["nowait"].append(run_journeyaudit(shop.url, False, out, windows=False))
             print(f"round {round_no + 1}: bare {walls['bare'][-2]:.2f} / {walls['bare'][-1]:.2f} s, "
                   f"journeyaudit a11y off {walls['ja0'][-1]:.2f} s, on {walls['ja1'][-1]:.2f} s", flush=True)
+        if args.calls:
+            with playwright_calls.CallClock() as bare_calls:
+                bare_happy_path.run(shop.url)
+            with playwright_calls.CallClock() as ja_calls:
+                run_journeyaudit(shop.url, False, out)
+            calls = playwright_calls.side_by_side(bare_calls, ja_calls, ("bare script", "journeyaudit"))
         if args.profile:
             profile_once(shop.url, out, 40)
     bare = statistics.median(walls["bare"])
@@ -200,6 +212,10 @@ def main() -> int:
             if clock.calls[label]:
                 print(f"  {label:16} {clock.total[label] / args.rounds * 1000:7.0f} ms "
                       f"({clock.calls[label] / args.rounds:.0f} calls)")
+    if calls:
+        print("\nPlaywright calls of one run each, a11y off (a call is timed until its answer; calls that overlap,")
+        print("such as a picture left on its way, each count whole):")
+        print("\n".join(calls))
     python, cli = cli_start_cost()
     print(f"\ncommand line start (not in the figures above): python {python:.2f} s, "
           f"`journeyaudit --help` {cli:.2f} s (imports {cli - python:.2f} s)")
