@@ -210,6 +210,11 @@ async def crawl(
     """
     settings = settings or CrawlSettings()
     _quiet_crawlee_logs()
+    # the queue first: a shared queue that cannot be reached fails the crawl before any request to the
+    # shop, and before the HTTP client's threads start (a process leaving with them still running may
+    # abort at exit instead of returning its exit code)
+    shared = SharedQueue(settings.queue, settings.queue_name or SharedQueue.default_name(base_url)) if settings.queue else None
+    queue, storage_options = await _open_queue(state, shared)
     client = PoliteHttpClient(browser=None, headers={"User-Agent": USER_AGENT})
     client.limit(settings.per_host_concurrency, settings.delay_ms / 1000)
     robots = await _robots(base_url, client)
@@ -217,8 +222,6 @@ async def crawl(
     records, claims, start_facts = state.load() if state else ({}, {}, {})
     resumed = len(records)
     progress = CrawlProgress()
-    shared = SharedQueue(settings.queue, settings.queue_name or SharedQueue.default_name(base_url)) if settings.queue else None
-    queue, storage_options = await _open_queue(state, shared)
     options = dict(
         http_client=client,  # robots.txt, sitemaps, the image check (send_request), and pages in HTTP mode
         request_manager=queue,
