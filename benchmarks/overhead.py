@@ -184,11 +184,7 @@ def main() -> int:
             print(f"round {round_no + 1}: bare {walls['bare'][-2]:.2f} / {walls['bare'][-1]:.2f} s, "
                   f"journeyaudit a11y off {walls['ja0'][-1]:.2f} s, on {walls['ja1'][-1]:.2f} s", flush=True)
         if args.calls:
-            with playwright_calls.CallClock() as bare_calls:
-                bare_happy_path.run(shop.url)
-            with playwright_calls.CallClock() as ja_calls:
-                run_journeyaudit(shop.url, False, out)
-            calls = playwright_calls.side_by_side(bare_calls, ja_calls, ("bare script", "journeyaudit"))
+            calls = playwright_calls.happy_path_calls(shop.url, out)
         if args.profile:
             profile_once(shop.url, out, 40)
     bare = statistics.median(walls["bare"])

@@ -1,8 +1,13 @@
 """Every call a Playwright client makes to its driver, timed: where a script's wall time goes.
 
+    .venv/bin/python benchmarks/playwright_calls.py [--rounds 2]
+
+On its own: the demo happy path by the bare script and by journeyaudit (accessibility off), the
+last of ``--rounds`` runs of each timed call by call and printed side by side. As a module:
+
     with CallClock() as clock:
         ...  # any Playwright code, in this process
-    print(clock.table())
+    print("\n".join(side_by_side(bare_clock, clock, ("bare", "journeyaudit"))))
 
 Used by ``overhead.py --calls`` to set the bare script's calls beside journeyaudit's, method by
 method: how much of the difference is waiting (``Frame.waitForTimeout``), looking at elements
@@ -15,23 +20,27 @@ the time with at least one call under way is counted once (``busy_s``).
 
 from __future__ import annotations
 
+import argparse
+import sys
+import tempfile
 import time
 from collections import defaultdict
-from dataclasses import dataclass, field
 
 
-@dataclass
 class Call:
-    method: str  # "Frame.click": the object's type and the protocol method
-    start: float
-    end: float | None = None
+    """One call: ``method`` is the object's type and the protocol method ("Frame.click")."""
+
+    def __init__(self, method: str, start: float) -> None:
+        self.method, self.start = method, start
+        self.end: float | None = None
 
 
-@dataclass
 class CallClock:
-    calls: list[Call] = field(default_factory=list)
-    started: float = 0.0
-    ended: float = 0.0
+    """The calls made while the block runs (plain classes: the benchmarks load this file without a package)."""
+
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.started = self.ended = 0.0
 
     def __enter__(self) -> CallClock:
         from playwright._impl import connection
@@ -96,3 +105,34 @@ def side_by_side(left: CallClock, right: CallClock, names: tuple[str, str], top:
     lines.append(f"  {'no call under way (Python, judging)':34} {'':5} {idle[0] * 1000:7.0f} ms {'':5} "
                  f"{idle[1] * 1000:7.0f} ms {(idle[1] - idle[0]) * 1000:+8.0f} ms")
     return lines
+
+
+def happy_path_calls(base_url: str, out: str) -> list[str]:
+    """One bare run and one journeyaudit run (accessibility off) of the demo happy path, side by side."""
+    import bare_happy_path
+    import overhead
+
+    with CallClock() as bare:
+        bare_happy_path.run(base_url)
+    with CallClock() as ours:
+        overhead.run_journeyaudit(base_url, False, out)
+    return side_by_side(bare, ours, ("bare script", "journeyaudit"))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=2, help="runs of each; the last is printed (the first warms up)")
+    args = parser.parse_args()
+    import overhead  # noqa: F401 - puts src/ on the path
+
+    from journeyaudit.demo import DemoShop
+
+    with DemoShop(host="127.0.0.1", port=0) as shop, tempfile.TemporaryDirectory() as out:
+        for _ in range(max(1, args.rounds)):
+            lines = happy_path_calls(shop.url, out)
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
