@@ -66,8 +66,11 @@ class FakeRunner:
 
 @pytest.fixture(autouse=True)
 def fresh_fake():
+    """FakeRunner's class-wide settings, fresh for each test and left so after it: other modules
+    (test_retries.py) use FakeRunner too, and a gate left behind would hold their journeys 5 s."""
     FakeRunner.launched, FakeRunner.delay, FakeRunner.gate = [], 0.0, None
     yield
+    FakeRunner.launched, FakeRunner.delay, FakeRunner.gate = [], 0.0, None
 
 
 def test_every_journey_is_recorded_once_and_every_browser_closed(tmp_path):
