@@ -124,3 +124,12 @@ def test_a_reason_that_ends_with_the_pages_own_sentence_gets_no_second_full_stop
     [plain] = findings("JA101", shop_recorded("shuup", "payment-provider-error"))
     # a quote that is no sentence still gets one, before the steps left untried
     assert plain.message.endswith("'Internal Server Error (500)'. The remaining 1 step(s) could not be tried."), plain.message
+
+
+def test_the_headline_names_the_customer_once():
+    """make demo's first finding read "The customer could not get past ...: the customer stayed on ..."."""
+    [blocked] = findings("JA101", recorded("payment-refused"))
+    assert blocked.message.startswith("The customer could not get past 'Confirmation' (step 7): they stayed on ")
+    assert blocked.message.count("customer") == 1
+    why = next(e for e in blocked.evidence if e.label == "Why the step failed")
+    assert why.value.startswith("the customer stayed on ")  # the reason itself, as the terminal and JUnit say it

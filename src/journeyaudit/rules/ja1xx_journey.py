@@ -52,9 +52,10 @@ def journey_blocked(run: Run, options: Mapping[str, Any]) -> Iterator[Finding]:
         evidence = [Evidence("error", "Why the step failed", reason, step.index)]
         if reason != (step.error or ""):
             evidence.append(Evidence("error", "The tool's own error", step.error or "", step.index))
+        said = "they " + reason[len("the customer "):] if reason.startswith("the customer ") else reason  # not twice
         yield Finding(
             step=step.index,
-            message=full_stop(f"The customer could not get past {step.label}{status}: {reason.rstrip('.')}") + rest,
+            message=full_stop(f"The customer could not get past {step.label}{status}: {said.rstrip('.')}") + rest,
             evidence=[*evidence, *page_evidence(step)],
         )
 
