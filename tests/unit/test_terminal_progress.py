@@ -136,3 +136,18 @@ def test_the_live_line_tells_how_long_a_step_has_taken_once_it_is_long(monkeypat
     progress.running(journeys[1], model.StepRecord(index=1, name="step 1", role="other", status="passed"))
     assert progress.live.text == "running 2: slow-step 5/7 6s, late-fee 2/7"
     progress.close()
+
+
+def test_the_crawl_draws_its_live_line_the_same_way(monkeypatch):
+    """`crawl`'s pages-so-far line is the same LiveLine: cut to the width, cleared before the summary."""
+    from journeyaudit.cli.crawl_command import _Progress
+    from journeyaudit.crawl.records import PageRecord
+
+    monkeypatch.setenv("TERM", "xterm")
+    monkeypatch.setattr(terminal.shutil, "get_terminal_size", lambda fallback=None: os.terminal_size((40, 24)))
+    stream = _Terminal()
+    progress = _Progress(live=terminal.LiveLine(stream))
+    progress(PageRecord(url="http://shop.test/", status=200), SimpleNamespace(pages=352, pages_per_second=93.6, products=304))
+    assert progress.live.text == "crawl: 352 pages (94/s), 304 products,…" and len(progress.live.text) == 39
+    progress.live.clear()
+    assert stream.getvalue().endswith(terminal.LiveLine.CLEAR) and "\n" not in stream.getvalue()

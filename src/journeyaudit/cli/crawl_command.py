@@ -56,11 +56,13 @@ def _profile(path: str | None) -> tuple[str | None, bool, dict[str, Any], list[s
 
 
 class _Progress:
-    """One live line on stderr: pages, pages/s, products, findings so far."""
+    """One live line on a terminal (report/terminal.LiveLine, as `run`'s): pages, pages/s, products, findings so far."""
 
-    def __init__(self) -> None:
+    def __init__(self, live=None) -> None:
+        from journeyaudit.report.terminal import LiveLine
+
         self.findings = 0
-        self.live = sys.stderr.isatty()
+        self.live = live if live is not None else LiveLine()
         self.last = 0.0
 
     def __call__(self, record, progress) -> None:
@@ -68,9 +70,9 @@ class _Progress:
 
         self.findings += len(check_catalogue([record]))
         now = time.monotonic()
-        if self.live and now - self.last > 0.2:
+        if self.live.on and now - self.last > 0.2:
             self.last = now
-            click.echo(f"\r{self.line(progress)}", nl=False, err=True)
+            self.live.show(self.line(progress))
 
     def line(self, progress) -> str:
         return (
@@ -243,10 +245,10 @@ def _crawl(base_url: str, settings, output: _Output, *, resume: bool) -> None:
     try:
         outcome = run_crawl(base_url, settings, on_page=progress, state=state)
     except SharedQueueError as exc:
+        progress.live.clear()
         _fail(str(exc), EXIT_CANNOT_RUN)
+    progress.live.clear()  # the summary below says it all
     products = [page for page in outcome.pages if page.is_product]
-    if progress.live:
-        click.echo("", err=True)
     if not outcome.pages or all(page.status == 0 for page in outcome.pages):
         _fail(f"nothing could be fetched from {masked_url(base_url)}", EXIT_CANNOT_RUN)
     bought = _buy(base_url, outcome, output.buy) if output.buy is not None and not outcome.interrupted else None
@@ -330,17 +332,19 @@ def _buy(base_url: str, outcome, settings):
         choice = find_browser()
     except BrowserNotFound as exc:
         _fail(str(exc), EXIT_CANNOT_RUN)
-    live = sys.stderr.isatty()
+    from journeyaudit.report.terminal import LiveLine
+
+    live = LiveLine()
     done = [0]
 
     def tick(page) -> None:
         done[0] += 1
-        if live:
-            click.echo(f"\rbuy: {done[0]} products in the cart", nl=False, err=True)
+        live.show(f"buy: {done[0]} products in the cart")
 
-    summary = buy_products(outcome.pages, settings, base_url=base_url, choice=choice, on_product=tick)
-    if live:
-        click.echo("", err=True)
+    try:
+        summary = buy_products(outcome.pages, settings, base_url=base_url, choice=choice, on_product=tick)
+    finally:
+        live.clear()
     click.echo(f"Bought {summary.products} products in {summary.seconds:.1f} s "
                f"({'all' if settings.sample is None else settings.sample} per {settings.per}).")
     return summary
